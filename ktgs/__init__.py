@@ -1,0 +1,1 @@
+"""KTGS: kiểm tra, giám sát và thi hành kỷ luật đảng."""

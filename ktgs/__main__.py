@@ -1,0 +1,3 @@
+from ktgs.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""Users and their roles, each held in a unit over a period."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from ktgs.core.models import Dated, Secrecy
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "Quản trị hệ thống"
+    UBKT_LEADER = "ubkt_leader", "Lãnh đạo UBKT"
+    INSPECTOR = "inspector", "Kiểm tra viên / chuyên viên"
+    GRASSROOTS_OFFICER = "grassroots_officer", "Cán bộ cơ sở"
+    COMMITTEE_LEADER = "committee_leader", "Lãnh đạo cấp ủy (chỉ xem)"
+
+
+class User(AbstractUser):
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    clearance = models.CharField(
+        "mức được tiếp cận", max_length=20, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+
+    class Meta:
+        verbose_name = "người dùng"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Assignment(Dated):
+    """User U holds role R in unit X (and so over X's subtree) over a period."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("vai trò", max_length=30, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user", "starts_on"]
+        indexes = [models.Index(fields=["user", "starts_on"])]

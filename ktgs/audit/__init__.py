@@ -1,0 +1,1 @@
+"""Audit trail. Use `from ktgs.audit.services import record`."""

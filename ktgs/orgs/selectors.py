@@ -1,0 +1,247 @@
+"""Reads of the tree and the register, already limited to a user's scope.
+
+`scope` is the `Scope` that `accounts.access.visible_to(user)` returns (pages get it as
+`request.scope`); this module only calls its `q()` and never decides access itself.
+Counts are aggregate queries; no function loops over a table in Python.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from ktgs.core.models import Dated
+from ktgs.core.vietnamese import fold
+from ktgs.orgs.choices import MemberStatus
+from ktgs.orgs.models import PATH_STEP, CommitteeSeat, Member, OrgUnit, UnitLink
+
+# --- the tree on a date ----------------------------------------------------------------------
+
+
+def parent_on(unit: OrgUnit, day: date) -> OrgUnit | None:
+    link = UnitLink.objects.filter(Dated.q_on(day), unit=unit).select_related("parent").first()
+    return link.parent if link else None
+
+
+def unit_contains_on(ancestor: OrgUnit, unit: OrgUnit, day: date) -> bool:
+    """True when `unit` is `ancestor` or lies under it in the tree as it stood on `day`."""
+    seen = set()
+    node: OrgUnit | None = unit
+    while node is not None and node.pk not in seen:
+        if node.pk == ancestor.pk:
+            return True
+        seen.add(node.pk)
+        node = parent_on(node, day)
+    return False
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def live_units() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.live().filter(closed_on__isnull=True)
+
+
+def unit_list(*, scope) -> QuerySet[OrgUnit]:
+    return live_units().filter(scope.q("path")).select_related("kind")
+
+
+def unit_get(*, scope, code: str) -> OrgUnit | None:
+    return unit_list(scope=scope).filter(code=code).first()
+
+
+def scope_roots(*, scope) -> QuerySet[OrgUnit]:
+    return live_units().filter(path__in=scope.roots).select_related("kind").order_by("path")
+
+
+def _child_prefix_counts(rows: QuerySet, path_field: str, parent_path: str) -> dict[str, int]:
+    """{child path: count} for rows under `parent_path`, grouped by their child-level prefix."""
+    width = len(parent_path) + PATH_STEP
+    grouped = (
+        rows.filter(**{f"{path_field}__startswith": parent_path})
+        .exclude(**{path_field: parent_path})
+        .annotate(prefix=Substr(path_field, 1, width))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["prefix"]: row["n"] for row in grouped}
+
+
+@dataclass
+class TreeNode:
+    unit: OrgUnit
+    members: int  # current members in the subtree
+    grassroots: int  # grassroots organisations in the subtree
+    cells: int  # chi bộ in the subtree (all kinds of cell)
+    has_children: bool
+
+
+def _members_today() -> QuerySet[Member]:
+    return Member.objects.live().filter(current_unit__isnull=False)
+
+
+def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
+    """Children of `parent` (the scope's roots when None), each with its subtree counts.
+
+    Five queries whatever the number of children or members.
+    """
+    if parent is None:
+        children = list(scope_roots(scope=scope))
+        return [_node(unit, _subtree_counts(unit.path)) for unit in children]
+    children = list(
+        unit_list(scope=scope)
+        .annotate(path_len=Length("path"))
+        .filter(path__startswith=parent.path, path_len=len(parent.path) + PATH_STEP)
+        .order_by("kind__order", "name")
+    )
+    if not children:
+        return []
+    members = _child_prefix_counts(_members_today(), "current_unit__path", parent.path)
+    units = live_units()
+    grassroots = _child_prefix_counts(units.filter(kind__is_grassroots=True), "path", parent.path)
+    cells = _child_prefix_counts(units.filter(kind__is_cell=True), "path", parent.path)
+    descendants = _child_prefix_counts(units, "path", parent.path)
+    nodes = []
+    for unit in children:
+        p = unit.path
+        nodes.append(
+            TreeNode(
+                unit=unit,
+                members=members.get(p, 0),
+                grassroots=grassroots.get(p, 0),
+                cells=cells.get(p, 0),
+                has_children=descendants.get(p, 0) > 1,
+            )
+        )
+    return nodes
+
+
+def _subtree_counts(path: str) -> dict:
+    units = live_units().filter(path__startswith=path)
+    agg = units.aggregate(
+        grassroots=Count("pk", filter=Q(kind__is_grassroots=True)),
+        cells=Count("pk", filter=Q(kind__is_cell=True)),
+        total=Count("pk"),
+    )
+    agg["members"] = _members_today().filter(current_unit__path__startswith=path).count()
+    return agg
+
+
+def _node(unit: OrgUnit, counts: dict) -> TreeNode:
+    return TreeNode(
+        unit=unit,
+        members=counts["members"],
+        grassroots=counts["grassroots"],
+        cells=counts["cells"],
+        has_children=counts["total"] > 1,
+    )
+
+
+# --- the bloc at a glance --------------------------------------------------------------------
+
+
+@dataclass
+class Glance:
+    unit: OrgUnit
+    grassroots_by_kind: list[tuple[str, int]]
+    grassroots_total: int
+    subordinate_cells: int
+    members_total: int
+    members_full: int
+    members_probationary: int
+
+
+def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
+    """Grassroots organisations by kind, cells under them, members (full / probationary)."""
+    day = day or timezone.localdate()
+    units = live_units().filter(path__startswith=unit.path)
+    by_kind = list(
+        units.filter(kind__is_grassroots=True)
+        .exclude(pk=unit.pk)
+        .values_list("kind__name", "kind__order")
+        .annotate(n=Count("pk"))
+        .order_by("kind__order")
+    )
+    cells = units.filter(kind__is_cell=True, kind__is_grassroots=False).count()
+    members = (
+        _members_today()
+        .filter(current_unit__path__startswith=unit.path)
+        .aggregate(
+            total=Count("pk"),
+            full=Count("pk", filter=Q(official_on__lte=day)),
+        )
+    )
+    return Glance(
+        unit=unit,
+        grassroots_by_kind=[(name, n) for name, _order, n in by_kind],
+        grassroots_total=sum(n for _name, _order, n in by_kind),
+        subordinate_cells=cells,
+        members_total=members["total"],
+        members_full=members["full"],
+        members_probationary=members["total"] - members["full"],
+    )
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def member_list(
+    *,
+    scope,
+    q: str = "",
+    unit: OrgUnit | None = None,
+    subtree: bool = True,
+    status: str = "",
+    committee_only: bool = False,
+    day: date | None = None,
+) -> QuerySet[Member]:
+    """Current members visible in `scope`, in Vietnamese name order, filtered as asked."""
+    day = day or timezone.localdate()
+    rows = _members_today().filter(scope.q("current_unit__path"))
+    if unit is not None:
+        rows = (
+            rows.filter(current_unit__path__startswith=unit.path)
+            if subtree
+            else rows.filter(current_unit=unit)
+        )
+    key = fold(q)
+    if key:
+        rows = rows.filter(Q(search_key__contains=key) | Q(code__iexact=q.strip()))
+    if status == MemberStatus.FULL:
+        rows = rows.filter(official_on__lte=day)
+    elif status == MemberStatus.PROBATIONARY:
+        rows = rows.filter(Q(official_on__isnull=True) | Q(official_on__gt=day))
+    if committee_only:
+        seated = CommitteeSeat.objects.filter(Dated.q_on(day)).values("member_id")
+        rows = rows.filter(pk__in=seated)
+    return rows.select_related("current_unit").order_by("sort_key", "code")
+
+
+def member_get(*, scope, code: str) -> Member | None:
+    """A member (current or former, not voided) whose latest cell is in scope."""
+    member = Member.objects.live().filter(code=code).first()
+    if member is None:
+        return None
+    unit = member.current_unit or _last_unit(member)
+    return member if unit is not None and scope.contains(unit.path) else None
+
+
+def _last_unit(member: Member) -> OrgUnit | None:
+    last = member.memberships.select_related("unit").order_by("-starts_on").first()
+    return last.unit if last else None
+
+
+def member_seats(member: Member):
+    return member.seats.select_related("body", "body__unit", "term").order_by("-starts_on")
+
+
+def unit_seats(unit: OrgUnit, day: date | None = None):
+    day = day or timezone.localdate()
+    return (
+        CommitteeSeat.objects.filter(Dated.q_on(day), body__unit=unit)
+        .select_related("member", "body")
+        .order_by("body__kind", "role", "member__sort_key")
+    )
