@@ -1,10 +1,17 @@
-"""The audit trail: one event per business action, written by the service that acts."""
+"""The audit trail: one event per business action, written by the service that acts.
+
+The table is append-only (database triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE)
+and hash-chained: each row's `hash` covers its canonical content and the previous row's hash, so
+`ktgs audit verify` finds a row changed, removed or reordered behind the application's back.
+"""
 
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField("số thứ tự", unique=True, editable=False)
+    at = models.DateTimeField("lúc", default=timezone.now, db_index=True)
     action = models.CharField("hành động", max_length=80, db_index=True)
     actor_id = models.BigIntegerField("người thực hiện (id)", null=True, blank=True)
     actor_name = models.CharField("người thực hiện", max_length=150, blank=True)
@@ -15,9 +22,11 @@ class AuditEvent(models.Model):
     unit_id = models.BigIntegerField("tổ chức liên quan (id)", null=True, blank=True)
     changes = models.JSONField("thay đổi", default=dict, blank=True)
     details = models.JSONField("chi tiết", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:

@@ -1,0 +1,49 @@
+"""Database triggers that make `audit_auditevent` append-only, on SQLite and PostgreSQL.
+
+Test-only way round them: `ktgs.audit.testing.triggers_lifted()` removes them for the duration of
+a block (used by the tests that tamper with the chain on purpose, never by the application).
+"""
+
+TABLE = "audit_auditevent"
+MESSAGE = "Nhật ký thao tác chỉ được ghi thêm, không được sửa hay xóa."
+
+SQLITE = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
+
+POSTGRES = [
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$",
+    f"CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+    "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+]
+POSTGRES_DROP = [
+    f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}",
+]
+
+
+def _statements(connection, *, drop: bool) -> list[str]:
+    if connection.vendor == "sqlite":
+        return SQLITE_DROP if drop else SQLITE
+    if connection.vendor == "postgresql":
+        return POSTGRES_DROP if drop else POSTGRES
+    raise NotImplementedError(f"KTGS chưa hỗ trợ cơ sở dữ liệu {connection.vendor}.")
+
+
+def install(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _statements(connection, drop=False):
+            cursor.execute(sql)
+
+
+def remove(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _statements(connection, drop=True):
+            cursor.execute(sql)
