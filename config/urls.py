@@ -1,6 +1,11 @@
 from django.urls import include, path
 
+from ktgs.orgs.views import home
+
+# "home" shows the bloc at a glance, read from orgs; it is wired here because ktgs.core may not
+# import a domain app. It moves to the reports app once that exists.
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("ktgs.core.urls")),
     path("", include("ktgs.accounts.urls")),
     path("", include("ktgs.orgs.urls")),

@@ -43,14 +43,19 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.grants
 
-    def q(self, path_field: str = "path") -> Q:
-        """Q limiting a queryset to rows whose unit path (reached by `path_field`) is in scope."""
-        if not self.roots:
+    def q(self, path_field: str = "path", action: str | None = None) -> Q:
+        """Q limiting a queryset to rows whose unit path (reached by `path_field`) is in scope
+        — or, with `action`, under a grant whose role allows that action."""
+        roots = self.roots if action is None else self._roots_for(action)
+        if not roots:
             return Q(pk__in=[])
         q = Q()
-        for root in self.roots:
+        for root in roots:
             q |= Q(**{f"{path_field}__startswith": root})
         return q
+
+    def _roots_for(self, action: str) -> tuple[str, ...]:
+        return _roots([g.path for g in self.grants if action in ROLE_ACTIONS.get(g.role, ())])
 
     def contains(self, path: str) -> bool:
         return any(path.startswith(root) for root in self.roots)

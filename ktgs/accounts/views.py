@@ -7,12 +7,14 @@ from django.contrib.auth.views import LoginView
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="Tên đăng nhập", max_length=150,
+        label="Tên đăng nhập",
+        max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
         error_messages={"required": "Hãy nhập tên đăng nhập."},
     )
     password = forms.CharField(
-        label="Mật khẩu", strip=False,
+        label="Mật khẩu",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Hãy nhập mật khẩu."},
     )

@@ -13,7 +13,6 @@ from ktgs.audit.chain import CHAINED_FIELDS, GENESIS, link_hash
 from ktgs.audit.context import Actor, current_actor
 from ktgs.audit.models import AuditEvent
 
-
 AUDIT_LOCK_KEY = 5_800_201  # any constant: the advisory lock that serialises the chain
 
 

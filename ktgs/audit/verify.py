@@ -39,7 +39,9 @@ def _check(row: dict, expected_seq: int, prev_hash: str) -> str:
 def _check_head(last_seq: int, last_hash: str) -> Verdict:
     recorded = head.read()
     if recorded is None:
-        return Verdict(True, last_seq, f"Chuỗi hợp lệ: {last_seq} sự kiện (chưa có đầu chuỗi ghi ngoài).")
+        return Verdict(
+            True, last_seq, f"Chuỗi hợp lệ: {last_seq} sự kiện (chưa có đầu chuỗi ghi ngoài)."
+        )
     if recorded["seq"] > last_seq:
         return Verdict(
             False,

@@ -1,7 +1,2 @@
-from django.urls import path
-
-from ktgs.core import views
-
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+# Shared pages that read no domain app go here. "home" reads orgs, so config/urls.py wires it.
+urlpatterns: list = []

@@ -44,6 +44,7 @@ __all__ = [
     "name_sort_key",
     "nfc",
     "parse_date",
+    "text_sort_key",
 ]
 
 # --- normalisation and search folding --------------------------------------------------------
@@ -127,6 +128,13 @@ def name_sort_key(family: str, middle: str, given: str) -> str:
     )
 
 
+def text_sort_key(text: str) -> str:
+    """Digits-only key ordering any text (e.g. a unit's name) in Vietnamese alphabetical order,
+    word by word, with the same letter and tone order as `name_sort_key`."""
+    words = [_word_letters_and_tone(word) for word in text.split()]
+    return "".join(_word_block(letters, tone) for letters, tone in words if letters)[:250]
+
+
 # --- numbers ---------------------------------------------------------------------------------
 
 
@@ -178,4 +186,9 @@ def parse_date(text: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
+        if 1 <= int(month) <= 12 and int(day) >= 1 and int(year) >= 1:
+            raise ValueError(
+                invalid + f"tháng {int(month)}/{year} không có ngày {int(day)}; "
+                "hãy kiểm tra lại ngày, tháng."
+            ) from None
         raise ValueError(invalid + _HOW) from None

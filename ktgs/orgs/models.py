@@ -73,6 +73,7 @@ class OrgUnit(Voidable):
     established_on = models.DateField("ngày thành lập")
     closed_on = models.DateField("ngày giải thể", null=True, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=250, editable=False, default="")
 
     class Meta:
         ordering = ["path"]

@@ -52,6 +52,20 @@ def unit_get(*, scope, code: str) -> OrgUnit | None:
     return unit_list(scope=scope).filter(code=code).first()
 
 
+def unit_get_by_pk(*, scope, pk: int) -> OrgUnit | None:
+    return unit_list(scope=scope).filter(pk=pk).first()
+
+
+def units_for(*, scope, action: str) -> QuerySet[OrgUnit]:
+    """Units in scope where the user's role allows `action` (e.g. the cells they may edit)."""
+    return unit_list(scope=scope).filter(scope.q("path", action=action))
+
+
+def unit_head_on(unit: OrgUnit, day: date | None = None):
+    day = day or timezone.localdate()
+    return unit.heads.filter(Dated.q_on(day)).select_related("member").first()
+
+
 def scope_roots(*, scope) -> QuerySet[OrgUnit]:
     return live_units().filter(path__in=scope.roots).select_related("kind").order_by("path")
 
@@ -95,7 +109,7 @@ def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
         unit_list(scope=scope)
         .annotate(path_len=Length("path"))
         .filter(path__startswith=parent.path, path_len=len(parent.path) + PATH_STEP)
-        .order_by("kind__order", "name")
+        .order_by("kind__order", "sort_key")
     )
     if not children:
         return []
@@ -225,11 +239,14 @@ def member_get(*, scope, code: str) -> Member | None:
     member = Member.objects.live().filter(code=code).first()
     if member is None:
         return None
-    unit = member.current_unit or _last_unit(member)
+    unit = member_unit(member)
     return member if unit is not None and scope.contains(unit.path) else None
 
 
-def _last_unit(member: Member) -> OrgUnit | None:
+def member_unit(member: Member) -> OrgUnit | None:
+    """The member's cell today, or the last one for a former member."""
+    if member.current_unit_id:
+        return member.current_unit
     last = member.memberships.select_related("unit").order_by("-starts_on").first()
     return last.unit if last else None
 

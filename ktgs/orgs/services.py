@@ -16,7 +16,7 @@ from django.utils import timezone
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
 from ktgs.core.models import Dated
-from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc
+from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc, text_sort_key
 from ktgs.orgs.choices import SEAT_ROLES_BY_BODY, BodyKind, Level, MembershipEnd, SeatRole
 from ktgs.orgs.models import (
     Body,
@@ -108,6 +108,7 @@ def unit_create(
         kind=kind,
         established_on=starts_on,
         path="",
+        sort_key=text_sort_key(name),
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
@@ -127,7 +128,8 @@ def unit_create(
 def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
     before = {"name": unit.name, "short_name": unit.short_name}
     unit.name, unit.short_name = nfc(name), nfc(short_name)
-    unit.save(update_fields=["name", "short_name"])
+    unit.sort_key = text_sort_key(unit.name)
+    unit.save(update_fields=["name", "short_name", "sort_key"])
     record(
         "orgs.unit.updated",
         target=unit,
@@ -218,12 +220,16 @@ def _check_member(data: dict, *, exclude_pk: int | None = None) -> None:
         raise ValidationError(errors)
 
 
+def member_name_keys(family: str, middle: str, given: str) -> tuple[str, str, str]:
+    """(full name, search key, sort key) of a member's NFC name parts."""
+    full_name = " ".join(p for p in (family, middle, given) if p)
+    return full_name, fold(full_name), name_sort_key(family, middle, given)
+
+
 def _apply_names(member: Member) -> None:
-    member.full_name = " ".join(
-        p for p in (member.family_name, member.middle_name, member.given_name) if p
+    member.full_name, member.search_key, member.sort_key = member_name_keys(
+        member.family_name, member.middle_name, member.given_name
     )
-    member.search_key = fold(member.full_name)
-    member.sort_key = name_sort_key(member.family_name, member.middle_name, member.given_name)
 
 
 def _check_membership_free(member: Member, starts_on: date, ends_on: date | None) -> None:

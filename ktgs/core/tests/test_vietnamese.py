@@ -12,6 +12,7 @@ from ktgs.core.vietnamese import (
     name_sort_key,
     nfc,
     parse_date,
+    text_sort_key,
 )
 
 
@@ -214,8 +215,8 @@ def test_parse_date_round_trips_format_date(d):
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("31/02/2023", 'Ngày "31/02/2023" không hợp lệ: hãy nhập theo dạng ngày/tháng/năm'),
-        ("29/02/2023", 'Ngày "29/02/2023" không hợp lệ'),
+        ("31/02/2023", "tháng 2/2023 không có ngày 31"),
+        ("29/02/2023", "tháng 2/2023 không có ngày 29"),
         ("2023-13-01", 'Ngày "2023-13-01" không hợp lệ'),
         ("06/30/2023", 'Ngày "06/30/2023" không hợp lệ'),
         ("30/06/23", "đủ 4 chữ số"),
@@ -238,5 +239,26 @@ def test_parse_date_message_matches_the_documented_wording():
     with pytest.raises(ValueError) as excinfo:
         parse_date("31/02/2023")
     assert str(excinfo.value) == (
-        'Ngày "31/02/2023" không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2023.'
+        'Ngày "31/02/2023" không hợp lệ: tháng 2/2023 không có ngày 31; '
+        "hãy kiểm tra lại ngày, tháng."
     )
+
+
+def test_text_sort_key_orders_unit_names_the_vietnamese_way():
+    names = [
+        "Đảng bộ Báo Hòa An",
+        "Đảng bộ Bảo hiểm xã hội tỉnh",
+        "Đảng bộ Bưu điện tỉnh",
+        "Đảng bộ Bệnh viện Đa khoa tỉnh",
+        "Đảng bộ Ban Quản lý dự án",
+        "Chi bộ Văn phòng",
+    ]
+    expected = [
+        "Chi bộ Văn phòng",
+        "Đảng bộ Ban Quản lý dự án",
+        "Đảng bộ Bảo hiểm xã hội tỉnh",  # bảo (hỏi) before báo (sắc)
+        "Đảng bộ Báo Hòa An",
+        "Đảng bộ Bệnh viện Đa khoa tỉnh",
+        "Đảng bộ Bưu điện tỉnh",
+    ]
+    assert sorted(names, key=text_sort_key) == expected

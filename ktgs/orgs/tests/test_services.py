@@ -146,7 +146,9 @@ def test_seat_outside_the_bodys_subtree_is_refused():
     assert "không thuộc" in errors_of(exc)["member"][0]
     own = base_b.bodies.get(kind=BodyKind.INSPECTION)
     with pytest.raises(ValidationError) as exc:
-        services.seat_add(member=member, body=own, role=SeatRole.SECRETARY, starts_on=date(2020, 7, 1))
+        services.seat_add(
+            member=member, body=own, role=SeatRole.SECRETARY, starts_on=date(2020, 7, 1)
+        )
     assert "role" in errors_of(exc)
     seat = services.seat_add(
         member=member, body=own, role=SeatRole.INSPECTION_CHAIR, starts_on=date(2020, 7, 1)

@@ -1,0 +1,140 @@
+"""Shared pytest fixtures for the whole KTGS suite.
+
+The demo bloc of `ktgs demo` (Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh Hòa An: 72 tổ chức cơ sở
+đảng, 288 chi bộ trực thuộc, 4.759 đảng viên on 30/06/2023, its committees, and one demo user
+per role) is built ONCE per test session, right after the test database is migrated. Every test
+that uses the database (`db` fixture or `@pytest.mark.django_db`) sees it, and whatever the test
+changes is rolled back when it ends. Look things up by their stable codes ("HA.DBK",
+"HA.DBK.001", "HA.DBK.001.01", "DV000001"), never by ids.
+
+Fixtures:
+    demo       (session) counts, the reference date and the main units, see `DemoBloc`
+    cast       {role value: demo User}, e.g. cast["inspector"]
+    client_as  client_as("inspector") -> a django.test.Client logged in as that demo user
+
+Rules:
+    * Do NOT use `transactional_db`, `live_server`, `django_db(transaction=True)`,
+      `django_db_reset_sequences` or `django_db_serialized_rollback`: they empty the database
+      after the test, and every later test would run without the demo. Collection stops with an
+      error if a test asks for one of them. Browser tests run the app in a separate server
+      process (its own KTGS_DATA_DIR, `ktgs migrate` then `ktgs demo`), not through live_server.
+    * Keep migrations on (no `--nomigrations`): the unit kinds are seeded by a migration.
+    * Passwords are hashed with MD5 during tests (fast); the demo users' password is the one
+      `ktgs demo` prints, `ktgs.demo.builder.DEMO_PASSWORD`, so `client.login()` works too.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.test import Client, override_settings
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FLUSHING_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _flushes_database(item: pytest.Item) -> bool:
+    if FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or marker.kwargs.get("serialized_rollback")
+        or marker.args[:1] == (True,)
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    offending = [item.nodeid for item in items if _flushes_database(item)]
+    if offending:
+        raise pytest.UsageError(
+            "These tests would empty the database and remove the demo for the tests after "
+            "them (see conftest.py): " + ", ".join(offending)
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher(tmp_path_factory):
+    """Fast hashing, and the audit chain's head file in a temporary folder (not in data/)."""
+    head_dir = tmp_path_factory.mktemp("audit-head")
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS, KTGS_AUDIT_HEAD_DIR=head_dir):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _fast_password_hasher):
+    """The test database, migrated, with the demo bloc in it (kept by --reuse-db)."""
+    from ktgs.demo.builder import build_demo
+    from ktgs.orgs.models import OrgUnit
+
+    with django_db_blocker.unblock():
+        if not OrgUnit.objects.exists():
+            build_demo()
+
+
+@dataclass(frozen=True)
+class DemoBloc:
+    counts: dict  # as `build_demo()` returned them (and the "demo.loaded" audit event holds)
+    reference_date: date  # 30/06/2023: the example report's figures hold on this day
+    province: object  # OrgUnit "HA", Đảng bộ tỉnh Hòa An
+    bloc: object  # OrgUnit "HA.DBK", Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh
+    base_committee: object  # OrgUnit "HA.DBK.001", the first đảng bộ cơ sở (Sở Y tế)
+    cell: object  # OrgUnit "HA.DBK.001.01", its first chi bộ
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker) -> DemoBloc:
+    """The demo as built for this session. Its units are read-only handles: re-read a unit
+    from the database in a test that changes it."""
+    from ktgs.audit.models import AuditEvent
+    from ktgs.demo.builder import DEMO_REFERENCE_DATE
+    from ktgs.orgs.models import OrgUnit
+
+    with django_db_blocker.unblock():
+        units = {
+            u.code: u
+            for u in OrgUnit.objects.filter(
+                code__in=["HA", "HA.DBK", "HA.DBK.001", "HA.DBK.001.01"]
+            ).select_related("kind")
+        }
+        event = AuditEvent.objects.get(action="demo.loaded")
+    return DemoBloc(
+        counts=event.details,
+        reference_date=DEMO_REFERENCE_DATE,
+        province=units["HA"],
+        bloc=units["HA.DBK"],
+        base_committee=units["HA.DBK.001"],
+        cell=units["HA.DBK.001.01"],
+    )
+
+
+@pytest.fixture
+def cast(db) -> dict:
+    """{role value: the demo User holding that role}, read afresh for each test."""
+    from ktgs.accounts.models import User
+    from ktgs.demo.builder import DEMO_USERS
+
+    users = User.objects.in_bulk(
+        [username for username, *_rest in DEMO_USERS], field_name="username"
+    )
+    return {str(role): users[username] for username, role, *_rest in DEMO_USERS}
+
+
+@pytest.fixture
+def client_as(cast):
+    """client_as("inspector") -> a test Client logged in (force_login) as that demo user."""
+
+    def login(role: str) -> Client:
+        client = Client()
+        client.force_login(cast[role])
+        return client
+
+    return login

@@ -1,0 +1,298 @@
+"""`build_demo()`: writes the demo bloc of the example report into an empty database.
+
+Everything comes from `plan.make_plan()` (pure, fixed seeds), so the database holds the same
+units, people, names and dates on every run. One transaction, bulk inserts, one audit event.
+Derived fields follow the services' conventions: `OrgUnit.path`, one `UnitLink` per non-root
+unit, `default_bodies()`, the member's names as `member_name_keys()` computes them, and one open
+`Membership` from the admission date.
+"""
+
+from datetime import date
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from ktgs.accounts.models import Assignment, Role, User
+from ktgs.audit.services import record
+from ktgs.core.models import Secrecy
+from ktgs.core.vietnamese import text_sort_key
+from ktgs.demo import bulk
+from ktgs.demo.layout import (
+    BLOC,
+    DEFAULT_MEMBERS,
+    DEMO_REFERENCE_DATE,
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    PROVINCE,
+    is_bloc_unit,
+    plan_units,
+)
+from ktgs.demo.plan import Plan, make_plan
+from ktgs.orgs.models import (
+    Body,
+    CommitteeSeat,
+    HeadOfUnit,
+    ManagedBy,
+    Member,
+    Membership,
+    OrgKind,
+    OrgUnit,
+    Term,
+    UnitAttribute,
+    UnitLink,
+    path_segment,
+)
+from ktgs.orgs.services import default_bodies, member_name_keys
+
+__all__ = [
+    "DEFAULT_MEMBERS",
+    "DEMO_PASSWORD",
+    "DEMO_REFERENCE_DATE",
+    "DEMO_USERS",
+    "NOT_EMPTY",
+    "DemoError",
+    "build_demo",
+    "demo_logins",
+    "member_names",
+]
+
+DEMO_PASSWORD = "ktgs-demo-2023"
+ASSIGNED_SINCE = date(2015, 1, 5)
+FIRST_BASE_COMMITTEE = f"{BLOC}.001"
+# username, role, unit code, clearance, full name
+DEMO_USERS: list[tuple[str, str, str, str, str]] = [
+    ("quantri", Role.SYSADMIN, PROVINCE, Secrecy.NORMAL, "Lê Minh Quân"),
+    ("lanhdao.ubkt", Role.UBKT_LEADER, BLOC, Secrecy.SECRET, "Nguyễn Thị Thanh Hương"),
+    ("kiemtravien", Role.INSPECTOR, BLOC, Secrecy.CONFIDENTIAL, "Phạm Văn Hùng"),
+    ("canbo.coso", Role.GRASSROOTS_OFFICER, FIRST_BASE_COMMITTEE, Secrecy.NORMAL, "Đỗ Thị Thu Hà"),
+    ("lanhdao.capuy", Role.COMMITTEE_LEADER, BLOC, Secrecy.NORMAL, "Vũ Đức Thắng"),
+]
+NOT_EMPTY = (
+    "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống. Dùng --if-empty "
+    "để bỏ qua khi đã có dữ liệu, hoặc chỉ định thư mục dữ liệu mới bằng KTGS_DATA_DIR."
+)
+
+
+class DemoError(Exception):
+    """The demo cannot be built here (the message is Vietnamese, for the user)."""
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, password, role label, unit name) of each demo user."""
+    names = {u.code: u.name for u in plan_units(DEFAULT_MEMBERS)}
+    return [
+        (username, DEMO_PASSWORD, Role(role).label, names[unit])
+        for username, role, unit, _clearance, _full_name in DEMO_USERS
+    ]
+
+
+def check_size(members: int) -> None:
+    if not MIN_MEMBERS <= members <= MAX_MEMBERS:
+        raise DemoError(
+            f"Số đảng viên mẫu phải từ {MIN_MEMBERS} đến {MAX_MEMBERS}, không phải {members}."
+        )
+
+
+def build_demo(*, members: int = DEFAULT_MEMBERS) -> dict:
+    """Build the demo into an empty database; return the counts (also in the audit event)."""
+    check_size(members)
+    with transaction.atomic():
+        if OrgUnit.objects.exists() or Member.objects.exists():
+            raise DemoError(NOT_EMPTY)
+        taken = User.objects.filter(username__in=[u[0] for u in DEMO_USERS])
+        if taken.exists():
+            names = ", ".join(taken.values_list("username", flat=True))
+            raise DemoError(f"Đã có tài khoản trùng tên tài khoản mẫu ({names}).")
+        plan = make_plan(members)
+        counts = _write(plan)
+        record("demo.loaded", details=counts)
+    return counts
+
+
+def _write(plan: Plan) -> dict:
+    units = _write_units(plan)
+    bodies = _write_bodies(units)
+    terms = _write_terms(plan, units)
+    people = _write_members(plan, units)
+    _write_offices(plan, units, bodies, terms, people)
+    bulk.insert(
+        UnitAttribute,
+        (
+            dict(
+                unit_id=units[a.unit].pk,
+                key=a.key,
+                value=a.value,
+                starts_on=a.starts_on,
+                decision=a.decision,
+            )
+            for a in plan.attributes
+        ),
+    )
+    _write_users(units)
+    return _counts(plan)
+
+
+def _counts(plan: Plan) -> dict:
+    bloc_units = [u for u in plan.units if is_bloc_unit(u)]
+    kinds = [u.kind for u in bloc_units]
+    bloc_cells = {u.code for u in bloc_units if u.members}
+    return {
+        "reference_date": DEMO_REFERENCE_DATE.isoformat(),
+        "units": len(plan.units),
+        "grassroots": kinds.count("base_committee") + kinds.count("base_cell"),
+        "base_committees": kinds.count("base_committee"),
+        "cells": kinds.count("cell"),
+        "base_cells": kinds.count("base_cell"),
+        "members": sum(1 for m in plan.members if m.unit in bloc_cells),
+        "other_members": sum(1 for m in plan.members if m.unit not in bloc_cells),
+        "terms": len(plan.terms),
+        "seats": len(plan.seats),
+        "heads": len(plan.heads),
+        "managed": len(plan.managed),
+        "users": len(DEMO_USERS),
+    }
+
+
+def _write_units(plan: Plan) -> dict[str, OrgUnit]:
+    """All units, their paths from their ids (parents first), and their links to the parents."""
+    kinds = {k.code: k for k in OrgKind.objects.all()}
+    units = {
+        u.code: OrgUnit(
+            code=u.code,
+            name=u.name,
+            short_name=u.short_name,
+            kind=kinds[u.kind],
+            established_on=u.established_on,
+            path="",
+            sort_key=text_sort_key(u.name),
+        )
+        for u in plan.units
+    }
+    bulk.insert(OrgUnit, units.values())
+    for code, pk in OrgUnit.objects.values_list("code", "pk"):
+        units[code].pk = pk
+    for spec in plan.units:
+        parent = units[spec.parent].path if spec.parent else ""
+        units[spec.code].path = parent + path_segment(units[spec.code].pk)
+    bulk.update_column(OrgUnit, "path", {unit.pk: unit.path for unit in units.values()})
+    bulk.insert(
+        UnitLink,
+        (
+            dict(unit_id=units[u.code].pk, parent_id=units[u.parent].pk, starts_on=u.established_on)
+            for u in plan.units
+            if u.parent
+        ),
+    )
+    return units
+
+
+def _write_bodies(units: dict[str, OrgUnit]) -> dict[tuple[str, str], int]:
+    """{(unit code, body kind): body id}."""
+    bulk.insert(Body, (body for unit in units.values() for body in default_bodies(unit)))
+    rows = Body.objects.values_list("unit__code", "kind", "pk")
+    return {(code, kind): pk for code, kind, pk in rows}
+
+
+def _write_terms(plan: Plan, units: dict[str, OrgUnit]) -> dict[tuple[str, str], int]:
+    """{(unit code, term name): term id}."""
+    bulk.insert(
+        Term,
+        (
+            dict(unit_id=units[t.unit].pk, name=t.name, starts_on=t.starts_on, ends_on=t.ends_on)
+            for t in plan.terms
+        ),
+    )
+    rows = Term.objects.values_list("unit__code", "name", "pk")
+    return {(code, name): pk for code, name, pk in rows}
+
+
+@cache
+def member_names(family: str, middle: str, given: str) -> tuple[str, str, str]:
+    """(full_name, search_key, sort_key) exactly as `services.member_name_keys` gives them."""
+    return member_name_keys(family, middle, given)
+
+
+def _write_members(plan: Plan, units: dict[str, OrgUnit]) -> dict[str, int]:
+    """Members with one open membership from admission; {member code: member id}."""
+
+    def member(m) -> dict:
+        full_name, search_key, sort_key = member_names(m.family_name, m.middle_name, m.given_name)
+        return dict(
+            code=m.code,
+            family_name=m.family_name,
+            middle_name=m.middle_name,
+            given_name=m.given_name,
+            full_name=full_name,
+            search_key=search_key,
+            sort_key=sort_key,
+            birth_date=m.birth_date,
+            sex=m.sex,
+            citizen_id=m.citizen_id,
+            old_id_number=m.old_id_number,
+            admitted_on=m.admitted_on,
+            official_on=m.official_on,
+            current_unit_id=units[m.unit].pk,
+        )
+
+    bulk.insert(Member, map(member, plan.members))
+    ids = dict(Member.objects.values_list("code", "pk"))
+    bulk.insert(
+        Membership,
+        (
+            dict(member_id=ids[m.code], unit_id=units[m.unit].pk, starts_on=m.admitted_on)
+            for m in plan.members
+        ),
+    )
+    member_names.cache_clear()
+    return ids
+
+
+def _write_offices(plan: Plan, units, bodies, terms, people) -> None:
+    bulk.insert(
+        CommitteeSeat,
+        (
+            dict(
+                member_id=people[s.member],
+                body_id=bodies[s.unit, s.body],
+                role=s.role,
+                term_id=terms[s.unit, s.term],
+                starts_on=s.starts_on,
+                ends_on=s.ends_on,
+            )
+            for s in plan.seats
+        ),
+    )
+    bulk.insert(
+        HeadOfUnit,
+        (
+            dict(
+                unit_id=units[h.unit].pk,
+                member_id=people[h.member],
+                starts_on=h.starts_on,
+                ends_on=h.ends_on,
+            )
+            for h in plan.heads
+        ),
+    )
+    bulk.insert(
+        ManagedBy,
+        (
+            dict(
+                member_id=people[m.member],
+                body_id=bodies[m.unit, m.body],
+                starts_on=m.starts_on,
+                ends_on=m.ends_on,
+            )
+            for m in plan.managed
+        ),
+    )
+
+
+def _write_users(units: dict[str, OrgUnit]) -> None:
+    # One hash for all: they share the printed password anyway, and a hash costs ~0.4 s.
+    password = make_password(DEMO_PASSWORD)
+    for username, role, unit, clearance, full_name in DEMO_USERS:
+        user = User(username=username, full_name=full_name, clearance=clearance, password=password)
+        user.save()
+        Assignment.objects.create(user=user, unit=units[unit], role=role, starts_on=ASSIGNED_SINCE)

@@ -1,0 +1,250 @@
+"""Input shapes for the tree and register pages. Rules live in services; these only read input.
+
+Field names are the services' keyword names, so a service's `ValidationError` keyed by field
+lands next to the right input (see `attach_errors`).
+"""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ktgs.core.vietnamese import format_date, parse_date
+from ktgs.orgs.choices import Sex
+from ktgs.orgs.models import OrgKind, OrgUnit
+from ktgs.orgs.selectors import units_for
+
+
+class VnDateField(forms.Field):
+    """A date typed as dd/mm/yyyy; the parse error is Vietnamese and says how to write it."""
+
+    widget = forms.TextInput(
+        attrs={
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "class": "input-date",
+        }
+    )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+    def prepare_value(self, value):
+        return format_date(value) if isinstance(value, date) else value
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class VnForm(forms.Form):
+    """Required-field messages that name the field: "Chưa nhập ngày sinh."."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            verb = "chọn" if isinstance(field, forms.ChoiceField) else "nhập"
+            label = str(field.label or "")
+            field.error_messages["required"] = f"Chưa {verb} {label[:1].lower()}{label[1:]}."
+
+
+def attach_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = None) -> None:
+    """Put a service's errors next to the fields they name; the rest go above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        name = (aliases or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# --- choices limited to what the user may edit ----------------------------------------------
+
+
+def editable_units(scope) -> list[OrgUnit]:
+    """Live units in scope where the user's role may edit, in tree order (one query)."""
+    return list(units_for(scope=scope, action="edit").order_by("path"))
+
+
+def _limit(field: forms.ModelChoiceField, units: list[OrgUnit]) -> None:
+    field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units]).select_related("kind")
+
+
+INDENT = "\u2003"  # em space: nesting shown in a plain <select>
+
+
+def _indented_choices(units: list[OrgUnit], blank: str) -> list:
+    top = min((u.depth for u in units), default=0)
+    return [("", blank)] + [(u.pk, f"{INDENT * (u.depth - top)}{u.name} ({u.code})") for u in units]
+
+
+def _cells_by_parent(units: list[OrgUnit], blank: str) -> list:
+    """Cells grouped under their parent's name, for a select with optgroups."""
+    by_path = {u.path: u for u in units}
+    groups: dict[str, list] = {}
+    for u in units:
+        if u.kind.is_cell:
+            parent = by_path.get(u.parent_path)
+            label = parent.name if parent is not None else "Chi bộ"
+            groups.setdefault(label, []).append((u.pk, f"{u.name} ({u.code})"))
+    return [("", blank)] + list(groups.items())
+
+
+def cell_field(form: forms.Form, name: str, scope) -> None:
+    """Offer the editable cells; accept any editable unit so the service can say why not."""
+    units = editable_units(scope)
+    _limit(form.fields[name], units)
+    form.fields[name].widget.choices = _cells_by_parent(units, "— Chọn chi bộ —")
+
+
+def parent_field(form: forms.Form, name: str, scope, exclude: OrgUnit | None = None) -> None:
+    units = editable_units(scope)
+    if exclude is not None:
+        units = [u for u in units if not u.path.startswith(exclude.path)]
+    _limit(form.fields[name], units)
+    form.fields[name].widget.choices = _indented_choices(units, "— Chọn tổ chức cấp trên —")
+
+
+NOT_EDITABLE = "Đồng chí không được cập nhật tổ chức này; hãy chọn trong danh sách."
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+class MemberEditForm(VnForm):
+    family_name = forms.CharField(label="Họ", max_length=60)
+    middle_name = forms.CharField(label="Tên đệm", max_length=120, required=False)
+    given_name = forms.CharField(label="Tên", max_length=60)
+    birth_date = VnDateField(label="Ngày sinh")
+    sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices, widget=forms.RadioSelect)
+    citizen_id = forms.CharField(
+        label="Số CCCD", max_length=20, required=False, help_text="12 chữ số; để trống nếu chưa có."
+    )
+    old_id_number = forms.CharField(
+        label="Số CMND cũ", max_length=15, required=False, help_text="9 chữ số, nếu hồ sơ còn ghi."
+    )
+    admitted_on = VnDateField(label="Ngày vào Đảng")
+    official_on = VnDateField(
+        label="Ngày chính thức", required=False, help_text="Để trống khi còn là đảng viên dự bị."
+    )
+
+
+class MemberCreateForm(MemberEditForm):
+    code = forms.CharField(label="Mã đảng viên", max_length=20)
+    unit = UnitChoiceField(
+        label="Chi bộ",
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": NOT_EDITABLE},
+    )
+    starts_on = VnDateField(
+        label="Sinh hoạt từ ngày", required=False, help_text="Để trống: tính từ ngày vào Đảng."
+    )
+
+    field_order = [
+        "code",
+        "family_name",
+        "middle_name",
+        "given_name",
+        "birth_date",
+        "sex",
+        "citizen_id",
+        "old_id_number",
+        "admitted_on",
+        "official_on",
+        "unit",
+        "starts_on",
+    ]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        cell_field(self, "unit", scope)
+
+
+class MemberTransferForm(VnForm):
+    to_unit = UnitChoiceField(
+        label="Chuyển đến chi bộ",
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": NOT_EDITABLE},
+    )
+    on = VnDateField(label="Ngày chuyển")
+    decision = forms.CharField(
+        label="Quyết định, giấy giới thiệu",
+        max_length=120,
+        required=False,
+        help_text="Số và ngày, ví dụ 12-QĐ/ĐUK ngày 05/3/2024.",
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        cell_field(self, "to_unit", scope)
+
+
+class MemberVoidForm(VnForm):
+    reason = forms.CharField(
+        label="Lý do hủy hồ sơ",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Chỉ hủy hồ sơ nhập trùng hoặc nhập nhầm. Đảng viên chuyển đi, từ trần… "
+        "không hủy hồ sơ.",
+    )
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+class UnitEditForm(VnForm):
+    name = forms.CharField(label="Tên tổ chức", max_length=255)
+    short_name = forms.CharField(label="Tên gọi tắt", max_length=120, required=False)
+
+
+class UnitCreateForm(UnitEditForm):
+    code = forms.CharField(
+        label="Mã tổ chức",
+        max_length=40,
+        help_text="Mã cố định, ví dụ HA.DBK.001.05; không chứa dấu «/».",
+    )
+    kind = forms.ModelChoiceField(
+        label="Loại tổ chức", queryset=OrgKind.objects.all(), empty_label="— Chọn loại —"
+    )
+    parent = UnitChoiceField(
+        label="Trực thuộc",
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": NOT_EDITABLE},
+    )
+    starts_on = VnDateField(label="Ngày thành lập")
+    decision = forms.CharField(label="Quyết định thành lập", max_length=120, required=False)
+
+    field_order = ["code", "name", "short_name", "kind", "parent", "starts_on", "decision"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent_field(self, "parent", scope)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if "/" in code or " " in code:
+            raise ValidationError("Mã tổ chức không được chứa dấu «/» hay khoảng trắng.")
+        return code
+
+
+class UnitMoveForm(VnForm):
+    new_parent = UnitChoiceField(
+        label="Chuyển về trực thuộc",
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": NOT_EDITABLE},
+    )
+    on = VnDateField(label="Từ ngày")
+    decision = forms.CharField(label="Quyết định", max_length=120, required=False)
+
+    def __init__(self, *args, scope, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent_field(self, "new_parent", scope, exclude=unit)

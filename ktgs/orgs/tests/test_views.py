@@ -1,0 +1,659 @@
+"""Pages of the tree and the register, driven over HTTP as the demo cast."""
+
+import re
+import unicodedata
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ktgs.core.models import Dated
+from ktgs.core.vietnamese import fold
+from ktgs.orgs import services
+from ktgs.orgs.models import CommitteeSeat, Member, Membership, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+MEMBER_LINK = re.compile(r'<a href="/dang-vien/([^/"]+)/">([^<]+)</a>')
+
+
+def listed(response) -> list[tuple[str, str]]:
+    """(code, name) of the members shown in the page's table, in page order."""
+    html = response.content.decode()
+    return [(code, name) for code, name in MEMBER_LINK.findall(html) if code != "moi"]
+
+
+def total(response) -> int:
+    match = re.search(r"<strong>([\d.]+)</strong> đảng viên", response.content.decode())
+    assert match, "the page says how many members match"
+    return int(match.group(1).replace(".", ""))
+
+
+def field_error(response, field: str) -> str:
+    match = re.search(rf'id="id_{field}_error">([^<]+)<', response.content.decode())
+    return match.group(1) if match else ""
+
+
+def unit(code: str) -> OrgUnit:
+    return OrgUnit.objects.get(code=code)
+
+
+def first_cell(under: str) -> OrgUnit:
+    parent = unit(under)
+    return (
+        OrgUnit.objects.filter(path__startswith=parent.path, kind__is_cell=True)
+        .exclude(pk=parent.pk)
+        .order_by("path")
+        .first()
+    )
+
+
+def registered(under: str = "HA.DBK"):
+    """Live members registered today in `under`'s subtree."""
+    return Member.objects.live().filter(current_unit__path__startswith=unit(under).path)
+
+
+def member_outside(code: str) -> Member:
+    return (
+        Member.objects.exclude(current_unit__path__startswith=unit(code).path)
+        .filter(current_unit__isnull=False)
+        .first()
+    )
+
+
+def member_inside(code: str) -> Member:
+    return registered(code).first()
+
+
+def written() -> tuple[int, int]:
+    return Member.objects.count(), Membership.objects.count()
+
+
+# --- member list: search, filters, order, pages ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen van",
+        "Nguyễn Văn",
+        unicodedata.normalize("NFD", "Nguyễn Văn"),
+        "NGUYỄN VĂN",
+        "NGUYEN VAN",
+    ],
+)
+def test_search_ignores_diacritics_case_and_normal_form(client_as, query):
+    response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"q": query})
+    rows = listed(response)
+    assert rows, "the demo bloc has members named Nguyễn Văn …"
+    assert all("nguyen van" in fold(name) for _code, name in rows)
+    names = registered().values_list("full_name", flat=True)
+    assert total(response) == sum("nguyen van" in fold(name) for name in names)
+
+
+def test_both_tone_mark_placements_find_the_same_members(client_as):
+    cell = first_cell("HA.DBK.001")
+    for n, (family, given) in enumerate([("Khổng", "Hoà"), ("Khổng", "Hòa")]):
+        services.member_create(
+            code=f"TEST-HOA-{n}",
+            unit=cell,
+            family_name=family,
+            middle_name="Thị",
+            given_name=given,
+            birth_date=date(1985, 5, 1),
+            sex="F",
+            admitted_on=date(2010, 1, 1),
+        )
+    client = client_as("ubkt_leader")
+    old_style = client.get(reverse("orgs:member_list"), {"q": "khổng thị hoà"})
+    new_style = client.get(reverse("orgs:member_list"), {"q": "Khổng Thị Hòa"})
+    assert listed(old_style) == listed(new_style)
+    assert {code for code, _ in listed(old_style)} == {"TEST-HOA-0", "TEST-HOA-1"}
+
+
+def test_search_by_member_code(client_as):
+    member = member_inside("HA.DBK.001")
+    response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"q": member.code})
+    assert (member.code, member.full_name) in listed(response)
+
+
+def test_list_is_in_vietnamese_name_order_across_pages(client_as):
+    client = client_as("ubkt_leader")
+    codes = [
+        c
+        for page in (1, 2)
+        for c, _ in listed(client.get(reverse("orgs:member_list"), {"page": page}))
+    ]
+    assert len(codes) == 100
+    keys = dict(Member.objects.filter(code__in=codes).values_list("code", "sort_key"))
+    ordered = [keys[c] for c in codes]
+    assert ordered == sorted(ordered)
+
+
+def test_pages_of_fifty(client_as):
+    client = client_as("ubkt_leader")
+    first = client.get(reverse("orgs:member_list"))
+    assert total(first) == 4759
+    assert len(listed(first)) == 50
+    assert "Trang 1 / 96" in first.content.decode()
+    last = client.get(reverse("orgs:member_list"), {"page": 96})
+    assert len(listed(last)) == 4759 - 95 * 50
+    assert not set(listed(first)) & set(listed(last))
+
+
+def test_page_links_keep_the_filters(client_as):
+    response = client_as("ubkt_leader").get(
+        reverse("orgs:member_list"), {"q": "van", "trang_thai": "full"}
+    )
+    assert "?q=van&amp;trang_thai=full&amp;page=2" in response.content.decode()
+
+
+def test_filter_on_one_cell_without_subtree(client_as):
+    cell = first_cell("HA.DBK.001")
+    response = client_as("ubkt_leader").get(
+        reverse("orgs:member_list"), {"don_vi": cell.code, "ca_cay": "0"}
+    )
+    codes = {c for c, _ in listed(response)}
+    expected = set(registered(cell.code).values_list("code", flat=True))
+    assert codes == expected and codes
+    assert total(response) == len(expected)
+
+
+def test_filter_on_a_party_committee_includes_its_cells_unless_unticked(client_as):
+    base = unit("HA.DBK.001")
+    client = client_as("ubkt_leader")
+    subtree = client.get(reverse("orgs:member_list"), {"don_vi": base.code})
+    in_subtree = registered(base.code).count()
+    assert total(subtree) == in_subtree > 0
+    # the form sends a hidden "0" before the checkbox; ticked, the checkbox's "1" wins
+    ticked = client.get(reverse("orgs:member_list") + f"?don_vi={base.code}&ca_cay=0&ca_cay=1")
+    assert total(ticked) == in_subtree
+    direct = client.get(reverse("orgs:member_list"), {"don_vi": base.code, "ca_cay": "0"})
+    assert total(direct) == Member.objects.live().filter(current_unit=base).count()
+
+
+def test_filter_on_status(client_as):
+    services.member_create(
+        code="TEST-DUBI",
+        unit=first_cell("HA.DBK.001"),
+        family_name="Lò",
+        given_name="Dự",
+        birth_date=date(2000, 1, 1),
+        sex="M",
+        admitted_on=timezone.localdate(),
+    )
+    client = client_as("ubkt_leader")
+    by_status = {}
+    for status, label in (("full", "chính thức"), ("probationary", "dự bị")):
+        response = client.get(reverse("orgs:member_list"), {"trang_thai": status})
+        shown = re.findall(
+            r'<span class="status status-(\w+)">([^<]+)</span>', response.content.decode()
+        )
+        assert shown and all(s == status and text == label for s, text in shown)
+        by_status[status] = total(response)
+    assert by_status["full"] + by_status["probationary"] == 4759 + 1
+    found = {
+        status: listed(
+            client.get(reverse("orgs:member_list"), {"trang_thai": status, "q": "lò dự"})
+        )
+        for status in ("full", "probationary")
+    }
+    assert found == {"full": [], "probationary": [("TEST-DUBI", "Lò Dự")]}
+
+
+def test_filter_on_committee_members(client_as):
+    seats = CommitteeSeat.objects.filter(Dated.q_on(timezone.localdate())).values("member_id")
+    seated = registered().filter(pk__in=seats).count()
+    response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"cap_uy": "1"})
+    assert total(response) == seated < 4759
+
+
+def test_unknown_unit_code_is_explained(client_as):
+    response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"don_vi": "KHONG.CO"})
+    assert response.status_code == 200
+    assert "Không có tổ chức đảng mã «KHONG.CO»" in response.content.decode()
+    assert listed(response) == []
+
+
+def test_unit_outside_scope_is_as_unknown(client_as):
+    other = unit("HA.DBK.002")
+    response = client_as("grassroots_officer").get(
+        reverse("orgs:member_list"), {"don_vi": other.code}
+    )
+    assert f"Không có tổ chức đảng mã «{other.code}»" in response.content.decode()
+
+
+def test_grassroots_officer_lists_only_their_members(client_as):
+    response = client_as("grassroots_officer").get(reverse("orgs:member_list"))
+    assert total(response) == registered("HA.DBK.001").count()
+
+
+# --- member page -----------------------------------------------------------------------------
+
+
+def test_member_page_masks_the_citizen_id(client_as):
+    member = registered().filter(citizen_id__isnull=False).first()
+    html = (
+        client_as("inspector")
+        .get(reverse("orgs:member_detail", args=[member.code]))
+        .content.decode()
+    )
+    assert member.full_name in html
+    assert "\u2022" * 8 + member.citizen_id[-4:] in html
+    assert member.citizen_id not in html
+    assert member.birth_date.strftime("%d/%m/%Y") in html
+
+
+def test_member_page_shows_transfer_history(client_as):
+    member = member_inside("HA.DBK.001")
+    target = first_cell("HA.DBK.002")
+    services.member_transfer(
+        member=member, to_unit=target, on=date(2024, 3, 5), decision="12-QĐ/ĐUK"
+    )
+    html = (
+        client_as("ubkt_leader")
+        .get(reverse("orgs:member_detail", args=[member.code]))
+        .content.decode()
+    )
+    assert target.name in html and "05/03/2024" in html and "12-QĐ/ĐUK" in html
+    assert "Chuyển sinh hoạt (trong hệ thống)" in html
+
+
+def test_member_outside_the_officers_unit_is_not_found(client_as):
+    member = member_outside("HA.DBK.001")
+    client = client_as("grassroots_officer")
+    for name in ("member_detail", "member_edit", "member_transfer", "member_void"):
+        assert client.get(reverse(f"orgs:{name}", args=[member.code])).status_code == 404, name
+
+
+def test_unknown_member_is_not_found(client_as):
+    response = client_as("ubkt_leader").get(reverse("orgs:member_detail", args=["KHONG-CO"]))
+    assert response.status_code == 404
+    assert "nằm ngoài phạm vi đồng chí được xem" in response.content.decode()
+
+
+# --- access to the edit pages ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["committee_leader", "sysadmin"])
+def test_read_only_roles_may_not_edit_members(client_as, role):
+    member = member_inside("HA.DBK.001")
+    client = client_as(role)
+    assert client.get(reverse("orgs:member_detail", args=[member.code])).status_code == 200
+    for name in ("member_edit", "member_transfer", "member_void"):
+        url = reverse(f"orgs:{name}", args=[member.code])
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, {"family_name": "Đổi", "reason": "x"}).status_code == 403, name
+    refused = client.get(reverse("orgs:member_create"))
+    assert refused.status_code == 403
+    assert "chỉ cho phép xem" in refused.content.decode()
+    member.refresh_from_db()
+    assert member.family_name != "Đổi" and not member.is_voided
+
+
+def test_read_only_roles_see_no_edit_buttons(client_as):
+    member = member_inside("HA.DBK.001")
+    html = (
+        client_as("committee_leader")
+        .get(reverse("orgs:member_detail", args=[member.code]))
+        .content.decode()
+    )
+    assert reverse("orgs:member_edit", args=[member.code]) not in html
+
+
+@pytest.mark.parametrize("role", ["committee_leader", "sysadmin"])
+def test_read_only_roles_may_not_change_units(client_as, role):
+    client = client_as(role)
+    for name in ("unit_edit", "unit_move"):
+        url = reverse(f"orgs:{name}", args=["HA.DBK.001"])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"name": "Đổi tên"}).status_code == 403
+    assert client.get(reverse("orgs:unit_create")).status_code == 403
+    assert unit("HA.DBK.001").name != "Đổi tên"
+
+
+def test_inspector_may_edit(client_as):
+    member = member_inside("HA.DBK.001")
+    client = client_as("inspector")
+    for name in ("member_edit", "member_transfer", "member_void"):
+        assert client.get(reverse(f"orgs:{name}", args=[member.code])).status_code == 200
+
+
+# --- create member ---------------------------------------------------------------------------
+
+
+def new_member_data(cell: OrgUnit, **changes) -> dict:
+    data = {
+        "code": "TEST-0001",
+        "family_name": "Nguyễn",
+        "middle_name": "Văn",
+        "given_name": "Thử",
+        "birth_date": "15/08/1990",
+        "sex": "M",
+        "citizen_id": "001090765432",
+        "old_id_number": "",
+        "admitted_on": "03/02/2015",
+        "official_on": "03/02/2016",
+        "unit": cell.pk,
+        "starts_on": "",
+    }
+    return {**data, **changes}
+
+
+def test_create_member(client_as):
+    cell = first_cell("HA.DBK.001")
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), new_member_data(cell), follow=True
+    )
+    member = Member.objects.get(code="TEST-0001")
+    assert response.redirect_chain[-1][0] == reverse("orgs:member_detail", args=[member.code])
+    assert "Đã thêm đảng viên Nguyễn Văn Thử" in response.content.decode()
+    assert member.current_unit == cell and member.birth_date == date(1990, 8, 15)
+    assert written() == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"citizen_id": "12345"}, "citizen_id", "phải có đúng 12 chữ số"),
+        ({"citizen_id": "999090123456"}, "citizen_id", "không phải mã tỉnh"),
+        ({"birth_date": "31/02/2023"}, "birth_date", "31/02/2023"),
+        ({"admitted_on": "2015"}, "admitted_on", "ngày/tháng/năm"),
+        ({"given_name": ""}, "given_name", "Chưa nhập tên."),
+        ({"official_on": "01/01/2014"}, "official_on", "không thể trước ngày vào Đảng"),
+    ],
+)
+def test_create_member_shows_errors_next_to_the_field(client_as, changes, field, message):
+    cell = first_cell("HA.DBK.001")
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), new_member_data(cell, **changes)
+    )
+    assert response.status_code == 200
+    assert message in field_error(response, field)
+    assert written() == before
+
+
+def test_duplicate_citizen_id_is_refused(client_as):
+    other = Member.objects.filter(citizen_id__isnull=False, voided_at__isnull=True).first()
+    cell = first_cell("HA.DBK.001")
+    data = new_member_data(
+        cell,
+        citizen_id=other.citizen_id,
+        sex=other.sex,
+        birth_date=other.birth_date.strftime("%d/%m/%Y"),
+    )
+    before = written()
+    response = client_as("grassroots_officer").post(reverse("orgs:member_create"), data)
+    assert "đã thuộc đảng viên" in field_error(response, "citizen_id")
+    assert written() == before
+
+
+def test_member_must_join_a_cell(client_as):
+    base = unit("HA.DBK.001")
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), new_member_data(base, unit=base.pk)
+    )
+    assert "Hãy chọn một chi bộ" in field_error(response, "unit")
+    assert written() == before
+
+
+def test_cell_choices_are_limited_to_what_the_user_may_edit(client_as):
+    html = client_as("grassroots_officer").get(reverse("orgs:member_create")).content.decode()
+    select = html[html.index('name="unit"') : html.index("</select>", html.index('name="unit"'))]
+    assert first_cell("HA.DBK.001").code in select
+    assert "HA.DBK.002" not in select
+
+
+def test_cell_outside_the_users_scope_is_refused(client_as):
+    other = first_cell("HA.DBK.002")
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), new_member_data(other)
+    )
+    assert field_error(response, "unit")
+    assert written() == before
+
+
+# --- edit, transfer, void --------------------------------------------------------------------
+
+
+def test_edit_member_prefills_dates_and_saves(client_as):
+    member = member_inside("HA.DBK.001")
+    client = client_as("inspector")
+    url = reverse("orgs:member_edit", args=[member.code])
+    assert member.birth_date.strftime("%d/%m/%Y") in client.get(url).content.decode()
+    data = {
+        "family_name": member.family_name,
+        "middle_name": member.middle_name,
+        "given_name": "Tâm",
+        "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+        "sex": member.sex,
+        "citizen_id": member.citizen_id or "",
+        "old_id_number": member.old_id_number,
+        "admitted_on": member.admitted_on.strftime("%d/%m/%Y"),
+        "official_on": member.official_on.strftime("%d/%m/%Y") if member.official_on else "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.given_name == "Tâm" and member.full_name.endswith(" Tâm")
+
+
+def test_transfer_errors_stay_on_the_form(client_as):
+    member = member_inside("HA.DBK.001")
+    client = client_as("ubkt_leader")
+    url = reverse("orgs:member_transfer", args=[member.code])
+    before = written()
+    response = client.post(url, {"to_unit": member.current_unit_id, "on": "05/03/2024"})
+    assert "đã sinh hoạt tại" in field_error(response, "to_unit")
+    response = client.post(url, {"to_unit": unit("HA.DBK.002").pk, "on": "05/03/2024"})
+    assert "Hãy chọn một chi bộ" in field_error(response, "to_unit")
+    assert written() == before
+
+
+def test_transfer_member(client_as):
+    member = member_inside("HA.DBK.001")
+    target = first_cell("HA.DBK.002")
+    response = client_as("ubkt_leader").post(
+        reverse("orgs:member_transfer", args=[member.code]),
+        {"to_unit": target.pk, "on": "05/03/2024", "decision": "12-QĐ/ĐUK"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.current_unit == target
+
+
+def test_void_needs_a_reason_and_a_post(client_as):
+    member = member_inside("HA.DBK.001")
+    client = client_as("grassroots_officer")
+    url = reverse("orgs:member_void", args=[member.code])
+    assert client.get(url).status_code == 200
+    member.refresh_from_db()
+    assert not member.is_voided
+    response = client.post(url, {"reason": "  "})
+    assert field_error(response, "reason")
+    response = client.post(url, {"reason": "Nhập trùng hồ sơ"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.is_voided
+    assert client.get(reverse("orgs:member_detail", args=[member.code])).status_code == 404
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def test_unit_page(client_as):
+    base = unit("HA.DBK.001")
+    html = (
+        client_as("ubkt_leader").get(reverse("orgs:unit_detail", args=[base.code])).content.decode()
+    )
+    assert base.name in html and base.kind.name in html and base.code in html
+    assert unit("HA.DBK").name in html  # its parent
+    cell = first_cell("HA.DBK.001")
+    assert reverse("orgs:unit_detail", args=[cell.code]) in html  # a sub-unit
+
+
+def test_cell_page_lists_its_members(client_as):
+    cell = first_cell("HA.DBK.001")
+    response = client_as("grassroots_officer").get(reverse("orgs:unit_detail", args=[cell.code]))
+    members = set(registered(cell.code).values_list("code", flat=True)[:50])
+    assert members and members <= {code for code, _ in listed(response)}
+
+
+def test_unit_outside_scope_is_not_found(client_as):
+    client = client_as("grassroots_officer")
+    assert client.get(reverse("orgs:unit_detail", args=["HA.DBK.002"])).status_code == 404
+    assert client.get(reverse("orgs:unit_edit", args=["HA.DBK.002"])).status_code == 404
+    assert client.get(reverse("orgs:unit_detail", args=["HA.DBK"])).status_code == 404
+
+
+def test_create_rename_and_move_a_cell(client_as):
+    client = client_as("ubkt_leader")
+    response = client.post(
+        reverse("orgs:unit_create"),
+        {
+            "code": "HA.DBK.001.99",
+            "name": "Chi bộ  Thử nghiệm",
+            "short_name": "",
+            "kind": first_cell("HA.DBK.001").kind_id,
+            "parent": unit("HA.DBK.001").pk,
+            "starts_on": "01/07/2024",
+            "decision": "",
+        },
+    )
+    assert response.status_code == 302
+    created = unit("HA.DBK.001.99")
+    assert created.name == "Chi bộ Thử nghiệm" and created.established_on == date(2024, 7, 1)
+    response = client.post(
+        reverse("orgs:unit_edit", args=[created.code]),
+        {"name": "Chi bộ Kiểm thử", "short_name": "CB KT"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("orgs:unit_move", args=[created.code]),
+        {"new_parent": unit("HA.DBK.002").pk, "on": "01/09/2024"},
+    )
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert created.name == "Chi bộ Kiểm thử"
+    assert created.path.startswith(unit("HA.DBK.002").path)
+
+
+def test_unit_create_errors_stay_on_the_form(client_as):
+    client = client_as("ubkt_leader")
+    count = OrgUnit.objects.count()
+    response = client.post(
+        reverse("orgs:unit_create"),
+        {
+            "code": "HA.DBK.001",
+            "name": "Trùng mã",
+            "kind": unit("HA.DBK.001").kind_id,
+            "parent": unit("HA.DBK").pk,
+            "starts_on": "01/07/2024",
+        },
+    )
+    assert "đã được dùng" in field_error(response, "code")
+    response = client.post(
+        reverse("orgs:unit_create"),
+        {
+            "code": "HA.DBK.X",
+            "name": "Sai cấp",
+            "kind": unit("HA.DBK.001").kind_id,
+            "parent": first_cell("HA.DBK.001").pk,
+            "starts_on": "01/07/2024",
+        },
+    )
+    assert "không thể trực thuộc" in field_error(response, "parent")
+    assert OrgUnit.objects.count() == count
+
+
+def test_a_unit_cannot_move_under_itself(client_as):
+    base = unit("HA.DBK.001")
+    response = client_as("ubkt_leader").post(
+        reverse("orgs:unit_move", args=[base.code]),
+        {"new_parent": first_cell("HA.DBK.001").pk, "on": "01/09/2024"},
+    )
+    assert field_error(response, "new_parent")
+    assert unit("HA.DBK.001").path == base.path
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+def test_tree_shows_the_roots_and_their_children(client_as):
+    html = client_as("ubkt_leader").get(reverse("orgs:tree")).content.decode()
+    assert unit("HA.DBK").name in html and "4.759 đảng viên" in html
+    assert reverse("orgs:unit_detail", args=["HA.DBK.001"]) in html
+    assert reverse("orgs:tree_children", args=[unit("HA.DBK.001").pk]) in html  # expandable
+
+
+def test_tree_children_partial(client_as):
+    base = unit("HA.DBK.001")
+    response = client_as("ubkt_leader").get(
+        reverse("orgs:tree_children", args=[base.pk]), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert reverse("orgs:unit_detail", args=[first_cell("HA.DBK.001").code]) in html
+
+
+def test_tree_children_outside_scope_is_not_found(client_as):
+    response = client_as("grassroots_officer").get(
+        reverse("orgs:tree_children", args=[unit("HA.DBK").pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
+
+
+def test_tree_children_without_htmx_goes_to_the_unit_page(client_as):
+    base = unit("HA.DBK.001")
+    response = client_as("ubkt_leader").get(reverse("orgs:tree_children", args=[base.pk]))
+    assert response["Location"] == reverse("orgs:unit_detail", args=[base.code])
+
+
+# --- query counts do not grow with rows ------------------------------------------------------
+
+
+def queries(client, url, **headers) -> int:
+    client.get(url, **headers)  # warm up the session and caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, **headers).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_member_list_queries_do_not_grow_with_rows(client_as):
+    client = client_as("ubkt_leader")
+    base = reverse("orgs:member_list")
+    one_cell = queries(client, f"{base}?don_vi={first_cell('HA.DBK.001').code}&ca_cay=0")
+    whole_bloc = queries(client, f"{base}?don_vi=HA.DBK")
+    assert one_cell == whole_bloc
+
+
+def test_tree_children_queries_do_not_grow_with_rows(client_as):
+    client = client_as("ubkt_leader")
+    small = queries(
+        client, reverse("orgs:tree_children", args=[unit("HA.DBK.001").pk]), HTTP_HX_REQUEST="true"
+    )
+    bloc = queries(
+        client, reverse("orgs:tree_children", args=[unit("HA.DBK").pk]), HTTP_HX_REQUEST="true"
+    )
+    assert small == bloc
+
+
+def test_tree_page_queries_do_not_grow_with_rows(client_as):
+    bloc = queries(client_as("ubkt_leader"), reverse("orgs:tree"))
+    one_committee = queries(client_as("grassroots_officer"), reverse("orgs:tree"))
+    assert bloc == one_committee
+
+
+def test_moving_under_the_same_parent_is_explained(client_as):
+    response = client_as("ubkt_leader").post(
+        reverse("orgs:unit_move", args=["HA.DBK.001"]),
+        {"new_parent": unit("HA.DBK").pk, "on": "01/09/2024"},
+    )
+    assert "đã trực thuộc" in field_error(response, "new_parent")

@@ -1,0 +1,402 @@
+"""Pages of the organisation tree and the member register.
+
+Thin: find the record through a selector limited to `request.scope` (not visible → 404), ask
+the scope whether the role may edit it (no → 403), read a form, call a service, redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ktgs.core.vietnamese import format_int
+from ktgs.orgs import forms, selectors, services
+from ktgs.orgs.choices import Level, MemberStatus
+from ktgs.orgs.models import Member, OrgUnit
+
+EDIT = "edit"  # the action name accounts.access knows; orgs may not import accounts
+PAGE_SIZE = 50
+UNIT_PAGE_MEMBERS = 50
+
+
+# --- access helpers: every lookup goes through a scoped selector -----------------------------
+
+
+def _unit_or_404(request, code: str) -> OrgUnit:
+    unit = selectors.unit_get(scope=request.scope, code=code)
+    if unit is None:
+        raise Http404("Không tìm thấy tổ chức đảng.")
+    return unit
+
+
+def _editable_unit(request, code: str) -> OrgUnit:
+    unit = _unit_or_404(request, code)
+    if not request.scope.may(EDIT, unit.path):
+        raise PermissionDenied("Vai trò của đồng chí chỉ được xem tổ chức này.")
+    return unit
+
+
+def _member_or_404(request, code: str) -> Member:
+    member = selectors.member_get(scope=request.scope, code=code)
+    if member is None:
+        raise Http404("Không tìm thấy đảng viên.")
+    return member
+
+
+def _editable_member(request, code: str) -> Member:
+    member = _member_or_404(request, code)
+    unit = selectors.member_unit(member)
+    if unit is None or not request.scope.may(EDIT, unit.path):
+        raise PermissionDenied("Vai trò của đồng chí chỉ được xem hồ sơ này.")
+    return member
+
+
+def _require_edit_somewhere(request) -> None:
+    if not request.scope.may_anywhere(EDIT):
+        raise PermissionDenied("Vai trò của đồng chí không được thêm mới.")
+
+
+def _form_page(request, form, template: str, **context):
+    return render(request, template, {"form": form, **context})
+
+
+def _run(form, service, aliases=None, **kwargs):
+    """Call `service` with the form's data; on a ValidationError attach it and return None."""
+    try:
+        return service(**form.cleaned_data, **kwargs)
+    except ValidationError as exc:
+        forms.attach_errors(form, exc, aliases)
+        return None
+
+
+# --- home: the bloc at a glance --------------------------------------------------------------
+
+
+def glance_sentence(g: selectors.Glance) -> str:
+    """As the example report writes it: "… hiện có 72 TCCSĐ, trong đó 44 đảng bộ cơ sở với
+    288 chi bộ trực thuộc và 28 chi bộ cơ sở, với 4.759 đảng viên (… chính thức, … dự bị)."."""
+    n = format_int
+    kinds = [f"{n(count)} {name[:1].lower()}{name[1:]}" for name, count in g.grassroots_by_kind]
+    if kinds and g.subordinate_cells:
+        kinds[0] += f" với {n(g.subordinate_cells)} chi bộ trực thuộc"
+    if kinds:
+        listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " và " + kinds[-1]
+        has = f"{n(g.grassroots_total)} TCCSĐ, trong đó {listed}, với "
+    elif g.subordinate_cells:
+        has = f"{n(g.subordinate_cells)} chi bộ trực thuộc, với "
+    else:
+        has = ""
+    return (
+        f"{g.unit.name} hiện có {has}{n(g.members_total)} đảng viên "
+        f"({n(g.members_full)} chính thức, {n(g.members_probationary)} dự bị)."
+    )
+
+
+def _glance(unit: OrgUnit) -> dict:
+    g = selectors.unit_glance(unit)
+    return {"glance": g, "sentence": glance_sentence(g)}
+
+
+@require_GET
+def home(request):
+    blocks = []
+    for root in selectors.scope_roots(scope=request.scope):
+        block = {"root": _glance(root), "children": []}
+        if root.kind.level == Level.PROVINCE:
+            nodes = selectors.unit_children(scope=request.scope, parent=root)
+            block["children"] = [_glance(node.unit) for node in nodes]
+        blocks.append(block)
+    return render(request, "orgs/home.html", {"blocks": blocks, "today": timezone.localdate()})
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+@require_GET
+def tree(request):
+    roots = selectors.unit_children(scope=request.scope, parent=None)
+    opened = [
+        (node, selectors.unit_children(scope=request.scope, parent=node.unit)) for node in roots
+    ]
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "opened": opened,
+            "can_create": request.scope.may_anywhere(EDIT),
+        },
+    )
+
+
+@require_GET
+def tree_children(request, pk: int):
+    unit = selectors.unit_get_by_pk(scope=request.scope, pk=pk)
+    if unit is None:
+        raise Http404("Không tìm thấy tổ chức đảng.")
+    if not request.htmx:
+        return redirect("orgs:unit_detail", code=unit.code)
+    nodes = selectors.unit_children(scope=request.scope, parent=unit)
+    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes})
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _seats_by_body(unit: OrgUnit) -> list[tuple]:
+    seats = list(selectors.unit_seats(unit))
+    return [(body, [s for s in seats if s.body_id == body.pk]) for body in unit.bodies.all()]
+
+
+@require_GET
+def unit_detail(request, code: str):
+    unit = _unit_or_404(request, code)
+    today = timezone.localdate()
+    parent = selectors.parent_on(unit, today)
+    children = selectors.unit_children(scope=request.scope, parent=unit)
+    direct = selectors.member_list(scope=request.scope, unit=unit, subtree=False)
+    direct_count = direct.count()
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "parent": parent,
+            "parent_visible": parent is not None and request.scope.contains(parent.path),
+            "bodies": _seats_by_body(unit),
+            "terms": unit.terms.all(),
+            "head": selectors.unit_head_on(unit, today),
+            "children": children,
+            "subtree_members": direct_count + sum(node.members for node in children),
+            "direct": _with_status(list(direct[:UNIT_PAGE_MEMBERS]), today),
+            "direct_count": direct_count,
+            "can_edit": request.scope.may(EDIT, unit.path),
+            "today": today,
+        },
+    )
+
+
+def unit_create(request):
+    _require_edit_somewhere(request)
+    initial = {}
+    if parent := selectors.unit_get(scope=request.scope, code=request.GET.get("cap_tren", "")):
+        initial["parent"] = parent.pk
+    form = forms.UnitCreateForm(request.POST or None, scope=request.scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit = _run(form, services.unit_create)
+        if unit is not None:
+            messages.success(request, f"Đã thành lập «{unit.name}» (mã {unit.code}).")
+            return redirect("orgs:unit_detail", code=unit.code)
+    return _form_page(
+        request, form, "orgs/unit_form.html", title="Thêm tổ chức đảng", submit="Thêm tổ chức"
+    )
+
+
+def unit_edit(request, code: str):
+    unit = _editable_unit(request, code)
+    initial = {"name": unit.name, "short_name": unit.short_name}
+    form = forms.UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and _run(form, services.unit_update, unit=unit):
+        messages.success(request, f"Đã lưu tên «{unit.name}».")
+        return redirect("orgs:unit_detail", code=unit.code)
+    return _form_page(
+        request, form, "orgs/unit_form.html", unit=unit, title=f"Sửa tên: {unit.name}", submit="Lưu"
+    )
+
+
+def unit_move(request, code: str):
+    unit = _editable_unit(request, code)
+    form = forms.UnitMoveForm(request.POST or None, scope=request.scope, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        moved = _run(form, services.unit_move, aliases={"parent": "new_parent"}, unit=unit)
+        if moved is not None:
+            parent = form.cleaned_data["new_parent"]
+            messages.success(request, f"Đã chuyển «{unit.name}» về trực thuộc «{parent.name}».")
+            return redirect("orgs:unit_detail", code=unit.code)
+    return _form_page(
+        request,
+        form,
+        "orgs/unit_form.html",
+        unit=unit,
+        title=f"Chuyển cấp trên: {unit.name}",
+        submit="Chuyển",
+    )
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def _with_status(rows: list[Member], today) -> list[Member]:
+    for m in rows:
+        m.status = m.status_on(today) or ""
+        m.status_label = MemberStatus(m.status).label if m.status else ""
+    return rows
+
+
+def _filters(params) -> dict:
+    return {
+        "q": params.get("q", "").strip(),
+        "don_vi": params.get("don_vi", "").strip(),
+        "ca_cay": params.get("ca_cay", "1") != "0",  # a hidden "0" precedes the checkbox
+        "trang_thai": params.get("trang_thai", "")
+        if params.get("trang_thai") in MemberStatus.values
+        else "",
+        "cap_uy": params.get("cap_uy") == "1",
+    }
+
+
+@require_GET
+def member_list(request):
+    f = _filters(request.GET)
+    unit, unit_error, rows = None, "", []
+    if f["don_vi"]:
+        unit = selectors.unit_get(scope=request.scope, code=f["don_vi"])
+        if unit is None:
+            unit_error = (
+                f"Không có tổ chức đảng mã «{f['don_vi']}» trong phạm vi đồng chí "
+                "được xem. Hãy kiểm tra lại mã, hoặc để trống ô này để xem tất cả."
+            )
+    if not unit_error:
+        rows = selectors.member_list(
+            scope=request.scope,
+            q=f["q"],
+            unit=unit,
+            subtree=f["ca_cay"],
+            status=f["trang_thai"],
+            committee_only=f["cap_uy"],
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _with_status(page.object_list, timezone.localdate())
+    return render(
+        request,
+        "orgs/member_list.html",
+        {
+            "f": f,
+            "unit": unit,
+            "unit_error": unit_error,
+            "page": page,
+            "units": selectors.unit_list(scope=request.scope).order_by("path"),
+            "statuses": MemberStatus.choices,
+            "can_create": request.scope.may_anywhere(EDIT),
+        },
+    )
+
+
+def _mask(number: str | None) -> str:
+    """ "••••••••1234": only the last 4 digits of an identity number are shown."""
+    if not number:
+        return ""
+    return "\u2022" * max(len(number) - 4, 0) + number[-4:]
+
+
+@require_GET
+def member_detail(request, code: str):
+    member = _member_or_404(request, code)
+    today = timezone.localdate()
+    unit = selectors.member_unit(member)
+    memberships = list(member.memberships.select_related("unit").order_by("starts_on"))
+    for m in memberships:
+        m.visible = request.scope.contains(m.unit.path)
+    status = member.status_on(today) if member.current_unit_id else None
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "member": member,
+            "unit": unit,
+            "citizen_id": _mask(member.citizen_id),
+            "old_id": _mask(member.old_id_number),
+            "status": status or "",
+            "status_label": MemberStatus(status).label if status else "",
+            "memberships": memberships,
+            "last": memberships[-1] if memberships else None,
+            "seats": selectors.member_seats(member),
+            "headships": member.headships.select_related("unit").order_by("-starts_on"),
+            "managed_by": member.managed_by.select_related("body", "body__unit").order_by(
+                "-starts_on"
+            ),
+            "can_edit": unit is not None and request.scope.may(EDIT, unit.path),
+            "today": today,
+        },
+    )
+
+
+def member_create(request):
+    _require_edit_somewhere(request)
+    initial = {}
+    if cell := selectors.unit_get(scope=request.scope, code=request.GET.get("chi_bo", "")):
+        initial["unit"] = cell.pk
+    form = forms.MemberCreateForm(request.POST or None, scope=request.scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        member = _run(form, services.member_create)
+        if member is not None:
+            messages.success(request, f"Đã thêm đảng viên {member.full_name} (mã {member.code}).")
+            return redirect("orgs:member_detail", code=member.code)
+    return _form_page(
+        request, form, "orgs/member_form.html", title="Thêm đảng viên", submit="Thêm đảng viên"
+    )
+
+
+def member_edit(request, code: str):
+    member = _editable_member(request, code)
+    initial = {name: getattr(member, name) for name in forms.MemberEditForm.base_fields}
+    form = forms.MemberEditForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, services.member_update, member=member)
+    ):
+        messages.success(request, f"Đã lưu hồ sơ đảng viên {member.code}.")
+        return redirect("orgs:member_detail", code=member.code)
+    return _form_page(
+        request,
+        form,
+        "orgs/member_form.html",
+        member=member,
+        title=f"Sửa hồ sơ: {member.full_name}",
+        submit="Lưu",
+    )
+
+
+def member_transfer(request, code: str):
+    member = _editable_member(request, code)
+    form = forms.MemberTransferForm(request.POST or None, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        done = _run(form, services.member_transfer, aliases={"unit": "to_unit"}, member=member)
+        if done is not None:
+            messages.success(
+                request,
+                f"Đã chuyển sinh hoạt đảng của {member.full_name} đến «{done.current_unit.name}».",
+            )
+            return redirect("orgs:member_detail", code=member.code)
+    return _form_page(
+        request,
+        form,
+        "orgs/member_form.html",
+        member=member,
+        title=f"Chuyển sinh hoạt đảng: {member.full_name}",
+        submit="Chuyển",
+    )
+
+
+def member_void(request, code: str):
+    member = _editable_member(request, code)
+    form = forms.MemberVoidForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, services.member_void, member=member)
+    ):
+        messages.success(request, f"Đã hủy hồ sơ {member.full_name} (mã {member.code}).")
+        return redirect(reverse("orgs:member_list"))
+    return _form_page(
+        request,
+        form,
+        "orgs/member_void.html",
+        member=member,
+        title=f"Hủy hồ sơ: {member.full_name}",
+        submit="Hủy hồ sơ",
+    )
