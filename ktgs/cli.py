@@ -1,27 +1,30 @@
-"""The `ktgs` command: Django's management commands under one name.
+"""Lệnh `ktgs`: các lệnh quản trị của KTGS (và của Django) dưới một tên.
 
-ktgs migrate            create or update the database
-ktgs demo               load the demo bloc (Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh)
-ktgs runserver          serve on http://127.0.0.1:8000 (development)
-ktgs createadmin        create the first system administrator
-ktgs changepassword U   set a new password for user U (no e-mail needed)
-ktgs shell              a Python shell with the project loaded
+Cách dùng: ktgs LỆNH [tùy chọn]
+
+  ktgs migrate                  tạo hoặc cập nhật cơ sở dữ liệu
+  ktgs demo                     nạp khối mẫu (Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh);
+                                --members 150000 cho đo hiệu năng, --print-logins in tài khoản mẫu
+  ktgs runserver                chạy thử tại http://127.0.0.1:8000
+  ktgs createadmin TÊN          tạo quản trị hệ thống (lần đầu: --root-code, --root-name)
+  ktgs changepassword TÊN       đặt mật khẩu mới cho một người dùng (không cần e-mail)
+  ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác / in đầu chuỗi
+  ktgs shell                    mở Python với dự án đã nạp
+  ktgs help LỆNH                cách dùng một lệnh;  ktgs help --all  mọi lệnh
+
+Cấu hình qua biến môi trường: KTGS_DATA_DIR, DATABASE_URL, KTGS_PROFILE (xem README).
 """
 
 import os
 import sys
-
-KTGS_COMMANDS = ("demo", "createadmin", "changepassword", "migrate", "runserver", "shell")
 
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "ktgs"
-    if len(argv) == 1 or argv[1] in ("-h", "--help", "help") and len(argv) == 2:
+    if len(argv) == 1 or (len(argv) == 2 and argv[1] in ("-h", "--help", "help")):
         print(__doc__.strip())
-        print("\nMọi lệnh quản trị của Django cũng dùng được; `ktgs help --all` liệt kê tất cả,")
-        print("`ktgs help LỆNH` cho biết cách dùng một lệnh.")
         return
     if argv[1:3] == ["help", "--all"]:
         argv = [argv[0], "help"]

@@ -29,6 +29,7 @@ from ktgs.demo.layout import (
     plan_units,
 )
 from ktgs.demo.plan import Plan, make_plan
+from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import (
     Body,
     CommitteeSeat,
@@ -187,10 +188,26 @@ def _write_units(plan: Plan) -> dict[str, OrgUnit]:
     return units
 
 
+# Advisory bodies (cơ quan tham mưu) of the province and the bloc's committees.
+ADVISORY_BODIES = {
+    "HA": ["Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Văn phòng Tỉnh ủy"],
+    "HA.DBK": ["Ban Tổ chức Đảng ủy Khối", "Ban Tuyên giáo Đảng ủy Khối", "Văn phòng Đảng ủy Khối"],
+}
+
+
 def _write_bodies(units: dict[str, OrgUnit]) -> dict[tuple[str, str], int]:
-    """{(unit code, body kind): body id}."""
+    """{(unit code, body kind): body id} of the bodies that act (advisory bodies left out)."""
     bulk.insert(Body, (body for unit in units.values() for body in default_bodies(unit)))
-    rows = Body.objects.values_list("unit__code", "kind", "pk")
+    bulk.insert(
+        Body,
+        (
+            Body(unit=units[code], kind=BodyKind.ADVISORY, name=name)
+            for code, names in ADVISORY_BODIES.items()
+            if code in units
+            for name in names
+        ),
+    )
+    rows = Body.objects.exclude(kind=BodyKind.ADVISORY).values_list("unit__code", "kind", "pk")
     return {(code, kind): pk for code, kind, pk in rows}
 
 

@@ -365,6 +365,46 @@ def membership_end(*, member: Member, on: date, reason: str, decision: str = "")
 
 
 @transaction.atomic
+def membership_add(
+    *,
+    member: Member,
+    unit: OrgUnit,
+    starts_on: date,
+    ends_on: date,
+    end_reason: str,
+    decision: str = "",
+) -> Membership:
+    """Record a past period of registration (history entered after the fact)."""
+    _check_dates(starts_on, ends_on)
+    if end_reason not in MembershipEnd.values:
+        raise ValidationError({"end_reason": "Hãy chọn lý do kết thúc sinh hoạt."})
+    _check_cell(unit)
+    if starts_on < member.admitted_on:
+        raise ValidationError(
+            {
+                "starts_on": f"{member.full_name} vào Đảng ngày {format_date(member.admitted_on)}; "
+                "thời gian sinh hoạt không thể bắt đầu trước ngày đó."
+            }
+        )
+    _check_membership_free(member, starts_on, ends_on)
+    row = Membership.objects.create(
+        member=member,
+        unit=unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        end_reason=end_reason,
+        decision=decision,
+    )
+    record(
+        "orgs.member.membership_added",
+        target=member,
+        unit_id=unit.pk,
+        details={"starts_on": starts_on, "ends_on": ends_on, "end_reason": end_reason},
+    )
+    return row
+
+
+@transaction.atomic
 def member_void(*, member: Member, reason: str) -> Member:
     reason = (reason or "").strip()
     if not reason:

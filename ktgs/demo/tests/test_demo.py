@@ -309,3 +309,15 @@ def test_the_shape_scales_with_the_members(members):
     assert max(per_committee.values()) <= 12 and min(per_committee.values()) >= 3
     assert shape.base_cells / shape.grassroots == pytest.approx(28 / 72, abs=0.05)
     assert len({u.code for u in units}) == len(units)
+
+
+def test_province_and_bloc_have_advisory_bodies(demo):
+    from ktgs.orgs.choices import BodyKind
+    from ktgs.orgs.models import Body
+
+    names = set(
+        Body.objects.filter(unit__code="HA.DBK", kind=BodyKind.ADVISORY).values_list(
+            "name", flat=True
+        )
+    )
+    assert "Ban Tổ chức Đảng ủy Khối" in names and len(names) == 3

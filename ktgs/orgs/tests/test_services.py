@@ -208,3 +208,30 @@ def test_kinds_are_data_with_allowed_parents():
     }
     assert kind("base_committee").has_inspection_commission
     assert not kind("cell").is_grassroots and kind("base_cell").is_grassroots
+
+
+def test_a_membership_overlapping_another_is_refused():
+    base = new_unit("base_committee", bloc())
+    a, b = new_unit("cell", base), new_unit("cell", base)
+    # admitted 01/02/2000, registered in a from 06/05/2005 (open)
+    member = services.member_create(
+        code="TESTOVERLAP",
+        unit=a,
+        starts_on=date(2005, 5, 6),
+        family_name="Lê",
+        middle_name="Thị",
+        given_name="Hoa",
+        birth_date=date(1975, 1, 1),
+        sex="F",
+        admitted_on=date(2000, 2, 1),
+        official_on=date(2001, 2, 1),
+    )
+    past = {"member": member, "unit": b, "end_reason": MembershipEnd.TRANSFERRED}
+    with pytest.raises(ValidationError) as exc:
+        services.membership_add(**past, starts_on=date(2004, 1, 1), ends_on=date(2006, 1, 1))
+    assert "trùng" in errors_of(exc)["starts_on"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.membership_add(**past, starts_on=date(1999, 1, 1), ends_on=date(2001, 1, 1))
+    assert "01/02/2000" in errors_of(exc)["starts_on"][0]
+    earlier = services.membership_add(**past, starts_on=date(2000, 2, 1), ends_on=date(2005, 5, 6))
+    assert earlier.unit == b and member.memberships.count() == 2

@@ -1,0 +1,29 @@
+"""The `ktgs` console command: help, and Django's management commands under it."""
+
+import subprocess
+import sys
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ktgs", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_lists_the_ktgs_commands():
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("migrate", "demo", "createadmin", "changepassword", "audit verify"):
+        assert command in out.stdout
+
+
+def test_management_commands_run_under_ktgs(tmp_path):
+    import os
+
+    env = {**os.environ, "KTGS_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "ktgs", "demo", "--help"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert out.returncode == 0 and "--members" in out.stdout
