@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operations: backup and restore. Reads the database as a whole; imports no domain app."""
+
+    name = "ktgs.ops"
+    label = "ops"
