@@ -1,0 +1,160 @@
+"""What the audit pages write for an event: Vietnamese labels for action codes, record types,
+fields and details, and the values as a reader expects them (dd/mm/yyyy, "—" for nothing).
+
+Every code passed to `record("…")` in ktgs/ has a label here (a test checks it); an unknown code
+is shown as itself rather than hidden.
+"""
+
+import json
+import re
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from ktgs.core.vietnamese import format_int
+
+ACTION_LABELS: dict[str, str] = {
+    "accounts.role.assigned": "Giao vai trò cho người dùng",
+    "accounts.two_factor.enrolled": "Đăng ký xác thực hai lớp",
+    "accounts.two_factor.issued": "Cấp lại xác thực hai lớp",
+    "accounts.two_factor.removed": "Gỡ xác thực hai lớp",
+    "accounts.user.created": "Tạo người dùng",
+    "accounts.user.deactivated": "Khóa tài khoản người dùng",
+    "demo.loaded": "Nạp dữ liệu mẫu",
+    "orgs.head.set": "Ghi người đứng đầu tổ chức",
+    "orgs.member.created": "Thêm đảng viên",
+    "orgs.member.managed_by_set": "Ghi diện cấp ủy quản lý",
+    "orgs.member.membership_added": "Ghi quá trình sinh hoạt đảng",
+    "orgs.member.membership_ended": "Kết thúc sinh hoạt đảng",
+    "orgs.member.transferred": "Chuyển sinh hoạt đảng",
+    "orgs.member.updated": "Sửa hồ sơ đảng viên",
+    "orgs.member.voided": "Hủy hồ sơ đảng viên",
+    "orgs.seat.added": "Ghi chức danh cấp ủy, ủy ban kiểm tra",
+    "orgs.unit.created": "Thành lập tổ chức đảng",
+    "orgs.unit.moved": "Chuyển cấp trên của tổ chức đảng",
+    "orgs.unit.updated": "Sửa tên tổ chức đảng",
+}
+
+TARGET_LABELS: dict[str, str] = {
+    "accounts.user": "Người dùng",
+    "orgs.member": "Đảng viên",
+    "orgs.orgunit": "Tổ chức đảng",
+}
+
+DETAIL_LABELS: dict[str, str] = {
+    "backup_codes": "số mã dự phòng",
+    "body": "cơ quan",
+    "clearance": "mức được tiếp cận",
+    "code": "mã",
+    "decision": "quyết định",
+    "device": "thiết bị",
+    "devices": "số thiết bị",
+    "end_reason": "lý do kết thúc",
+    "ends_on": "đến ngày",
+    "kind": "loại",
+    "members": "đảng viên",
+    "on": "ngày",
+    "parent": "cấp trên",
+    "reason": "lý do",
+    "role": "vai trò",
+    "sessions_ended": "số phiên đăng nhập đã kết thúc",
+    "starts_on": "từ ngày",
+    "to": "chuyển đến",
+    "unit": "tổ chức",
+    "units": "tổ chức",
+}
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+NOTHING = "—"
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def model_for(target_type: str):
+    """The model class named by an event's target type, or None."""
+    try:
+        return apps.get_model(target_type) if "." in target_type else None
+    except LookupError:
+        return None
+
+
+def target_type_label(target_type: str) -> str:
+    if target_type in TARGET_LABELS:
+        return TARGET_LABELS[target_type]
+    model = model_for(target_type)
+    return str(model._meta.verbose_name).capitalize() if model else target_type
+
+
+def _field(target_type: str, name: str):
+    model = model_for(target_type)
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def field_label(target_type: str, name: str) -> str:
+    field = _field(target_type, name)
+    return str(getattr(field, "verbose_name", name)) if field else name
+
+
+def shown(value, field=None) -> str:
+    """A stored value as a reader expects it."""
+    if value is None or value == "":
+        return NOTHING
+    if field is not None and field.choices and isinstance(value, str | int):
+        value = dict(field.flatchoices).get(value, value)  # declared choices: a FK would query
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return format_int(value)
+    if isinstance(value, str):
+        if match := _ISO_DATE.fullmatch(value):
+            return f"{match[3]}/{match[2]}/{match[1]}"
+        return value
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def changes(event, *, with_values: bool) -> list[dict]:
+    """[{"label", "before", "after"}] of the event's changed fields; values only when allowed."""
+    rows = []
+    for name, pair in sorted((event.changes or {}).items()):
+        field = _field(event.target_type, name)
+        row = {"label": field_label(event.target_type, name)}
+        if with_values and isinstance(pair, list) and len(pair) == 2:
+            row["before"], row["after"] = shown(pair[0], field), shown(pair[1], field)
+        rows.append(row)
+    return rows
+
+
+def details(event) -> list[tuple[str, str]]:
+    return [(DETAIL_LABELS.get(k, k), shown(v)) for k, v in sorted((event.details or {}).items())]
+
+
+def target_text(event) -> str:
+    """The record acted on: its label when values may be shown, else its type and id."""
+    if not event.target_type:
+        return NOTHING
+    if getattr(event, "target_hidden", False):
+        return f"{target_type_label(event.target_type)} (mức mật cao hơn mức được tiếp cận)"
+    if event.show_values and event.target_label:
+        return event.target_label
+    return f"{target_type_label(event.target_type)} #{event.target_id}"
+
+
+def present(event) -> dict:
+    """One event as the pages show it (after selectors.annotate())."""
+    show = event.show_values
+    return {
+        "event": event,
+        "action": action_label(event.action),
+        "target": target_text(event),
+        "unit": event.unit,
+        "show_values": show,
+        "changes": changes(event, with_values=show),
+        "details": details(event) if show else [],
+    }
