@@ -1,0 +1,80 @@
+"""Checks on free text typed by users, shared by every app's services.
+
+`reject_control_chars` refuses the characters that let a name lie about where a line ends or how
+it reads: control characters (C0 U+0000–U+001F, DEL U+007F, C1 U+0080–U+009F — CR and LF
+included), the Unicode line and paragraph separators (U+2028, U+2029) and the bidirectional
+overrides and isolates (U+202A–U+202E, U+2066–U+2069) that display text in another order than
+it is stored. They are refused, not stripped: a name is evidence, and the clerk should see and
+correct what was pasted rather than have it silently changed.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+__all__ = ["forbidden_char", "reject_control_chars", "reject_control_chars_in"]
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\t\n\r")  # allowed in multi-line fields (a reason, a note)
+_NAMES = {
+    "\n": "xuống dòng",
+    "\r": "về đầu dòng",
+    "\t": "tab",
+    "\x00": "ký tự rỗng",
+    "\x1b": "ESC",
+    "\x7f": "DEL",
+    "\u2028": "ngắt dòng",
+    "\u2029": "ngắt đoạn",
+}
+
+
+def forbidden_char(value: str, *, multiline: bool = False) -> str | None:
+    """The first character of `value` that a text field may not hold, or None."""
+    for ch in value:
+        if multiline and ch in _LINE_BREAKS:
+            continue
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            return ch
+    return None
+
+
+def _describe(ch: str) -> str:
+    code = f"U+{ord(ch):04X}"
+    return f"{_NAMES[ch]}, {code}" if ch in _NAMES else code
+
+
+def reject_control_chars(value: str | None, field_label: str, *, multiline: bool = False) -> str:
+    """Return `value` unchanged ("" for None), or raise a ValidationError naming the field and
+    the character, e.g. "Họ có ký tự điều khiển (xuống dòng, U+000A) …".
+
+    Call it on the raw input, before `nfc()`: nfc turns CR/LF/tab into spaces and would hide
+    them. `multiline=True` allows tab, CR and LF (a textarea), nothing else.
+    """
+    value = value or ""
+    ch = forbidden_char(value, multiline=multiline)
+    if ch is None:
+        return value
+    raise ValidationError(
+        f"{field_label} có ký tự điều khiển ({_describe(ch)}), không được phép. Hãy gõ lại "
+        "nội dung này thay vì dán từ tài liệu khác.",
+        code="control_character",
+    )
+
+
+def reject_control_chars_in(
+    data: dict, labels: dict[str, str], *, multiline: frozenset[str] | set[str] = frozenset()
+) -> None:
+    """Check each field of `data` named in `labels` ({field: Vietnamese label}); raise one
+    ValidationError keyed by field with every offending field. Fields in `multiline` may hold
+    line breaks."""
+    errors = {}
+    for field, label in labels.items():
+        value = data.get(field)
+        if not isinstance(value, str):
+            continue
+        try:
+            reject_control_chars(value, label, multiline=field in multiline)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
