@@ -11,6 +11,7 @@ Fixtures:
     demo       (session) counts, the reference date and the main units, see `DemoBloc`
     cast       {role value: demo User}, e.g. cast["inspector"]
     client_as  client_as("inspector") -> a django.test.Client logged in as that demo user
+               (past the second factor for the demo users who have one)
 
 Rules:
     * Do NOT use `transactional_db`, `live_server`, `django_db(transaction=True)`,
@@ -130,11 +131,20 @@ def cast(db) -> dict:
 
 @pytest.fixture
 def client_as(cast):
-    """client_as("inspector") -> a test Client logged in (force_login) as that demo user."""
+    """client_as("inspector") -> a test Client logged in (force_login) as that demo user; for the
+    demo users with an authenticator app (system administrator, UBKT leader) as if they had also
+    entered its code, as they must before any page opens."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     def login(role: str) -> Client:
         client = Client()
         client.force_login(cast[role])
+        device = TOTPDevice.objects.filter(user=cast[role], confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return login

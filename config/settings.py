@@ -143,24 +143,95 @@ MEDIA_ROOT = DATA_DIR / "files"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- log-in safety (sessions, lockout, two-factor) -------------------------------------------
+# docs/security.md and README "Chạy thật". Passwords are hashed with Argon2 (PASSWORD_HASHERS).
+from datetime import timedelta  # noqa: E402  (kept inside this section)
+
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (username, IP) pair
     "django.contrib.auth.backends.ModelBackend",
 ]
-SESSION_COOKIE_AGE = 8 * 3600
+# Passwords (replacing the list above): at least 10 characters and no upper limit (long
+# passphrases are welcome); common ones, all-digit ones and ones resembling the user's own names
+# are refused. Django's offline validators only, no online breach service.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "first_name", "last_name")},
+    },
+    {"NAME": "ktgs.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lockout (django-axes): 5 failed log-ins (wrong passwords or wrong codes) for one username from
+# one IP lock that pair for 15 minutes from the 5th failure; meanwhile even the right password
+# is refused (and does not extend the lockout). The IP is REMOTE_ADDR (django-ipware is not
+# installed; see README "Chạy thật" for what that means behind a reverse proxy).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "ktgs.accounts.views.locked_out"  # accounts/locked_out.html, status 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Two-factor (django-otp): TOTP required for the roles in access.TWO_FACTOR_ROLES, optional for
+# others; django-otp's own throttling of wrong codes stays on (factor 1: 1, 2, 4 … seconds).
+OTP_TOTP_ISSUER = "KTGS"
+# Sessions: ended after 30 minutes without a request or 12 hours after log-in, whichever comes
+# first (ktgs.accounts.sessions). The session is not saved on every request: the last-activity
+# stamp is rewritten at most once a minute.
+SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_SAVE_EVERY_REQUEST = False
+KTGS_SESSION_IDLE = timedelta(minutes=30)
+KTGS_SESSION_MAX_AGE = timedelta(hours=12)
+KTGS_SESSION_TOUCH = timedelta(seconds=60)
+_AFTER_MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_AFTER_MESSAGES:_AFTER_MESSAGES] = [
+    "ktgs.accounts.sessions.SessionPolicyMiddleware",  # may log out with a message
+    "ktgs.accounts.twofactor.SecondFactorMiddleware",  # owes the code → the code page
+]
 # --- end log-in safety -------------------------------------------------------------------------
 
 # --- web safety (headers, CSP, cookies) --------------------------------------------------------
+# Every response the app produces gets `Cache-Control: no-store` and a request with a NUL
+# character gets a Vietnamese 400 (ktgs/core/middleware.py); static files (WhiteNoise) do not.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ktgs.core.middleware.NoStoreMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("ktgs.core.middleware.NoStoreMiddleware") + 1,
+    "ktgs.core.middleware.RejectNulMiddleware",
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],  # no 'unsafe-inline', no 'unsafe-eval': scripts are files
+        "style-src": ["'self'"],  # no style="" attributes, no <style> (htmx's is turned off)
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 if PRODUCTION:
+    # Behind a reverse proxy that ends TLS and ALWAYS sets X-Forwarded-Proto (overwriting what
+    # the client sent); the app must not be reachable except through it. See README.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True  # the proxy redirects too; this catches a proxy that doesn't
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("KTGS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # the names under the app's own host name
+    # The "preload" token asks browsers to ship the domain in their HTTPS-only list, which is
+    # hard to undo and means nothing on a closed network: opt in with KTGS_HSTS_PRELOAD=1.
+    SECURE_HSTS_PRELOAD = os.environ.get("KTGS_HSTS_PRELOAD", "0") == "1"
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
 # --- end web safety ----------------------------------------------------------------------------
 
 LOGGING = {
@@ -169,3 +240,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KTGS_LOG_LEVEL", "WARNING")},
 }
+
+# --- web safety: log lines (one record, one line) ----------------------------------------------
+# User text in a message (a URL path in "Not Found: …", a name in an error) cannot start a forged
+# line: the formatter escapes CR/LF and other control characters (ktgs/core/logging.py). Django's
+# own loggers (django.request, django.security, …) write through the same handler instead of
+# Django's default console handler, which prints messages raw.
+LOGGING["formatters"] = {
+    "one_line": {
+        "class": "ktgs.core.logging.OneLineFormatter",
+        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    }
+}
+LOGGING["handlers"]["console"]["formatter"] = "one_line"
+LOGGING.setdefault("loggers", {})["django"] = {
+    "handlers": ["console"],
+    "level": "INFO" if DEBUG else os.environ.get("KTGS_LOG_LEVEL", "WARNING"),
+    "propagate": False,
+}
+# --- end web safety: log lines -----------------------------------------------------------------

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("ktgs.core.urls")),
     path("", include("ktgs.accounts.urls")),
     path("", include("ktgs.orgs.urls")),
+    path("nhat-ky/", include("ktgs.audit.urls")),
 ]

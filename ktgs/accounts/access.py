@@ -1,28 +1,62 @@
 """The ONLY place that decides what a user may see and do.
 
-A user's scope is the union of the subtrees of the units where they hold a role today. Pages and
-selectors ask `visible_to(user)` for a `Scope` and filter with it; a record outside the scope is a
-404 (its existence does not leak), one inside it that the role may not change is a 403.
+A user's scope is the subtrees of the units where they hold a role today, and their clearance.
+Pages and selectors ask `visible_to(user)` for a `Scope` (pages get it as `request.scope`) and
+filter with it. The rule, per record type, is in docs/security.md:
+
+* Units (the tree, unit pages, figures) are seen in every subtree where the user holds any role.
+* A record (a member today; later inspections, decisions, letters) is seen when one of the units
+  it concerns lies in a subtree where the user's role may read, AND its secrecy is not above the
+  user's clearance, AND its model's exception hook does not hide it. The model says which units
+  it concerns and what its exceptions are (`core.models.SecretRecord`), so this module imports
+  no domain app.
+
+A record outside the scope is a 404 (its existence does not leak); one inside it that the role
+may not change is a 403.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ktgs.accounts.models import Assignment, Role
+from ktgs.core.models import Secrecy, levels_up_to
 
 READ, EDIT, DECIDE, ADMINISTER = "read", "edit", "decide", "administer"
 
-# What each role may do in the subtrees where it is held.
+# What each role may do in the subtrees where it is held. A system administrator manages users,
+# units and settings and reads no records (no member, case, decision or letter).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({READ, ADMINISTER}),
+    Role.SYSADMIN: frozenset({ADMINISTER}),
     Role.UBKT_LEADER: frozenset({READ, EDIT, DECIDE}),
     Role.INSPECTOR: frozenset({READ, EDIT}),
     Role.GRASSROOTS_OFFICER: frozenset({READ, EDIT}),
     Role.COMMITTEE_LEADER: frozenset({READ}),
 }
+
+# Page families: what a page (or write) needs — any one of these actions in the unit concerned.
+# Views name the family they need: `request.scope.may(UNITS_CHANGE, unit.path)`.
+UNITS_VIEW = "units.view"  # home figures, the tree, unit pages: no person's data
+UNITS_CHANGE = "units.change"  # create a unit, rename it, move it
+RECORDS_VIEW = "records.view"  # members (and later inspections, decisions, letters)
+RECORDS_CHANGE = "records.change"  # add, edit, transfer, void a record
+RECORDS_DECIDE = "records.decide"  # issue a decision (discipline, conclusions)
+USERS_MANAGE = "users.manage"  # users, role assignments, settings
+PAGE_FAMILIES: dict[str, frozenset[str]] = {
+    UNITS_VIEW: frozenset({READ, ADMINISTER}),
+    UNITS_CHANGE: frozenset({EDIT, ADMINISTER}),
+    RECORDS_VIEW: frozenset({READ}),
+    RECORDS_CHANGE: frozenset({EDIT}),
+    RECORDS_DECIDE: frozenset({DECIDE}),
+    USERS_MANAGE: frozenset({ADMINISTER}),
+}
+
+
+def _actions(what: str) -> frozenset[str]:
+    """The actions that satisfy `what`: a page family, or a single action."""
+    return PAGE_FAMILIES.get(what, frozenset({what}))
 
 
 @dataclass(frozen=True)
@@ -36,37 +70,97 @@ class Scope:
     """What one user may reach: (unit path, role) grants, and their clearance."""
 
     grants: tuple[Grant, ...] = ()
-    clearance: str = ""
+    clearance: str = Secrecy.NORMAL
     roots: tuple[str, ...] = field(default=())
+    user_id: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return not self.grants
 
+    @property
+    def secrecy_levels(self) -> tuple[str, ...]:
+        """The secrecy levels this user may read (thường < mật < tối mật)."""
+        return levels_up_to(self.clearance)
+
     def q(self, path_field: str = "path", action: str | None = None) -> Q:
         """Q limiting a queryset to rows whose unit path (reached by `path_field`) is in scope
-        — or, with `action`, under a grant whose role allows that action."""
+        — or, with `action` (an action or a page family), under a grant that allows it."""
         roots = self.roots if action is None else self._roots_for(action)
-        if not roots:
-            return Q(pk__in=[])
-        q = Q()
-        for root in roots:
-            q |= Q(**{f"{path_field}__startswith": root})
-        return q
+        return _under(roots, (path_field,))
 
     def _roots_for(self, action: str) -> tuple[str, ...]:
-        return _roots([g.path for g in self.grants if action in ROLE_ACTIONS.get(g.role, ())])
+        allowed = _actions(action)
+        return _roots([g.path for g in self.grants if allowed & ROLE_ACTIONS.get(g.role, set())])
 
     def contains(self, path: str) -> bool:
         return any(path.startswith(root) for root in self.roots)
 
     def may(self, action: str, path: str) -> bool:
+        """May the user do `action` (an action or a page family) in the unit at `path`?"""
+        allowed = _actions(action)
         return any(
-            path.startswith(g.path) and action in ROLE_ACTIONS.get(g.role, ()) for g in self.grants
+            path.startswith(g.path) and allowed & ROLE_ACTIONS.get(g.role, set())
+            for g in self.grants
         )
 
     def may_anywhere(self, action: str) -> bool:
-        return any(action in ROLE_ACTIONS.get(g.role, ()) for g in self.grants)
+        allowed = _actions(action)
+        return any(allowed & ROLE_ACTIONS.get(g.role, set()) for g in self.grants)
+
+    # --- records: units it concerns, secrecy, exceptions ------------------------------------
+
+    def records_q(self, *path_fields: str, secrecy_field: str | None = "secrecy") -> Q:
+        """Q for records one of whose units (reached by `path_fields`) lies where the user may
+        read, and whose secrecy (`secrecy_field`) is not above the user's clearance."""
+        q = _under(self._roots_for(RECORDS_VIEW), path_fields)
+        if secrecy_field:
+            q &= Q(**{f"{secrecy_field}__in": self.secrecy_levels})
+        return q
+
+    def visible(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` limited to the records this user sees; its model follows the protocol of
+        `core.models.SecretRecord` (ACCESS_PATHS, access_exclusion)."""
+        model = queryset.model
+        rows = queryset.filter(self.records_q(*model.ACCESS_PATHS))
+        exclusion = model.access_exclusion(self)
+        if exclusion is not None:
+            rows = rows.exclude(exclusion)
+        if _crosses_many(model, model.ACCESS_PATHS):
+            rows = queryset.filter(pk__in=rows.values("pk"))
+        return rows
+
+    def sees(self, record) -> bool:
+        """Does the user see this one record? The same rule as `visible()`."""
+        if getattr(record, "secrecy", None) not in self.secrecy_levels:
+            return False
+        roots = self._roots_for(RECORDS_VIEW)
+        if not any(p.startswith(r) for p in record.access_unit_paths() for r in roots):
+            return False
+        return not record.access_excluded(self)
+
+
+def _under(roots: tuple[str, ...], path_fields: tuple[str, ...]) -> Q:
+    """Q for rows with any of `path_fields` in one of the subtrees `roots`."""
+    if not roots or not path_fields:
+        return Q(pk__in=[])
+    q = Q()
+    for path_field in path_fields:
+        for root in roots:
+            q |= Q(**{f"{path_field}__startswith": root})
+    return q
+
+
+def _crosses_many(model, lookups: tuple[str, ...]) -> bool:
+    """True when a lookup goes through a to-many relation (the filter may repeat rows)."""
+    for lookup in lookups:
+        opts = model._meta
+        for part in lookup.split("__")[:-1]:
+            rel = opts.get_field(part)
+            if rel.many_to_many or rel.one_to_many:
+                return True
+            opts = rel.related_model._meta
+    return False
 
 
 def _roots(paths: list[str]) -> tuple[str, ...]:
@@ -86,4 +180,22 @@ def visible_to(user, on: date | None = None) -> Scope:
         Assignment.q_on(on), user=user, unit__voided_at__isnull=True
     ).values_list("unit__path", "role")
     grants = tuple(Grant(path, role) for path, role in rows)
-    return Scope(grants=grants, clearance=user.clearance, roots=_roots([g.path for g in grants]))
+    return Scope(
+        grants=grants,
+        clearance=user.clearance,
+        roots=_roots([g.path for g in grants]),
+        user_id=user.pk,
+    )
+
+
+# Who must sign in with a second factor (a TOTP code); anyone else may choose to (issue 3, 6).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset({Role.SYSADMIN, Role.UBKT_LEADER})
+
+
+def two_factor_required(on: date | None = None) -> Q:
+    """Q on User: who must use a second factor on `on` (today) — a superuser, or a user holding
+    a role of TWO_FACTOR_ROLES in an assignment current that day, in any unit."""
+    holders = Assignment.objects.filter(
+        Assignment.q_on(on or timezone.localdate()), role__in=TWO_FACTOR_ROLES
+    ).values("user_id")
+    return Q(is_superuser=True) | Q(pk__in=holders)

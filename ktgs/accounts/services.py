@@ -5,9 +5,16 @@ from datetime import date
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from ktgs.accounts.models import Assignment, Role, User
+from ktgs.accounts.sessions import end_sessions
 from ktgs.audit.services import record
+
+APP_DEVICE = "Ứng dụng xác thực"
+BACKUP_DEVICE = "Mã dự phòng"
 
 
 @transaction.atomic
@@ -42,3 +49,66 @@ def role_assign(*, user: User, unit, role: str, starts_on: date) -> Assignment:
         details={"role": role, "unit": unit.code, "starts_on": starts_on},
     )
     return row
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> int:
+    """Lock the account and end every session it is signed in with; the number ended."""
+    if not user.is_active:
+        raise ValidationError({"is_active": f"Tài khoản «{user.username}» đã bị khóa từ trước."})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_sessions(user)
+    record(
+        "accounts.user.deactivated",
+        target=user,
+        changes={"is_active": [True, False]},
+        details={"sessions_ended": ended},
+    )
+    return ended
+
+
+@transaction.atomic
+def two_factor_enrol(*, user: User, key: str, code: str) -> TOTPDevice:
+    """The user confirms the authenticator app they set up with `key` by one of its codes."""
+    device = TOTPDevice.objects.create(user=user, key=key, name=APP_DEVICE, confirmed=False)
+    if not device.verify_token("".join(code.split())):
+        raise ValidationError(
+            {"otp_token": "Mã không đúng. Hãy nhập mã 6 chữ số đang hiện trong ứng dụng."}
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record("accounts.two_factor.enrolled", target=user, details={"device": "totp"})
+    return device
+
+
+@transaction.atomic
+def two_factor_issue(*, user: User, backup_codes: int = 0) -> tuple[TOTPDevice, list[str]]:
+    """For an administrator: a new app secret for `user` (their old devices removed) and
+    `backup_codes` one-time backup codes. The secret and codes are shown once, not logged."""
+    _remove_devices(user)
+    device = TOTPDevice.objects.create(user=user, key=random_hex(20), name=APP_DEVICE)
+    codes = [StaticToken.random_token() for _ in range(backup_codes)]
+    if codes:
+        backup = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE)
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=c) for c in codes)
+    record("accounts.two_factor.issued", target=user, details={"backup_codes": len(codes)})
+    return device, codes
+
+
+@transaction.atomic
+def two_factor_remove(*, user: User) -> int:
+    """For an administrator, when a phone is lost: remove the user's devices. A user who must
+    use two-factor sets up a new app at their next log-in."""
+    removed = _remove_devices(user)
+    record("accounts.two_factor.removed", target=user, details={"devices": removed})
+    return removed
+
+
+def _remove_devices(user: User) -> int:
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()
+    return removed

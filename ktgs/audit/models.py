@@ -31,3 +31,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.target_label}"
+
+
+class ReadEvent(models.Model):
+    """One reading of a record marked mật or above: who, what, when, from where.
+
+    A separate access log, not part of the hash chain, so that reading stays cheap (no chain
+    lock). Written by `audit.reads.record_read()`; nothing updates or deletes it in the app."""
+
+    at = models.DateTimeField("lúc", default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField("người đọc (id)", null=True, blank=True)
+    user_name = models.CharField("người đọc", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    target_type = models.CharField("loại bản ghi", max_length=60)
+    target_id = models.CharField("bản ghi", max_length=60)
+    secrecy = models.CharField("độ mật", max_length=20)
+    unit_id = models.BigIntegerField("tổ chức liên quan (id)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["user_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user_name} đọc {self.target_type} {self.target_id}"

@@ -1,5 +1,6 @@
 """Shared base models and vocabularies. Imports no other KTGS app."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -9,6 +10,79 @@ class Secrecy(models.TextChoices):
     NORMAL = "normal", "Thường"
     CONFIDENTIAL = "confidential", "Mật"
     SECRET = "secret", "Tối mật"
+
+
+# Lowest first: a user cleared for a level sees records of that level and below.
+SECRECY_ORDER: tuple[str, ...] = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
+# "Tuyệt mật" is recognised on input only to be refused: such records stay outside KTGS. The
+# message names the law without its year: 29/2018/QH14 was replaced on 01/03/2026 by
+# 117/2025/QH15 (docs/security.md).
+TOP_SECRET = "top_secret"
+TOP_SECRET_REFUSED = (
+    "Tài liệu tuyệt mật không được lưu trong KTGS; hãy quản lý theo chế độ riêng "
+    "(Luật Bảo vệ bí mật nhà nước)."
+)
+SECRECY_INPUT_CHOICES: list[tuple[str, str]] = [*Secrecy.choices, (TOP_SECRET, "Tuyệt mật")]
+
+
+def levels_up_to(clearance: str) -> tuple[str, ...]:
+    """The secrecy levels a user with `clearance` may read; none for an unknown clearance."""
+    if clearance not in SECRECY_ORDER:
+        return ()
+    return SECRECY_ORDER[: SECRECY_ORDER.index(clearance) + 1]
+
+
+def secrecy_check(prefix: str) -> models.CheckConstraint:
+    """The database refuses any secrecy but the three stored levels (so never tuyệt mật)."""
+    return models.CheckConstraint(
+        condition=models.Q(secrecy__in=Secrecy.values), name=f"{prefix}_secrecy_known"
+    )
+
+
+class SecretRecord(models.Model):
+    """A record with a secrecy level, which `accounts.access` can decide on.
+
+    The access protocol (docs/security.md, "Ai xem được gì"); access.py reads only this:
+      ACCESS_PATHS             ORM lookups from the model to the `path` of each unit the record
+                               concerns, for querysets (e.g. "current_unit__path").
+      access_unit_paths()      today's paths of those units, for one record.
+      access_exclusion(scope)  Q of rows hidden from `scope` although their units are in it
+                               (e.g. a letter from its accused); None when there is no exception.
+      access_excluded(scope)   the same decision for one record.
+    A subclass adds `secrecy_check("<model>")` to its Meta.constraints.
+    """
+
+    secrecy = models.CharField(
+        "độ mật", max_length=20, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+
+    ACCESS_PATHS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def access_unit_paths(self) -> list[str]:
+        raise NotImplementedError(f"{type(self).__name__} must say which units it concerns")
+
+    @classmethod
+    def access_exclusion(cls, scope) -> models.Q | None:
+        return None
+
+    def access_excluded(self, scope) -> bool:
+        return False
+
+    def clean_fields(self, exclude=None) -> None:
+        """Tuyệt mật is refused with the reason, not with Django's "not a valid choice"."""
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+        else:
+            errors = {}
+        if self.secrecy == TOP_SECRET and "secrecy" not in (exclude or ()):
+            errors["secrecy"] = [TOP_SECRET_REFUSED]
+        if errors:
+            raise ValidationError(errors)
 
 
 class VoidableQuerySet(models.QuerySet):

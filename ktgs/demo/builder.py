@@ -7,11 +7,14 @@ unit, `default_bodies()`, the member's names as `member_name_keys()` computes th
 `Membership` from the admission date.
 """
 
+from base64 import b32decode
 from datetime import date
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ktgs.accounts.models import Assignment, Role, User
 from ktgs.audit.services import record
@@ -50,11 +53,13 @@ __all__ = [
     "DEFAULT_MEMBERS",
     "DEMO_PASSWORD",
     "DEMO_REFERENCE_DATE",
+    "DEMO_SECOND_FACTOR",
     "DEMO_USERS",
     "NOT_EMPTY",
     "DemoError",
     "build_demo",
     "demo_logins",
+    "demo_second_factors",
     "member_names",
 ]
 
@@ -69,6 +74,18 @@ DEMO_USERS: list[tuple[str, str, str, str, str]] = [
     ("canbo.coso", Role.GRASSROOTS_OFFICER, FIRST_BASE_COMMITTEE, Secrecy.NORMAL, "Đỗ Thị Thu Hà"),
     ("lanhdao.capuy", Role.COMMITTEE_LEADER, BLOC, Secrecy.NORMAL, "Vũ Đức Thắng"),
 ]
+# The demo users who must sign in with a second factor get a ready authenticator secret (base32,
+# fixed so the quick start always prints the same one) and one-time backup codes.
+DEMO_SECOND_FACTOR: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quantri": (
+        "YJIG5FC23IL6764TIILJ5MSZNYMLPL67",
+        ("ps6jlfsx", "7nhfqpt2", "zexy7xrn", "if5o3bnr", "5csh2t4c"),
+    ),
+    "lanhdao.ubkt": (
+        "O3FOAN2OVB2AXFTRMUZJJ35BLONLS665",
+        ("6ziop4fs", "u4hc63i2", "uxydauiu", "hwtqvrke", "t2y5rdk6"),
+    ),
+}
 NOT_EMPTY = (
     "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống. Dùng --if-empty "
     "để bỏ qua khi đã có dữ liệu, hoặc chỉ định thư mục dữ liệu mới bằng KTGS_DATA_DIR."
@@ -79,13 +96,24 @@ class DemoError(Exception):
     """The demo cannot be built here (the message is Vietnamese, for the user)."""
 
 
-def demo_logins() -> list[tuple[str, str, str, str]]:
-    """(username, password, role label, unit name) of each demo user."""
+def demo_logins() -> list[tuple[str, str, str, str, str]]:
+    """(username, password, role label, second factor, unit name) of each demo user."""
     names = {u.code: u.name for u in plan_units(DEFAULT_MEMBERS)}
     return [
-        (username, DEMO_PASSWORD, Role(role).label, names[unit])
+        (
+            username,
+            DEMO_PASSWORD,
+            Role(role).label,
+            "xem bên dưới" if username in DEMO_SECOND_FACTOR else "không bắt buộc",
+            names[unit],
+        )
         for username, role, unit, _clearance, _full_name in DEMO_USERS
     ]
+
+
+def demo_second_factors() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(username, authenticator secret in base32, backup codes) of the demo users who have them."""
+    return [(username, secret, codes) for username, (secret, codes) in DEMO_SECOND_FACTOR.items()]
 
 
 def check_size(members: int) -> None:
@@ -313,3 +341,11 @@ def _write_users(units: dict[str, OrgUnit]) -> None:
         user = User(username=username, full_name=full_name, clearance=clearance, password=password)
         user.save()
         Assignment.objects.create(user=user, unit=units[unit], role=role, starts_on=ASSIGNED_SINCE)
+        if username in DEMO_SECOND_FACTOR:
+            _write_second_factor(user, *DEMO_SECOND_FACTOR[username])
+
+
+def _write_second_factor(user: User, secret: str, codes: tuple[str, ...]) -> None:
+    TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", key=b32decode(secret).hex())
+    backup = StaticDevice.objects.create(user=user, name="Mã dự phòng")
+    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)

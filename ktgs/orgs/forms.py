@@ -9,10 +9,11 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs.choices import Sex
 from ktgs.orgs.models import OrgKind, OrgUnit
-from ktgs.orgs.selectors import units_for
+from ktgs.orgs.selectors import RECORDS_CHANGE, UNITS_CHANGE, units_for
 
 
 class VnDateField(forms.Field):
@@ -70,9 +71,10 @@ def attach_errors(form: forms.Form, exc: ValidationError, aliases: dict | None =
 # --- choices limited to what the user may edit ----------------------------------------------
 
 
-def editable_units(scope) -> list[OrgUnit]:
-    """Live units in scope where the user's role may edit, in tree order (one query)."""
-    return list(units_for(scope=scope, action="edit").order_by("path"))
+def editable_units(scope, family: str) -> list[OrgUnit]:
+    """Live units in scope where the user's role allows `family` (a page family such as
+    "records.change"), in tree order (one query)."""
+    return list(units_for(scope=scope, action=family).order_by("path"))
 
 
 def _limit(field: forms.ModelChoiceField, units: list[OrgUnit]) -> None:
@@ -100,14 +102,15 @@ def _cells_by_parent(units: list[OrgUnit], blank: str) -> list:
 
 
 def cell_field(form: forms.Form, name: str, scope) -> None:
-    """Offer the editable cells; accept any editable unit so the service can say why not."""
-    units = editable_units(scope)
+    """Offer the cells where the user may register members; accept any such unit so that the
+    service can say why not."""
+    units = editable_units(scope, RECORDS_CHANGE)
     _limit(form.fields[name], units)
     form.fields[name].widget.choices = _cells_by_parent(units, "— Chọn chi bộ —")
 
 
 def parent_field(form: forms.Form, name: str, scope, exclude: OrgUnit | None = None) -> None:
-    units = editable_units(scope)
+    units = editable_units(scope, UNITS_CHANGE)
     if exclude is not None:
         units = [u for u in units if not u.path.startswith(exclude.path)]
     _limit(form.fields[name], units)
@@ -136,6 +139,29 @@ class MemberEditForm(VnForm):
     official_on = VnDateField(
         label="Ngày chính thức", required=False, help_text="Để trống khi còn là đảng viên dự bị."
     )
+    secrecy = forms.ChoiceField(
+        label="Độ mật của hồ sơ",
+        choices=SECRECY_INPUT_CHOICES,
+        required=False,
+        help_text="Hồ sơ mật, tối mật chỉ người được tiếp cận mức đó xem được, và mỗi lần xem "
+        "được ghi nhật ký. Tài liệu tuyệt mật không lưu trong KTGS.",
+        error_messages={
+            "invalid_choice": "Đồng chí chỉ được đặt độ mật đến mức mình được tiếp cận."
+        },
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(scope.secrecy_levels) | {TOP_SECRET}
+        field = self.fields["secrecy"]
+        field.choices = [(value, label) for value, label in field.choices if value in allowed]
+
+    def clean_secrecy(self) -> str:
+        """Left out: keep the record's level (thường for a new one); tuyệt mật: refused."""
+        value = self.cleaned_data.get("secrecy") or self.initial.get("secrecy") or Secrecy.NORMAL
+        if value == TOP_SECRET:
+            raise ValidationError(TOP_SECRET_REFUSED, code="top_secret")
+        return value
 
 
 class MemberCreateForm(MemberEditForm):
@@ -162,10 +188,11 @@ class MemberCreateForm(MemberEditForm):
         "official_on",
         "unit",
         "starts_on",
+        "secrecy",
     ]
 
     def __init__(self, *args, scope, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, scope=scope, **kwargs)
         cell_field(self, "unit", scope)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ktgs.core.models import Dated, Voidable
+from ktgs.core.models import Dated, SecretRecord, Voidable, secrecy_check
 from ktgs.orgs.choices import (
     BodyKind,
     Level,
@@ -160,8 +160,13 @@ class UnitAttribute(Dated):
         indexes = [models.Index(fields=["unit", "key", "starts_on"])]
 
 
-class Member(Voidable):
-    """Đảng viên. `code` is the key every record has; the citizen ID is kept when known."""
+class Member(Voidable, SecretRecord):
+    """Đảng viên. `code` is the key every record has; the citizen ID is kept when known.
+
+    For access, a member concerns one unit: their cell today, or the last one for a former
+    member (ACCESS_PATHS lists current members only, as the register does)."""
+
+    ACCESS_PATHS = ("current_unit__path",)
 
     code = models.CharField("mã đảng viên", max_length=20, unique=True)
     family_name = models.CharField("họ", max_length=60)
@@ -200,11 +205,23 @@ class Member(Voidable):
                 condition=Q(official_on__isnull=True) | Q(official_on__gte=models.F("admitted_on")),
                 name="member_official_after_admission",
             ),
+            secrecy_check("member"),
         ]
         indexes = [models.Index(fields=["current_unit", "sort_key"])]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def registered_unit(self) -> OrgUnit | None:
+        """The member's cell today, or the last one for a former member."""
+        if self.current_unit_id:
+            return self.current_unit
+        last = self.memberships.select_related("unit").order_by("-starts_on").first()
+        return last.unit if last else None
+
+    def access_unit_paths(self) -> list[str]:
+        unit = self.registered_unit()
+        return [unit.path] if unit is not None else []
 
     def status_on(self, day: date) -> str | None:
         """Full or probationary on `day` (None before admission)."""

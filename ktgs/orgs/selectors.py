@@ -1,7 +1,9 @@
 """Reads of the tree and the register, already limited to a user's scope.
 
 `scope` is the `Scope` that `accounts.access.visible_to(user)` returns (pages get it as
-`request.scope`); this module only calls its `q()` and never decides access itself.
+`request.scope`); this module only calls its `q()`, `visible()` and `sees()` and never decides
+access itself. Member rows are limited by subtree AND by the user's clearance; counts (figures)
+are aggregates over every live member, whatever their secrecy (docs/security.md).
 Counts are aggregate queries; no function loops over a table in Python.
 """
 
@@ -16,6 +18,11 @@ from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import MemberStatus
 from ktgs.orgs.models import PATH_STEP, CommitteeSeat, Member, OrgUnit, UnitLink
+
+# Page families that `accounts.access` knows (orgs may not import accounts: decision 0002).
+UNITS_CHANGE = "units.change"
+RECORDS_VIEW = "records.view"
+RECORDS_CHANGE = "records.change"
 
 # --- the tree on a date ----------------------------------------------------------------------
 
@@ -57,13 +64,16 @@ def unit_get_by_pk(*, scope, pk: int) -> OrgUnit | None:
 
 
 def units_for(*, scope, action: str) -> QuerySet[OrgUnit]:
-    """Units in scope where the user's role allows `action` (e.g. the cells they may edit)."""
+    """Units in scope where the user's role allows `action`, an action or a page family (e.g.
+    "records.change": the cells where they may register members)."""
     return unit_list(scope=scope).filter(scope.q("path", action=action))
 
 
 def unit_head_on(unit: OrgUnit, day: date | None = None):
     day = day or timezone.localdate()
-    return unit.heads.filter(Dated.q_on(day)).select_related("member").first()
+    return (
+        unit.heads.filter(Dated.q_on(day)).select_related("member", "member__current_unit").first()
+    )
 
 
 def scope_roots(*, scope) -> QuerySet[OrgUnit]:
@@ -212,9 +222,10 @@ def member_list(
     committee_only: bool = False,
     day: date | None = None,
 ) -> QuerySet[Member]:
-    """Current members visible in `scope`, in Vietnamese name order, filtered as asked."""
+    """Current members visible in `scope` (subtree and clearance), in Vietnamese name order,
+    filtered as asked."""
     day = day or timezone.localdate()
-    rows = _members_today().filter(scope.q("current_unit__path"))
+    rows = scope.visible(_members_today())
     if unit is not None:
         rows = (
             rows.filter(current_unit__path__startswith=unit.path)
@@ -235,20 +246,20 @@ def member_list(
 
 
 def member_get(*, scope, code: str) -> Member | None:
-    """A member (current or former, not voided) whose latest cell is in scope."""
-    member = Member.objects.live().filter(code=code).first()
-    if member is None:
-        return None
-    unit = member_unit(member)
-    return member if unit is not None and scope.contains(unit.path) else None
+    """A member (current or former, not voided) that the scope sees: latest cell in a subtree
+    where the user may read, secrecy not above their clearance."""
+    member = Member.objects.live().select_related("current_unit").filter(code=code).first()
+    return member if member is not None and scope.sees(member) else None
 
 
 def member_unit(member: Member) -> OrgUnit | None:
     """The member's cell today, or the last one for a former member."""
-    if member.current_unit_id:
-        return member.current_unit
-    last = member.memberships.select_related("unit").order_by("-starts_on").first()
-    return last.unit if last else None
+    return member.registered_unit()
+
+
+def direct_member_count(unit: OrgUnit) -> int:
+    """Members registered today directly in `unit`, whatever their secrecy (a figure)."""
+    return _members_today().filter(current_unit=unit).count()
 
 
 def member_seats(member: Member):
@@ -259,6 +270,6 @@ def unit_seats(unit: OrgUnit, day: date | None = None):
     day = day or timezone.localdate()
     return (
         CommitteeSeat.objects.filter(Dated.q_on(day), body__unit=unit)
-        .select_related("member", "body")
+        .select_related("member", "member__current_unit", "body")
         .order_by("body__kind", "role", "member__sort_key")
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
-from ktgs.core.models import Dated
+from ktgs.core.models import Dated, Secrecy
 from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc, text_sort_key
 from ktgs.orgs.choices import SEAT_ROLES_BY_BODY, BodyKind, Level, MembershipEnd, SeatRole
 from ktgs.orgs.models import (
@@ -42,6 +42,7 @@ MEMBER_FIELDS = (
     "old_id_number",
     "admitted_on",
     "official_on",
+    "secrecy",
 )
 CONFIDENTIAL_MEMBER_FIELDS = ("citizen_id", "old_id_number")
 
@@ -191,6 +192,7 @@ def _normalise_member(data: dict) -> dict:
             raise ValidationError({key: f"{label} không được để trống."})
     data["citizen_id"] = (data.get("citizen_id") or "").replace(" ", "") or None
     data["old_id_number"] = (data.get("old_id_number") or "").replace(" ", "")
+    data["secrecy"] = data.get("secrecy") or Secrecy.NORMAL  # tuyệt mật: refused by full_clean
     return data
 
 

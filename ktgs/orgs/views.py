@@ -1,7 +1,9 @@
 """Pages of the organisation tree and the member register.
 
 Thin: find the record through a selector limited to `request.scope` (not visible → 404), ask
-the scope whether the role may edit it (no → 403), read a form, call a service, redirect.
+the scope whether the role may change it (no → 403), read a form, call a service, redirect.
+Each page names the page family it needs (`selectors.UNITS_CHANGE`, …); `accounts.access`
+decides which roles have it. Reads of a member marked mật or above go to the access log.
 """
 
 from django.contrib import messages
@@ -13,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ktgs.audit.reads import record_read
 from ktgs.core.vietnamese import format_int
 from ktgs.orgs import forms, selectors, services
 from ktgs.orgs.choices import Level, MemberStatus
 from ktgs.orgs.models import Member, OrgUnit
+from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
 
-EDIT = "edit"  # the action name accounts.access knows; orgs may not import accounts
 PAGE_SIZE = 50
 UNIT_PAGE_MEMBERS = 50
 
@@ -35,7 +38,7 @@ def _unit_or_404(request, code: str) -> OrgUnit:
 
 def _editable_unit(request, code: str) -> OrgUnit:
     unit = _unit_or_404(request, code)
-    if not request.scope.may(EDIT, unit.path):
+    if not request.scope.may(UNITS_CHANGE, unit.path):
         raise PermissionDenied("Vai trò của đồng chí chỉ được xem tổ chức này.")
     return unit
 
@@ -50,14 +53,14 @@ def _member_or_404(request, code: str) -> Member:
 def _editable_member(request, code: str) -> Member:
     member = _member_or_404(request, code)
     unit = selectors.member_unit(member)
-    if unit is None or not request.scope.may(EDIT, unit.path):
+    if unit is None or not request.scope.may(RECORDS_CHANGE, unit.path):
         raise PermissionDenied("Vai trò của đồng chí chỉ được xem hồ sơ này.")
     return member
 
 
-def _require_edit_somewhere(request) -> None:
-    if not request.scope.may_anywhere(EDIT):
-        raise PermissionDenied("Vai trò của đồng chí không được thêm mới.")
+def _require_somewhere(request, family: str) -> None:
+    if not request.scope.may_anywhere(family):
+        raise PermissionDenied("Vai trò của đồng chí không được thực hiện thao tác này.")
 
 
 def _form_page(request, form, template: str, **context):
@@ -110,7 +113,15 @@ def home(request):
             nodes = selectors.unit_children(scope=request.scope, parent=root)
             block["children"] = [_glance(node.unit) for node in nodes]
         blocks.append(block)
-    return render(request, "orgs/home.html", {"blocks": blocks, "today": timezone.localdate()})
+    return render(
+        request,
+        "orgs/home.html",
+        {
+            "blocks": blocks,
+            "today": timezone.localdate(),
+            "can_list_members": request.scope.may_anywhere(RECORDS_VIEW),
+        },
+    )
 
 
 # --- the tree --------------------------------------------------------------------------------
@@ -127,7 +138,7 @@ def tree(request):
         "orgs/tree.html",
         {
             "opened": opened,
-            "can_create": request.scope.may_anywhere(EDIT),
+            "can_create": request.scope.may_anywhere(UNITS_CHANGE),
         },
     )
 
@@ -146,8 +157,11 @@ def tree_children(request, pk: int):
 # --- units -----------------------------------------------------------------------------------
 
 
-def _seats_by_body(unit: OrgUnit) -> list[tuple]:
+def _seats_by_body(request, unit: OrgUnit) -> list[tuple]:
+    """Each body with today's seats; a holder the user may not see is not named (`shown`)."""
     seats = list(selectors.unit_seats(unit))
+    for seat in seats:
+        seat.shown = request.scope.sees(seat.member)
     return [(body, [s for s in seats if s.body_id == body.pk]) for body in unit.bodies.all()]
 
 
@@ -158,7 +172,9 @@ def unit_detail(request, code: str):
     parent = selectors.parent_on(unit, today)
     children = selectors.unit_children(scope=request.scope, parent=unit)
     direct = selectors.member_list(scope=request.scope, unit=unit, subtree=False)
-    direct_count = direct.count()
+    direct_shown = direct.count()
+    direct_count = selectors.direct_member_count(unit)
+    head = selectors.unit_head_on(unit, today)
     return render(
         request,
         "orgs/unit_detail.html",
@@ -166,21 +182,25 @@ def unit_detail(request, code: str):
             "unit": unit,
             "parent": parent,
             "parent_visible": parent is not None and request.scope.contains(parent.path),
-            "bodies": _seats_by_body(unit),
+            "bodies": _seats_by_body(request, unit),
             "terms": unit.terms.all(),
-            "head": selectors.unit_head_on(unit, today),
+            "head": head,
+            "head_shown": head is not None and request.scope.sees(head.member),
             "children": children,
             "subtree_members": direct_count + sum(node.members for node in children),
+            "can_read": request.scope.may(RECORDS_VIEW, unit.path),
             "direct": _with_status(list(direct[:UNIT_PAGE_MEMBERS]), today),
             "direct_count": direct_count,
-            "can_edit": request.scope.may(EDIT, unit.path),
+            "direct_shown": direct_shown,
+            "can_edit": request.scope.may(UNITS_CHANGE, unit.path),
+            "can_add_member": request.scope.may(RECORDS_CHANGE, unit.path),
             "today": today,
         },
     )
 
 
 def unit_create(request):
-    _require_edit_somewhere(request)
+    _require_somewhere(request, UNITS_CHANGE)
     initial = {}
     if parent := selectors.unit_get(scope=request.scope, code=request.GET.get("cap_tren", "")):
         initial["parent"] = parent.pk
@@ -250,6 +270,8 @@ def _filters(params) -> dict:
 
 @require_GET
 def member_list(request):
+    if not request.scope.may_anywhere(RECORDS_VIEW):
+        raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ đảng viên.")
     f = _filters(request.GET)
     unit, unit_error, rows = None, "", []
     if f["don_vi"]:
@@ -280,7 +302,7 @@ def member_list(request):
             "page": page,
             "units": selectors.unit_list(scope=request.scope).order_by("path"),
             "statuses": MemberStatus.choices,
-            "can_create": request.scope.may_anywhere(EDIT),
+            "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
         },
     )
 
@@ -301,6 +323,7 @@ def member_detail(request, code: str):
     for m in memberships:
         m.visible = request.scope.contains(m.unit.path)
     status = member.status_on(today) if member.current_unit_id else None
+    record_read(member, unit_id=unit.pk if unit else None)
     return render(
         request,
         "orgs/member_detail.html",
@@ -318,14 +341,14 @@ def member_detail(request, code: str):
             "managed_by": member.managed_by.select_related("body", "body__unit").order_by(
                 "-starts_on"
             ),
-            "can_edit": unit is not None and request.scope.may(EDIT, unit.path),
+            "can_edit": unit is not None and request.scope.may(RECORDS_CHANGE, unit.path),
             "today": today,
         },
     )
 
 
 def member_create(request):
-    _require_edit_somewhere(request)
+    _require_somewhere(request, RECORDS_CHANGE)
     initial = {}
     if cell := selectors.unit_get(scope=request.scope, code=request.GET.get("chi_bo", "")):
         initial["unit"] = cell.pk
@@ -343,7 +366,7 @@ def member_create(request):
 def member_edit(request, code: str):
     member = _editable_member(request, code)
     initial = {name: getattr(member, name) for name in forms.MemberEditForm.base_fields}
-    form = forms.MemberEditForm(request.POST or None, initial=initial)
+    form = forms.MemberEditForm(request.POST or None, initial=initial, scope=request.scope)
     if (
         request.method == "POST"
         and form.is_valid()

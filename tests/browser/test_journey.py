@@ -3,15 +3,20 @@
 Sign in as the demo inspector, read the bloc's figures on the home page, open the organisation
 tree (the bloc, the inspector's root, comes open; one of its đảng bộ cơ sở is expanded, which
 loads its chi bộ through htmx), search members without diacritics, open a member. Then the home
-page on a tablet. Screenshots of every step: test-artifacts/test_*.png.
+page on a tablet, and the UBKT leader's two-step log-in (password, then the 6-digit code their
+authenticator app would show for the secret `ktgs demo` prints). Screenshots of every step:
+test-artifacts/test_*.png.
 """
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from ktgs.accounts.tests.totp import totp_code
 from ktgs.core.vietnamese import fold
+from ktgs.demo.builder import DEMO_SECOND_FACTOR
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +32,14 @@ def shows_number(text: str, number: str) -> bool:
     return re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", text) is not None
 
 
-def sign_in(page: Page, password: str) -> None:
-    page.locator("input[name='username']").fill(DEMO_USER)
+def enter_password(page: Page, username: str, password: str) -> None:
+    page.locator("input[name='username']").fill(username)
     page.locator("input[name='password']").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def sign_in(page: Page, password: str) -> None:
+    enter_password(page, DEMO_USER, password)
     expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
 
@@ -135,3 +144,32 @@ def test_home_on_tablet(page: Page, live_app: str, demo_password: str, shot) -> 
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert scroll_width <= inner_width, f"horizontal overflow: {scroll_width}px > {inner_width}px"
+
+
+CODE_PAGE = re.compile(r"/dang-nhap/ma-xac-thuc/")
+
+
+def test_ubkt_leader_signs_in_with_a_code(page: Page, live_app: str, demo_password: str, shot):
+    leader = "lanhdao.ubkt"
+    secret, _backup_codes = DEMO_SECOND_FACTOR[leader]
+    page.goto("/dang-vien/")
+    enter_password(page, leader, demo_password)
+    expect(page).to_have_url(CODE_PAGE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác thực hai lớp")
+    shot("code-page")
+
+    page.goto("/to-chuc/")  # nothing opens before the code
+    expect(page).to_have_url(CODE_PAGE)
+    code = page.locator("input[name='otp_token']")
+    near = {totp_code(secret, time.time() + 30 * step) for step in (-1, 0, 1, 2)}
+    code.fill(next(wrong for wrong in ("000000", "111111", "222222") if wrong not in near))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.locator(".form-errors")).to_contain_text("Mã xác thực không đúng")
+    shot("wrong-code")
+
+    page.wait_for_timeout(1500)  # django-otp makes the next try wait a second after a wrong code
+    code.fill(totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(f"{live_app}/to-chuc/")
+    expect(page.locator("main")).to_contain_text(BLOC)
+    shot("signed-in")

@@ -6,9 +6,22 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from ktgs.accounts.access import EDIT, READ, Grant, Scope, visible_to
+from ktgs.accounts.access import (
+    EDIT,
+    READ,
+    RECORDS_CHANGE,
+    RECORDS_DECIDE,
+    RECORDS_VIEW,
+    UNITS_CHANGE,
+    UNITS_VIEW,
+    USERS_MANAGE,
+    Grant,
+    Scope,
+    visible_to,
+)
 from ktgs.accounts.models import Assignment, Role, User
-from ktgs.orgs.models import OrgUnit
+from ktgs.core.models import Secrecy
+from ktgs.orgs.models import Member, OrgUnit
 
 
 def test_scope_roots_drop_nested_paths_and_may_follows_role_table():
@@ -57,3 +70,53 @@ def test_createadmin_creates_a_sysadmin_at_a_unit(monkeypatch):
     with pytest.raises(CommandError):
         call_command("createadmin", "quantri4", "--unit", "HA")
     assert not User.objects.filter(username="quantri4").exists()
+
+
+def test_clearance_orders_the_secrecy_levels():
+    assert Scope(clearance=Secrecy.NORMAL).secrecy_levels == (Secrecy.NORMAL,)
+    assert Scope(clearance=Secrecy.CONFIDENTIAL).secrecy_levels == (
+        Secrecy.NORMAL,
+        Secrecy.CONFIDENTIAL,
+    )
+    assert set(Scope(clearance=Secrecy.SECRET).secrecy_levels) == set(Secrecy.values)
+    assert Scope(clearance="top_secret").secrecy_levels == ()  # unknown: sees no record
+
+
+def test_page_families_follow_the_role_table():
+    """A system administrator changes units but reads no record; a committee leader reads but
+    changes nothing; an inspector reads and edits but does not decide."""
+    admin = Scope(grants=(Grant("a.", Role.SYSADMIN),), roots=("a.",))
+    leader = Scope(grants=(Grant("a.", Role.COMMITTEE_LEADER),), roots=("a.",))
+    inspector = Scope(grants=(Grant("a.", Role.INSPECTOR),), roots=("a.",))
+    assert admin.may(UNITS_VIEW, "a.b.") and admin.may(UNITS_CHANGE, "a.b.")
+    assert admin.may(USERS_MANAGE, "a.") and not admin.may(RECORDS_VIEW, "a.b.")
+    assert leader.may(RECORDS_VIEW, "a.b.") and not leader.may(RECORDS_CHANGE, "a.b.")
+    assert not leader.may(UNITS_CHANGE, "a.b.")
+    assert inspector.may(RECORDS_CHANGE, "a.b.") and not inspector.may(RECORDS_DECIDE, "a.b.")
+    assert not inspector.may(USERS_MANAGE, "a.")
+
+
+@pytest.mark.django_db
+def test_a_member_is_seen_through_their_cell_and_the_clearance(cast):
+    officer = visible_to(cast[Role.GRASSROOTS_OFFICER])  # HA.DBK.001, clearance thường
+    own = Member.objects.live().filter(current_unit__code__startswith="HA.DBK.001.").first()
+    other = Member.objects.live().filter(current_unit__code__startswith="HA.DBK.002.").first()
+    assert officer.sees(own) and not officer.sees(other)
+    own.secrecy = Secrecy.CONFIDENTIAL
+    assert not officer.sees(own)
+    assert visible_to(cast[Role.INSPECTOR]).sees(own)  # HA.DBK, cleared for mật
+    assert not visible_to(cast[Role.SYSADMIN]).sees(other)  # reads no records at all
+
+
+@pytest.mark.django_db
+def test_a_role_counts_only_between_its_dates(cast):
+    user = cast[Role.COMMITTEE_LEADER]
+    base = OrgUnit.objects.get(code="HA.DBK.002")
+    later = Assignment.objects.create(
+        user=user, unit=base, role=Role.INSPECTOR, starts_on=date(2030, 1, 1)
+    )
+    assert not visible_to(user).may(EDIT, base.path)
+    assert visible_to(user, on=date(2030, 1, 1)).may(EDIT, base.path)
+    later.ends_on = date(2030, 6, 1)
+    later.save()
+    assert not visible_to(user, on=date(2030, 6, 1)).may(EDIT, base.path)

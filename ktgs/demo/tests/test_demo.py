@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -239,10 +240,17 @@ def test_secretaries_are_managed_by_the_bloc_standing_committee(demo):
     assert by_province.filter(Dated.q_on(REF)).count() == 9
 
 
+def _request() -> HttpRequest:
+    """django-axes counts log-in failures per (username, IP): authenticate() needs a request."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    return request
+
+
 @pytest.mark.parametrize(("username", "role", "unit"), [u[:3] for u in DEMO_USERS])
 def test_each_demo_user_logs_in_with_the_printed_password(username, role, unit):
-    assert Client().login(username=username, password=DEMO_PASSWORD)
-    assert not Client().login(username=username, password=DEMO_PASSWORD + "x")
+    assert Client().login(request=_request(), username=username, password=DEMO_PASSWORD)
+    assert not Client().login(request=_request(), username=username, password=DEMO_PASSWORD + "x")
     scope = visible_to(User.objects.get(username=username), REF)
     unit_path = OrgUnit.objects.get(code=unit).path
     assert [(g.path, g.role) for g in scope.grants] == [(unit_path, str(role))]

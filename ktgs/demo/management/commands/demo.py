@@ -13,6 +13,7 @@ from ktgs.demo.builder import (
     build_demo,
     check_size,
     demo_logins,
+    demo_second_factors,
 )
 from ktgs.orgs.models import OrgUnit
 
@@ -66,13 +67,27 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị")
+        header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Mã 2 lớp", "Đơn vị")
         rows = [header, *demo_logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
         self.stdout.write("Tài khoản dùng thử:")
         for row in rows:
             cells = [text.ljust(width) for text, width in zip(row, widths, strict=False)]
             self.stdout.write("  " + "  ".join([*cells, row[-1]]))
+        self.print_second_factors()
+
+    def print_second_factors(self) -> None:
+        self.stdout.write(
+            "Mã 2 lớp (bắt buộc với quản trị hệ thống và lãnh đạo UBKT): sau mật khẩu, nhập mã "
+            "6 chữ số của ứng dụng xác thực (Google Authenticator, FreeOTP…) đã thêm khóa dưới "
+            "đây, hoặc một mã dự phòng (mỗi mã dùng được một lần):"
+        )
+        factors = demo_second_factors()
+        width = max(len(username) for username, _secret, _codes in factors)
+        for username, secret, codes in factors:
+            key = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+            self.stdout.write(f"  {username.ljust(width)}  khóa        {key}")
+            self.stdout.write(f"  {' ' * width}  mã dự phòng {', '.join(codes)}")
 
 
 def summary(counts: dict, seconds: float) -> str:

@@ -1,0 +1,378 @@
+"""The access matrix: role × clearance × page × relation of the record to the user's unit.
+
+POLICY below is written by hand from docs/security.md, not read back from access.py. Every
+user of the cast holds one role at the đảng bộ cơ sở HA.DBK.001 with one clearance; the record
+a page is about lies, relative to HA.DBK.001, in:
+
+    own       HA.DBK.001 itself
+    child     below it (the chi bộ HA.DBK.001.01, or a member registered there)
+    sibling   under the same parent, outside its subtree (HA.DBK.002, a member of HA.DBK.002.01)
+    parent    above it (HA.DBK)
+    other     another branch of the province (HA.CQD.001, a member registered there)
+    missing   a code or id that does not exist (a tampered URL)
+    -         no record (a list, a form for a new record, the home page)
+
+Members sit in chi bộ, never in a đảng bộ, so "own" and "parent" do not occur for them; each
+member relation comes at the three secrecy levels (/normal = thường, /confidential = mật,
+/secret = tối mật). A cell holds one answer for every clearance, or three separated by "/"
+for the user's clearance thường / mật / tối mật. "anon" is a visitor who has not signed in.
+
+Every URL pattern of the project must have rows here: a new page fails this module until its
+rows are written.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ktgs.accounts import services as account_services
+from ktgs.accounts.access import TWO_FACTOR_ROLES  # they give a code before any page opens
+from ktgs.core.models import Secrecy
+from ktgs.core.vietnamese import format_int
+from ktgs.orgs import services as org_services
+from ktgs.orgs.models import Member, OrgUnit
+
+ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
+CLEARANCES = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
+COLUMNS = ("anon", *ROLES)
+
+# fmt: off
+POLICY = """
+# URL name            object               anon  sysadmin  ubkt_leader  inspector    grassroots   committee
+home                  -                    302   200       200          200          200          200
+login                 -                    200   302       302          302          302          302
+logout                -                    302   302       302          302          302          302
+otp_verify            -                    302   302       302          302          302          302
+otp_enrol             -                    302   302       302          200          200          200
+orgs:tree             -                    302   200       200          200          200          200
+orgs:unit_create      -                    302   200       200          200          200          403
+orgs:member_list      -                    302   403       200          200          200          200
+orgs:member_create    -                    302   403       200          200          200          403
+audit:search          -                    302   200       200          403          403          403
+
+orgs:tree_children    own                  302   200       200          200          200          200
+orgs:tree_children    child                302   200       200          200          200          200
+orgs:tree_children    sibling              302   404       404          404          404          404
+orgs:tree_children    parent               302   404       404          404          404          404
+orgs:tree_children    other                302   404       404          404          404          404
+orgs:tree_children    missing              302   404       404          404          404          404
+
+orgs:unit_detail      own                  302   200       200          200          200          200
+orgs:unit_detail      child                302   200       200          200          200          200
+orgs:unit_detail      sibling              302   404       404          404          404          404
+orgs:unit_detail      parent               302   404       404          404          404          404
+orgs:unit_detail      other                302   404       404          404          404          404
+orgs:unit_detail      missing              302   404       404          404          404          404
+
+orgs:unit_edit        own                  302   200       200          200          200          403
+orgs:unit_edit        child                302   200       200          200          200          403
+orgs:unit_edit        sibling              302   404       404          404          404          404
+orgs:unit_edit        parent               302   404       404          404          404          404
+orgs:unit_edit        other                302   404       404          404          404          404
+orgs:unit_edit        missing              302   404       404          404          404          404
+
+orgs:unit_move        own                  302   200       200          200          200          403
+orgs:unit_move        child                302   200       200          200          200          403
+orgs:unit_move        sibling              302   404       404          404          404          404
+orgs:unit_move        parent               302   404       404          404          404          404
+orgs:unit_move        other                302   404       404          404          404          404
+orgs:unit_move        missing              302   404       404          404          404          404
+
+orgs:member_detail    child/normal         302   404       200          200          200          200
+orgs:member_detail    child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/200/200
+orgs:member_detail    child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/200
+orgs:member_detail    sibling/normal       302   404       404          404          404          404
+orgs:member_detail    sibling/confidential 302   404       404          404          404          404
+orgs:member_detail    sibling/secret       302   404       404          404          404          404
+orgs:member_detail    other/normal         302   404       404          404          404          404
+orgs:member_detail    other/confidential   302   404       404          404          404          404
+orgs:member_detail    other/secret         302   404       404          404          404          404
+orgs:member_detail    missing              302   404       404          404          404          404
+
+orgs:member_edit      child/normal         302   404       200          200          200          403
+orgs:member_edit      child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/403/403
+orgs:member_edit      child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/403
+orgs:member_edit      sibling/normal       302   404       404          404          404          404
+orgs:member_edit      sibling/confidential 302   404       404          404          404          404
+orgs:member_edit      sibling/secret       302   404       404          404          404          404
+orgs:member_edit      other/normal         302   404       404          404          404          404
+orgs:member_edit      other/confidential   302   404       404          404          404          404
+orgs:member_edit      other/secret         302   404       404          404          404          404
+orgs:member_edit      missing              302   404       404          404          404          404
+
+orgs:member_transfer  child/normal         302   404       200          200          200          403
+orgs:member_transfer  child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/403/403
+orgs:member_transfer  child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/403
+orgs:member_transfer  sibling/normal       302   404       404          404          404          404
+orgs:member_transfer  sibling/confidential 302   404       404          404          404          404
+orgs:member_transfer  sibling/secret       302   404       404          404          404          404
+orgs:member_transfer  other/normal         302   404       404          404          404          404
+orgs:member_transfer  other/confidential   302   404       404          404          404          404
+orgs:member_transfer  other/secret         302   404       404          404          404          404
+orgs:member_transfer  missing              302   404       404          404          404          404
+
+orgs:member_void      child/normal         302   404       200          200          200          403
+orgs:member_void      child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/403/403
+orgs:member_void      child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/403
+orgs:member_void      sibling/normal       302   404       404          404          404          404
+orgs:member_void      sibling/confidential 302   404       404          404          404          404
+orgs:member_void      sibling/secret       302   404       404          404          404          404
+orgs:member_void      other/normal         302   404       404          404          404          404
+orgs:member_void      other/confidential   302   404       404          404          404          404
+orgs:member_void      other/secret         302   404       404          404          404          404
+orgs:member_void      missing              302   404       404          404          404          404
+"""
+# fmt: on
+
+# How a page is asked: logging out and voiding are POSTs (voiding with no reason: the form
+# comes back with its error, nothing is written); the tree's children are an htmx request.
+POSTED = {"logout", "orgs:member_void"}
+HTMX = {"orgs:tree_children"}
+
+HOME_UNIT = "HA.DBK.001"
+UNIT_AT = {
+    "own": "HA.DBK.001",
+    "child": "HA.DBK.001.01",
+    "sibling": "HA.DBK.002",
+    "parent": "HA.DBK",
+    "other": "HA.CQD.001",
+}
+MEMBER_CELL_AT = {"child": "HA.DBK.001.01", "sibling": "HA.DBK.002.01", "other": "HA.CQD.001"}
+PASSWORD = "ma-tran-truy-cap-2026"
+
+
+def parse_policy(text: str) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """{(url name, object): {column: {clearance: status}}}; "anon" has one clearance, ""."""
+    table = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, obj, *cells = line.split()
+        assert len(cells) == len(COLUMNS), f"row {name} {obj}: {len(cells)} cells"
+        assert (name, obj) not in table, f"row {name} {obj} written twice"
+        table[name, obj] = {
+            column: _per_clearance(cell, column)
+            for column, cell in zip(COLUMNS, cells, strict=True)
+        }
+    return table
+
+
+def _per_clearance(cell: str, column: str) -> dict[str, int]:
+    values = [int(v) for v in cell.split("/")]
+    if column == "anon":
+        assert len(values) == 1, "a visitor has no clearance"
+        return {"": values[0]}
+    if len(values) == 1:
+        values *= len(CLEARANCES)
+    assert len(values) == len(CLEARANCES), cell
+    return dict(zip(CLEARANCES, values, strict=True))
+
+
+TABLE = parse_policy(POLICY)
+
+
+def url_names(patterns=None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the project as its name with namespaces ("orgs:tree")."""
+    names = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names += url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            names.append(f"{prefix}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+    return names
+
+
+# --- the cast, the records, the clients: built once for this module, rolled back after -------
+
+
+@dataclass(frozen=True)
+class Missing:
+    pk: int = 10**9
+    code: str = "KHONG-CO.99"
+
+
+@dataclass
+class World:
+    clients: dict  # (role, clearance) -> Client; ("anon", "") -> Client
+    users: dict  # (role, clearance) -> User
+    objects: dict  # object label -> OrgUnit | Member | Missing
+
+
+def _signed_in(user, two_factor: bool) -> Client:
+    client = Client()
+    client.force_login(user)
+    if two_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _make_cast(home: OrgUnit) -> dict:
+    users = {}
+    for role in ROLES:
+        for clearance in CLEARANCES:
+            user = account_services.user_create(
+                username=f"mt.{role}.{clearance}", password=PASSWORD, clearance=clearance
+            )
+            account_services.role_assign(
+                user=user, unit=home, role=role, starts_on=date(2015, 1, 5)
+            )
+            if role in TWO_FACTOR_ROLES:
+                TOTPDevice.objects.create(user=user, name="matrix", confirmed=True)
+            users[role, clearance] = user
+    return users
+
+
+def _make_objects() -> dict:
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_AT.values())}
+    objects: dict = {relation: units[code] for relation, code in UNIT_AT.items()}
+    objects["missing"] = Missing()
+    for relation, cell_code in MEMBER_CELL_AT.items():
+        members = Member.objects.live().filter(current_unit__code=cell_code).order_by("code")[:3]
+        for member, secrecy in zip(members, CLEARANCES, strict=True):
+            if secrecy != Secrecy.NORMAL:
+                member = org_services.member_update(member=member, secrecy=secrecy)
+            objects[f"{relation}/{secrecy}"] = member
+    return objects
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> World:
+    with django_db_blocker.unblock(), transaction.atomic():
+        users = _make_cast(OrgUnit.objects.get(code=HOME_UNIT))
+        clients = {key: _signed_in(user, key[0] in TWO_FACTOR_ROLES) for key, user in users.items()}
+        clients["anon", ""] = Client()
+        yield World(clients=clients, users=users, objects=_make_objects())
+        transaction.set_rollback(True)
+
+
+def _url(name: str, obj) -> str:
+    """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
+    if obj is None:
+        return reverse(name)
+    try:
+        return reverse(name, kwargs={"code": obj.code})
+    except NoReverseMatch:
+        return reverse(name, kwargs={"pk": obj.pk})
+
+
+def _ask(world: World, key: tuple[str, str], name: str, url: str) -> int:
+    client = world.clients[key]
+    if name == "logout":  # would end the shared session: a fresh one for this request
+        client = (
+            Client()
+            if key[0] == "anon"
+            else _signed_in(world.users[key], key[0] in TWO_FACTOR_ROLES)
+        )
+    if name in POSTED:
+        return client.post(url, {}).status_code
+    headers = {"HX-Request": "true"} if name in HTMX else {}
+    return client.get(url, headers=headers).status_code
+
+
+def _keys(column: str):
+    return [("anon", "")] if column == "anon" else [(column, c) for c in CLEARANCES]
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_rows_in_the_policy():
+    names = url_names()
+    unnamed = [n for n in names if n.startswith("<unnamed")]
+    assert not unnamed, f"every page needs a name to be in the access matrix: {unnamed}"
+    in_table = {name for name, _obj in TABLE}
+    assert not set(names) - in_table, f"pages missing from POLICY: {set(names) - in_table}"
+    assert not in_table - set(names), (
+        f"POLICY rows for pages that no longer exist: {in_table - set(names)}"
+    )
+
+
+@pytest.mark.parametrize(("name", "obj"), list(TABLE), ids=[f"{n}[{o}]" for n, o in TABLE])
+def test_policy_row(world, db, name, obj):
+    url = _url(name, None if obj == "-" else world.objects[obj])
+    wrong = []
+    for column, expected in TABLE[name, obj].items():
+        for key in _keys(column):
+            got = _ask(world, key, name, url)
+            if got != expected[key[1]]:
+                wrong.append(f"{key[0]}/{key[1] or '-'}: {got}, expected {expected[key[1]]}")
+    assert not wrong, f"{name} {url} ({obj}):\n  " + "\n  ".join(wrong)
+
+
+# --- list pages show only the rows the user may open -------------------------------------------
+
+MEMBER_LINK = r'<a href="/dang-vien/([^/"]+)/">'
+UNIT_LINK = r'<a[^>]* href="/to-chuc/([^/"]+)/">'
+
+
+def _links(response, pattern: str) -> set[str]:
+    return {code for code in re.findall(pattern, response.content.decode()) if code != "moi"}
+
+
+def _opens(role: str, clearance: str, obj: str) -> bool:
+    """Does POLICY let this user open the member `obj`?"""
+    return TABLE["orgs:member_detail", obj][role][clearance] == 200
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "sysadmin"])
+def test_member_lists_hold_only_members_the_user_may_open(world, db, role):
+    """The register filtered on the chi bộ below, and that chi bộ's page: every member of the
+    cell except those above the user's clearance; a member of another unit found by code: not
+    listed."""
+    cell = world.objects["child"]
+    everyone = set(Member.objects.live().filter(current_unit=cell).values_list("code", flat=True))
+    marked = {f"child/{s}": world.objects[f"child/{s}"].code for s in CLEARANCES}
+    for clearance in CLEARANCES:
+        client = world.clients[role, clearance]
+        hidden = {code for obj, code in marked.items() if not _opens(role, clearance, obj)}
+        expected = everyone - hidden
+        listed = client.get(reverse("orgs:member_list"), {"don_vi": cell.code, "ca_cay": "0"})
+        page = client.get(reverse("orgs:unit_detail", args=[cell.code]))
+        assert _links(listed, MEMBER_LINK) == expected, (role, clearance)
+        assert _links(page, MEMBER_LINK) == expected, (role, clearance)
+        for obj in ("sibling/normal", "other/normal"):
+            code = world.objects[obj].code
+            found = client.get(reverse("orgs:member_list"), {"q": code})
+            assert code not in _links(found, MEMBER_LINK), (role, clearance, obj)
+
+
+def test_system_administrator_sees_units_and_figures_but_no_member(world, db):
+    client = world.clients["sysadmin", Secrecy.SECRET]
+    cell = world.objects["child"]
+    page = client.get(reverse("orgs:unit_detail", args=[cell.code]))
+    html = page.content.decode()
+    assert page.status_code == 200 and cell.name in html
+    assert not _links(page, MEMBER_LINK), "no member named or linked on a unit page"
+    count = Member.objects.live().filter(current_unit=cell).count()
+    assert f"Đảng viên sinh hoạt tại {cell.name} ({count})" in html  # the figure stays
+    home = client.get(reverse("home")).content.decode()
+    own = world.objects["own"]
+    in_subtree = Member.objects.live().filter(current_unit__path__startswith=own.path).count()
+    assert f"<dd>{format_int(in_subtree)}</dd>" in home  # the figure, shown…
+    assert reverse("orgs:member_list") + "?don_vi=" not in home  # …not as a link
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_tree_lists_only_units_in_the_users_subtree(world, db, role):
+    client = world.clients[role, Secrecy.NORMAL]
+    own = world.objects["own"]
+    outside = {world.objects[r].code for r in ("sibling", "parent", "other")}
+    tree = _links(client.get(reverse("orgs:tree")), UNIT_LINK)
+    children = _links(
+        client.get(reverse("orgs:tree_children", args=[own.pk]), headers={"HX-Request": "true"}),
+        UNIT_LINK,
+    )
+    assert own.code in tree and world.objects["child"].code in children
+    assert not (tree | children) & outside
+    assert all(code.startswith(own.code + ".") for code in children)

@@ -1,0 +1,31 @@
+"""`record_read()`: the access log of confidential reads (mật and above).
+
+Pages call it after showing a record; it writes a `ReadEvent` only when the record's secrecy is
+mật or tối mật. It is not the audit trail: no hash chain, no lock, no transaction of its own."""
+
+from django.db import models
+
+from ktgs.audit.context import Actor, current_actor
+from ktgs.audit.models import ReadEvent
+from ktgs.core.models import Secrecy
+
+LOGGED_LEVELS = frozenset({Secrecy.CONFIDENTIAL, Secrecy.SECRET})
+
+
+def record_read(
+    target: models.Model, *, unit_id: int | None = None, actor: Actor | None = None
+) -> ReadEvent | None:
+    """Log that the current user (or `actor`) read `target`, if it is marked mật or above."""
+    secrecy = getattr(target, "secrecy", Secrecy.NORMAL)
+    if secrecy not in LOGGED_LEVELS:
+        return None
+    actor = actor or current_actor.get()
+    return ReadEvent.objects.create(
+        user_id=actor.id,
+        user_name=actor.name,
+        ip=actor.ip,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        secrecy=secrecy,
+        unit_id=unit_id,
+    )
