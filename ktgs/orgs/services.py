@@ -16,6 +16,7 @@ from django.utils import timezone
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
 from ktgs.core.models import Dated, Secrecy
+from ktgs.core.validators import reject_control_chars_in
 from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc, text_sort_key
 from ktgs.orgs.choices import SEAT_ROLES_BY_BODY, BodyKind, Level, MembershipEnd, SeatRole
 from ktgs.orgs.models import (
@@ -45,6 +46,14 @@ MEMBER_FIELDS = (
     "secrecy",
 )
 CONFIDENTIAL_MEMBER_FIELDS = ("citizen_id", "old_id_number")
+NAME_LABELS = {"family_name": "Họ", "middle_name": "Tên đệm", "given_name": "Tên"}
+DECISION_LABEL = "Số quyết định"
+
+
+def _decision(value: str) -> str:
+    """A decision reference as typed: refused if it holds control characters, else cleaned."""
+    reject_control_chars_in({"decision": value}, {"decision": DECISION_LABEL})
+    return nfc(value or "")
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -91,7 +100,16 @@ def unit_create(
     short_name: str = "",
     decision: str = "",
 ) -> OrgUnit:
-    code, name = code.strip(), nfc(name)
+    reject_control_chars_in(
+        {"code": code, "name": name, "short_name": short_name, "decision": decision},
+        {
+            "code": "Mã tổ chức",
+            "name": "Tên tổ chức",
+            "short_name": "Tên viết tắt",
+            "decision": DECISION_LABEL,
+        },
+    )
+    code, name, decision = code.strip(), nfc(name), nfc(decision)
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã tổ chức «{code}» đã được dùng; hãy chọn mã khác."})
     _check_parent_kind(kind, parent)
@@ -127,6 +145,10 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
+    reject_control_chars_in(
+        {"name": name, "short_name": short_name},
+        {"name": "Tên tổ chức", "short_name": "Tên viết tắt"},
+    )
     before = {"name": unit.name, "short_name": unit.short_name}
     unit.name, unit.short_name = nfc(name), nfc(short_name)
     unit.sort_key = text_sort_key(unit.name)
@@ -143,6 +165,7 @@ def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
 @transaction.atomic
 def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "") -> OrgUnit:
     """Place `unit` under `new_parent` from `on`; its subtree follows. The old link is ended."""
+    decision = _decision(decision)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
@@ -184,6 +207,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "
 
 def _normalise_member(data: dict) -> dict:
     data = dict(data)
+    reject_control_chars_in(data, NAME_LABELS)
     for key in ("family_name", "middle_name", "given_name"):
         data[key] = nfc(data.get(key) or "")
     for key in ("family_name", "given_name"):
@@ -264,6 +288,7 @@ def _check_cell(unit: OrgUnit) -> None:
 @transaction.atomic
 def member_create(*, code: str, unit: OrgUnit, starts_on: date | None = None, **fields) -> Member:
     """Register a member in a cell from `starts_on` (default: the admission date)."""
+    reject_control_chars_in({"code": code}, {"code": "Mã đảng viên"})
     code = code.strip().upper()
     if Member.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã đảng viên «{code}» đã có; mỗi đảng viên một mã."})
@@ -315,6 +340,7 @@ def _current_membership(member: Member) -> Membership:
 @transaction.atomic
 def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str = "") -> Member:
     """Chuyển sinh hoạt đảng to another cell from `on`."""
+    decision = _decision(decision)
     member = Member.objects.select_for_update().get(pk=member.pk)
     current = _current_membership(member)
     _check_cell(to_unit)
@@ -345,6 +371,9 @@ def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str
 @transaction.atomic
 def membership_end(*, member: Member, on: date, reason: str, decision: str = "") -> Member:
     """End the member's registration: khai trừ, xóa tên, xin ra khỏi Đảng, từ trần, chuyển đi."""
+    decision = _decision(decision)
+    if reason not in MembershipEnd.values:
+        raise ValidationError({"reason": "Hãy chọn lý do kết thúc sinh hoạt."})
     if reason == MembershipEnd.TRANSFERRED:
         raise ValidationError(
             {"reason": "Chuyển sinh hoạt trong hệ thống dùng chức năng «Chuyển»."}
@@ -377,6 +406,7 @@ def membership_add(
     decision: str = "",
 ) -> Membership:
     """Record a past period of registration (history entered after the fact)."""
+    decision = _decision(decision)
     _check_dates(starts_on, ends_on)
     if end_reason not in MembershipEnd.values:
         raise ValidationError({"end_reason": "Hãy chọn lý do kết thúc sinh hoạt."})
@@ -408,6 +438,7 @@ def membership_add(
 
 @transaction.atomic
 def member_void(*, member: Member, reason: str) -> Member:
+    reject_control_chars_in({"reason": reason}, {"reason": "Lý do hủy hồ sơ"}, multiline={"reason"})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Hãy ghi lý do hủy hồ sơ (ví dụ: nhập trùng, nhập nhầm)."})

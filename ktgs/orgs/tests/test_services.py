@@ -235,3 +235,67 @@ def test_a_membership_overlapping_another_is_refused():
     assert "01/02/2000" in errors_of(exc)["starts_on"][0]
     earlier = services.membership_add(**past, starts_on=date(2000, 2, 1), ends_on=date(2005, 5, 6))
     assert earlier.unit == b and member.memberships.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "fragment"),
+    [
+        ({"family_name": "Nguyễn\nVăn"}, "family_name", "Họ có ký tự điều khiển (xuống dòng"),
+        ({"middle_name": "V\u202ean"}, "middle_name", "Tên đệm có ký tự điều khiển (U+202E"),
+        ({"given_name": "An\x00"}, "given_name", "Tên có ký tự điều khiển (ký tự rỗng"),
+    ],
+)
+def test_member_names_with_control_characters_are_refused_not_cleaned(fields, field, fragment):
+    cell = new_unit("base_cell", bloc())
+    before = Member.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        new_member(cell, **fields)
+    assert fragment in errors_of(exc)[field][0]
+    assert (Member.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_unit_and_decision_text_with_control_characters_is_refused():
+    base = new_unit("base_committee", bloc())
+    cell_a, cell_b = new_unit("cell", base), new_unit("cell", base)
+    with pytest.raises(ValidationError) as exc:
+        services.unit_create(
+            code="T.X\r1",
+            name="Chi bộ\u2028thử",
+            kind=kind("cell"),
+            parent=base,
+            starts_on=date(2001, 1, 1),
+        )
+    assert set(errors_of(exc)) == {"code", "name"}
+    with pytest.raises(ValidationError) as exc:
+        services.unit_update(unit=cell_a, name="Chi bộ \x1b[31m")
+    assert "ESC" in errors_of(exc)["name"][0]
+    member = new_member(cell_a)
+    with pytest.raises(ValidationError) as exc:
+        services.member_transfer(
+            member=member, to_unit=cell_b, on=date(2020, 1, 1), decision="12-QĐ/ĐU\n"
+        )
+    assert "Số quyết định" in errors_of(exc)["decision"][0]
+    member.refresh_from_db()
+    assert member.current_unit == cell_a
+    with pytest.raises(ValidationError) as exc:
+        services.unit_move(unit=cell_b, new_parent=bloc(), on=date(2020, 1, 1), decision="\t1")
+    assert "decision" in errors_of(exc)
+
+
+def test_void_reason_may_span_lines_but_not_hold_other_control_characters():
+    cell = new_unit("base_cell", bloc())
+    member = new_member(cell)
+    with pytest.raises(ValidationError) as exc:
+        services.member_void(member=member, reason="Nhập trùng\x07")
+    assert "Lý do hủy hồ sơ" in errors_of(exc)["reason"][0]
+    services.member_void(member=member, reason="Nhập trùng.\nHồ sơ đúng là TEST00001.")
+    member.refresh_from_db()
+    assert member.is_voided and "\n" in member.void_reason
+
+
+def test_membership_end_reason_must_be_one_of_the_listed_reasons():
+    cell = new_unit("base_cell", bloc())
+    member = new_member(cell)
+    with pytest.raises(ValidationError) as exc:
+        services.membership_end(member=member, on=date(2021, 1, 1), reason="bỏ đi")
+    assert "lý do" in errors_of(exc)["reason"][0]
