@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ktgs.accounts.context_processors.navigation",
             ],
             "builtins": ["ktgs.core.templatetags.vn"],
         },
@@ -114,14 +115,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -150,7 +143,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (username, IP) pair
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Passwords (replacing the list above): at least 10 characters and no upper limit (long
+# Passwords: at least 10 characters and no upper limit (long
 # passphrases are welcome); common ones, all-digit ones and ones resembling the user's own names
 # are refused. Django's offline validators only, no online breach service.
 AUTH_PASSWORD_VALIDATORS = [

@@ -63,6 +63,33 @@ def test_navigation_links_and_coming_areas(client_as):
         assert 'aria-disabled="true"' in item.group(0)
 
 
+@pytest.mark.parametrize(
+    ("role", "members", "audit"),
+    [
+        ("inspector", True, False),
+        ("ubkt_leader", True, True),
+        ("sysadmin", False, True),  # sees figures and the log, never a member's file
+        ("grassroots_officer", True, False),
+    ],
+)
+def test_navigation_offers_only_what_the_role_opens(client_as, role, members, audit):
+    html = client_as(role).get(reverse("home")).content.decode()
+    assert (f'href="{reverse("orgs:member_list")}"' in html) is members
+    assert (f'href="{reverse("audit:search")}"' in html) is audit
+
+
+def test_navigation_is_hidden_while_the_second_factor_is_owed(cast):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast["ubkt_leader"])  # password given, code not yet
+    response = client.get(reverse("otp_verify"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="main-nav"' not in html
+    assert f'href="{reverse("orgs:tree")}"' not in html
+
+
 def test_header_shows_who_is_signed_in(client_as, cast):
     html = client_as("inspector").get(reverse("home")).content.decode()
     assert str(cast["inspector"]) in html

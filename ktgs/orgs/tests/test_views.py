@@ -262,6 +262,31 @@ def test_member_page_shows_transfer_history(client_as):
     assert "Chuyển sinh hoạt (trong hệ thống)" in html
 
 
+def test_member_page_has_a_history_panel_with_the_transfer(client_as):
+    member = member_inside("HA.DBK.001")
+    services.member_transfer(
+        member=member, to_unit=first_cell("HA.DBK.002"), on=date(2024, 3, 5), decision="3-QĐ/ĐUK"
+    )
+    html = (
+        client_as("ubkt_leader")
+        .get(reverse("orgs:member_detail", args=[member.code]))
+        .content.decode()
+    )
+    panel = html[html.index('aria-labelledby="lich-su"') :]
+    assert "Chuyển sinh hoạt đảng" in panel and "3-QĐ/ĐUK" in panel
+    assert reverse("audit:search") in panel  # a UBKT leader may search the whole log
+
+
+def test_unit_page_history_shows_a_rename_to_the_system_administrator_without_values(client_as):
+    unit = OrgUnit.objects.get(code="HA.DBK.001")
+    old_name = unit.name
+    services.unit_update(unit=unit, name="Đảng bộ đổi tên thử", short_name=unit.short_name)
+    html = client_as("sysadmin").get(reverse("orgs:unit_detail", args=[unit.code])).content.decode()
+    panel = html[html.index('aria-labelledby="lich-su"') :]
+    assert "Sửa tên tổ chức đảng" in panel
+    assert old_name not in panel  # the before value is not shown to an administrator
+
+
 def test_member_outside_the_officers_unit_is_not_found(client_as):
     member = member_outside("HA.DBK.001")
     client = client_as("grassroots_officer")
