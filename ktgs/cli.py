@@ -9,6 +9,10 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs createadmin TÊN          tạo quản trị hệ thống (lần đầu: --root-code, --root-name)
   ktgs changepassword TÊN       đặt mật khẩu mới cho một người dùng (không cần e-mail)
   ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác / in đầu chuỗi
+  ktgs backup [--output NƠI]    sao lưu cơ sở dữ liệu, tệp đính kèm và đầu chuỗi nhật ký
+  ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
+  ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
+  ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs shell                    mở Python với dự án đã nạp
   ktgs help LỆNH                cách dùng một lệnh;  ktgs help --all  mọi lệnh
 

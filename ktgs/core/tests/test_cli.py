@@ -13,8 +13,18 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_help_lists_the_ktgs_commands():
     out = run("--help")
     assert out.returncode == 0
-    for command in ("migrate", "demo", "createadmin", "changepassword", "audit verify"):
+    for command in ("migrate", "demo", "createadmin", "changepassword", "audit verify", "backup"):
         assert command in out.stdout
+
+
+def test_every_command_the_help_names_exists():
+    import re
+
+    from django.core.management import get_commands
+
+    named = set(re.findall(r"^  ktgs (\w+)", run("--help").stdout, flags=re.M)) - {"help"}
+    assert {"backup", "restore", "otp", "deactivate", "audit"} <= named
+    assert named <= set(get_commands()), named - set(get_commands())
 
 
 def test_management_commands_run_under_ktgs(tmp_path):
