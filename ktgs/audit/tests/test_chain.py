@@ -47,6 +47,17 @@ def test_update_and_delete_are_refused_by_the_database(events):
     assert AuditEvent.objects.get(pk=events[0].pk).action == "test.thing.done"
 
 
+def test_truncate_is_refused_by_the_database(events):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE exists only on PostgreSQL (SQLite's DELETE is refused above)")
+    with pytest.raises(DatabaseError, match="chỉ được ghi thêm"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {AuditEvent._meta.db_table}")
+    assert AuditEvent.objects.count() >= len(events)
+
+
 def test_modified_row_is_named(events):
     target = events[2]
     with triggers_lifted():
