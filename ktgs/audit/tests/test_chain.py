@@ -52,9 +52,12 @@ def test_truncate_is_refused_by_the_database(events):
 
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE exists only on PostgreSQL (SQLite's DELETE is refused above)")
-    with pytest.raises(DatabaseError, match="chỉ được ghi thêm"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {AuditEvent._meta.db_table}")
+    with (
+        pytest.raises(DatabaseError, match="chỉ được ghi thêm"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {AuditEvent._meta.db_table}")
     assert AuditEvent.objects.count() >= len(events)
 
 
