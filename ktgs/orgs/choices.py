@@ -59,6 +59,7 @@ class MembershipEnd(models.TextChoices):
     STRUCK_OFF = "struck_off", "Xóa tên"
     RESIGNED = "resigned", "Xin ra khỏi Đảng"
     DECEASED = "deceased", "Từ trần"
+    REORGANISED = "reorganised", "Sáp nhập, chia tách tổ chức"
 
 
 class MemberStatus(models.TextChoices):

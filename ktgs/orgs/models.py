@@ -72,6 +72,7 @@ class OrgUnit(Voidable):
     kind = models.ForeignKey(OrgKind, on_delete=models.PROTECT, verbose_name="loại tổ chức")
     established_on = models.DateField("ngày thành lập")
     closed_on = models.DateField("ngày giải thể", null=True, blank=True)
+    closed_decision = models.CharField("quyết định giải thể, sáp nhập", max_length=120, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_key = models.CharField(max_length=250, editable=False, default="")
 
@@ -111,6 +112,59 @@ class UnitLink(Dated):
             ),
             models.CheckConstraint(condition=~Q(unit=models.F("parent")), name="unitlink_no_self"),
         ]
+
+
+class UnitName(Dated):
+    """A name the unit bore over a period (written by a rename). The name today is also kept on
+    `OrgUnit.name`; a unit never renamed has no rows, and its name on any date is `name`."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="names")
+    name = models.CharField("tên tổ chức", max_length=255)
+    short_name = models.CharField("tên gọi tắt", max_length=120, blank=True)
+    decision = models.CharField("quyết định", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["unit", "starts_on"]
+        indexes = [models.Index(fields=["unit", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
+                name="unitname_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SuccessionKind(models.TextChoices):
+    MERGED = "merged", "Sáp nhập"
+    SPLIT = "split", "Chia tách"
+
+
+class UnitSuccession(models.Model):
+    """From `on`, `successor` carries on (part of) `predecessor`'s work: a record stored with
+    the predecessor's id is found from its successor today."""
+
+    predecessor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="successions")
+    successor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="predecessions")
+    on = models.DateField("ngày hiệu lực")
+    kind = models.CharField("hình thức", max_length=10, choices=SuccessionKind.choices)
+    decision = models.CharField("quyết định", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["on", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unitsuccession_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="unitsuccession_no_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
 
 
 class Body(models.Model):

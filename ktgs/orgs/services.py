@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
+from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated, Secrecy
 from ktgs.core.validators import reject_control_chars_in
 from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc, text_sort_key
@@ -50,10 +51,20 @@ NAME_LABELS = {"family_name": "Họ", "middle_name": "Tên đệm", "given_name"
 DECISION_LABEL = "Số quyết định"
 
 
-def _decision(value: str) -> str:
-    """A decision reference as typed: refused if it holds control characters, else cleaned."""
+def decision_number(value: str | None) -> str:
+    """The decision's Party document number in canonical form ("5-QĐ/ĐUK" → "05-QĐ/ĐUK"), or ""
+    when none is given; a control character or another shape is refused, keyed "decision"."""
     reject_control_chars_in({"decision": value}, {"decision": DECISION_LABEL})
-    return nfc(value or "")
+    value = nfc(value or "")
+    if not value:
+        return ""
+    try:
+        return str(DocumentNumber(value))
+    except ValidationError as exc:
+        raise ValidationError({"decision": exc.messages}) from exc
+
+
+_decision = decision_number
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -109,7 +120,7 @@ def unit_create(
             "decision": DECISION_LABEL,
         },
     )
-    code, name, decision = code.strip(), nfc(name), nfc(decision)
+    code, name, decision = code.strip(), nfc(name), decision_number(decision)
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã tổ chức «{code}» đã được dùng; hãy chọn mã khác."})
     _check_parent_kind(kind, parent)
@@ -464,6 +475,27 @@ def _check_dates(starts_on: date, ends_on: date | None) -> None:
         raise ValidationError({"ends_on": "Ngày kết thúc phải sau ngày bắt đầu."})
 
 
+def _check_body_exists(body: Body, starts_on: date, ends_on: date | None) -> None:
+    """The body's unit exists throughout [starts_on, ends_on): established, not yet closed."""
+    unit = body.unit
+    if starts_on < unit.established_on:
+        raise ValidationError(
+            {
+                "starts_on": f"Ngày {format_date(starts_on)} chưa có «{body.name}»: «{unit.name}» "
+                f"thành lập ngày {format_date(unit.established_on)}."
+            }
+        )
+    closed = unit.closed_on
+    if closed is not None and (starts_on >= closed or ends_on is None or ends_on > closed):
+        field = "starts_on" if starts_on >= closed else "ends_on"
+        raise ValidationError(
+            {
+                field: f"«{body.name}» không còn từ ngày {format_date(closed)} («{unit.name}» đã "
+                "giải thể hoặc sáp nhập): chức danh phải kết thúc trước ngày đó."
+            }
+        )
+
+
 def _overlapping(rows, starts_on: date, ends_on: date | None):
     rows = rows.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
     return rows.filter(starts_on__lt=ends_on) if ends_on is not None else rows
@@ -500,6 +532,7 @@ def seat_add(
     term=None,
 ) -> CommitteeSeat:
     _check_dates(starts_on, ends_on)
+    _check_body_exists(body, starts_on, ends_on)
     allowed = SEAT_ROLES_BY_BODY.get(body.kind, set())
     if role not in allowed:
         raise ValidationError(

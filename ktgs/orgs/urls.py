@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ktgs.orgs import views
+from ktgs.orgs import restructure_views, views
 
 app_name = "orgs"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("to-chuc/<str:code>/", views.unit_detail, name="unit_detail"),
     path("to-chuc/<str:code>/sua/", views.unit_edit, name="unit_edit"),
     path("to-chuc/<str:code>/chuyen/", views.unit_move, name="unit_move"),
+    path("to-chuc/<str:code>/doi-ten/", restructure_views.unit_rename, name="unit_rename"),
+    path("to-chuc/<str:code>/sap-nhap/", restructure_views.unit_merge, name="unit_merge"),
+    path("to-chuc/<str:code>/giai-the/", restructure_views.unit_close, name="unit_close"),
     path("dang-vien/", views.member_list, name="member_list"),
     path("dang-vien/moi/", views.member_create, name="member_create"),
     path("dang-vien/<str:code>/", views.member_detail, name="member_detail"),

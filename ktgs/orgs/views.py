@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read
-from ktgs.core.vietnamese import format_int
-from ktgs.orgs import forms, selectors, services
+from ktgs.core.vietnamese import format_date, format_int
+from ktgs.orgs import asof, forms, selectors, services
 from ktgs.orgs.choices import Level, MemberStatus
 from ktgs.orgs.models import Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
@@ -99,19 +99,35 @@ def glance_sentence(g: selectors.Glance) -> str:
     )
 
 
-def _glance(unit: OrgUnit) -> dict:
-    g = selectors.unit_glance(unit)
-    return {"glance": g, "sentence": glance_sentence(g)}
+def _glance(unit: OrgUnit, day=None) -> dict | None:
+    g = selectors.unit_glance(unit) if day is None else asof.glance_on(unit, day)
+    if g is None:
+        return None
+    sentence = glance_sentence(g)
+    if day is not None:
+        sentence = sentence.replace(" hiện có ", f" ngày {format_date(day)} có ", 1)
+    return {"glance": g, "sentence": sentence}
+
+
+def _children(request, parent, day):
+    if day is None:
+        return selectors.unit_children(scope=request.scope, parent=parent)
+    return asof.unit_children_on(scope=request.scope, parent=parent, day=day)
 
 
 @require_GET
 def home(request):
+    as_of = asof.read_as_of(request.GET)
+    day = as_of.day
     blocks = []
     for root in selectors.scope_roots(scope=request.scope):
-        block = {"root": _glance(root), "children": []}
+        glance = _glance(root, day)
+        if glance is None:  # not yet established on that day
+            continue
+        block = {"root": glance, "children": []}
         if root.kind.level == Level.PROVINCE:
-            nodes = selectors.unit_children(scope=request.scope, parent=root)
-            block["children"] = [_glance(node.unit) for node in nodes]
+            nodes = _children(request, root, day)
+            block["children"] = [_glance(node.unit, day) for node in nodes]
         blocks.append(block)
     return render(
         request,
@@ -119,7 +135,8 @@ def home(request):
         {
             "blocks": blocks,
             "today": timezone.localdate(),
-            "can_list_members": request.scope.may_anywhere(RECORDS_VIEW),
+            "as_of": as_of,
+            "can_list_members": request.scope.may_anywhere(RECORDS_VIEW) and day is None,
         },
     )
 
@@ -129,15 +146,15 @@ def home(request):
 
 @require_GET
 def tree(request):
-    roots = selectors.unit_children(scope=request.scope, parent=None)
-    opened = [
-        (node, selectors.unit_children(scope=request.scope, parent=node.unit)) for node in roots
-    ]
+    as_of = asof.read_as_of(request.GET)
+    roots = _children(request, None, as_of.day)
+    opened = [(node, _children(request, node.unit, as_of.day)) for node in roots]
     return render(
         request,
         "orgs/tree.html",
         {
             "opened": opened,
+            "as_of": as_of,
             "can_create": request.scope.may_anywhere(UNITS_CHANGE),
         },
     )
@@ -145,13 +162,17 @@ def tree(request):
 
 @require_GET
 def tree_children(request, pk: int):
-    unit = selectors.unit_get_by_pk(scope=request.scope, pk=pk)
+    as_of = asof.read_as_of(request.GET)
+    if as_of.day is None:
+        unit = selectors.unit_get_by_pk(scope=request.scope, pk=pk)
+    else:  # a unit closed since that day still opens in the tree as it was
+        unit = asof.present_on(as_of.day).filter(request.scope.q("path"), pk=pk).first()
     if unit is None:
         raise Http404("Không tìm thấy tổ chức đảng.")
     if not request.htmx:
         return redirect("orgs:unit_detail", code=unit.code)
-    nodes = selectors.unit_children(scope=request.scope, parent=unit)
-    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes})
+    nodes = _children(request, unit, as_of.day)
+    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes, "as_of": as_of})
 
 
 # --- units -----------------------------------------------------------------------------------

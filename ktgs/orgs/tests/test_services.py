@@ -299,3 +299,18 @@ def test_membership_end_reason_must_be_one_of_the_listed_reasons():
     with pytest.raises(ValidationError) as exc:
         services.membership_end(member=member, on=date(2021, 1, 1), reason="bỏ đi")
     assert "lý do" in errors_of(exc)["reason"][0]
+
+
+def test_decision_numbers_are_party_document_numbers_in_canonical_form():
+    base = new_unit("base_committee", bloc())
+    cell_a, cell_b = new_unit("cell", base), new_unit("cell", base)
+    member = new_member(cell_a)
+    with pytest.raises(ValidationError) as exc:
+        services.member_transfer(
+            member=member, to_unit=cell_b, on=date(2020, 1, 1), decision="12/QĐ-ĐUK"
+        )
+    assert "12-QĐ/ĐUK" in errors_of(exc)["decision"][0]  # the Party form is suggested
+    services.member_transfer(
+        member=member, to_unit=cell_b, on=date(2020, 1, 1), decision=" 5 - QĐ / ĐUK "
+    )
+    assert Membership.objects.get(member=member, unit=cell_b).decision == "05-QĐ/ĐUK"
