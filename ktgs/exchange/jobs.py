@@ -1,0 +1,294 @@
+"""Background import jobs, their progress kept in a small JSON file outside the database.
+
+A job is a private folder `DATA_DIR/jobs/<id>/` (owner-only, 0700) holding the uploaded file,
+`state.json` (0600, rewritten atomically: temporary file, fsync, rename) and, when the file has
+errors, the problem report `bao-cao-loi.xlsx`. The web page starts the job in a detached child
+process (`python -m ktgs.exchange.worker ID`, docs/decisions/0006-background-jobs.md) and polls
+the state; the child holds an exclusive lock on `lock` while it runs, so a job whose state says
+"running" but whose lock is free has died (server restarted, process killed): it is shown as
+failed. Nothing is half-written in that case: the import writes in one transaction.
+
+KTGS_IMPORT_THROTTLE_MS (tests only): sleep that many milliseconds after each progress report,
+so that a test can watch intermediate values. Never set it in production.
+"""
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+PHASES = {"doc": "Đọc tệp", "kiemtra": "Kiểm tra dữ liệu", "ghi": "Ghi vào cơ sở dữ liệu"}
+STATE_FILE, LOCK_FILE, REPORT_FILE, LOG_FILE = (
+    "state.json",
+    "lock",
+    "bao-cao-loi.xlsx",
+    "worker.log",
+)
+SHOWN_PROBLEMS = 50  # the page lists this many; the report holds them all
+KEEP_DAYS = 7  # finished jobs (and their problem reports) are removed after a week
+START_GRACE = 60  # seconds a queued job may wait for its process before it counts as dead
+WRITE_EVERY = 0.25  # seconds between two progress writes within one phase
+JOB_ID = re.compile(r"[0-9a-f]{32}")
+STALE_MESSAGE = (
+    "Việc nhập dữ liệu đã dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị dừng). "
+    "Không có dữ liệu nào được ghi; đồng chí hãy nhập lại tệp."
+)
+CRASH_MESSAGE = (
+    "Có lỗi không mong đợi khi nhập dữ liệu; không có dữ liệu nào được ghi. "
+    "Đồng chí hãy báo quản trị hệ thống (mã việc: {id})."
+)
+
+
+def jobs_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "jobs"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def job_dir(job_id: str) -> Path | None:
+    """The folder of job `job_id`, or None for an id that is malformed or unknown."""
+    if not JOB_ID.fullmatch(job_id or ""):
+        return None
+    path = jobs_dir() / job_id
+    return path if (path / STATE_FILE).is_file() else None
+
+
+def private_upload_dir() -> Path:
+    """Where uploads are written while they arrive (same disk as the jobs: a rename moves them)."""
+    path = jobs_dir() / "tai-len"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+# --- the state file --------------------------------------------------------------------------
+
+
+def write_state(folder: Path, state: dict) -> None:
+    """Replace `folder/state.json` atomically: a reader sees the old or the new state, whole."""
+    state = {**state, "updated": time.time()}
+    tmp = folder / f".{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(state, out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, folder / STATE_FILE)
+
+
+def read_state(folder: Path) -> dict:
+    return json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+
+
+def _process_alive(folder: Path) -> bool:
+    """Does a process hold the job's lock? (The lock goes when the process ends, however.)"""
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def job_state(job_id: str, *, owner_id: int) -> dict | None:
+    """The state of the user's job, with a dead job shown as failed; None when the job does not
+    exist or belongs to someone else (the page answers 404 either way)."""
+    folder = job_dir(job_id)
+    if folder is None:
+        return None
+    state = read_state(folder)
+    if state.get("owner_id") != owner_id:
+        return None
+    if state["state"] in (QUEUED, RUNNING) and not _process_alive(folder):
+        state = read_state(folder)  # the process writes its last state before it lets go
+    if state["state"] in (QUEUED, RUNNING) and not _process_alive(folder):
+        waited = time.time() - state.get("created", 0)
+        if state["state"] == RUNNING or waited > START_GRACE:
+            state = {**state, "state": FAILED, "message": STALE_MESSAGE}
+            write_state(folder, state)
+    return state
+
+
+def report_path(job_id: str, *, owner_id: int) -> Path | None:
+    state = job_state(job_id, owner_id=owner_id)
+    if state is None or not state.get("report"):
+        return None
+    path = jobs_dir() / job_id / REPORT_FILE
+    return path if path.is_file() else None
+
+
+# --- creating and starting a job ---------------------------------------------------------------
+
+
+def purge_old(days: int = KEEP_DAYS) -> None:
+    """Remove the folders of jobs finished more than `days` ago (their reports name people)."""
+    limit = time.time() - days * 86400
+    for state_file in jobs_dir().glob(f"*/{STATE_FILE}"):
+        with contextlib.suppress(OSError, ValueError):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            if state["state"] in (DONE, FAILED) and state["updated"] < limit:
+                shutil.rmtree(state_file.parent)
+
+
+def create_job(*, owner_id: int, upload: Path, file_name: str) -> str:
+    """Move the uploaded file into a new private job folder; the job waits to be started."""
+    purge_old()
+    job_id = secrets.token_hex(16)
+    folder = jobs_dir() / job_id
+    folder.mkdir(mode=0o700)
+    suffix = Path(file_name).suffix.lower()
+    stored = folder / f"tep-nhap{suffix}"
+    os.replace(upload, stored)
+    os.chmod(stored, 0o600)
+    write_state(
+        folder,
+        {
+            "id": job_id,
+            "owner_id": owner_id,
+            "file_name": file_name,
+            "stored": stored.name,
+            "state": QUEUED,
+            "phase": "",
+            "done": 0,
+            "total": 0,
+            "created": time.time(),
+        },
+    )
+    return job_id
+
+
+def start(job_id: str) -> None:
+    """Run the job in a detached child process ("subprocess", the default) or, in tests that
+    need the result at once, here and now (KTGS_JOB_RUNNER = "inline")."""
+    if getattr(settings, "KTGS_JOB_RUNNER", "subprocess") == "inline":
+        run(job_id)
+        return
+    folder = jobs_dir() / job_id
+    with (folder / LOG_FILE).open("ab") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ktgs.exchange.worker", job_id],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": _settings_module()},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a restart of the web worker does not kill the import
+            close_fds=True,
+        )
+    # Reap the child when it ends, so it does not linger as a zombie of the web process.
+    threading.Thread(target=child.wait, daemon=True).start()
+
+
+def _settings_module() -> str:
+    return os.environ.get("DJANGO_SETTINGS_MODULE") or "config.settings"
+
+
+# --- running a job (in the child process) ------------------------------------------------------
+
+
+class Progress:
+    """The `progress(phase, done, total)` callback: writes the state at most every WRITE_EVERY
+    seconds within a phase (always on a new phase and at the end of one)."""
+
+    def __init__(self, folder: Path, state: dict) -> None:
+        self.folder, self.state, self.last = folder, state, 0.0
+        self.throttle = int(os.environ.get("KTGS_IMPORT_THROTTLE_MS", "0") or 0) / 1000
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        changed = phase != self.state.get("phase") or done >= total
+        self.state.update(phase=phase, done=done, total=total)
+        if changed or now - self.last >= WRITE_EVERY or self.throttle:
+            write_state(self.folder, self.state)
+            self.last = now
+        if self.throttle:
+            time.sleep(self.throttle)
+
+
+def run(job_id: str) -> dict:
+    """Run the import of job `job_id` to its end and leave the outcome in its state file."""
+    folder = jobs_dir() / job_id
+    lock = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise RuntimeError(f"job {job_id} is already running") from None
+    state = read_state(folder)
+    try:
+        state.update(state=RUNNING, pid=os.getpid())
+        write_state(folder, state)
+        state.update(_outcome(folder, state))
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        state.update(state=FAILED, message=CRASH_MESSAGE.format(id=job_id))
+    finally:
+        write_state(folder, state)
+        with contextlib.suppress(OSError):
+            (folder / state["stored"]).unlink()  # the data is in the database or refused
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+    return state
+
+
+def _outcome(folder: Path, state: dict) -> dict:
+    from ktgs.accounts.access import visible_to
+    from ktgs.accounts.models import User
+    from ktgs.exchange.errors import FileRefused
+    from ktgs.exchange.importer import Problem, run_import
+    from ktgs.exchange.reach import outside_reach
+
+    user = User.objects.filter(pk=state["owner_id"]).first()
+    path, name = folder / state["stored"], state["file_name"]
+    progress = Progress(folder, state)
+    try:
+        progress("doc", 0, 1)
+        outside = outside_reach(path, name, visible_to(user), Problem)
+        if outside:
+            return _finished(folder, False, outside, {})
+        result = run_import(path, file_name=name, user=user, progress=progress)
+    except FileRefused as refused:
+        return {"state": FAILED, "message": str(refused)}
+    return {**_finished(folder, result.ok, result.problems, result.counts), "sha256": result.sha256}
+
+
+def _finished(folder: Path, ok: bool, problems: list, counts: dict) -> dict:
+    """The outcome of a job that ran to its end; the problems (all of them) go to the report."""
+    from ktgs.exchange.report import write_problem_report
+
+    outcome = {
+        "state": DONE,
+        "ok": ok,
+        "counts": counts,
+        "problem_count": len(problems),
+        "problems": [
+            {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message, "fix": p.fix}
+            for p in problems[:SHOWN_PROBLEMS]
+        ],
+        "report": None,
+    }
+    if problems:
+        write_problem_report(problems, folder / REPORT_FILE)
+        os.chmod(folder / REPORT_FILE, 0o600)
+        outcome["report"] = REPORT_FILE
+    return outcome

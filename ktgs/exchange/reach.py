@@ -1,0 +1,125 @@
+"""Does an uploaded file stay inside what its user may change? Checked before the import runs.
+
+The page import runs as a user (`ktgs import` on the command line runs as the administrator of
+the machine and is not limited). The file may only touch:
+
+* units that exist and in which the user may change records (`records.change`), or new units
+  whose parent (sheet «Trực thuộc») is such a unit or another new unit of the file — a new
+  unit with no parent would be a new top of the tree;
+* members that do not exist yet, or whose current unit is such a unit and whose secrecy is
+  within the user's clearance.
+
+A user who may change records in every top-level unit and holds the highest clearance is not
+checked (nothing is outside their reach). Every reference outside the reach is one problem,
+worded the same whether the record exists or not, so the check reveals nothing.
+"""
+
+from collections import defaultdict
+from pathlib import Path
+
+from django.db.models.functions import Length
+
+from ktgs.accounts.access import RECORDS_CHANGE
+from ktgs.core.models import Secrecy
+from ktgs.exchange.cells import CellError
+from ktgs.exchange.format import LINKS, UNITS
+from ktgs.exchange.reader import read_book
+from ktgs.orgs.models import PATH_STEP, Member, OrgUnit
+
+UNIT_FIELDS = frozenset({"code", "unit", "parent", "predecessor", "successor"})
+MEMBER_FIELD = "member"
+FIX = "Bỏ dòng này khỏi tệp, hoặc nhờ người được giao quyền ở tổ chức đó nhập."
+
+
+def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
+    """May the user do `family` in every top-level unit, with the highest clearance?"""
+    if scope.clearance != Secrecy.SECRET or not scope.may_anywhere(family):
+        return False
+    tops = (
+        OrgUnit.objects.filter(voided_at__isnull=True)
+        .annotate(depth=Length("path"))
+        .filter(depth=PATH_STEP)
+        .values_list("path", flat=True)
+    )
+    return all(scope.may(family, path) for path in tops)
+
+
+def _references(book) -> tuple[dict, dict, dict]:
+    """({unit code: first place}, {member code: first place}, {unit code: parent codes});
+    a place is (sheet, row, header). Cells that do not parse are left to the importer."""
+    units, members, parents = {}, {}, defaultdict(set)
+    for raw in book.sheets:
+        columns = [
+            (c, raw.columns[c.field])
+            for c in raw.sheet.columns
+            if c.field in raw.columns and (c.field in UNIT_FIELDS or c.field == MEMBER_FIELD)
+        ]
+        for number, cells in raw.rows:
+            values = {}
+            for column, index in columns:
+                try:
+                    value = column.parse(cells[index] if index < len(cells) else "")
+                except CellError:
+                    continue
+                if value:
+                    values[column.field] = value
+                    found = members if column.field == MEMBER_FIELD else units
+                    found.setdefault(value, (raw.sheet.name, number, column.header))
+            if raw.sheet is LINKS and "unit" in values and "parent" in values:
+                parents[values["unit"]].add(values["parent"])
+            elif raw.sheet is UNITS and "code" in values:
+                parents.setdefault(values["code"], set())
+    return units, members, parents
+
+
+def outside_reach(path: Path, file_name: str, scope, problem) -> list:
+    """Problems for every unit and member of the file outside what `scope` may change;
+    `problem(sheet, row, column, message, fix)` makes one. FileRefused propagates."""
+    if covers_everything(scope):
+        return []
+    book = read_book(path, file_name, problem)
+    units, members, parents = _references(book)
+    paths = dict(
+        OrgUnit.objects.filter(code__in=list(units), voided_at__isnull=True).values_list(
+            "code", "path"
+        )
+    )
+    problems = []
+    for code, (sheet, row, header) in units.items():
+        if code in paths:
+            allowed = scope.may(RECORDS_CHANGE, paths[code])
+        else:
+            allowed = _new_unit_allowed(code, paths, parents, scope)
+        if not allowed:
+            message = f"Tổ chức «{code}» không có, hoặc nằm ngoài phạm vi đồng chí được nhập."
+            problems.append(problem(sheet, row, header, message, FIX))
+    known = Member.objects.filter(code__in=list(members)).values_list(
+        "code", "current_unit__path", "secrecy"
+    )
+    for code, unit_path, secrecy in known:
+        if unit_path and scope.may(RECORDS_CHANGE, unit_path) and secrecy in scope.secrecy_levels:
+            continue
+        sheet, row, header = members[code]
+        message = f"Đảng viên «{code}» thuộc tổ chức ngoài phạm vi đồng chí được nhập."
+        problems.append(problem(sheet, row, header, message, FIX))
+    return problems
+
+
+def _new_unit_allowed(code: str, paths: dict, parents: dict, scope) -> bool:
+    """A new unit is allowed when every chain of parents in the file reaches an existing unit
+    the user may change (a cycle or a chain without an existing end is not)."""
+    seen, todo = set(), [code]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in paths:
+            if not scope.may(RECORDS_CHANGE, paths[current]):
+                return False
+            continue
+        above = parents.get(current)
+        if not above:
+            return False  # a new top of the tree
+        todo.extend(above)
+    return True

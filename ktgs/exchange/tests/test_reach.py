@@ -1,0 +1,50 @@
+"""What a file may touch when a user imports it from the page (ktgs/exchange/reach.py)."""
+
+import openpyxl
+import pytest
+
+from ktgs.accounts.access import visible_to
+from ktgs.exchange import format
+from ktgs.exchange.importer import Problem
+from ktgs.exchange.reach import covers_everything, outside_reach
+
+
+def _book(path, units: list[str], links: list[tuple[str, str]]):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = format.UNITS.name
+    sheet.append(format.UNITS.headers)
+    for code in units:
+        row = {"Mã tổ chức": code, "Tên tổ chức": f"Chi bộ {code}", "Mã loại": "cell",
+               "Ngày thành lập": "01/01/2020"}  # fmt: skip
+        sheet.append([row.get(h, "") for h in format.UNITS.headers])
+    linked = book.create_sheet(format.LINKS.name)
+    linked.append(format.LINKS.headers)
+    for unit, parent in links:
+        row = {"Mã tổ chức": unit, "Mã cấp trên": parent, "Từ ngày": "01/01/2020"}
+        linked.append([row.get(h, "") for h in format.LINKS.headers])
+    book.save(path)
+    return path
+
+
+@pytest.mark.django_db
+def test_new_units_must_hang_under_a_unit_the_user_may_change(cast, tmp_path):
+    scope = visible_to(cast["grassroots_officer"])  # HA.DBK.001
+    path = _book(
+        tmp_path / "to-chuc.xlsx",
+        ["HA.DBK.001.98", "HA.DBK.001.99", "HA.DBK.002.99", "MOI.GOC"],
+        [
+            ("HA.DBK.001.98", "HA.DBK.001"),
+            ("HA.DBK.001.99", "HA.DBK.001.98"),
+            ("HA.DBK.002.99", "HA.DBK.002"),
+        ],  # fmt: skip
+    )
+    problems = outside_reach(path, path.name, scope, Problem)
+    named = {p.message.split("«")[1].split("»")[0] for p in problems}
+    assert named == {"HA.DBK.002.99", "HA.DBK.002", "MOI.GOC"}
+    assert all(p.sheet in ("Tổ chức", "Trực thuộc") and p.row and p.fix for p in problems)
+
+
+@pytest.mark.django_db
+def test_no_demo_user_covers_the_whole_tree_so_every_page_import_is_checked(cast):
+    assert not any(covers_everything(visible_to(user)) for user in cast.values())
