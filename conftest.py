@@ -64,9 +64,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher(tmp_path_factory):
-    """Fast hashing, and the audit chain's head file in a temporary folder (not in data/)."""
+    """Fast hashing; the audit chain's head file and uploaded files (MEDIA_ROOT) in temporary
+    folders (not in data/)."""
     head_dir = tmp_path_factory.mktemp("audit-head")
-    with override_settings(PASSWORD_HASHERS=FAST_HASHERS, KTGS_AUDIT_HEAD_DIR=head_dir):
+    media = tmp_path_factory.mktemp("files")
+    with override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS, KTGS_AUDIT_HEAD_DIR=head_dir, MEDIA_ROOT=media
+    ):
         yield
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "ktgs.audit",
     "ktgs.orgs",
     "ktgs.accounts",
+    "ktgs.documents",
+    "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",
 ]
@@ -185,6 +187,10 @@ MIDDLEWARE[_AFTER_MESSAGES:_AFTER_MESSAGES] = [
     "ktgs.accounts.twofactor.SecondFactorMiddleware",  # owes the code → the code page
 ]
 # --- end log-in safety -------------------------------------------------------------------------
+
+# Import (ktgs/exchange): files larger than this are refused before reading (docs/formats.md).
+KTGS_IMPORT_MAX_MB = int(os.environ.get("KTGS_IMPORT_MAX_MB", "20"))
+KTGS_ATTACHMENT_MAX_MB = int(os.environ.get("KTGS_ATTACHMENT_MAX_MB", "25"))
 
 # --- web safety (headers, CSP, cookies) --------------------------------------------------------
 # Every response the app produces gets `Cache-Control: no-store` and a request with a NUL

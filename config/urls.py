@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("ktgs.core.urls")),
     path("", include("ktgs.accounts.urls")),
     path("", include("ktgs.orgs.urls")),
+    path("", include("ktgs.documents.urls")),
     path("nhat-ky/", include("ktgs.audit.urls")),
+    path("", include("ktgs.exchange.urls")),
 ]

@@ -11,6 +11,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác / in đầu chuỗi
   ktgs backup [--output NƠI]    sao lưu cơ sở dữ liệu, tệp đính kèm và đầu chuỗi nhật ký
   ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
+  ktgs import TỆP               nhập tổ chức, đảng viên từ .xlsx/.csv/.zip (--dry-run: chỉ kiểm tra)
+  ktgs export --output NƠI      xuất theo định dạng nhập (--format xlsx|csv, --template: tệp mẫu)
   ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs shell                    mở Python với dự án đã nạp

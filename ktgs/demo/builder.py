@@ -32,6 +32,7 @@ from ktgs.demo.layout import (
     plan_units,
 )
 from ktgs.demo.plan import Plan, make_plan
+from ktgs.documents.models import IssuerSymbol
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import (
     Body,
@@ -145,6 +146,7 @@ def _write(plan: Plan) -> dict:
     terms = _write_terms(plan, units)
     people = _write_members(plan, units)
     _write_offices(plan, units, bodies, terms, people)
+    _write_symbols(units, bodies)
     bulk.insert(
         UnitAttribute,
         (
@@ -250,6 +252,32 @@ def _write_terms(plan: Plan, units: dict[str, OrgUnit]) -> dict[tuple[str, str],
     )
     rows = Term.objects.values_list("unit__code", "name", "pk")
     return {(code, name): pk for code, name, pk in rows}
+
+
+# Ký hiệu cơ quan ban hành (domain rules §9; `22-NQ/ĐUK`, `04-ĐA/TU` in the example report): a
+# committee and its standing committee sign with one symbol and share one sequence; the UBKT
+# has its own. Grassroots UBKT symbols vary by locality and are left to configuration.
+_SAME = (BodyKind.COMMITTEE, BodyKind.STANDING)
+ISSUER_SYMBOLS = {
+    PROVINCE: {**dict.fromkeys(_SAME, "TU"), BodyKind.INSPECTION: "UBKTTU"},
+    BLOC: {**dict.fromkeys(_SAME, "ĐUK"), BodyKind.INSPECTION: "UBKTĐUK"},
+}
+KIND_SYMBOLS = {
+    "base_committee": dict.fromkeys(_SAME, "ĐU"),
+    "base_cell": dict.fromkeys((BodyKind.COMMITTEE, BodyKind.CELL_MEETING), "CB"),
+}
+
+
+def _write_symbols(units: dict[str, OrgUnit], bodies: dict[tuple[str, str], int]) -> None:
+    def rows():
+        for code, unit in units.items():
+            symbols = ISSUER_SYMBOLS.get(code) or KIND_SYMBOLS.get(unit.kind.code, {})
+            for body_kind, symbol in symbols.items():
+                if (code, body_kind) in bodies:
+                    body_id = bodies[code, body_kind]
+                    yield dict(body_id=body_id, symbol=symbol, starts_on=unit.established_on)
+
+    bulk.insert(IssuerSymbol, rows())
 
 
 @cache

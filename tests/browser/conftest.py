@@ -106,6 +106,8 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         KTGS_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONUNBUFFERED="1",
+        # Tests only: each import progress step lasts 1.5 s, so test_import sees the bar move.
+        KTGS_IMPORT_THROTTLE_MS="1500",
     )
     return env
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -36,6 +37,7 @@ from ktgs.accounts import services as account_services
 from ktgs.accounts.access import TWO_FACTOR_ROLES  # they give a code before any page opens
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import format_int
+from ktgs.documents.services import attachment_add
 from ktgs.orgs import services as org_services
 from ktgs.orgs.models import Member, OrgUnit
 
@@ -56,6 +58,13 @@ orgs:unit_create      -                    302   200       200          200     
 orgs:member_list      -                    302   403       200          200          200          200
 orgs:member_create    -                    302   403       200          200          200          403
 audit:search          -                    302   200       200          403          403          403
+exchange:upload       -                    302   403       200          200          200          403
+exchange:template     -                    302   403       200          200          200          200
+exchange:export_xlsx  -                    302   403       403          403          403          403
+exchange:export_csv   -                    302   403       403          403          403          403
+exchange:job          missing              302   403       404          404          404          403
+exchange:job_progress missing              302   403       404          404          404          403
+exchange:job_report   missing              302   403       404          404          404          403
 
 orgs:tree_children    own                  302   200       200          200          200          200
 orgs:tree_children    child                302   200       200          200          200          200
@@ -84,6 +93,27 @@ orgs:unit_move        sibling              302   404       404          404     
 orgs:unit_move        parent               302   404       404          404          404          404
 orgs:unit_move        other                302   404       404          404          404          404
 orgs:unit_move        missing              302   404       404          404          404          404
+
+orgs:unit_rename      own                  302   200       200          200          200          403
+orgs:unit_rename      child                302   200       200          200          200          403
+orgs:unit_rename      sibling              302   404       404          404          404          404
+orgs:unit_rename      parent               302   404       404          404          404          404
+orgs:unit_rename      other                302   404       404          404          404          404
+orgs:unit_rename      missing              302   404       404          404          404          404
+
+orgs:unit_merge       own                  302   200       200          200          200          403
+orgs:unit_merge       child                302   200       200          200          200          403
+orgs:unit_merge       sibling              302   404       404          404          404          404
+orgs:unit_merge       parent               302   404       404          404          404          404
+orgs:unit_merge       other                302   404       404          404          404          404
+orgs:unit_merge       missing              302   404       404          404          404          404
+
+orgs:unit_close       own                  302   200       200          200          200          403
+orgs:unit_close       child                302   200       200          200          200          403
+orgs:unit_close       sibling              302   404       404          404          404          404
+orgs:unit_close       parent               302   404       404          404          404          404
+orgs:unit_close       other                302   404       404          404          404          404
+orgs:unit_close       missing              302   404       404          404          404          404
 
 orgs:member_detail    child/normal         302   404       200          200          200          200
 orgs:member_detail    child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/200/200
@@ -128,14 +158,36 @@ orgs:member_void      other/normal         302   404       404          404     
 orgs:member_void      other/confidential   302   404       404          404          404          404
 orgs:member_void      other/secret         302   404       404          404          404          404
 orgs:member_void      missing              302   404       404          404          404          404
+
+# Attachments follow their owner (a member): the file of a member is seen by whoever sees the
+# member (download), added or voided by whoever may edit it. "file:…" is a file of that member.
+documents:attachment_add       child/normal         302   404       200          200          200          403
+documents:attachment_add       child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/403/403
+documents:attachment_add       child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/403
+documents:attachment_add       sibling/normal       302   404       404          404          404          404
+documents:attachment_add       other/normal         302   404       404          404          404          404
+documents:attachment_add       missing              302   404       404          404          404          404
+documents:attachment_download  file:child/normal         302   404       200          200          200          200
+documents:attachment_download  file:child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/200/200
+documents:attachment_download  file:child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/200
+documents:attachment_download  file:sibling/normal       302   404       404          404          404          404
+documents:attachment_download  file:other/normal         302   404       404          404          404          404
+documents:attachment_download  missing                   302   404       404          404          404          404
+documents:attachment_void      file:child/normal         302   404       200          200          200          403
+documents:attachment_void      file:child/confidential   302   404       404/200/200  404/200/200  404/200/200  404/403/403
+documents:attachment_void      file:child/secret         302   404       404/404/200  404/404/200  404/404/200  404/404/403
+documents:attachment_void      file:sibling/normal       302   404       404          404          404          404
+documents:attachment_void      file:other/normal         302   404       404          404          404          404
+documents:attachment_void      missing                   302   404       404          404          404          404
 """
 # fmt: on
 
 # How a page is asked: logging out and voiding are POSTs (voiding with no reason: the form
 # comes back with its error, nothing is written); the tree's children are an htmx request.
 POSTED = {"logout", "orgs:member_void"}
-HTMX = {"orgs:tree_children"}
+HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
+OWNER_PAGES = {"documents:attachment_add"}
 HOME_UNIT = "HA.DBK.001"
 UNIT_AT = {
     "own": "HA.DBK.001",
@@ -243,6 +295,8 @@ def _make_objects() -> dict:
             if secrecy != Secrecy.NORMAL:
                 member = org_services.member_update(member=member, secrecy=secrecy)
             objects[f"{relation}/{secrecy}"] = member
+            pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
+            objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
     return objects
 
 
@@ -260,9 +314,11 @@ def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
     if obj is None:
         return reverse(name)
+    if name in OWNER_PAGES:  # a page about a record's files: the record's type and id
+        return reverse(name, kwargs={"owner_type": "orgs.member", "owner_id": obj.pk})
     try:
         return reverse(name, kwargs={"code": obj.code})
-    except NoReverseMatch:
+    except (NoReverseMatch, AttributeError):  # AttributeError: an attachment has no code
         return reverse(name, kwargs={"pk": obj.pk})
 
 
