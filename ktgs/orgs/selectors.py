@@ -17,7 +17,7 @@ from django.utils import timezone
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import MemberStatus
-from ktgs.orgs.models import PATH_STEP, CommitteeSeat, Member, OrgUnit, UnitLink
+from ktgs.orgs.models import PATH_STEP, CommitteeSeat, Member, Membership, OrgUnit, UnitLink
 
 # Page families that `accounts.access` knows (orgs may not import accounts: decision 0002).
 UNITS_CHANGE = "units.change"
@@ -221,17 +221,23 @@ def member_list(
     status: str = "",
     committee_only: bool = False,
     day: date | None = None,
+    as_of: date | None = None,
 ) -> QuerySet[Member]:
     """Current members visible in `scope` (subtree and clearance), in Vietnamese name order,
-    filtered as asked."""
-    day = day or timezone.localdate()
-    rows = scope.visible(_members_today())
-    if unit is not None:
-        rows = (
-            rows.filter(current_unit__path__startswith=unit.path)
-            if subtree
-            else rows.filter(current_unit=unit)
-        )
+    filtered as asked. With `as_of`, the members registered on that past day instead: in the
+    unit's subtree as the tree was that day, seen where their cell of that day lies in scope."""
+    if as_of is not None:
+        rows = _members_on(scope, as_of, unit, subtree)
+        day = as_of
+    else:
+        day = day or timezone.localdate()
+        rows = scope.visible(_members_today())
+        if unit is not None:
+            rows = (
+                rows.filter(current_unit__path__startswith=unit.path)
+                if subtree
+                else rows.filter(current_unit=unit)
+            )
     key = fold(q)
     if key:
         rows = rows.filter(Q(search_key__contains=key) | Q(code__iexact=q.strip()))
@@ -243,6 +249,23 @@ def member_list(
         seated = CommitteeSeat.objects.filter(Dated.q_on(day)).values("member_id")
         rows = rows.filter(pk__in=seated)
     return rows.select_related("current_unit").order_by("sort_key", "code")
+
+
+def _members_on(scope, day: date, unit: OrgUnit | None, subtree: bool) -> QuerySet[Member]:
+    from ktgs.orgs.asof import subtree_ids  # asof builds on this module
+
+    held = Membership.objects.filter(Dated.q_on(day)).filter(scope.q("unit__path", RECORDS_VIEW))
+    if unit is not None:
+        held = (
+            held.filter(unit_id__in=subtree_ids(unit.pk, day))
+            if subtree
+            else held.filter(unit=unit)
+        )
+    rows = Member.objects.live().filter(
+        pk__in=held.values("member_id"), secrecy__in=scope.secrecy_levels
+    )
+    exclusion = Member.access_exclusion(scope)
+    return rows.exclude(exclusion) if exclusion is not None else rows
 
 
 def member_get(*, scope, code: str) -> Member | None:

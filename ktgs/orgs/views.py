@@ -294,6 +294,7 @@ def member_list(request):
     if not request.scope.may_anywhere(RECORDS_VIEW):
         raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ đảng viên.")
     f = _filters(request.GET)
+    as_of = asof.read_as_of(request.GET)
     unit, unit_error, rows = None, "", []
     if f["don_vi"]:
         unit = selectors.unit_get(scope=request.scope, code=f["don_vi"])
@@ -310,9 +311,10 @@ def member_list(request):
             subtree=f["ca_cay"],
             status=f["trang_thai"],
             committee_only=f["cap_uy"],
+            as_of=as_of.day,
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_status(page.object_list, timezone.localdate())
+    _with_status(page.object_list, as_of.day or timezone.localdate())
     return render(
         request,
         "orgs/member_list.html",
@@ -324,6 +326,7 @@ def member_list(request):
             "units": selectors.unit_list(scope=request.scope).order_by("path"),
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
+            "as_of": as_of,
         },
     )
 

@@ -175,6 +175,43 @@ def test_filter_on_a_party_committee_includes_its_cells_unless_unticked(client_a
     assert total(direct) == Member.objects.live().filter(current_unit=base).count()
 
 
+def test_member_list_as_of_a_past_day_follows_transfers_and_departures(client_as):
+    cell_a, cell_b = first_cell("HA.DBK.001"), first_cell("HA.DBK.002")
+    mover, leaver = registered("HA.DBK.001").filter(current_unit=cell_a)[:2]
+    services.member_transfer(member=mover, to_unit=cell_b, on=date(2024, 3, 5))
+    services.membership_end(member=leaver, on=date(2024, 3, 5), reason="expelled")
+    client = client_as("ubkt_leader")
+
+    def codes(unit_code: str, day: str = "") -> set[str]:
+        params = {"don_vi": unit_code, "ca_cay": "0", "ngay": day}
+        response = client.get(reverse("orgs:member_list"), {**params, "page": 1})
+        pages = response.context["page"].paginator.num_pages
+        found = {code for code, _ in listed(response)}
+        for n in range(2, pages + 1):
+            found |= {
+                code
+                for code, _ in listed(
+                    client.get(reverse("orgs:member_list"), {**params, "page": n})
+                )
+            }
+        return found
+
+    assert {mover.code, leaver.code} <= codes(cell_a.code, "30/06/2023")
+    assert mover.code not in codes(cell_b.code, "30/06/2023")
+    assert not {mover.code, leaver.code} & codes(cell_a.code)
+    assert mover.code in codes(cell_b.code)
+    bloc = client.get(reverse("orgs:member_list"), {"ngay": "30/06/2023"})
+    assert total(bloc) == 4759
+    assert "sinh hoạt đảng vào ngày 30/06/2023" in bloc.content.decode()
+
+
+def test_member_list_with_a_malformed_day_explains_and_lists_today(client_as):
+    response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"ngay": "31/02/2023"})
+    assert response.status_code == 200
+    assert field_error(response, "ngay")
+    assert total(response) == total(client_as("ubkt_leader").get(reverse("orgs:member_list")))
+
+
 def test_filter_on_status(client_as):
     services.member_create(
         code="TEST-DUBI",
