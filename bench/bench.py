@@ -1,0 +1,517 @@
+"""KTGS benchmark: a province-sized dataset, page timings and the member import rate.
+
+Run it as `bash bench/run.sh [--members N] [--requests R]` (docs/benchmarks.md). It is a script,
+not a test: it prints figures and ratios, it asserts no time limit.
+
+What it does, in a throwaway data folder (and throwaway PostgreSQL databases when DATABASE_URL
+points to PostgreSQL; SQLite files otherwise):
+
+ 1. `ktgs migrate` and `ktgs demo --members N` into database A (the bloc with N members).
+ 2. Pages, in-process through Django's test Client as the demo inspector (`kiemtravien`, whose
+    scope is the whole bloc): the member search, the member list (first page, a deep page, a
+    filtered page) and the tree (root page, htmx expansions). For each, the queries of one
+    request, then the median and p95 of R timed requests (server time: the full request through
+    the middleware stack, templates included, no network).
+ 3. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
+    then imported into a fresh database B (the unit sheets first, untimed; then "Đảng viên" and
+    "Sinh hoạt", members and memberships, in one .zip, timed): rows per second. Beside it,
+    PostgreSQL `COPY` of the same two CSV files into scratch tables of text columns, in the same
+    run, and the ratio import / COPY. Without a PostgreSQL server, or before ktgs.exchange
+    exists, the script says the figure is not available instead of printing one.
+
+The parent process never loads Django: each step runs in a child process with its own
+environment (KTGS_DATA_DIR, DATABASE_URL), and hands back its figures as JSON on stdout.
+"""
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+BENCH_USER = "kiemtravien"  # the demo inspector: the whole bloc in scope, no second factor
+SEARCH = "nguyen van"
+BASE_COMMITTEE = "HA.DBK.001"
+NOT_YET = "not available yet"
+
+
+# --- the parent process ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=150_000, help="members of the bloc")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the data folder and databases afterwards"
+    )
+    parser.add_argument(
+        "--no-import", action="store_true", help="pages only: skip the export and import"
+    )
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="on SQLite, run ANALYZE after the load (PostgreSQL is always analysed)",
+    )
+    parser.add_argument(
+        "--copy-url",
+        default="",
+        help="PostgreSQL URL for the COPY reference when the app runs on SQLite "
+        "(default: DATABASE_URL when it is PostgreSQL)",
+    )
+    args = parser.parse_args(argv)
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    copy_url = args.copy_url or (database_url if on_postgres else "")
+    work = Path(tempfile.mkdtemp(prefix="ktgs-bench-"))
+    dbs = Databases(work, database_url if on_postgres else "")
+    lines: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    engine = "PostgreSQL" if on_postgres else "SQLite"
+    say(f"KTGS benchmark, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU")
+    say(f"members: {args.members:,}; timed requests per page: {args.requests}")
+    say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    try:
+        env_a = dbs.create("a")
+        started = time.perf_counter()
+        child(["migrate", "-v0"], env_a, ktgs=True)
+        migrated = time.perf_counter()
+        child(["demo", "--members", str(args.members)], env_a, ktgs=True, quiet=True)
+        built = time.perf_counter()
+        say(f"dataset: migrate {migrated - started:.1f} s, demo {built - migrated:.1f} s")
+        if dbs.url or args.analyze:
+            # On PostgreSQL autovacuum would analyse the tables within a minute or so of the
+            # bulk load: do it now, so that the plans are those of a database in service.
+            # SQLite never analyses by itself: without --analyze it runs as KTGS ships.
+            dbs.analyze("a")
+            say("ANALYZE run after the load")
+
+        pages = child_json(["pages", "--requests", str(args.requests)], env_a)
+        say()
+        say(pages["context"])
+        say(f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'rows':>7}")
+        for row in pages["rows"]:
+            say(
+                f"{row['name']:<44} {row['queries']:>7} {row['median']:>10.1f} "
+                f"{row['p95']:>8.1f} {row['rows']:>7}"
+            )
+
+        say()
+        if args.no_import:
+            say("member CSV import: skipped (--no-import)")
+        else:
+            import_part(dbs, env_a, copy_url, say)
+        say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    finally:
+        if args.keep:
+            say(f"kept: {work} {dbs.describe()}")
+        else:
+            dbs.drop_all()
+            shutil.rmtree(work, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"(also written to {RESULTS / 'latest.txt'})")
+    return 0
+
+
+def import_part(dbs: "Databases", env_a: dict, copy_url: str, say) -> None:
+    """Export A's members, import them into a fresh B, COPY them: print the three lines."""
+    exported = child_json(["export", "--out", str(dbs.work / "export")], env_a)
+    if exported.get("members_csv") is None:
+        say(f"member CSV import: {NOT_YET} ({exported['why']})")
+        return
+    files = [Path(p) for p in exported["member_files"]]
+    rows = sum(exported["rows"].values())
+    size = sum(p.stat().st_size for p in files) / 1e6
+    say(
+        f"member CSV (export of A, {exported['seconds']:.1f} s): "
+        + " + ".join(f"{name} {n:,} rows" for name, n in exported["rows"].items())
+        + f" = {rows:,} rows, {size:.1f} MB"
+    )
+    imported = run_import_step(dbs, exported)
+    copied = copy_reference(copy_url, files)
+    say(import_lines(imported, copied, rows))
+
+
+def run_import_step(dbs: "Databases", exported: dict) -> dict:
+    env_b = dbs.create("b")
+    child(["migrate", "-v0"], env_b, ktgs=True)
+    return child_json(["import", "--dir", exported["dir"]], env_b)
+
+
+def import_lines(imported: dict, copied: dict, rows: int) -> str:
+    out = []
+    if imported.get("seconds") is None:
+        out.append(f"import (ktgs.exchange run_import): {NOT_YET} ({imported['why']})")
+        import_rate = None
+    else:
+        import_rate = rows / imported["seconds"]
+        out.append(
+            f"import (run_import, members .zip): {imported['seconds']:.1f} s, "
+            f"{import_rate:,.0f} rows/s\n  ({imported['note']})"
+        )
+    if copied.get("seconds") is None:
+        out.append(f"PostgreSQL COPY reference: {NOT_YET} ({copied['why']})")
+        copy_rate = None
+    else:
+        copy_rate = rows / copied["seconds"]
+        out.append(
+            f"PostgreSQL COPY (same CSV, text columns): {copied['seconds']:.2f} s, "
+            f"{copy_rate:,.0f} rows/s"
+        )
+    if import_rate and copy_rate:
+        out.append(
+            f"ratio import / COPY: {import_rate / copy_rate:.3f} "
+            f"(COPY is {copy_rate / import_rate:,.0f}x faster)"
+        )
+    return "\n".join(out)
+
+
+class Databases:
+    """Throwaway databases: SQLite files in the work folder, or PostgreSQL databases named
+    ktgs_bench_<name> on the server of `url` (created afresh, dropped at the end)."""
+
+    def __init__(self, work: Path, url: str):
+        self.work, self.url, self.created = work, url, []
+
+    def create(self, name: str) -> dict:
+        env = dict(os.environ, KTGS_DATA_DIR=str(self.work / name), KTGS_DEBUG="0")
+        env.pop("KTGS_AUDIT_HEAD_DIR", None)
+        if self.url:
+            db = f"ktgs_bench_{name}"
+            self._admin(f'DROP DATABASE IF EXISTS "{db}"', f'CREATE DATABASE "{db}"')
+            self.created.append(db)
+            env["DATABASE_URL"] = with_database(self.url, db)
+        else:
+            env.pop("DATABASE_URL", None)
+        return env
+
+    def drop_all(self) -> None:
+        for db in self.created:
+            self._admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+    def analyze(self, name: str) -> None:
+        if not self.url:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.work / name / "ktgs.sqlite3")) as c:
+                c.execute("ANALYZE")
+            return
+        import psycopg
+
+        with psycopg.connect(with_database(self.url, f"ktgs_bench_{name}"), autocommit=True) as c:
+            c.execute("ANALYZE")
+
+    def describe(self) -> str:
+        return ", ".join(self.created)
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            for sql in statements:
+                conn.execute(sql)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def child(args: list[str], env: dict, *, ktgs: bool = False, quiet: bool = False) -> str:
+    cmd = [sys.executable, "-m", "ktgs", *args] if ktgs else [sys.executable, __file__, *args]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"step failed: {' '.join(args)}")
+    if not quiet and done.stderr.strip():
+        sys.stderr.write(done.stderr)
+    return done.stdout
+
+
+def child_json(args: list[str], env: dict) -> dict:
+    return json.loads(child(args, env).strip().splitlines()[-1])
+
+
+def copy_reference(url: str, files: list[Path]) -> dict:
+    """Seconds for PostgreSQL to COPY the CSV files, each into a temporary table of text
+    columns (one per CSV column), in one transaction."""
+    if not url:
+        return {"seconds": None, "why": "no PostgreSQL: set DATABASE_URL or --copy-url"}
+    import csv
+
+    import psycopg
+
+    tables = []
+    for index, path in enumerate(files):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            width = len(next(csv.reader(f)))
+        data = path.read_bytes()
+        tables.append((f"bench_copy_{index}", width, data.removeprefix(b"\xef\xbb\xbf")))
+    with psycopg.connect(url) as conn:
+        for table, width, _data in tables:
+            columns = ", ".join(f"c{i} text" for i in range(width))
+            conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
+        conn.commit()
+        started = time.perf_counter()
+        for table, _width, data in tables:
+            sql = f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)"
+            with conn.cursor() as cur, cur.copy(sql) as copy:
+                copy.write(data)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        copied = sum(
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table, *_ in tables
+        )
+    return {"seconds": seconds, "rows": copied}
+
+
+# --- child steps (Django loaded) ---------------------------------------------------------------
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def step_pages(requests: int) -> dict:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from ktgs.accounts.models import User
+    from ktgs.orgs.models import Member, OrgUnit
+    from ktgs.orgs.views import PAGE_SIZE
+
+    user = User.objects.get(username=BENCH_USER)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    bloc = OrgUnit.objects.get(code="HA.DBK")
+    committee = OrgUnit.objects.get(code=BASE_COMMITTEE)
+    in_bloc = Member.objects.filter(current_unit__path__startswith=bloc.path).count()
+    last_page = max(1, math.ceil(in_bloc / PAGE_SIZE))
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    cases = [
+        (f"member search ?q={SEARCH}", f"/dang-vien/?q={SEARCH.replace(' ', '+')}", {}),
+        ("member list, first page", "/dang-vien/", {}),
+        (f"member list, page {last_page} (last)", f"/dang-vien/?page={last_page}", {}),
+        (
+            f"member list, {BASE_COMMITTEE} + chính thức",
+            f"/dang-vien/?don_vi={BASE_COMMITTEE}&trang_thai=full",
+            {},
+        ),
+        (
+            f"member list, {BASE_COMMITTEE} + search, p.2",
+            f"/dang-vien/?don_vi={BASE_COMMITTEE}&q=thi&page=2",
+            {},
+        ),
+        ("tree page (roots opened)", "/to-chuc/", {}),
+        ("tree: expand HA.DBK (htmx)", f"/to-chuc/cay/{bloc.pk}/", htmx),
+        (f"tree: expand {BASE_COMMITTEE} (htmx)", f"/to-chuc/cay/{committee.pk}/", htmx),
+    ]
+    rows = []
+    for name, url, headers in cases:
+        # One request counted (queries; rows shown, read from the template context, which
+        # the test environment's instrumentation provides), then the timed ones without it.
+        queries: list[str] = []
+        setup_test_environment()
+        try:
+            with connection.execute_wrapper(QueryCounter(queries)):
+                response = client.get(url, **headers)
+        finally:
+            teardown_test_environment()
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        shown = shown_rows(response.context)
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url, **headers)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "name": name,
+                "url": url,
+                "queries": len(queries),
+                "median": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "rows": shown,
+            }
+        )
+    context = (
+        f"pages as {BENCH_USER} (scope HA.DBK: {in_bloc:,} members, "
+        f"{OrgUnit.objects.count():,} units), Django test Client in-process, DEBUG off"
+    )
+    return {"context": context, "rows": rows}
+
+
+class QueryCounter:
+    """An execute wrapper that notes each SQL statement sent."""
+
+    def __init__(self, sink: list[str]):
+        self.sink = sink
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sink.append(sql)
+        return execute(sql, params, many, context)
+
+
+def shown_rows(context) -> int:
+    """Members on the page, or tree nodes shown (children of each opened root)."""
+    if context is None:
+        return 0
+    if (page := context.get("page")) is not None:
+        return len(page.object_list)
+    if (opened := context.get("opened")) is not None:
+        return sum(1 + len(children) for _node, children in opened)
+    if (nodes := context.get("nodes")) is not None:
+        return len(nodes)
+    return 0
+
+
+def step_export(out: Path) -> dict:
+    """Export database A in the interchange format (CSV, one file per sheet) into `out`."""
+    setup_django()
+    try:
+        from ktgs.exchange.exporter import export_csv
+        from ktgs.exchange.format import MEMBERS, MEMBERSHIPS
+    except ImportError as error:
+        return {"members_csv": None, "why": f"ktgs.exchange: {error}"}
+
+    started = time.perf_counter()
+    export_csv(out)
+    seconds = time.perf_counter() - started
+    member_files = [out / f"{MEMBERS.name}.csv", out / f"{MEMBERSHIPS.name}.csv"]
+    missing = [p.name for p in member_files if not p.is_file()]
+    if missing:
+        return {"members_csv": None, "why": f"the export has no {', '.join(missing)}"}
+    return {
+        "dir": str(out),
+        "seconds": seconds,
+        "members_csv": str(member_files[0]),
+        "member_files": [str(p) for p in member_files],
+        "rows": {p.name: csv_rows(p) for p in member_files},
+    }
+
+
+def csv_rows(path: Path) -> int:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+def step_import(folder: Path) -> dict:
+    """Into the fresh database B: the sheets about units (no member column) first, untimed;
+    then members and memberships ("Đảng viên" and "Sinh hoạt", in one .zip as a user would
+    upload them), timed, with the time of each phase the importer reports."""
+    setup_django()
+    try:
+        from ktgs.exchange.format import MEMBERS, MEMBERSHIPS, SHEETS
+        from ktgs.exchange.importer import run_import
+    except ImportError as error:
+        return {"seconds": None, "why": f"ktgs.exchange.importer: {error}"}
+
+    unit_sheets = [
+        s.name for s in SHEETS.values() if not any(c.field == "member" for c in s.columns)
+    ]
+    units_zip = zipped(folder, unit_sheets, folder / "bench-units.zip")
+    result = run_import(units_zip, file_name=units_zip.name)
+    if not result.ok:
+        return {"seconds": None, "why": "the units did not import: " + problems_text(result)}
+
+    members_zip = zipped(folder, [MEMBERS.name, MEMBERSHIPS.name], folder / "bench-members.zip")
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        phases.setdefault(phase, time.perf_counter() - started)
+
+    result = run_import(members_zip, file_name=members_zip.name, progress=progress)
+    seconds = time.perf_counter() - started
+    if not result.ok or not result.written:
+        return {"seconds": None, "why": "the members did not import: " + problems_text(result)}
+    created = sum(c.get("created", 0) for c in result.counts.values())
+    marks = sorted(phases.items(), key=lambda item: item[1]) + [("end", seconds)]
+    split = ", ".join(
+        f"{name} {later - at:.1f} s" for (name, at), (_next, later) in pairwise(marks)
+    )
+    return {
+        "seconds": seconds,
+        "created": created,
+        "zip_mb": members_zip.stat().st_size / 1e6,
+        "note": f"{created:,} rows created, .zip {members_zip.stat().st_size / 1e6:.1f} MB; "
+        f"phases: {split}",
+    }
+
+
+def zipped(folder: Path, sheets: list[str], target: Path) -> Path:
+    """The sheets' CSV files (those with at least one row) in one .zip."""
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sheets:
+            path = folder / f"{name}.csv"
+            if path.is_file() and csv_rows(path) > 0:
+                archive.write(path, path.name)
+    return target
+
+
+def problems_text(result) -> str:
+    shown = "; ".join(
+        f"{p.sheet} row {p.row} {p.column or ''}: {p.message}" for p in result.problems[:3]
+    )
+    return f"{len(result.problems)} problems ({shown})"
+
+
+def child_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="step", required=True)
+    pages = sub.add_parser("pages")
+    pages.add_argument("--requests", type=int, default=30)
+    export = sub.add_parser("export")
+    export.add_argument("--out", type=Path, required=True)
+    imp = sub.add_parser("import")
+    imp.add_argument("--dir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.step == "pages":
+        result = step_pages(args.requests)
+    elif args.step == "export":
+        result = step_export(args.out)
+    else:
+        result = step_import(args.dir)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "export", "import"):
+        sys.exit(child_main(sys.argv[1:]))
+    sys.exit(main())
