@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ktgs.accounts.models import Assignment, Role, User
 from ktgs.audit.services import record
+from ktgs.core.db import refresh_statistics
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import text_sort_key
 from ktgs.demo import bulk
@@ -137,6 +138,7 @@ def build_demo(*, members: int = DEFAULT_MEMBERS) -> dict:
         plan = make_plan(members)
         counts = _write(plan)
         record("demo.loaded", details=counts)
+    refresh_statistics()
     return counts
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from ktgs.audit.services import record
+from ktgs.core.db import refresh_statistics
 from ktgs.exchange import cells, orgdata
 from ktgs.exchange.format import SHEETS
 from ktgs.exchange.reader import RawSheet, column_letter, read_book
@@ -125,6 +126,7 @@ def run_import(
         )
         return result
     result.written = True
+    refresh_statistics()
     tick("ghi", 1, 1)
     return result
 

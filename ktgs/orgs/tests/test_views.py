@@ -721,3 +721,15 @@ def test_moving_under_the_same_parent_is_explained(client_as):
         {"new_parent": unit("HA.DBK").pk, "on": "01/09/2024"},
     )
     assert "đã trực thuộc" in field_error(response, "new_parent")
+
+
+def test_unit_suggestions_are_left_out_when_there_are_too_many(client_as, monkeypatch):
+    from ktgs.orgs import views
+
+    client = client_as("ubkt_leader")
+    html = client.get(reverse("orgs:member_list")).content.decode()
+    assert '<option value="HA.DBK.001">' in html
+    monkeypatch.setattr(views, "UNIT_SUGGESTIONS", 5)
+    html = client.get(reverse("orgs:member_list")).content.decode()
+    assert '<option value="HA.DBK.001">' not in html
+    assert 'name="don_vi"' in html  # the code can still be typed
