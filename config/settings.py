@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ktgs.audit",
     "ktgs.orgs",
     "ktgs.accounts",
+    "ktgs.rules",
     "ktgs.documents",
     "ktgs.exchange",
     "ktgs.ops",

@@ -13,6 +13,7 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
   ktgs import TỆP               nhập tổ chức, đảng viên từ .xlsx/.csv/.zip (--dry-run: chỉ kiểm tra)
   ktgs export --output NƠI      xuất theo định dạng nhập (--format xlsx|csv, --template: tệp mẫu)
+  ktgs rules load               nạp lại bộ quy tắc (thẩm quyền, các bước, thời hạn) từ tệp dữ liệu
   ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs shell                    mở Python với dự án đã nạp

@@ -40,6 +40,8 @@ ACTION_LABELS: dict[str, str] = {
     "orgs.unit.renamed": "Đổi tên tổ chức đảng",
     "orgs.unit.split": "Chia tách tổ chức đảng",
     "orgs.unit.updated": "Sửa tên tổ chức đảng",
+    "rules.calendar.corrected": "Điều chỉnh lịch ngày làm việc",
+    "rules.row.overridden": "Điều chỉnh giá trị quy tắc (cấp đơn vị)",
 }
 
 TARGET_LABELS: dict[str, str] = {

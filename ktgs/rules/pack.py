@@ -1,0 +1,64 @@
+"""The rule pack's data files (`data/*.toml`) and their loading into `RuleRow`.
+
+A file's rows take the file's name as family unless they name one. `read_pack()` checks every
+row's shape (source, dates, status) and raises ValueError naming the file and row; `load_pack()`
+brings the pack rows of the database in line with the files (office rows are never touched).
+"""
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from ktgs.core.docnumber import DocumentNumber
+from ktgs.rules.choices import RuleOrigin, RuleStatus
+
+DATA_DIR = Path(__file__).parent / "data"
+NAMED_SOURCES = {"Điều lệ Đảng"}  # sources that are not numbered Party documents
+FIELDS = {"family", "key", "starts_on", "ends_on", "status", "source", "article", "note", "value"}
+
+
+def read_pack(data_dir: Path = DATA_DIR) -> list[dict]:
+    rows = []
+    for path in sorted(data_dir.glob("*.toml")):
+        with path.open("rb") as f:
+            for n, raw in enumerate(tomllib.load(f).get("row", []), start=1):
+                rows.append(_checked({"family": path.stem, **raw}, f"{path.name}, dòng {n}"))
+    keys = [(r["family"], r["key"], r["starts_on"]) for r in rows]
+    if len(keys) != len(set(keys)):
+        raise ValueError("Bộ quy tắc có hai dòng cùng nhóm, khóa và ngày bắt đầu.")
+    return rows
+
+
+def _checked(row: dict, where: str) -> dict:
+    unknown = set(row) - FIELDS
+    missing = {"key", "starts_on", "status", "source", "value"} - set(row)
+    if unknown or missing:
+        raise ValueError(f"{where}: thiếu {sorted(missing)} hoặc thừa {sorted(unknown)}.")
+    if not isinstance(row["starts_on"], date) or not isinstance(row.get("ends_on", date.max), date):
+        raise ValueError(f"{where}: ngày phải là ngày (yyyy-mm-dd).")
+    if row.get("ends_on") and row["ends_on"] <= row["starts_on"]:
+        raise ValueError(f"{where}: ngày kết thúc phải sau ngày bắt đầu.")
+    if row["status"] not in RuleStatus.values:
+        raise ValueError(f"{where}: tình trạng phải là {RuleStatus.values}.")
+    if row["source"] not in NAMED_SOURCES:
+        row["source"] = str(DocumentNumber(row["source"]))  # ValidationError if not Party style
+    if not isinstance(row["value"], dict):
+        raise ValueError(f"{where}: giá trị phải là một bảng.")
+    return {"article": "", "note": "", "ends_on": None, **row}
+
+
+def load_pack(rule_row_model=None, data_dir: Path = DATA_DIR) -> tuple[int, int]:
+    """Create or update the pack rows from the files; delete pack rows gone from the files
+    unless an office row corrects them. Returns (written, deleted). Usable from a migration."""
+    if rule_row_model is None:
+        from ktgs.rules.models import RuleRow as rule_row_model
+    rows = read_pack(data_dir)
+    pack = rule_row_model.objects.filter(origin=RuleOrigin.PACK)
+    kept = set()
+    for row in rows:
+        natural = {k: row[k] for k in ("family", "key", "starts_on")}
+        obj, _ = pack.update_or_create(**natural, defaults={**row, "origin": RuleOrigin.PACK})
+        kept.add(obj.pk)
+    gone = pack.exclude(pk__in=kept).filter(corrections__isnull=True)
+    deleted, _ = gone.delete()
+    return len(rows), deleted

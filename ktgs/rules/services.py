@@ -1,0 +1,118 @@
+"""Writes of the rule pack: an office's correction of a value, its corrections of the calendar.
+
+The pack rows themselves come only from the data files (`pack.load_pack`).
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ktgs.audit.services import record
+from ktgs.core.docnumber import DocumentNumber
+from ktgs.core.validators import reject_control_chars
+from ktgs.core.vietnamese import format_date, nfc
+from ktgs.rules.choices import DayChange, RuleOrigin, RuleStatus, Step
+from ktgs.rules.models import CalendarCorrection, RuleRow
+from ktgs.rules.pack import NAMED_SOURCES
+
+
+def rule_override(
+    row: RuleRow,
+    *,
+    value: dict,
+    starts_on: date,
+    source: str,
+    article: str = "",
+    note: str = "",
+    ends_on: date | None = None,
+) -> RuleRow:
+    """Correct a "to be checked" pack row with a dated office row citing its own basis.
+
+    The pack row stays; the office row wins over it while both hold (`rule_in_force`).
+    """
+    if row.origin != RuleOrigin.PACK or row.status != RuleStatus.TO_CHECK:
+        raise ValidationError({"value": "Chỉ điều chỉnh được giá trị đang “cần kiểm tra lại”."})
+    source = _source(source)
+    article = nfc(reject_control_chars(article, "Điều, khoản"))
+    note = nfc(reject_control_chars(note, "Ghi chú", multiline=True))
+    ends_on = ends_on or row.ends_on
+    if starts_on < row.starts_on or (row.ends_on and starts_on >= row.ends_on):
+        raise ValidationError(
+            {
+                "starts_on": f"Ngày bắt đầu phải trong thời gian hiệu lực của dòng gốc (từ {format_date(row.starts_on)})."
+            }
+        )
+    if ends_on and (ends_on <= starts_on or (row.ends_on and ends_on > row.ends_on)):
+        raise ValidationError(
+            {
+                "ends_on": "Ngày kết thúc phải sau ngày bắt đầu và không quá ngày hết hiệu lực của dòng gốc."
+            }
+        )
+    _check_value(row.family, value)
+    with transaction.atomic():
+        office = RuleRow.objects.create(
+            family=row.family,
+            key=row.key,
+            value=value,
+            status=RuleStatus.CONFIRMED,
+            source=source,
+            article=article,
+            note=note,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            origin=RuleOrigin.OFFICE,
+            corrects=row,
+        )
+        record(
+            "rules.row.overridden",
+            target=office,
+            changes={"value": [row.value, value]},
+            details={"key": f"{row.family}/{row.key}", "basis": office.citation},
+        )
+    return office
+
+
+def _source(source: str) -> str:
+    source = nfc(reject_control_chars(source, "Văn bản căn cứ")).strip()
+    if not source:
+        raise ValidationError({"source": "Cần ghi văn bản căn cứ của điều chỉnh."})
+    if source in NAMED_SOURCES:
+        return source
+    try:
+        return str(DocumentNumber(source))
+    except ValidationError as exc:
+        raise ValidationError({"source": exc.messages}) from exc
+
+
+def _check_value(family: str, value: dict) -> None:
+    ok = isinstance(value, dict)
+    if ok and family == "competence":
+        ok = isinstance(value.get("allowed"), bool)
+    elif ok and family == "steps":
+        steps = value.get("steps")
+        ok = isinstance(steps, list) and bool(steps) and set(steps) <= set(Step.values)
+    elif ok and family == "duration":
+        days = value.get("days")
+        ok = isinstance(days, dict) and all(isinstance(d, int) and d > 0 for d in days.values())
+    if not ok:
+        raise ValidationError({"value": "Giá trị điều chỉnh không đúng dạng của nhóm quy tắc."})
+
+
+def calendar_correction_set(day: date, change: str, *, basis: str) -> CalendarCorrection:
+    """Record that `day` is a day off or a working day (replacing an earlier entry for it)."""
+    basis = nfc(reject_control_chars(basis, "Căn cứ")).strip()
+    if change not in DayChange.values:
+        raise ValidationError({"change": "Chọn thêm ngày nghỉ hoặc thêm ngày làm việc."})
+    if not basis:
+        raise ValidationError({"basis": "Cần ghi căn cứ (văn bản, thông báo nghỉ bù…)."})
+    with transaction.atomic():
+        row, created = CalendarCorrection.objects.update_or_create(
+            day=day, defaults={"change": change, "basis": basis}
+        )
+        record(
+            "rules.calendar.corrected",
+            target=row,
+            details={"day": format_date(day), "change": DayChange(change).label, "basis": basis},
+        )
+    return row
