@@ -18,8 +18,11 @@ FIELDS = {"family", "key", "starts_on", "ends_on", "status", "source", "article"
 
 
 def read_pack(data_dir: Path = DATA_DIR) -> list[dict]:
+    files = sorted(data_dir.glob("*.toml"))
+    if not files:  # a missing folder must not pass for an empty rule pack
+        raise FileNotFoundError(f"Không tìm thấy tệp quy tắc nào (*.toml) trong {data_dir}.")
     rows = []
-    for path in sorted(data_dir.glob("*.toml")):
+    for path in files:
         with path.open("rb") as f:
             for n, raw in enumerate(tomllib.load(f).get("row", []), start=1):
                 rows.append(_checked({"family": path.stem, **raw}, f"{path.name}, dòng {n}"))

@@ -124,3 +124,9 @@ def test_rows_gone_from_the_files_are_dropped_unless_an_office_corrects_them(tmp
     assert load_pack(data_dir=tmp_path) == (1, len(ROWS) - 2)
     left = RuleRow.objects.filter(origin=RuleOrigin.PACK)
     assert set(left.values_list("key", flat=True)) == {"*", "assets:inspection"}
+
+
+def test_a_missing_pack_folder_is_an_error_not_an_empty_pack(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Không tìm thấy tệp quy tắc"):
+        read_pack(tmp_path / "khong-co")
+    assert len(ROWS) > 20  # the files are in the repository (they were once git-ignored)
