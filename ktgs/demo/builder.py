@@ -18,10 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ktgs.accounts.models import Assignment, Role, User
 from ktgs.audit.services import record
+from ktgs.core import bulk
 from ktgs.core.db import refresh_statistics
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import text_sort_key
-from ktgs.demo import bulk
 from ktgs.demo.layout import (
     BLOC,
     DEFAULT_MEMBERS,

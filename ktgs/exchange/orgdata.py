@@ -14,10 +14,10 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ktgs.core import bulk
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
 from ktgs.core.models import TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.core.vietnamese import fold, format_date, name_sort_key, text_sort_key
-from ktgs.exchange import bulk
 from ktgs.exchange.format import (
     ATTRIBUTES,
     BODIES,
@@ -50,7 +50,7 @@ from ktgs.orgs.models import (
     UnitSuccession,
     path_segment,
 )
-from ktgs.orgs.services import default_bodies
+from ktgs.orgs.services import MEMBER_FIELDS, default_bodies
 
 ORG_SHEETS: tuple[Sheet, ...] = (
     UNITS,
@@ -67,18 +67,6 @@ ORG_SHEETS: tuple[Sheet, ...] = (
     MANAGED,
 )
 ADVISORY = BodyKind.ADVISORY.value
-MEMBER_FIELDS = (
-    "family_name",
-    "middle_name",
-    "given_name",
-    "birth_date",
-    "sex",
-    "citizen_id",
-    "old_id_number",
-    "admitted_on",
-    "official_on",
-    "secrecy",
-)
 # Fields compared and updated, per sheet (the key's fields excluded).
 FIELDS: dict[str, tuple[str, ...]] = {
     UNITS.name: ("name", "short_name", "kind", "established_on", "closed_on", "decision"),

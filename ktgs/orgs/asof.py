@@ -19,7 +19,7 @@ from django.utils import timezone
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs.models import Membership, OrgKind, OrgUnit, UnitLink, UnitName
-from ktgs.orgs.selectors import Glance, TreeNode, scope_roots
+from ktgs.orgs.selectors import Glance, TreeNode, glance_of, scope_roots
 
 _LINK = UnitLink._meta.db_table
 _UNIT = OrgUnit._meta.db_table
@@ -129,24 +129,7 @@ def glance_on(unit: OrgUnit, day: date) -> Glance | None:
     if unit is None:
         return None
     units = present_on(day).filter(pk__in=subtree_ids(unit.pk, day))
-    by_kind = list(
-        units.filter(kind__is_grassroots=True)
-        .exclude(pk=unit.pk)
-        .values_list("kind__name", "kind__order")
-        .annotate(n=Count("pk"))
-        .order_by("kind__order")
-    )
-    cells = units.filter(kind__is_cell=True, kind__is_grassroots=False).count()
-    members = _members_in(subtree_ids(unit.pk, day), day)
-    return Glance(
-        unit=unit,
-        grassroots_by_kind=[(name, n) for name, _order, n in by_kind],
-        grassroots_total=sum(n for _name, _order, n in by_kind),
-        subordinate_cells=cells,
-        members_total=members["total"],
-        members_full=members["full"],
-        members_probationary=members["total"] - members["full"],
-    )
+    return glance_of(unit, units, _members_in(subtree_ids(unit.pk, day), day))
 
 
 # --- the tree on a date ----------------------------------------------------------------------

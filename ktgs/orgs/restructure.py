@@ -41,13 +41,7 @@ from ktgs.orgs.models import (
     path_segment,
 )
 
-DECISION_LABEL = services.DECISION_LABEL
-
-
 # --- checks shared by the operations ---------------------------------------------------------
-
-
-_decision = services.decision_number
 
 
 def _check_day(on: date | None) -> None:
@@ -228,7 +222,7 @@ def unit_rename(
         {"name": name, "short_name": short_name},
         {"name": "Tên mới", "short_name": "Tên gọi tắt mới"},
     )
-    decision = _decision(decision)
+    decision = services.decision_number(decision)
     name, short_name = nfc(name or "").strip(), nfc(short_name or "").strip()
     if not name:
         raise ValidationError({"name": "Chưa nhập tên mới."})
@@ -282,7 +276,7 @@ def unit_merge(
     (the keyword arguments of `services.unit_create`, established on `on`). Cells merge into a
     cell: their members continue there. Đảng bộ merge into a đảng bộ: their sub-units move
     under it. Returns the successor."""
-    decision = _decision(decision)
+    decision = services.decision_number(decision)
     _check_day(on)
     units = list(dict.fromkeys(units))  # the same unit chosen twice counts once
     if not units:
@@ -385,7 +379,7 @@ def unit_split(
     """Split `unit` on `on`: each part is (target unit, what goes there) — members when `unit`
     is a cell, sub-units otherwise. With `close_original`, everything must be given out and the
     unit closes (its records are then found from the first part's unit)."""
-    decision = _decision(decision)
+    decision = services.decision_number(decision)
     _check_day(on)
     if not parts:
         raise ValidationError({"parts": "Hãy chọn các tổ chức nhận phần được chia tách."})
@@ -471,7 +465,7 @@ def unit_split(
 @transaction.atomic
 def unit_close(*, unit: OrgUnit, on: date, decision: str = "") -> OrgUnit:
     """Giải thể (not the sanction giải tán): refused while members or sub-units remain."""
-    decision = _decision(decision)
+    decision = services.decision_number(decision)
     _check_day(on)
     (unit,) = _lock([unit])
     _check_active(unit, on, "unit")

@@ -181,15 +181,6 @@ class Glance:
 def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
     """Grassroots organisations by kind, cells under them, members (full / probationary)."""
     day = day or timezone.localdate()
-    units = live_units().filter(path__startswith=unit.path)
-    by_kind = list(
-        units.filter(kind__is_grassroots=True)
-        .exclude(pk=unit.pk)
-        .values_list("kind__name", "kind__order")
-        .annotate(n=Count("pk"))
-        .order_by("kind__order")
-    )
-    cells = units.filter(kind__is_cell=True, kind__is_grassroots=False).count()
     members = (
         _members_today()
         .filter(current_unit__path__startswith=unit.path)
@@ -198,6 +189,20 @@ def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
             full=Count("pk", filter=Q(official_on__lte=day)),
         )
     )
+    return glance_of(unit, live_units().filter(path__startswith=unit.path), members)
+
+
+def glance_of(unit: OrgUnit, units: QuerySet[OrgUnit], members: dict) -> Glance:
+    """The figures of `unit` from its subtree `units` (itself included) and the member counts
+    {"total", "full"} — today's (above) or a past day's (`asof.glance_on`). Two queries."""
+    by_kind = list(
+        units.filter(kind__is_grassroots=True)
+        .exclude(pk=unit.pk)
+        .values_list("kind__name", "kind__order")
+        .annotate(n=Count("pk"))
+        .order_by("kind__order")
+    )
+    cells = units.filter(kind__is_cell=True, kind__is_grassroots=False).count()
     return Glance(
         unit=unit,
         grassroots_by_kind=[(name, n) for name, _order, n in by_kind],

@@ -64,9 +64,6 @@ def decision_number(value: str | None) -> str:
         raise ValidationError({"decision": exc.messages}) from exc
 
 
-_decision = decision_number
-
-
 # --- units -----------------------------------------------------------------------------------
 
 
@@ -176,7 +173,7 @@ def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
 @transaction.atomic
 def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "") -> OrgUnit:
     """Place `unit` under `new_parent` from `on`; its subtree follows. The old link is ended."""
-    decision = _decision(decision)
+    decision = decision_number(decision)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
@@ -351,7 +348,7 @@ def _current_membership(member: Member) -> Membership:
 @transaction.atomic
 def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str = "") -> Member:
     """Chuyển sinh hoạt đảng to another cell from `on`."""
-    decision = _decision(decision)
+    decision = decision_number(decision)
     member = Member.objects.select_for_update().get(pk=member.pk)
     current = _current_membership(member)
     _check_cell(to_unit)
@@ -382,7 +379,7 @@ def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str
 @transaction.atomic
 def membership_end(*, member: Member, on: date, reason: str, decision: str = "") -> Member:
     """End the member's registration: khai trừ, xóa tên, xin ra khỏi Đảng, từ trần, chuyển đi."""
-    decision = _decision(decision)
+    decision = decision_number(decision)
     if reason not in MembershipEnd.values:
         raise ValidationError({"reason": "Hãy chọn lý do kết thúc sinh hoạt."})
     if reason == MembershipEnd.TRANSFERRED:
@@ -417,7 +414,7 @@ def membership_add(
     decision: str = "",
 ) -> Membership:
     """Record a past period of registration (history entered after the fact)."""
-    decision = _decision(decision)
+    decision = decision_number(decision)
     _check_dates(starts_on, ends_on)
     if end_reason not in MembershipEnd.values:
         raise ValidationError({"end_reason": "Hãy chọn lý do kết thúc sinh hoạt."})
