@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "ktgs.accounts",
     "ktgs.rules",
     "ktgs.documents",
+    "ktgs.programmes",
+    "ktgs.inspections",
     "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",

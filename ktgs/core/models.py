@@ -127,3 +127,19 @@ class Dated(models.Model):
             **{f"{prefix}ends_on__gt": day}
         )
         return models.Q(**{f"{prefix}starts_on__lte": day}) & open_or_later
+
+
+class OfficeSetting(models.Model):
+    """A setting of the office running KTGS, e.g. `in_use_since` (the date from which records
+    are entered in KTGS: older records are history, imported with warnings instead of refusals).
+    Written through `rules.services.office_setting_set` (audited)."""
+
+    key = models.CharField("thiết lập", max_length=40, unique=True)
+    value = models.JSONField("giá trị")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thiết lập của đơn vị"
+
+    def __str__(self) -> str:
+        return self.key
