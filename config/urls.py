@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("ktgs.documents.urls")),
     path("nhat-ky/", include("ktgs.audit.urls")),
     path("", include("ktgs.exchange.urls")),
+    path("chuong-trinh/", include("ktgs.programmes.urls")),
+    path("kiem-tra/", include("ktgs.inspections.urls")),
+    path("so-lieu/", include("ktgs.inspections.counting_urls")),
 ]
