@@ -56,6 +56,23 @@ def test_no_two_rows_of_a_key_overlap():
             assert earlier["ends_on"] is not None and earlier["ends_on"] <= later["starts_on"]
 
 
+QD30 = date(2016, 7, 26)  # QĐ 30-QĐ/TW, the earliest regime the pack answers for
+
+
+@pytest.mark.parametrize("family", ["competence", "steps"])
+def test_every_key_holds_without_a_gap_from_qd30_on(family):
+    by_key = {}
+    for row in ROWS:
+        if row["family"] == family:
+            by_key.setdefault(row["key"], []).append(row)
+    for key, rows in by_key.items():
+        rows.sort(key=lambda r: r["starts_on"])
+        assert rows[0]["starts_on"] == QD30, key
+        for earlier, later in zip(rows, rows[1:], strict=False):
+            assert earlier["ends_on"] == later["starts_on"], (key, later["starts_on"])
+        assert rows[-1]["ends_on"] is None, key
+
+
 @pytest.mark.django_db
 def test_database_holds_the_files_rows_and_reload_changes_nothing():
     def natural():

@@ -63,3 +63,27 @@ def test_no_sourced_duration_is_explicit(kind, body, on):
     d = duration_for(kind, body, "province", on)
     assert d.days is None and not d.sourced
     assert d.note.startswith(NO_SOURCED_DURATION)
+
+
+def test_steps_under_qd30_carry_the_qd354_steps_back():
+    # No procedure before QĐ 354-QĐ/UBKTTW (22/12/2021) is named by the research: its steps are
+    # carried back to QĐ 30-QĐ/TW (26/7/2016), marked to be checked.
+    from ktgs.rules.lookup import rule_in_force
+
+    on = date(2020, 9, 15)
+    steps = codes(K.COMPLIANCE, on)
+    assert steps[0] == (S.DECISION, False) and steps[-1] == (S.CONCLUSION_NOTICE, False)
+    assert steps == codes(K.COMPLIANCE, date(2021, 12, 22))
+    assert (S.SELF_CRITICISM, True) in codes(K.SIGNS_OF_VIOLATION, on)
+    assert S.VERIFICATION not in [s for s, _ in codes(K.SUPERVISION_THEMATIC, on)]
+    assert S.DECISION not in [s for s, _ in codes(K.SUPERVISION_REGULAR, date(2016, 7, 26))]
+    row = rule_in_force("steps", K.COMPLIANCE, on, fallback="*")
+    assert row.status == "to_check" and "chưa đối chiếu" in row.note
+    assert row.ends_on == date(2021, 12, 22)
+
+
+def test_steps_before_qd30_are_not_in_force():
+    from ktgs.rules.lookup import RuleNotInForce
+
+    with pytest.raises(RuleNotInForce, match="các bước quy trình .* 25/07/2016"):
+        steps_for(K.COMPLIANCE, date(2016, 7, 25))

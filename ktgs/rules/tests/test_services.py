@@ -73,7 +73,9 @@ def test_bad_correction_is_refused(changes, field):
 
 
 def test_a_confirmed_value_cannot_be_overridden():
-    confirmed = RuleRow.objects.get(family="competence", key="ktgs_duty:inspection")
+    confirmed = RuleRow.objects.get(
+        family="competence", key="ktgs_duty:inspection", starts_on=date(2025, 5, 30)
+    )
     with pytest.raises(ValidationError):
         rule_override(
             confirmed, value={"allowed": False}, starts_on=date(2026, 9, 1), source="12-HD/TU"
