@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ktgs.inspections import views
 
 app_name = "inspections"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.inspection_list, name="list"),
+    path("han/", views.due_list, name="due"),
+    path("them/", views.inspection_create, name="create"),
+    path("<int:pk>/", views.inspection_detail, name="detail"),
+    path("<int:pk>/buoc/<int:step_pk>/", views.step_record, name="step"),
+    path("<int:pk>/ket-luan/<int:subject_pk>/", views.subject_conclude, name="conclude"),
+    path("<int:pk>/chuyen-kiem-tra/", views.signs_open, name="signs"),
+    path("<int:pk>/huy/", views.inspection_void, name="void"),
+    path("kien-nghi/<int:pk>/", views.follow_up_close, name="follow_up"),
+]

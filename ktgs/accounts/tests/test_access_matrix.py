@@ -38,8 +38,11 @@ from ktgs.accounts.access import TWO_FACTOR_ROLES  # they give a code before any
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import format_int
 from ktgs.documents.services import attachment_add
+from ktgs.inspections import services as inspection_services
+from ktgs.inspections.services import Recommendation, SubjectInput
 from ktgs.orgs import services as org_services
-from ktgs.orgs.models import Member, OrgUnit
+from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.rules.choices import Step
 
 ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
 CLEARANCES = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
@@ -179,6 +182,38 @@ documents:attachment_void      file:child/secret         302   404       404/404
 documents:attachment_void      file:sibling/normal       302   404       404          404          404          404
 documents:attachment_void      file:other/normal         302   404       404          404          404          404
 documents:attachment_void      missing                   302   404       404          404          404          404
+# Inspections: seen by whoever reads records in a unit they concern (the performing unit or a
+# subject's unit) up to the user's clearance; written from the performing unit's side. "insp:"
+# objects are performed by HA.DBK.001's UBKT on its chi bộ (own), by HA.DBK.002's UBKT (sibling),
+# by the bloc's UBKT on HA.DBK.001 (parent: seen, not written); "fu:own" a follow-up of own.
+inspections:list      -                    302   403       200          200          200          200
+inspections:due       -                    302   403       200          200          200          200
+inspections:create    -                    302   403       200          200          200          403
+inspections:detail    insp:own/normal      302   404       200          200          200          200
+inspections:detail    insp:own/confidential 302  404       404/200/200  404/200/200  404/200/200  404/200/200
+inspections:detail    insp:own/secret      302   404       404/404/200  404/404/200  404/404/200  404/404/200
+inspections:detail    insp:parent/normal   302   404       200          200          200          200
+inspections:detail    insp:sibling/normal  302   404       404          404          404          404
+inspections:detail    missing              302   404       404          404          404          404
+inspections:step      insp:own/normal      302   404       200          200          200          403
+inspections:step      insp:own/secret      302   404       404/404/200  404/404/200  404/404/200  404/404/403
+inspections:step      insp:parent/normal   302   404       403          403          403          403
+inspections:step      insp:sibling/normal  302   404       404          404          404          404
+inspections:step      missing              302   404       404          404          404          404
+inspections:conclude  insp:own/normal      302   404       200          200          200          403
+inspections:conclude  insp:parent/normal   302   404       403          403          403          403
+inspections:conclude  insp:sibling/normal  302   404       404          404          404          404
+inspections:conclude  missing              302   404       404          404          404          404
+inspections:signs     insp:own/normal      302   404       200          200          200          403
+inspections:signs     insp:parent/normal   302   404       403          403          403          403
+inspections:signs     insp:sibling/normal  302   404       404          404          404          404
+inspections:signs     missing              302   404       404          404          404          404
+inspections:void      insp:own/normal      302   404       200          200          200          403
+inspections:void      insp:parent/normal   302   404       403          403          403          403
+inspections:void      insp:sibling/normal  302   404       404          404          404          404
+inspections:void      missing              302   404       404          404          404          404
+inspections:follow_up fu:own               302   404       200          200          200          403
+inspections:follow_up missing              302   404       404          404          404          404
 """
 # fmt: on
 
@@ -188,6 +223,7 @@ POSTED = {"logout", "orgs:member_void"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
+INSPECTION_PARTS = {"inspections:step": "steps", "inspections:conclude": "subjects"}
 HOME_UNIT = "HA.DBK.001"
 UNIT_AT = {
     "own": "HA.DBK.001",
@@ -285,6 +321,39 @@ def _make_cast(home: OrgUnit) -> dict:
     return users
 
 
+def _make_inspections() -> dict:
+    """Thematic supervisions in 2026 (see the POLICY comment) and a follow-up of one of them."""
+
+    def made(unit_code: str, subject_code: str, n: int, secrecy=Secrecy.NORMAL):
+        return inspection_services.inspection_create(
+            body=Body.objects.get(unit__code=unit_code, kind="inspection"),
+            kind="supervision_thematic",
+            decided_on=date(2026, 3, 2),
+            decision_number=f"{n:02d}-QĐ/UBKT",
+            topic="Giám sát chuyên đề (ma trận truy cập)",
+            subjects=[SubjectInput(unit=OrgUnit.objects.get(code=subject_code))],
+            secrecy=secrecy,
+        )
+
+    objects = {
+        f"insp:own/{s}": made("HA.DBK.001", "HA.DBK.001.01", 90 + i, s)
+        for i, s in enumerate(CLEARANCES)
+    }
+    objects["insp:sibling/normal"] = made("HA.DBK.002", "HA.DBK.002.01", 95)
+    objects["insp:parent/normal"] = made("HA.DBK", "HA.DBK.001", 96)
+    done = made("HA.DBK.001", "HA.DBK.001.01", 97)
+    step = done.steps.get(step=Step.ANNOUNCEMENT)
+    inspection_services.step_record(step, done_on=date(2026, 3, 5))
+    inspection_services.subject_conclude(
+        done.subjects.get(),
+        result="shortcomings",
+        concluded_on=date(2026, 4, 1),
+        recommendations=[Recommendation("Bổ sung quy chế", date(2026, 6, 30))],
+    )
+    objects["fu:own"] = done.follow_ups.get()
+    return objects
+
+
 def _make_objects() -> dict:
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_AT.values())}
     objects: dict = {relation: units[code] for relation, code in UNIT_AT.items()}
@@ -297,7 +366,7 @@ def _make_objects() -> dict:
             objects[f"{relation}/{secrecy}"] = member
             pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
-    return objects
+    return objects | _make_inspections()
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +383,10 @@ def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
     if obj is None:
         return reverse(name)
+    if name in INSPECTION_PARTS:  # a page about a step or a subject of an inspection
+        part = INSPECTION_PARTS[name]
+        sub = getattr(obj, part).order_by("pk").first() if hasattr(obj, part) else None
+        return reverse(name, kwargs={"pk": obj.pk, f"{part[:-1]}_pk": sub.pk if sub else 1})
     if name in OWNER_PAGES:  # a page about a record's files: the record's type and id
         return reverse(name, kwargs={"owner_type": "orgs.member", "owner_id": obj.pk})
     try:

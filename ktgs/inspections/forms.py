@@ -1,0 +1,239 @@
+"""Input shapes of the inspection pages. The rules live in services; these only read input."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ktgs.core.choices import InspectionKind
+from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
+from ktgs.core.vietnamese import nfc
+from ktgs.inspections.choices import FollowUpStatus, Remedy
+from ktgs.inspections.services import Recommendation, SubjectInput, TeamInput
+from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
+from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.selectors import RECORDS_CHANGE
+
+__all__ = ["attach_errors"]
+ACTING_BODIES = (
+    BodyKind.COMMITTEE,
+    BodyKind.STANDING,
+    BodyKind.INSPECTION,
+    BodyKind.CELL_MEETING,
+    BodyKind.ADVISORY,
+)
+
+
+def _codes(text: str) -> list[str]:
+    """Codes typed one per line (or separated by commas, semicolons, spaces)."""
+    for sep in ",;\t":
+        text = text.replace(sep, "\n")
+    return [c.strip() for line in text.splitlines() for c in line.split() if c.strip()]
+
+
+class InspectionForm(VnForm):
+    body = forms.ModelChoiceField(
+        label="Chủ thể (cơ quan tiến hành)",
+        queryset=Body.objects.none(),
+        error_messages={"invalid_choice": "Chọn một cơ quan trong danh sách."},
+    )
+    kind = forms.ChoiceField(label="Loại", choices=[("", "— Chọn loại —"), *InspectionKind.choices])
+    decision_number = forms.CharField(
+        label="Số quyết định",
+        max_length=60,
+        required=False,
+        help_text="Ví dụ 12-QĐ/UBKTĐUK. Giám sát thường xuyên không có quyết định: để trống.",
+    )
+    decided_on = VnDateField(
+        label="Ngày quyết định",
+        help_text="Ngày ký quyết định (giám sát thường xuyên: ngày của kế hoạch); quy định áp dụng là quy định có hiệu lực ngày này.",
+    )
+    topic = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(
+        label="Căn cứ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unit_subjects = forms.ModelMultipleChoiceField(
+        label="Tổ chức đảng là đối tượng",
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text="Giữ Ctrl để chọn nhiều tổ chức.",
+        error_messages={"invalid_choice": "Chọn tổ chức trong danh sách."},
+    )
+    member_codes = forms.CharField(
+        label="Đảng viên là đối tượng (mã đảng viên)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "DV000123\nDV000456"}),
+        help_text="Mỗi dòng một mã đảng viên (xem mã ở trang Đảng viên).",
+    )
+    plan_ends_on = VnDateField(
+        label="Kết thúc theo kế hoạch",
+        required=False,
+        help_text="Hạn thông báo kết luận khi quy định không nêu thời hạn.",
+    )
+    team_leader = forms.CharField(label="Trưởng đoàn (tổ trưởng)", max_length=255, required=False)
+    team_members = forms.CharField(
+        label="Thành viên đoàn",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mỗi dòng một người: họ và tên, chức vụ (cách nhau bằng dấu phẩy).",
+    )
+    secrecy = forms.ChoiceField(label="Độ mật", choices=SECRECY_INPUT_CHOICES, initial="normal")
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = editable_units(scope, RECORDS_CHANGE)
+        ids = [u.pk for u in units]
+        self.fields["body"].queryset = (
+            Body.objects.filter(unit_id__in=ids, kind__in=ACTING_BODIES)
+            .select_related("unit__kind")
+            .order_by("unit__path", "kind")
+        )
+        self.fields["body"].label_from_instance = lambda b: b.name
+        self.fields["unit_subjects"].queryset = OrgUnit.objects.filter(pk__in=ids).order_by("path")
+        self.fields["unit_subjects"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        allowed = set(scope.secrecy_levels) | {TOP_SECRET}
+        field = self.fields["secrecy"]
+        field.choices = [(v, label) for v, label in field.choices if v in allowed]
+        field.error_messages["invalid_choice"] = (
+            "Đồng chí chỉ được đặt độ mật đến mức mình được tiếp cận."
+        )
+
+    def clean_secrecy(self):
+        if self.cleaned_data["secrecy"] == TOP_SECRET:
+            raise ValidationError(TOP_SECRET_REFUSED)
+        return self.cleaned_data["secrecy"]
+
+    def clean_member_codes(self) -> list[Member]:
+        codes = _codes(nfc(self.cleaned_data.get("member_codes") or "").upper())
+        found = Member.objects.live().in_bulk(codes, field_name="code")
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise ValidationError(
+                f"Không có đảng viên mã {', '.join(missing)}; kiểm tra lại mã (ví dụ DV000123)."
+            )
+        return [found[c] for c in dict.fromkeys(codes)]
+
+    def service_args(self) -> dict:
+        d = self.cleaned_data
+        team = []
+        if d.get("team_leader"):
+            team.append(TeamInput(name=d["team_leader"], role="leader"))
+        for line in (d.get("team_members") or "").splitlines():
+            name, _, position = line.partition(",")
+            if name.strip():
+                team.append(TeamInput(name=name.strip(), position=position.strip()))
+        return {
+            "body": d["body"],
+            "kind": d["kind"],
+            "decision_number": d.get("decision_number") or "",
+            "decided_on": d["decided_on"],
+            "topic": d["topic"],
+            "legal_basis": d.get("legal_basis") or "",
+            "plan_ends_on": d.get("plan_ends_on"),
+            "secrecy": d["secrecy"],
+            "team": team,
+            "subjects": [SubjectInput(unit=u) for u in d.get("unit_subjects") or []]
+            + [SubjectInput(member=m) for m in d.get("member_codes") or []],
+        }
+
+
+ALIASES = {"subjects": "member_codes", "planned": "plan_ends_on", "__all__": None}
+
+
+class StepForm(VnForm):
+    done_on = VnDateField(label="Ngày thực hiện", required=False)
+    skipped = forms.BooleanField(label="Không thực hiện (bước không bắt buộc)", required=False)
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConclusionForm(VnForm):
+    result = forms.ChoiceField(label="Kết quả")
+    concluded_on = VnDateField(label="Ngày kết luận")
+    strengths = forms.CharField(
+        label="Ưu điểm", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    shortcomings = forms.CharField(
+        label="Hạn chế, khuyết điểm, vi phạm",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    good_practice = forms.CharField(
+        label="Nhân tố tích cực cần nhân rộng",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    commendation = forms.CharField(
+        label="Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    remedy = forms.ChoiceField(label="Xử lý ngoài kỷ luật", choices=Remedy.choices, required=False)
+    recommendations = forms.CharField(
+        label="Kiến nghị",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng một kiến nghị; mỗi kiến nghị thành một việc phải theo dõi thực hiện.",
+    )
+    follow_up_due_on = VnDateField(label="Hạn thực hiện kiến nghị", required=False)
+    reservations = forms.CharField(
+        label="Ý kiến bảo lưu của đối tượng",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", "— Chọn kết quả —"), *results]
+        self.fields["result"].error_messages["required"] = "Chưa chọn kết quả."
+
+    def clean(self):
+        d = super().clean()
+        lines = [ln.strip() for ln in (d.get("recommendations") or "").splitlines() if ln.strip()]
+        if lines and not d.get("follow_up_due_on"):
+            self.add_error("follow_up_due_on", "Có kiến nghị thì cần ghi hạn thực hiện.")
+        d["recommendation_lines"] = lines
+        return d
+
+    def service_args(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "result": d["result"],
+            "concluded_on": d["concluded_on"],
+            "strengths": d.get("strengths") or "",
+            "shortcomings": d.get("shortcomings") or "",
+            "good_practice": d.get("good_practice") or "",
+            "commendation": d.get("commendation") or "",
+            "remedy": d.get("remedy") or "",
+            "reservations": d.get("reservations") or "",
+            "recommendations": [
+                Recommendation(text, d["follow_up_due_on"]) for text in d["recommendation_lines"]
+            ],
+        }
+
+
+class SignsForm(VnForm):
+    decision_number = forms.CharField(label="Số quyết định kiểm tra", max_length=60)
+    decided_on = VnDateField(label="Ngày quyết định")
+    topic = forms.CharField(
+        label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    plan_ends_on = VnDateField(label="Kết thúc theo kế hoạch", required=False)
+
+
+class FollowUpCloseForm(VnForm):
+    status = forms.ChoiceField(
+        label="Kết quả",
+        choices=[
+            (FollowUpStatus.DONE, FollowUpStatus.DONE.label),
+            (FollowUpStatus.CANCELLED, FollowUpStatus.CANCELLED.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=FollowUpStatus.DONE,
+    )
+    done_on = VnDateField(label="Ngày")
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VoidForm(VnForm):
+    reason = forms.CharField(label="Lý do hủy", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,126 @@
+"""Reads of inspections and supervisions, limited to what the user may see.
+
+List pages use a fixed number of queries whatever the number of rows: the subjects come in one
+prefetch, the next open step of each inspection in one subquery.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.inspections.choices import SUPERVISION_KINDS, FollowUpStatus
+from ktgs.inspections.models import FollowUp, Inspection, InspectionStep, InspectionSubject
+from ktgs.rules.calendar import add_working_days
+
+WARN_WORKING_DAYS = 5  # amber from 5 working days before a due date
+
+__all__ = ["RECORDS_CHANGE", "RECORDS_VIEW"]
+
+
+def soon_limit(today: date | None = None) -> date:
+    """Due on or before this day and not done: "sắp đến hạn" (amber)."""
+    return add_working_days(today or timezone.localdate(), WARN_WORKING_DAYS)
+
+
+def due_state(due_on: date | None, done: bool, today: date, limit: date) -> str:
+    """ "done", "none" (no due date), "late" (red), "soon" (amber) or "ok"."""
+    if done:
+        return "done"
+    if due_on is None:
+        return "none"
+    if due_on < today:
+        return "late"
+    if due_on <= limit:
+        return "soon"
+    return "ok"
+
+
+def visible_inspections(scope) -> QuerySet[Inspection]:
+    return scope.visible(Inspection.objects.live())
+
+
+def inspection_get(*, scope, pk: int) -> Inspection | None:
+    row = (
+        Inspection.objects.live()
+        .filter(pk=pk)
+        .select_related("body", "unit__kind", "programme_item__programme", "origin")
+        .first()
+    )
+    return row if row is not None and scope.sees(row) else None
+
+
+def may_change(scope, inspection: Inspection) -> bool:
+    """Writes belong to the performing unit's side: records.change on the performing unit."""
+    return scope.may(RECORDS_CHANGE, inspection.unit.path)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    kind: str = ""
+    unit_path: str = ""  # performing units in this subtree
+    year: int | None = None
+    state: str = ""  # "open", "concluded"
+    q: str = ""
+
+
+def inspection_list(*, scope, f: ListFilter) -> QuerySet[Inspection]:
+    rows = visible_inspections(scope)
+    if f.kind == "inspection":
+        rows = rows.exclude(kind__in=SUPERVISION_KINDS)
+    elif f.kind == "supervision":
+        rows = rows.filter(kind__in=SUPERVISION_KINDS)
+    elif f.kind:
+        rows = rows.filter(kind=f.kind)
+    if f.unit_path:
+        rows = rows.filter(unit__path__startswith=f.unit_path)
+    if f.year:
+        rows = rows.filter(decided_on__year=f.year)
+    if f.state == "open":
+        rows = rows.filter(concluded_on__isnull=True)
+    elif f.state == "concluded":
+        rows = rows.filter(concluded_on__isnull=False)
+    if f.q:
+        rows = rows.filter(Q(topic__icontains=f.q) | Q(decision_number__icontains=f.q))
+    open_steps = InspectionStep.objects.filter(
+        inspection=OuterRef("pk"), done_on__isnull=True, skipped=False
+    ).order_by("position")
+    return (
+        rows.select_related("body", "unit")
+        .annotate(
+            next_step=Subquery(open_steps.values("step")[:1]),
+            next_due=Subquery(open_steps.values("due_on")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("subjects", queryset=InspectionSubject.objects.only("inspection_id", "name"))
+        )
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def due_steps(*, scope, today: date, limit: date) -> QuerySet[InspectionStep]:
+    """Open steps due on or before `limit` (soon or late) of visible open inspections."""
+    return (
+        InspectionStep.objects.filter(
+            done_on__isnull=True,
+            skipped=False,
+            due_on__isnull=False,
+            due_on__lte=limit,
+            inspection__in=visible_inspections(scope).filter(concluded_on__isnull=True),
+        )
+        .select_related("inspection__body")
+        .order_by("due_on", "inspection_id")
+    )
+
+
+def open_follow_ups(*, scope) -> QuerySet[FollowUp]:
+    """Open follow-ups of visible inspections, overdue first (then by due date)."""
+    return (
+        FollowUp.objects.filter(
+            status=FollowUpStatus.OPEN, inspection__in=visible_inspections(scope)
+        )
+        .select_related("owner_unit", "inspection", "subject")
+        .order_by("due_on", "pk")
+    )

@@ -1,0 +1,159 @@
+"""The inspection pages on the demo bloc: create by form, refusals, steps, conclusion, due dates,
+follow-ups on the home page, fixed query counts on the list."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ktgs.inspections import services
+from ktgs.inspections.models import Inspection
+from ktgs.inspections.services import Recommendation, SubjectInput
+from ktgs.orgs.models import Body, OrgUnit
+from ktgs.rules.choices import Step
+
+pytestmark = pytest.mark.django_db
+
+
+def bloc_ubkt() -> Body:
+    return Body.objects.get(unit__code="HA.DBK", kind="inspection")
+
+
+def make(n: int, *, subject="HA.DBK.001", day=date(2026, 2, 2), **kw) -> Inspection:
+    return services.inspection_create(
+        body=kw.pop("body", None) or bloc_ubkt(),
+        kind=kw.pop("kind", "supervision_thematic"),
+        decided_on=day,
+        decision_number=f"{n:02d}-QĐ/UBKTĐUK",
+        topic=f"Giám sát chuyên đề số {n}",
+        subjects=[SubjectInput(unit=OrgUnit.objects.get(code=subject))],
+        **kw,
+    )
+
+
+def test_create_by_form_then_detail(client_as):
+    client = client_as("ubkt_leader")
+    page = client.get(reverse("inspections:create"))
+    assert page.status_code == 200
+    unit = OrgUnit.objects.get(code="HA.DBK.003")
+    response = client.post(
+        reverse("inspections:create"),
+        {
+            "body": bloc_ubkt().pk,
+            "kind": "supervision_thematic",
+            "decision_number": "41-QĐ/UBKTĐUK",
+            "decided_on": "02/03/2026",
+            "topic": "Giám sát việc lãnh đạo công tác cán bộ",
+            "unit_subjects": [unit.pk],
+            "member_codes": "",
+            "plan_ends_on": "30/04/2026",
+            "team_leader": "Nguyễn Văn Trưởng",
+            "team_members": "Trần Thị Hai, Ủy viên UBKT",
+            "secrecy": "normal",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    inspection = Inspection.objects.get(decision_number="41-QĐ/UBKTĐUK")
+    detail = client.get(response["Location"]).content.decode()
+    assert "Đảng bộ" in detail and "Công bố quyết định" in detail
+    assert "30/04/2026" in detail  # the conclusion notice is due on the plan's end
+    assert inspection.team.count() == 2
+
+
+def test_form_refusal_names_rule_and_source_and_writes_nothing(client_as):
+    client = client_as("ubkt_leader")
+    advisory = Body.objects.filter(unit__code="HA.DBK", kind="advisory").first()
+    before = Inspection.objects.count()
+    response = client.post(
+        reverse("inspections:create"),
+        {
+            "body": advisory.pk,
+            "kind": "signs_of_violation",
+            "decision_number": "42-QĐ/ĐUK",
+            "decided_on": "02/03/2026",
+            "topic": "Kiểm tra khi có dấu hiệu vi phạm",
+            "unit_subjects": [OrgUnit.objects.get(code="HA.DBK.003").pk],
+            "secrecy": "normal",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cơ quan tham mưu" in html and "296-QĐ/TW" in html
+    assert Inspection.objects.count() == before
+
+
+def test_bad_date_and_unknown_member_get_vietnamese_messages(client_as):
+    response = client_as("inspector").post(
+        reverse("inspections:create"),
+        {
+            "body": bloc_ubkt().pk,
+            "kind": "supervision_thematic",
+            "decision_number": "43-QĐ/UBKTĐUK",
+            "decided_on": "31/02/2026",
+            "topic": "x",
+            "member_codes": "KHONGCO1",
+            "secrecy": "normal",
+        },
+    )
+    html = response.content.decode()
+    assert "Không có đảng viên mã KHONGCO1" in html
+    assert "dd/mm/yyyy" in html or "ngày" in html.lower()
+
+
+def test_step_page_refuses_a_date_before_the_decision(client_as):
+    inspection = make(44)
+    step = inspection.steps.get(step=Step.ANNOUNCEMENT)
+    url = reverse("inspections:step", args=[inspection.pk, step.pk])
+    response = client_as("inspector").post(url, {"done_on": "01/02/2026"})
+    assert "trước ngày quyết định" in response.content.decode()
+    step.refresh_from_db()
+    assert step.done_on is None
+
+
+def test_due_colours_and_due_view(client_as):
+    today = timezone.localdate()
+    late = make(45, day=today - timedelta(days=40), plan_ends_on=today - timedelta(days=3))
+    soon = make(46, day=today - timedelta(days=10), plan_ends_on=today + timedelta(days=1))
+    client = client_as("inspector")
+    assert "due-late" in client.get(reverse("inspections:detail", args=[late.pk])).content.decode()
+    assert "due-soon" in client.get(reverse("inspections:detail", args=[soon.pk])).content.decode()
+    due = client.get(reverse("inspections:due")).content.decode()
+    assert f'href="/kiem-tra/{late.pk}/"' in due and f'href="/kiem-tra/{soon.pk}/"' in due
+
+
+def test_follow_ups_on_home_overdue_first(client_as):
+    today = timezone.localdate()
+    inspection = make(47, day=today - timedelta(days=60))
+    services.step_record(
+        inspection.steps.get(step=Step.ANNOUNCEMENT), done_on=today - timedelta(days=58)
+    )
+    services.subject_conclude(
+        inspection.subjects.get(),
+        result="shortcomings",
+        concluded_on=today - timedelta(days=30),
+        recommendations=[
+            Recommendation("Kiện toàn chi ủy", today + timedelta(days=60)),
+            Recommendation("Sửa quy chế làm việc", today - timedelta(days=1)),
+        ],
+    )
+    html = client_as("ubkt_leader").get(reverse("home")).content.decode()
+    assert html.index("Sửa quy chế làm việc") < html.index("Kiện toàn chi ủy")
+    assert "quá hạn" in html
+
+
+def test_list_uses_a_fixed_number_of_queries(client_as):
+    client = client_as("ubkt_leader")
+    url = reverse("inspections:list") + "?q=Giám sát chuyên đề số"
+    make(50)
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(51, 66):
+        make(n, subject="HA.DBK.002" if n % 2 else "HA.DBK.001")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Giám sát chuyên đề số 65" in html
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
