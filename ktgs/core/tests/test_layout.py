@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-COMING = ["Kiểm tra giám sát", "Kỷ luật", "Đơn thư", "Báo cáo"]
+COMING = ["Kỷ luật", "Đơn thư", "Báo cáo"]
 
 
 def test_home_shows_the_bloc_at_a_glance(client_as):
@@ -56,6 +56,7 @@ def test_navigation_links_and_coming_areas(client_as):
     html = client_as("inspector").get(reverse("home")).content.decode()
     assert f'href="{reverse("orgs:tree")}"' in html
     assert f'href="{reverse("orgs:member_list")}"' in html
+    assert f'href="{reverse("inspections:list")}"' in html
     for area in COMING:
         item = re.search(rf"<(\w+)[^>]*>{area} <small>sắp có</small>", html)
         assert item, area
@@ -76,6 +77,7 @@ def test_navigation_offers_only_what_the_role_opens(client_as, role, members, au
     html = client_as(role).get(reverse("home")).content.decode()
     assert (f'href="{reverse("orgs:member_list")}"' in html) is members
     assert (f'href="{reverse("audit:search")}"' in html) is audit
+    assert (f'href="{reverse("inspections:list")}"' in html) is members
 
 
 def test_navigation_is_hidden_while_the_second_factor_is_owed(cast):
