@@ -11,9 +11,11 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác / in đầu chuỗi
   ktgs backup [--output NƠI]    sao lưu cơ sở dữ liệu, tệp đính kèm và đầu chuỗi nhật ký
   ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
-  ktgs import TỆP               nhập tổ chức, đảng viên từ .xlsx/.csv/.zip (--dry-run: chỉ kiểm tra)
+  ktgs import TỆP               nhập tổ chức, đảng viên, hồ sơ KTGS từ .xlsx/.csv/.zip (--dry-run)
   ktgs export --output NƠI      xuất theo định dạng nhập (--format xlsx|csv, --template: tệp mẫu)
   ktgs rules load               nạp lại bộ quy tắc (thẩm quyền, các bước, thời hạn) từ tệp dữ liệu
+  ktgs setting in-use-since NGÀY   ngày bắt đầu dùng KTGS (hồ sơ cũ hơn nhập kèm cảnh báo);
+                                `ktgs setting show` xem thiết lập
   ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs shell                    mở Python với dự án đã nạp

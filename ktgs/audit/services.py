@@ -23,6 +23,8 @@ def _plain(value):
         return str(value.pk)
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, list | tuple):  # e.g. changes={"field": [old, new]} holding dates
+        return [_plain(v) for v in value]
     return value
 
 

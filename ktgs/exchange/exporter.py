@@ -26,8 +26,14 @@ DATE_FORMAT = "DD/MM/YYYY"
 
 
 def sheet_rows() -> dict[str, list[dict]]:
-    """{sheet name: rows to export, ordered by key}."""
+    """{sheet name: rows to export, ordered by key}; a later module's handler gives its own
+    sheets' rows with `export_rows()`."""
+    from ktgs.exchange.importer import HANDLERS
+
     loaded = orgdata.load_rows()
+    for handler in HANDLERS:
+        if hasattr(handler, "export_rows"):
+            loaded.update(handler.export_rows())
     return {
         sheet.name: orgdata.sorted_rows(sheet, loaded.get(sheet.name, []))
         for sheet in SHEETS.values()
@@ -157,7 +163,13 @@ def _instructions(book) -> None:
     ws.column_dimensions["C"].width = 100
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     ws.append(
-        [_cell(ws, "Mẫu nhập liệu tổ chức đảng và đảng viên (KTGS)", font=Font(bold=True, size=14))]
+        [
+            _cell(
+                ws,
+                "Mẫu nhập liệu tổ chức đảng, đảng viên và hồ sơ kiểm tra, giám sát (KTGS)",
+                font=Font(bold=True, size=14),
+            )
+        ]
     )
     for line in GENERAL:
         ws.append(["", "", _wrapped(ws, line, wrap)])

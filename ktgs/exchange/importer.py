@@ -6,8 +6,12 @@ Phases (reported through `progress(phase, done, total)`, kept outside the databa
   "kiemtra"  parsing each cell and checking each row against the file and the database;
   "ghi"      writing (bulk inserts and updates, derived fields, one audit event).
 
-A handler owns a group of sheets (today only the organisation model, `orgdata.OrgHandler`);
-later modules append theirs to HANDLERS, in dependency order.
+A handler owns a group of sheets (the organisation model, `orgdata.OrgHandler`; inspections,
+`inspections.exchange.InspectionHandler`); later modules append theirs to HANDLERS, in
+dependency order. `check(rows, problems, counts, tick, file_rows=)` sees every parsed sheet of the
+file (a later handler may refer to records the same file creates); its plan may carry
+`warnings` (rows written anyway, e.g. history before `in_use_since`); `write()` may raise
+`Refused(problems)` for what could only be checked once the earlier handlers had written.
 """
 
 import hashlib
@@ -45,6 +49,8 @@ class ImportResult:
     sha256: str
     file_name: str
     written: bool = False
+    # rows imported anyway, with a warning kept on the record (history before `in_use_since`)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -95,8 +101,9 @@ def run_import(
     for handler in HANDLERS:
         mine = {name: rows[name] for name in handler.sheets if name in rows}
         if mine:
-            plans.append((handler, handler.check(mine, problems, counts, tick)))
+            plans.append((handler, handler.check(mine, problems, counts, tick, file_rows=rows)))
     tick("kiemtra", 1, 1)
+    result.warnings = _warnings(plans)
     if problems:
         problems.sort(key=_problem_order)
         return result
@@ -110,8 +117,19 @@ def run_import(
             record(
                 ACTION,
                 actor=_actor(user),
-                details={"file": file_name, "sha256": digest, "counts": counts},
+                details={
+                    "file": file_name,
+                    "sha256": digest,
+                    "counts": counts,
+                    "warnings": len(_warnings(plans)),
+                },
             )
+    except Refused as refused:
+        # A check that could only run on write (records of the same file) failed: nothing kept.
+        result.ok = False
+        problems.extend(refused.problems)
+        problems.sort(key=_problem_order)
+        return result
     except IntegrityError:
         # Someone changed the same records between the check and the write: nothing is kept.
         result.ok = False
@@ -126,9 +144,23 @@ def run_import(
         )
         return result
     result.written = True
+    result.warnings = _warnings(plans)
     refresh_statistics()
     tick("ghi", 1, 1)
     return result
+
+
+class Refused(Exception):
+    """Raised by a handler's write() for problems found only while writing: rolls back all."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def _warnings(plans) -> list[Problem]:
+    out = [w for _handler, plan in plans for w in getattr(plan, "warnings", ())]
+    return sorted(out, key=_problem_order)
 
 
 def _actor(user):
@@ -178,4 +210,13 @@ def _parse(sheets: list[RawSheet], problems: list[Problem], tick) -> dict[str, l
     return {name: [r for r in rows if r is not None] for name, rows in out.items()}
 
 
-__all__ = ["ACTION", "HANDLERS", "ImportResult", "Problem", "Row", "column_letter", "run_import"]
+__all__ = [
+    "ACTION",
+    "HANDLERS",
+    "ImportResult",
+    "Problem",
+    "Refused",
+    "Row",
+    "column_letter",
+    "run_import",
+]

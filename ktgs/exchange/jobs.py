@@ -269,7 +269,16 @@ def _outcome(folder: Path, state: dict) -> dict:
         result = run_import(path, file_name=name, user=user, progress=progress)
     except FileRefused as refused:
         return {"state": FAILED, "message": str(refused)}
-    return {**_finished(folder, result.ok, result.problems, result.counts), "sha256": result.sha256}
+    return {
+        **_finished(folder, result.ok, result.problems, result.counts),
+        "sha256": result.sha256,
+        "warning_count": len(result.warnings),
+        "warnings": [_shown(w) for w in result.warnings[:SHOWN_PROBLEMS]],
+    }
+
+
+def _shown(p) -> dict:
+    return {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message, "fix": p.fix}
 
 
 def _finished(folder: Path, ok: bool, problems: list, counts: dict) -> dict:
@@ -281,10 +290,7 @@ def _finished(folder: Path, ok: bool, problems: list, counts: dict) -> dict:
         "ok": ok,
         "counts": counts,
         "problem_count": len(problems),
-        "problems": [
-            {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message, "fix": p.fix}
-            for p in problems[:SHOWN_PROBLEMS]
-        ],
+        "problems": [_shown(p) for p in problems[:SHOWN_PROBLEMS]],
         "report": None,
     }
     if problems:

@@ -226,7 +226,7 @@ class Plan:
 class OrgHandler:
     sheets = tuple(s.name for s in ORG_SHEETS)
 
-    def check(self, rows, problems, counts, tick) -> Plan:
+    def check(self, rows, problems, counts, tick, file_rows=None) -> Plan:
         return Checker(rows, problems, counts).run()
 
     def write(self, plan: Plan, tick) -> None:

@@ -6,8 +6,13 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Kiểm tra, giám sát"
 
     def ready(self) -> None:
-        """Files may be attached to each step of an inspection (documents.owners)."""
+        """Files may be attached to each step of an inspection (documents.owners); the sheets
+        «Kiểm tra, giám sát» and «Đối tượng KTGS» join the interchange format."""
         from django.urls import reverse
+
+        from ktgs.inspections.exchange import register_sheets
+
+        register_sheets()
 
         from ktgs.documents.owners import OWNERS, OwnerKind
 

@@ -14,6 +14,7 @@ from ktgs.core.vietnamese import text_sort_key
 from ktgs.exchange.exporter import export_csv, export_xlsx
 from ktgs.exchange.importer import run_import
 from ktgs.exchange.tests.helpers import SNAPSHOT, snapshot_json
+from ktgs.inspections.services import SubjectInput, inspection_create
 from ktgs.ops.tests.helpers import engine, ktgs
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import (
@@ -53,7 +54,7 @@ def empty_database(tmp_path):
 def history(demo):
     """History the demo lacks, so the round trip carries every sheet: a cell merged into
     HA.DBK.001.01 (closed, with its succession), an older name, an attribute that ended, and a
-    member who moved twice."""
+    member who moved twice; an inspection (none in the demo yet)."""
     cell = OrgUnit.objects.get(code="HA.DBK.001.01")
     closed = OrgUnit.objects.create(
         code="HA.DBK.001.99",
@@ -107,6 +108,15 @@ def history(demo):
         decision="12-QĐ/ĐU",
     )
     Membership.objects.create(member=member, unit=cell, starts_on=date(2020, 1, 1))
+    inspection_create(  # exported as «KTGS-<id>», created with that Mã hồ sơ on the other side
+        body=Body.objects.get(unit=demo.bloc, kind="inspection"),
+        kind="supervision_thematic",
+        decided_on=date(2022, 3, 15),
+        decision_number="15-QĐ/UBKTĐUK",
+        topic="=Giám sát việc thực hiện quy chế làm việc",
+        subjects=[SubjectInput(unit=demo.base_committee), SubjectInput(member=member)],
+        plan_ends_on=date(2022, 6, 30),
+    )
     return member
 
 

@@ -64,6 +64,11 @@ class Command(BaseCommand):
                 f"{format_int(len(result.problems))} lỗi; không ghi gì. Báo cáo lỗi: {path}"
             )
             raise SystemExit(1)
+        for w in result.warnings:
+            where = ", ".join(
+                x for x in (f"sheet {w.sheet}", f"dòng {w.row}" if w.row else "") if x
+            )
+            self.stdout.write(self.style.WARNING(f"Cảnh báo ({where}): {w.message}"))
         for sheet, c in result.counts.items():
             self.stdout.write(
                 f"{sheet}: thêm {format_int(c['created'])}, sửa {format_int(c['updated'])}, "
