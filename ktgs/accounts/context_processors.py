@@ -4,7 +4,7 @@ Computed from `request.scope` (already loaded by the middleware), without a quer
 second-factor step the bar is hidden: nothing behind it is reachable yet.
 """
 
-from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW, UNITS_VIEW
 from ktgs.accounts.twofactor import OPEN_WHILE_OWING
 from ktgs.audit.selectors import may_search
 
@@ -22,5 +22,6 @@ def navigation(request) -> dict:
             "members": scope.may_anywhere(RECORDS_VIEW),
             "exchange": scope.may_anywhere(RECORDS_CHANGE),  # import (exchange.views)
             "audit": may_search(scope),
+            "counting": scope.may_anywhere(UNITS_VIEW),  # KTGS figures (inspections.counting)
         }
     }

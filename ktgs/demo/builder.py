@@ -22,6 +22,7 @@ from ktgs.core import bulk
 from ktgs.core.db import refresh_statistics
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import text_sort_key
+from ktgs.demo.inspections import plan_inspections, write_inspections
 from ktgs.demo.layout import (
     BLOC,
     DEFAULT_MEMBERS,
@@ -163,7 +164,9 @@ def _write(plan: Plan) -> dict:
         ),
     )
     _write_users(units)
-    return _counts(plan)
+    names = {m.code: m.full_name for m in plan.members}
+    written = write_inspections(plan_inspections(plan), units, bodies, people, names)
+    return _counts(plan) | written
 
 
 def _counts(plan: Plan) -> dict:

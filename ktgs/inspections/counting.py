@@ -1,0 +1,304 @@
+"""Official KTGS figures (docs/counting.md): what the bodies of a unit and of its subtree
+inspected and supervised in a date range, per performing body.
+
+* An inspection falls in [start, end] (inclusive) by its decision date; voided ones never count.
+* Performing bodies: those of U and of every unit below it (`Inspection.unit` path prefix).
+* Per body: inspections and supervisions (and per kind); organisations = distinct subject units
+  of subjects that are not members; committee members = distinct members who sat on a committee
+  or standing committee on the decision date (`committee_unit` snapshot); members = distinct
+  members; violations = subjects concluded "violation" or "violation warranting discipline".
+* "Cấp ủy" = the committee and its standing committee of one unit, one row, counted as distinct
+  subjects across both, unless `split`. A total over rows is the SUM of the rows.
+* Every record counts whatever the reader's clearance: the caller checks that U is in the
+  reader's scope; the figures themselves are not filtered by secrecy.
+
+Aggregate queries only: two for the figures, one for the names of the bodies.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+
+from ktgs.core.choices import InspectionKind
+from ktgs.inspections.choices import SUPERVISION_KINDS, VIOLATION_RESULTS
+from ktgs.inspections.models import Inspection, InspectionSubject
+from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.models import Body, OrgUnit
+
+COMMITTEE_KINDS = (BodyKind.COMMITTEE, BodyKind.STANDING)
+COMMITTEE_GROUP = 0  # the group key of "cấp ủy" (committee + standing) of one unit
+BODY_ORDER = {BodyKind.COMMITTEE: 0, BodyKind.STANDING: 1, BodyKind.INSPECTION: 2}
+
+# What a number counts; the drill-down lists the rows behind each.
+ORGANISATIONS, COMMITTEE_MEMBERS, MEMBERS, VIOLATIONS = (
+    "organisations",
+    "committee_members",
+    "members",
+    "violations",
+)
+INSPECTIONS, SUPERVISIONS, ALL = "inspections", "supervisions", "all"
+SUBJECT_METRICS = (ORGANISATIONS, COMMITTEE_MEMBERS, MEMBERS, VIOLATIONS)
+METRIC_LABELS = {
+    ORGANISATIONS: "tổ chức đảng được kiểm tra, giám sát",
+    COMMITTEE_MEMBERS: "đảng viên là cấp ủy viên được kiểm tra, giám sát",
+    MEMBERS: "đảng viên được kiểm tra, giám sát",
+    VIOLATIONS: "lượt đối tượng kết luận có vi phạm",
+    INSPECTIONS: "cuộc kiểm tra",
+    SUPERVISIONS: "cuộc giám sát",
+    ALL: "cuộc kiểm tra, giám sát",
+    **{k.value: f"cuộc {k.label.lower()}" for k in InspectionKind},
+}
+
+
+@dataclass
+class Figures:
+    inspections: int = 0
+    supervisions: int = 0
+    organisations: int = 0
+    committee_members: int = 0
+    members: int = 0
+    violations: int = 0
+    by_kind: dict = field(default_factory=dict)
+
+    @property
+    def kind_counts(self) -> list[tuple[str, int]]:
+        """(kind, count) in the order of InspectionKind, zeros included (for a table)."""
+        return [(k, self.by_kind.get(k, 0)) for k in InspectionKind.values]
+
+    def add(self, other: "Figures") -> None:
+        for f in fields(self):
+            if f.name != "by_kind":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for kind, n in other.by_kind.items():
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + n
+
+
+@dataclass
+class BodyRow(Figures):
+    key: str = ""  # "cu-<unit id>" for a committee group, else "<body id>" (the drill-down's)
+    name: str = ""
+    unit_name: str = ""
+    unit_path: str = ""
+    own: bool = False  # a body of U itself (not of a unit below)
+    sort: tuple = ()
+
+
+@dataclass
+class Counts:
+    unit: OrgUnit
+    start: date
+    end: date
+    split: bool
+    rows: list[BodyRow]
+    own_total: Figures  # the bodies of U itself (the report's "36 + 163")
+    total: Figures  # every row, U and its subtree
+
+    def row(self, key: str) -> BodyRow | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+def group_key(split: bool, prefix: str = ""):
+    """The performing body, with the committee and standing committee merged unless split."""
+    body = F(f"{prefix}body_id")
+    if split:
+        return body
+    return Case(
+        When(**{f"{prefix}body__kind__in": COMMITTEE_KINDS}, then=Value(COMMITTEE_GROUP)),
+        default=body,
+        output_field=IntegerField(),
+    )
+
+
+def _in_range(unit: OrgUnit, start: date, end: date, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}voided_at__isnull": True,
+            f"{prefix}unit__path__startswith": unit.path,
+            f"{prefix}decided_on__gte": start,
+            f"{prefix}decided_on__lte": end,
+        }
+    )
+
+
+def counted_inspections(unit: OrgUnit, start: date, end: date) -> QuerySet[Inspection]:
+    """Every live inspection performed in U's subtree and decided in [start, end]."""
+    return Inspection.objects.filter(_in_range(unit, start, end))
+
+
+def counted_subjects(unit: OrgUnit, start: date, end: date) -> QuerySet[InspectionSubject]:
+    return InspectionSubject.objects.filter(_in_range(unit, start, end, "inspection__"))
+
+
+def _kind_counts() -> dict:
+    return {f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in InspectionKind.values}
+
+
+def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool):
+    return (
+        counted_inspections(unit, start, end)
+        .annotate(g=group_key(split))
+        .values("unit_id", "g")
+        .annotate(
+            n_inspections=Count("pk", filter=~Q(kind__in=SUPERVISION_KINDS)),
+            n_supervisions=Count("pk", filter=Q(kind__in=SUPERVISION_KINDS)),
+            **_kind_counts(),
+        )
+        .order_by()
+    )
+
+
+def subject_figures(unit: OrgUnit, start: date, end: date, split: bool):
+    return (
+        counted_subjects(unit, start, end)
+        .annotate(g=group_key(split, "inspection__"))
+        .values("inspection__unit_id", "g")
+        .annotate(
+            n_organisations=Count("unit_id", filter=Q(member__isnull=True), distinct=True),
+            n_committee=Count("member_id", filter=Q(committee_unit__isnull=False), distinct=True),
+            n_members=Count("member_id", distinct=True),
+            n_violations=Count("pk", filter=Q(result__in=VIOLATION_RESULTS)),
+        )
+        .order_by()
+    )
+
+
+def row_key(unit_id: int, g: int) -> str:
+    return f"cu-{unit_id}" if g == COMMITTEE_GROUP else str(g)
+
+
+def count(unit: OrgUnit, start: date, end: date, *, split: bool = False) -> Counts:
+    """The figures of every performing body in U's subtree for decisions in [start, end]."""
+    rows: dict[str, BodyRow] = {}
+    for r in inspection_figures(unit, start, end, split):
+        row = rows.setdefault(row_key(r["unit_id"], r["g"]), BodyRow())
+        row.inspections, row.supervisions = r["n_inspections"], r["n_supervisions"]
+        row.by_kind = {k: r[f"kind_{k}"] for k in InspectionKind.values if r[f"kind_{k}"]}
+    for r in subject_figures(unit, start, end, split):
+        row = rows.setdefault(row_key(r["inspection__unit_id"], r["g"]), BodyRow())
+        row.organisations, row.committee_members = r["n_organisations"], r["n_committee"]
+        row.members, row.violations = r["n_members"], r["n_violations"]
+    _name_rows(unit, rows)
+    ordered = sorted(rows.values(), key=lambda r: r.sort)
+    own_total, total = Figures(), Figures()
+    for row in ordered:
+        total.add(row)
+        if row.own:
+            own_total.add(row)
+    return Counts(unit, start, end, split, ordered, own_total, total)
+
+
+def _name_rows(unit: OrgUnit, rows: dict[str, BodyRow]) -> None:
+    """Names and order: U's own bodies first (cấp ủy, ban thường vụ, UBKT), then by unit."""
+    body_ids = [int(k) for k in rows if not k.startswith("cu-")]
+    unit_ids = [int(k[3:]) for k in rows if k.startswith("cu-")]
+    bodies = Body.objects.filter(
+        Q(pk__in=body_ids) | Q(unit_id__in=unit_ids, kind__in=COMMITTEE_KINDS)
+    )
+    by_key: dict[str, Body] = {}
+    for body in bodies.select_related("unit"):
+        if body.kind in COMMITTEE_KINDS and body.unit_id in unit_ids:
+            by_key.setdefault(f"cu-{body.unit_id}", body)
+        by_key.setdefault(str(body.pk), body)
+    for key, row in rows.items():
+        body = by_key[key]
+        merged = key.startswith("cu-")
+        row.key = key
+        row.name = committee_group_name(body.unit) if merged else body.name
+        row.unit_name, row.unit_path = body.unit.name, body.unit.path
+        row.own = body.unit_id == unit.pk
+        kind_rank = BODY_ORDER[BodyKind.COMMITTEE] if merged else BODY_ORDER.get(body.kind, 9)
+        row.sort = (not row.own, body.unit.path, kind_rank, row.name)
+
+
+def committee_group_name(unit: OrgUnit) -> str:
+    return f"Cấp ủy {unit.name} (gồm Ban Thường vụ)"
+
+
+# --- the drill-down: the rows behind one number --------------------------------------------------
+
+
+OWN = "own"  # the bodies of U itself (the "sum" row of U)
+
+
+def _body_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:
+    """Rows of one performing body (or one committee group, as `row_key` names it, or U's own
+    bodies)."""
+    if key == OWN:
+        return Q(**{f"{prefix}unit_id": unit.pk})
+    if key.startswith("cu-"):
+        return Q(
+            **{
+                f"{prefix}unit_id": int(key[3:]),
+                f"{prefix}body__kind__in": COMMITTEE_KINDS,
+            }
+        )
+    return Q(**{f"{prefix}body_id": int(key)})
+
+
+def valid_body_key(key: str) -> bool:
+    return key in ("", OWN) or key.isdigit() or (key.startswith("cu-") and key[3:].isdigit())
+
+
+def body_label(unit: OrgUnit, key: str) -> str | None:
+    """What a drill-down's `co-quan` names; None for a body outside U's subtree."""
+    if key == "":
+        return f"Các cơ quan của {unit.name} và của tổ chức đảng trực thuộc"
+    if key == OWN:
+        return f"Cấp ủy và Ủy ban Kiểm tra {unit.name}"
+    under = Q(unit__path__startswith=unit.path)
+    if key.startswith("cu-"):
+        row = OrgUnit.objects.filter(Q(path__startswith=unit.path), pk=int(key[3:])).first()
+        return committee_group_name(row) if row else None
+    body = Body.objects.filter(under, pk=int(key)).first()
+    return body.name if body else None
+
+
+def drill_subjects(
+    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = ""
+) -> QuerySet[InspectionSubject]:
+    """The subject rows behind an organisations / committee members / members / violations
+    number (a subject met twice by one body is two rows here and one in the count)."""
+    rows = counted_subjects(unit, start, end)
+    if body_key:
+        rows = rows.filter(_body_filter(unit, body_key, "inspection__"))
+    rows = rows.filter(
+        {
+            ORGANISATIONS: Q(member__isnull=True),
+            COMMITTEE_MEMBERS: Q(committee_unit__isnull=False),
+            MEMBERS: Q(member__isnull=False),
+            VIOLATIONS: Q(result__in=VIOLATION_RESULTS),
+        }[metric]
+    )
+    return rows.select_related("inspection__body", "unit", "member", "committee_unit").order_by(
+        "name", "member_id", "unit_id", "inspection__decided_on", "pk"
+    )
+
+
+def drill_inspections(
+    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = ""
+) -> QuerySet[Inspection]:
+    rows = counted_inspections(unit, start, end)
+    if body_key:
+        rows = rows.filter(_body_filter(unit, body_key))
+    if metric == INSPECTIONS:
+        rows = rows.exclude(kind__in=SUPERVISION_KINDS)
+    elif metric == SUPERVISIONS:
+        rows = rows.filter(kind__in=SUPERVISION_KINDS)
+    elif metric != ALL:
+        rows = rows.filter(kind=metric)
+    return rows.select_related("body").order_by("decided_on", "pk")
+
+
+def distinct_subjects(rows: list[InspectionSubject], metric: str, split: bool = False) -> int:
+    """What the figures say for these drill-down rows: distinct subjects per performing body
+    (committee and standing merged unless split), summed; violations are counted as rows."""
+    if metric == VIOLATIONS:
+        return len(rows)
+    seen = set()
+    for row in rows:
+        body = row.inspection.body
+        merged = not split and body.kind in COMMITTEE_KINDS
+        group = f"cu-{body.unit_id}" if merged else str(body.pk)
+        seen.add((group, row.member_id or f"u{row.unit_id}"))
+    return len(seen)

@@ -1,0 +1,179 @@
+"""Pages of the official KTGS figures (docs/counting.md): the counts per performing body, and the
+rows behind each number.
+
+The counts need UNITS_VIEW or RECORDS_VIEW on the unit (figures only, every record counted
+whatever the reader's clearance); the rows need RECORDS_VIEW, and a row above the reader's
+clearance is listed as "hạn chế" (no name, no topic, no link). A unit outside the scope is a 404.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Value, When
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ktgs.accounts.access import RECORDS_VIEW, UNITS_VIEW
+from ktgs.core.choices import InspectionKind
+from ktgs.core.models import Dated
+from ktgs.core.vietnamese import format_date, parse_date
+from ktgs.inspections import counting
+from ktgs.orgs.models import OrgUnit, Term
+from ktgs.orgs.selectors import scope_roots, unit_get
+
+# URL values of `chi-so` (what a number counts); a kind of inspection is given by its value.
+METRIC_SLUGS = {
+    "to-chuc": counting.ORGANISATIONS,
+    "cap-uy-vien": counting.COMMITTEE_MEMBERS,
+    "dang-vien": counting.MEMBERS,
+    "vi-pham": counting.VIOLATIONS,
+    "kiem-tra": counting.INSPECTIONS,
+    "giam-sat": counting.SUPERVISIONS,
+    "tat-ca": counting.ALL,
+    **{k: k for k in InspectionKind.values},
+}
+NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
+NO_ROWS = "Vai trò của đồng chí chỉ xem số liệu, không xem danh sách đối tượng, cuộc kiểm tra."
+
+
+@dataclass
+class Query:
+    unit: OrgUnit
+    start: date
+    end: date
+    split: bool
+    errors: list[str] = field(default_factory=list)
+
+    def params(self, **more) -> str:
+        values = {
+            "don-vi": self.unit.code,
+            "tu": format_date(self.start),
+            "den": format_date(self.end),
+        }
+        if self.split:
+            values["tach"] = "1"
+        return urlencode(values | more)
+
+
+def term_start(unit: OrgUnit, today: date) -> date:
+    """The first day of the current term of the unit's committee (1 January without one)."""
+    term = Term.objects.filter(Dated.q_on(today), unit=unit).order_by("-starts_on").first()
+    return term.starts_on if term else date(today.year, 1, 1)
+
+
+def _unit(request) -> OrgUnit:
+    code = request.GET.get("don-vi", "").strip()
+    unit = unit_get(scope=request.scope, code=code) if code else None
+    if code and unit is None:
+        raise Http404("Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí.")
+    if unit is None:
+        unit = scope_roots(scope=request.scope).first()
+    if unit is None:
+        raise PermissionDenied(NO_FIGURES)
+    return unit
+
+
+def _day(text: str, default: date, label: str, errors: list[str]) -> date:
+    if not text.strip():
+        return default
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        errors.append(f"{label}: {exc}")
+        return default
+
+
+def read_query(request) -> Query:
+    """The unit (in scope, readable), the range and the split from the query string; a bad date
+    is reported and replaced by its default (the term's first day, today)."""
+    unit = _unit(request)
+    scope = request.scope
+    if not (scope.may(UNITS_VIEW, unit.path) or scope.may(RECORDS_VIEW, unit.path)):
+        raise PermissionDenied(NO_FIGURES)
+    today = timezone.localdate()
+    first = term_start(unit, today)
+    errors: list[str] = []
+    g = request.GET
+    start = _day(g.get("tu", ""), first, "Từ ngày", errors)
+    end = _day(g.get("den", ""), today, "Đến ngày", errors)
+    if start > end:
+        errors.append(
+            f"«Từ ngày» ({format_date(start)}) sau «Đến ngày» ({format_date(end)}): đổi lại "
+            "khoảng thời gian; trang đang hiện từ đầu nhiệm kỳ đến hôm nay."
+        )
+        start, end = first, today
+    return Query(unit, start, end, g.get("tach") == "1", errors)
+
+
+@require_GET
+def counts(request):
+    query = read_query(request)
+    figures = counting.count(query.unit, query.start, query.end, split=query.split)
+    return render(
+        request,
+        "counting/counts.html",
+        {
+            "q": query,
+            "figures": figures,
+            "kinds": InspectionKind.choices,
+            "params": query.params(),
+            "may_drill": request.scope.may(RECORDS_VIEW, query.unit.path),
+        },
+    )
+
+
+def _restricted(levels) -> Case:
+    return Case(
+        When(inspection__secrecy__in=levels, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
+@require_GET
+def drill_down(request):
+    query = read_query(request)
+    if not request.scope.may(RECORDS_VIEW, query.unit.path):
+        raise PermissionDenied(NO_ROWS)
+    metric = METRIC_SLUGS.get(request.GET.get("chi-so", ""), counting.ALL)
+    body_key = request.GET.get("co-quan", "").strip()
+    if not counting.valid_body_key(body_key):
+        raise Http404("Không có cơ quan này.")
+    levels = request.scope.secrecy_levels
+    args = (query.unit, query.start, query.end, metric, body_key)
+    if metric in counting.SUBJECT_METRICS:
+        rows = list(counting.drill_subjects(*args).annotate(restricted=_restricted(levels)))
+        figure = counting.distinct_subjects(rows, metric, query.split)
+    else:
+        inspections = counting.drill_inspections(*args).prefetch_related("subjects")
+        rows = list(
+            inspections.annotate(
+                restricted=Case(
+                    When(secrecy__in=levels, then=Value(False)),
+                    default=Value(True),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+        figure = len(rows)
+    body = counting.body_label(query.unit, body_key)
+    if body is None:
+        raise Http404("Không có cơ quan này trong tổ chức đảng đã chọn.")
+    return render(
+        request,
+        "counting/drill_down.html",
+        {
+            "q": query,
+            "metric": metric,
+            "metric_label": counting.METRIC_LABELS[metric],
+            "body": body,
+            "rows": rows,
+            "figure": figure,
+            "by_subject": metric in counting.SUBJECT_METRICS,
+            "back": query.params(),
+        },
+    )
