@@ -68,30 +68,44 @@ DETAIL_LABELS: dict[str, str] = {
     "clearance": "mức được tiếp cận",
     "code": "mã",
     "counts": "số dòng theo sheet",
+    "decided_on": "ngày quyết định",
     "decision": "quyết định",
     "device": "thiết bị",
     "devices": "số thiết bị",
+    "discipline_proposal": "đề nghị xem xét kỷ luật",
+    "done_on": "ngày thực hiện",
     "end_reason": "lý do kết thúc",
-    "file": "tệp",
     "ends_on": "đến ngày",
+    "file": "tệp",
+    "follow_up": "kiến nghị",
+    "in_use_since": "ngày bắt đầu dùng KTGS",
     "kind": "loại",
     "members": "đảng viên",
+    "note": "ghi chú",
     "number": "số, ký hiệu",
     "on": "ngày",
     "parent": "cấp trên",
     "position": "thứ tự",
     "reason": "lý do",
+    "recommendations": "số kiến nghị",
+    "remedy": "xử lý ngoài kỷ luật",
+    "result": "kết quả",
     "role": "vai trò",
     "sessions_ended": "số phiên đăng nhập đã kết thúc",
     "sha256": "mã băm SHA-256",
     "size": "dung lượng (byte)",
+    "skipped": "không thực hiện",
     "starts_on": "từ ngày",
+    "status": "tình trạng",
+    "step": "bước",
+    "subject": "đối tượng",
     "subject_note": "đối tượng (ghi chú)",
     "subjects": "đối tượng",
-    "topic": "nội dung",
     "to": "chuyển đến",
+    "topic": "nội dung",
     "unit": "tổ chức",
     "units": "tổ chức",
+    "warnings": "cảnh báo về quy định",
     "year": "năm",
 }
 
@@ -145,6 +159,8 @@ def shown(value, field=None) -> str:
         if match := _ISO_DATE.fullmatch(value):
             return f"{match[3]}/{match[2]}/{match[1]}"
         return value
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return "; ".join(shown(v) for v in value) if value else NOTHING
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -490,15 +490,16 @@ class Checker:
             self.memberships[m.member.code].append(m)
 
     def _numbers_taken(self) -> dict:
-        """(unit code, body kind, number) → "" for numbers of live inspections of these bodies."""
+        """(unit code, body kind, number, year) → "" for numbers of live inspections of these
+        bodies. Numbers restart each committee term: the service checks the term on writing."""
         body_ids = [b.pk for rows in self.bodies.values() for b in rows]
         rows = (
             Inspection.objects.live()
             .filter(body_id__in=body_ids)
             .exclude(decision_number="")
-            .values_list("unit__code", "body__kind", "decision_number")
+            .values_list("unit__code", "body__kind", "decision_number", "decided_on__year")
         )
-        return {(u, k, str(n)): "" for u, k, n in rows}
+        return {(u, k, str(n), y): "" for u, k, n, y in rows}
 
     def _unit(self, row, field_name, code, day) -> OrgUnit | None:
         """The live unit of `code` existing on `day`; None (with a problem) or None deferred."""
@@ -587,7 +588,7 @@ class Checker:
                 "Ghi số quyết định, ví dụ 12-QĐ/UBKTĐUK.",
             )
         if number:
-            key = (row["unit"], row["body"], number)
+            key = (row["unit"], row["body"], number, day.year if day else None)
             if key in taken:
                 where = f"dòng {taken[key]} của tệp" if taken[key] else "KTGS"
                 self.problem(

@@ -48,6 +48,7 @@ from ktgs.orgs.models import (
     Member,
     Membership,
     OrgUnit,
+    Term,
     UnitAttribute,
 )
 from ktgs.orgs.selectors import unit_contains_on
@@ -233,14 +234,17 @@ def _secrecy(value: str) -> str:
     return value
 
 
-def _number(kind: str, number: str, body: Body, exclude_pk: int | None = None) -> str:
+def _number(kind: str, number: str, body: Body, day: date) -> str:
+    """The canonical decision number; refused when the body already used it in the same
+    committee term (numbers restart each term), or the same year when no term is recorded."""
     number = (number or "").strip()
     if not number:
         if kind == InspectionKind.SUPERVISION_REGULAR:
             return ""
         raise ValidationError(
             {
-                "decision_number": "Cần ghi số quyết định (ví dụ 12-QĐ/ĐUK); chỉ giám sát thường xuyên mới không có quyết định."
+                "decision_number": "Cần ghi số quyết định (ví dụ 12-QĐ/ĐUK); chỉ giám sát thường "
+                "xuyên mới không có quyết định."
             }
         )
     try:
@@ -248,12 +252,20 @@ def _number(kind: str, number: str, body: Body, exclude_pk: int | None = None) -
     except ValidationError as exc:
         raise ValidationError({"decision_number": exc.messages}) from exc
     taken = Inspection.objects.live().filter(body=body, decision_number=canonical)
-    if exclude_pk:
-        taken = taken.exclude(pk=exclude_pk)
+    term = Term.objects.filter(Term.q_on(day), unit_id=body.unit_id).order_by("-starts_on").first()
+    if term is not None:
+        taken = taken.filter(decided_on__gte=term.starts_on)
+        if term.ends_on:
+            taken = taken.filter(decided_on__lt=term.ends_on)
+        period = f"nhiệm kỳ {term.name}"
+    else:
+        taken = taken.filter(decided_on__year=day.year)
+        period = f"năm {day.year}"
     if taken.exists():
         raise ValidationError(
             {
-                "decision_number": f"{body.name} đã có cuộc kiểm tra, giám sát theo quyết định số {canonical}."
+                "decision_number": f"{body.name} đã có cuộc kiểm tra, giám sát theo quyết định số "
+                f"{canonical} trong {period}; kiểm tra lại số quyết định."
             }
         )
     return str(canonical)
@@ -297,7 +309,7 @@ def inspection_create(
     topic = _text(topic, "Nội dung", required=True)
     legal_basis = _text(legal_basis, "Căn cứ")
     secrecy = _secrecy(secrecy)
-    number = _number(kind, decision_number, body)
+    number = _number(kind, decision_number, body, decided_on)
     rows = _subject_rows(subjects, decided_on)
     problems = competence_problems(body, kind, decided_on, rows)
     history = is_history(decided_on)

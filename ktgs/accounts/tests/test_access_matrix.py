@@ -42,6 +42,7 @@ from ktgs.inspections import services as inspection_services
 from ktgs.inspections.services import Recommendation, SubjectInput
 from ktgs.orgs import services as org_services
 from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.programmes import services as programme_services
 from ktgs.rules.choices import Step
 
 ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
@@ -214,6 +215,46 @@ inspections:void      insp:sibling/normal  302   404       404          404     
 inspections:void      missing              302   404       404          404          404          404
 inspections:follow_up fu:own               302   404       200          200          200          403
 inspections:follow_up missing              302   404       404          404          404          404
+# Programmes: seen by whoever reads records in the body's unit, written with records.change
+# there. "prog:own" is the 2026 programme of HA.DBK.001's UBKT (one item), "prog:parent" that of
+# the bloc's UBKT (its unit is above the user's: not seen), "prog:sibling" that of HA.DBK.002's.
+programmes:list        -                   302   403       200          200          200          200
+programmes:create      -                   302   403       200          200          200          403
+programmes:detail      prog:own            302   404       200          200          200          200
+programmes:detail      prog:parent         302   404       404          404          404          404
+programmes:detail      prog:sibling        302   404       404          404          404          404
+programmes:detail      missing             302   404       404          404          404          404
+programmes:item_add    prog:own            302   404       200          200          200          403
+programmes:item_add    prog:parent         302   404       404          404          404          404
+programmes:item_add    prog:sibling        302   404       404          404          404          404
+programmes:item_add    missing             302   404       404          404          404          404
+programmes:item_edit   prog:own            302   404       200          200          200          403
+programmes:item_edit   prog:parent         302   404       404          404          404          404
+programmes:item_edit   missing             302   404       404          404          404          404
+programmes:item_remove prog:own            302   404       200          200          200          403
+programmes:item_remove prog:parent         302   404       404          404          404          404
+programmes:item_remove missing             302   404       404          404          404          404
+programmes:void        prog:own            302   404       200          200          200          403
+programmes:void        prog:parent         302   404       404          404          404          404
+programmes:void        prog:sibling        302   404       404          404          404          404
+programmes:void        missing             302   404       404          404          404          404
+# KTGS figures (/so-lieu/): the counts need any role in the unit (figures only, so the system
+# administrator too); the rows behind a number need records.view there. "-" is the default unit
+# (the user's top unit); a unit outside the scope or unknown is a 404.
+counting:counts        -                   302   200       200          200          200          200
+counting:counts        own                 302   200       200          200          200          200
+counting:counts        child               302   200       200          200          200          200
+counting:counts        sibling             302   404       404          404          404          404
+counting:counts        parent              302   404       404          404          404          404
+counting:counts        other               302   404       404          404          404          404
+counting:counts        missing             302   404       404          404          404          404
+counting:list          -                   302   403       200          200          200          200
+counting:list          own                 302   403       200          200          200          200
+counting:list          child               302   403       200          200          200          200
+counting:list          sibling             302   404       404          404          404          404
+counting:list          parent              302   404       404          404          404          404
+counting:list          other               302   404       404          404          404          404
+counting:list          missing             302   404       404          404          404          404
 """
 # fmt: on
 
@@ -223,7 +264,13 @@ POSTED = {"logout", "orgs:member_void"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
-INSPECTION_PARTS = {"inspections:step": "steps", "inspections:conclude": "subjects"}
+UNIT_QUERY_PAGES = {"counting:counts", "counting:list"}  # the unit is `?don-vi=<code>`
+INSPECTION_PARTS = {
+    "inspections:step": "steps",
+    "inspections:conclude": "subjects",
+    "programmes:item_edit": "items",  # a page about an item of a programme
+    "programmes:item_remove": "items",
+}
 HOME_UNIT = "HA.DBK.001"
 UNIT_AT = {
     "own": "HA.DBK.001",
@@ -354,6 +401,33 @@ def _make_inspections() -> dict:
     return objects
 
 
+def _make_programmes() -> dict:
+    """Programmes of 2026 with one item each (see the POLICY comment)."""
+
+    def made(unit_code: str, number: str):
+        programme = programme_services.programme_create(
+            body=Body.objects.get(unit__code=unit_code, kind="inspection"),
+            year=2026,
+            number=number,
+            issued_on=date(2026, 1, 5),
+            title="Chương trình kiểm tra, giám sát (ma trận truy cập)",
+        )
+        programme_services.item_add(
+            programme,
+            kind="supervision_thematic",
+            topic="Giám sát chuyên đề",
+            quarter=2,
+            subjects=[OrgUnit.objects.get(code=unit_code)],
+        )
+        return programme
+
+    return {
+        "prog:own": made("HA.DBK.001", "01-CTr/UBKTĐU"),
+        "prog:parent": made("HA.DBK", "02-CTr/UBKTĐUK"),
+        "prog:sibling": made("HA.DBK.002", "03-CTr/UBKTĐU"),
+    }
+
+
 def _make_objects() -> dict:
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_AT.values())}
     objects: dict = {relation: units[code] for relation, code in UNIT_AT.items()}
@@ -366,7 +440,7 @@ def _make_objects() -> dict:
             objects[f"{relation}/{secrecy}"] = member
             pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
-    return objects | _make_inspections()
+    return objects | _make_inspections() | _make_programmes()
 
 
 @pytest.fixture(scope="module")
@@ -383,6 +457,8 @@ def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
     if obj is None:
         return reverse(name)
+    if name in UNIT_QUERY_PAGES:
+        return f"{reverse(name)}?don-vi={obj.code}"
     if name in INSPECTION_PARTS:  # a page about a step or a subject of an inspection
         part = INSPECTION_PARTS[name]
         sub = getattr(obj, part).order_by("pk").first() if hasattr(obj, part) else None
