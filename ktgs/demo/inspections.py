@@ -26,8 +26,14 @@ from ktgs.core import bulk
 from ktgs.core.choices import InspectionKind
 from ktgs.demo.layout import BLOC, DEMO_REFERENCE_DATE, SEED
 from ktgs.demo.plan import Plan, SeatPlan
-from ktgs.inspections.choices import ConclusionResult, Remedy, TeamRole
-from ktgs.inspections.models import Inspection, InspectionStep, InspectionSubject, TeamMember
+from ktgs.inspections.choices import ConclusionResult, FollowUpStatus, Remedy, TeamRole
+from ktgs.inspections.models import (
+    FollowUp,
+    Inspection,
+    InspectionStep,
+    InspectionSubject,
+    TeamMember,
+)
 from ktgs.orgs.choices import BodyKind, SeatRole
 from ktgs.programmes.models import Programme, ProgrammeItem, ProgrammeItemSubject
 from ktgs.rules.lookup import RuleNotInForce
@@ -643,11 +649,56 @@ def write_inspections(demo: DemoInspections, units, bodies, people, names) -> di
         ),
     )
     bulk.insert(InspectionStep, (row for spec, pk in pairs for row in _step_rows(spec, pk)))
+    follow_ups = _write_follow_ups(now)
     return {
         "inspections": len(ids),
+        "follow_ups": follow_ups,
         "inspection_subjects": sum(len(s.subjects) for s in demo.inspections),
         "programmes": len(demo.programmes),
     }
+
+
+RECOMMENDATIONS = {
+    ConclusionResult.SHORTCOMINGS: "Tổ chức kiểm điểm, xây dựng kế hoạch khắc phục hạn chế, "
+    "khuyết điểm đã được chỉ ra; báo cáo kết quả về Ủy ban Kiểm tra Đảng ủy Khối",
+    ConclusionResult.VIOLATION: "Kiểm điểm làm rõ trách nhiệm tập thể, cá nhân; khắc phục vi phạm "
+    "và báo cáo kết quả bằng văn bản",
+}
+FOLLOW_UP_DAYS = (60, 90, 150)  # a recommendation is due this long after the conclusion (in turn)
+FOLLOW_UPS_FROM = date(2024, 1, 1)  # recommendations of conclusions since then are followed up
+CLOSED_BEFORE = date(2026, 1, 1)  # those concluded earlier have been carried out
+
+
+def _write_follow_ups(now) -> int:
+    """One follow-up per subject concluded with shortcomings or a violation since
+    FOLLOW_UPS_FROM: carried out for conclusions before CLOSED_BEFORE, open after (with fixed
+    dates, so some are overdue and some due soon as time passes)."""
+    rows = []
+    subjects = InspectionSubject.objects.filter(
+        result__in=list(RECOMMENDATIONS), inspection__concluded_on__gte=FOLLOW_UPS_FROM
+    ).values_list("pk", "inspection_id", "unit_id", "result", "inspection__concluded_on")
+    for n, (pk, inspection_id, unit_id, result, concluded_on) in enumerate(subjects.order_by("pk")):
+        due = concluded_on + timedelta(days=FOLLOW_UP_DAYS[n % len(FOLLOW_UP_DAYS)])
+        done = concluded_on < CLOSED_BEFORE
+        rows.append(
+            dict(
+                inspection_id=inspection_id,
+                subject_id=pk,
+                text=RECOMMENDATIONS[result],
+                owner_unit_id=unit_id,
+                due_on=due,
+                status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN,
+                done_on=due - timedelta(days=12) if done else None,
+                note="",
+                created_at=now,
+            )
+        )
+    for result, text in RECOMMENDATIONS.items():
+        InspectionSubject.objects.filter(
+            result=result, inspection__concluded_on__gte=FOLLOW_UPS_FROM
+        ).update(recommendations=text)
+    bulk.insert(FollowUp, rows)
+    return len(rows)
 
 
 def _write_programmes(programmes: list[ProgrammeSpec], units, bodies, now) -> dict:
