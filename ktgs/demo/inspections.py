@@ -660,7 +660,7 @@ def write_inspections(demo: DemoInspections, units, bodies, people, names) -> di
 
 RECOMMENDATIONS = {
     ConclusionResult.SHORTCOMINGS: "Tổ chức kiểm điểm, xây dựng kế hoạch khắc phục hạn chế, "
-    "khuyết điểm đã được chỉ ra; báo cáo kết quả về Ủy ban Kiểm tra Đảng ủy Khối",
+    "khuyết điểm đã được chỉ ra; báo cáo kết quả về cơ quan đã kiểm tra, giám sát",
     ConclusionResult.VIOLATION: "Kiểm điểm làm rõ trách nhiệm tập thể, cá nhân; khắc phục vi phạm "
     "và báo cáo kết quả bằng văn bản",
 }

@@ -8,7 +8,7 @@ from ktgs.accounts.access import RECORDS_VIEW
 from ktgs.inspections import selectors
 
 register = template.Library()
-PANEL_SIZE = 10
+PANEL_SIZE = 5
 
 
 @register.inclusion_tag("inspections/_follow_ups_panel.html", takes_context=True)
