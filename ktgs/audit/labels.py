@@ -29,6 +29,7 @@ ACTION_LABELS: dict[str, str] = {
     "inspections.inspection.created": "Tạo cuộc kiểm tra, giám sát",
     "inspections.inspection.imported": "Nhập hồ sơ kiểm tra, giám sát từ tệp",
     "inspections.inspection.voided": "Hủy cuộc kiểm tra, giám sát",
+    "inspections.plan.set": "Ghi kế hoạch các bước kiểm tra, giám sát",
     "inspections.step.recorded": "Ghi bước thực hiện kiểm tra, giám sát",
     "inspections.subject.concluded": "Kết luận đối với đối tượng kiểm tra, giám sát",
     "orgs.head.set": "Ghi người đứng đầu tổ chức",

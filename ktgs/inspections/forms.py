@@ -237,3 +237,19 @@ class FollowUpCloseForm(VnForm):
 
 class VoidForm(VnForm):
     reason = forms.CharField(label="Lý do hủy", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(VnForm):
+    """One date per open step whose due date no source gives (fields "step_<id>")."""
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        for step in steps:
+            self.fields[f"step_{step.pk}"] = VnDateField(
+                label=f"{step.position}. {step.get_step_display()}",
+                required=False,
+                initial=step.due_on,
+            )
+
+    def planned(self) -> dict[int, object]:
+        return {int(name[5:]): value for name, value in self.cleaned_data.items()}

@@ -59,6 +59,7 @@ from ktgs.rules.lookup import RuleNotInForce
 from ktgs.rules.procedures import duration_for, steps_for
 
 IN_USE_SINCE = "in_use_since"
+PLAN_BASIS = "Theo kế hoạch"  # a due date from the inspection's own plan
 LEVEL_RANK = {  # higher first when a member sits on several committees
     Level.CENTRAL: 5,
     Level.PROVINCE: 4,
@@ -390,9 +391,9 @@ def inspection_create(
 
 def _due(step: str, planned: dict[str, date], plan_ends_on: date | None) -> dict:
     if step in planned:
-        return {"due_on": planned[step], "due_basis": "Theo kế hoạch"}
+        return {"due_on": planned[step], "due_basis": PLAN_BASIS}
     if step == Step.CONCLUSION_NOTICE and plan_ends_on:
-        return {"due_on": plan_ends_on, "due_basis": "Theo kế hoạch (ngày kết thúc)"}
+        return {"due_on": plan_ends_on, "due_basis": f"{PLAN_BASIS} (ngày kết thúc)"}
     return {}
 
 
@@ -468,6 +469,44 @@ def step_record(
         details={"step": label, "done_on": done_on, "skipped": skipped, "note": note},
     )
     return step
+
+
+@transaction.atomic
+def steps_plan(inspection: Inspection, planned: dict[int, date | None]) -> Inspection:
+    """Set the planned dates of open steps ({step id: date or None}): the due date of a step
+    whose duration no source gives. Dates from a sourced duration are kept."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_open(inspection)
+    steps = {s.pk: s for s in inspection.steps.all()}
+    changed, last = {}, inspection.decided_on
+    for step in sorted(steps.values(), key=lambda s: s.position):
+        if step.pk not in planned or step.done_on or step.skipped:
+            continue
+        if step.due_on and step.due_basis and not step.due_basis.startswith(PLAN_BASIS):
+            continue  # due from a sourced duration
+        day = planned[step.pk]
+        label = step.get_step_display()
+        if day is not None and day < last:
+            raise ValidationError(
+                {
+                    f"step_{step.pk}": f"Ngày dự kiến của bước «{label}» ({format_date(day)}) "
+                    f"phải từ {format_date(last)} trở đi (sau ngày quyết định và các bước trước)."
+                }
+            )
+        last = day or last
+        if day != step.due_on:
+            changed[label] = [step.due_on, day]
+            step.due_on = day
+            step.due_basis = PLAN_BASIS if day else ""
+            step.save(update_fields=["due_on", "due_basis"])
+    if changed:
+        record(
+            "inspections.plan.set",
+            target=inspection,
+            unit_id=inspection.unit_id,
+            changes=changed,
+        )
+    return inspection
 
 
 def _set_sourced_due(inspection: Inspection, received_on: date) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("them/", views.inspection_create, name="create"),
     path("<int:pk>/", views.inspection_detail, name="detail"),
     path("<int:pk>/buoc/<int:step_pk>/", views.step_record, name="step"),
+    path("<int:pk>/ke-hoach/", views.steps_plan, name="plan"),
     path("<int:pk>/ket-luan/<int:subject_pk>/", views.subject_conclude, name="conclude"),
     path("<int:pk>/chuyen-kiem-tra/", views.signs_open, name="signs"),
     path("<int:pk>/huy/", views.inspection_void, name="void"),

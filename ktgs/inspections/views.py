@@ -241,6 +241,28 @@ def step_record(request, pk: int, step_pk: int):
     )
 
 
+def steps_plan(request, pk: int):
+    inspection = _editable(request, pk)
+    steps = [
+        s
+        for s in inspection.steps.all()
+        if not s.done_on
+        and not s.skipped
+        and not (s.due_on and s.due_basis and not s.due_basis.startswith(services.PLAN_BASIS))
+    ]
+    form = forms.PlanForm(request.POST or None, steps=steps)
+    if request.method == "POST" and form.is_valid():
+        done = _call(form, services.steps_plan, inspection, form.planned())
+        if done is not None:
+            messages.success(request, "Đã ghi kế hoạch các bước.")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(
+        request,
+        "inspections/plan.html",
+        {"form": form, "inspection": inspection, "steps": steps},
+    )
+
+
 def subject_conclude(request, pk: int, subject_pk: int):
     inspection = _editable(request, pk)
     subject = inspection.subjects.filter(pk=subject_pk).first()

@@ -201,6 +201,10 @@ inspections:step      insp:own/secret      302   404       404/404/200  404/404/
 inspections:step      insp:parent/normal   302   404       403          403          403          403
 inspections:step      insp:sibling/normal  302   404       404          404          404          404
 inspections:step      missing              302   404       404          404          404          404
+inspections:plan      insp:own/normal      302   404       200          200          200          403
+inspections:plan      insp:parent/normal   302   404       403          403          403          403
+inspections:plan      insp:sibling/normal  302   404       404          404          404          404
+inspections:plan      missing              302   404       404          404          404          404
 inspections:conclude  insp:own/normal      302   404       200          200          200          403
 inspections:conclude  insp:parent/normal   302   404       403          403          403          403
 inspections:conclude  insp:sibling/normal  302   404       404          404          404          404

@@ -160,3 +160,21 @@ def test_list_uses_a_fixed_number_of_queries(client_as):
         html = client.get(url).content.decode()
     assert "Giám sát chuyên đề số 65" in html
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_plan_page_sets_due_dates_in_order(client_as):
+    inspection = make(48, day=date(2026, 3, 2))
+    steps = {s.step: s for s in inspection.steps.all()}
+    announce, report = steps[Step.ANNOUNCEMENT], steps[Step.SUBJECT_REPORT]
+    client = client_as("inspector")
+    url = reverse("inspections:plan", args=[inspection.pk])
+    bad = client.post(url, {f"step_{announce.pk}": "10/03/2026", f"step_{report.pk}": "05/03/2026"})
+    assert "phải từ 10/03/2026 trở đi" in bad.content.decode()
+    announce.refresh_from_db()
+    assert announce.due_on is None  # nothing written
+    ok = client.post(url, {f"step_{announce.pk}": "04/03/2026", f"step_{report.pk}": "20/03/2026"})
+    assert ok.status_code == 302
+    report.refresh_from_db()
+    assert report.due_on == date(2026, 3, 20) and report.due_basis == "Theo kế hoạch"
+    detail = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    assert "20/03/2026" in detail and "Theo kế hoạch" in detail
