@@ -16,3 +16,39 @@ class InspectionKind(models.TextChoices):
     ASSETS = "assets", "Kiểm soát kê khai tài sản, thu nhập"
     SUPERVISION_REGULAR = "supervision_regular", "Giám sát thường xuyên"
     SUPERVISION_THEMATIC = "supervision_thematic", "Giám sát chuyên đề"
+
+
+class DisciplineForm(models.TextChoices):
+    """Forms of Party discipline (hình thức kỷ luật), lightest first; giải tán for organisations."""
+
+    REPRIMAND = "reprimand", "Khiển trách"
+    WARNING = "warning", "Cảnh cáo"
+    REMOVAL = "removal", "Cách chức"
+    EXPULSION = "expulsion", "Khai trừ"
+    DISSOLUTION = "dissolution", "Giải tán"
+
+
+class DisciplineSubject(models.TextChoices):
+    """What the sanction forms depend on: an organisation, a full or a probationary member."""
+
+    ORGANISATION = "organisation", "Tổ chức đảng"
+    FULL_MEMBER = "full", "Đảng viên chính thức"
+    PROBATIONARY = "probationary", "Đảng viên dự bị"
+
+
+class SubjectRelation(models.TextChoices):
+    """The subject's relation to the deciding body (competence rows are keyed by it)."""
+
+    OWN_MEMBER = "own_member", "Đảng viên thuộc tổ chức mình quản lý"
+    SAME_LEVEL_COMMITTEE = "same_level_committee", "Cấp ủy viên cùng cấp"
+    LOWER_LEVEL_COMMITTEE = "lower_level_committee", "Cấp ủy viên cấp dưới"
+    HIGHER_MANAGED = "higher_managed", "Cán bộ thuộc diện cấp ủy cấp trên quản lý"
+    ORG_DIRECTLY_UNDER = "org_directly_under", "Tổ chức đảng trực thuộc"
+    ORG_UNDER_LOWER = "org_under_lower", "Tổ chức đảng thuộc cấp ủy cấp dưới"
+    ORG_TWO_LEVELS_DOWN = "org_two_levels_down", "Tổ chức đảng cấp dưới hai cấp"
+
+
+class ViolationKind(models.TextChoices):
+    CONDUCT = "conduct", "Vi phạm phẩm chất, đạo đức, lối sống, nhiệm vụ đảng viên"
+    HIGHER_TASK = "higher_task", "Vi phạm trong thực hiện nhiệm vụ do cấp trên giao"
+    OWN_TASK = "own_task", "Vi phạm trong thực hiện nhiệm vụ do tổ chức mình giao"
