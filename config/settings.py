@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ktgs.documents",
     "ktgs.programmes",
     "ktgs.inspections",
+    "ktgs.discipline",
     "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",
