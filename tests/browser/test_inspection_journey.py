@@ -1,8 +1,8 @@
 """Issue 5's journey in a real browser: programme → thematic supervision → steps → signs of
 violation → inspection on signs of violation → "warranting discipline" → follow-up on home.
 
-The demo inspector (kiemtravien, at the bloc) works for the UBKT of a đảng bộ cơ sở of the bloc
-(HA.DBK.005): it issues its 2026 programme, adds an item (a thematic supervision of one of its
+The demo grassroots officer (canbo.coso, at the đảng bộ cơ sở HA.DBK.001, where the demo has no
+open follow-up) works for the UBKT of that đảng bộ: it issues its 2026 programme, adds an item (a thematic supervision of one of its
 cells and one member), turns the item into a supervision, records the steps, concludes "signs of
 violation" for the member, switches to an inspection on signs of violation, concludes
 "violation warranting discipline" with a recommendation, and finds the recommendation among the
@@ -16,15 +16,15 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-INSPECTOR = "kiemtravien"
-BASE = "HA.DBK.005"
-CELL = "HA.DBK.005.01"
+USER = "canbo.coso"
+BASE = "HA.DBK.001"
+CELL = "HA.DBK.001.01"
 RECOMMENDATION = "Kiểm điểm trách nhiệm trước chi bộ và báo cáo kết quả khắc phục"
 
 
 def sign_in(page: Page, password: str) -> None:
     page.goto("/dang-nhap/")
-    page.locator("input[name='username']").fill(INSPECTOR)
+    page.locator("input[name='username']").fill(USER)
     page.locator("input[name='password']").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
