@@ -12,6 +12,14 @@ FAMILY_NAMES = {
     "competence": "thẩm quyền kiểm tra, giám sát",
     "steps": "các bước quy trình",
     "duration": "thời hạn",
+    "discipline_forms": "hình thức kỷ luật",
+    "discipline_competence": "thẩm quyền thi hành kỷ luật",
+    "discipline_vote": "biểu quyết kỷ luật",
+    "discipline_limitation": "thời hiệu kỷ luật",
+    "discipline_effect": "hiệu lực quyết định kỷ luật",
+    "discipline_effect_end": "chấm dứt hiệu lực quyết định kỷ luật",
+    "discipline_appeal": "thời hạn khiếu nại kỷ luật",
+    "discipline_suspension": "đình chỉ sinh hoạt đảng",
 }
 
 

@@ -1,0 +1,227 @@
+"""Discipline rules read from the pack: forms, competence, votes, limitation, effect, appeals and
+suspension. Every lookup goes through `rule_in_force` (so office corrections apply) and returns
+the value with the row's citation, status and id; the date that selects the row is named on each
+function (docs/rules.md, "Discipline")."""
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ktgs.rules.calendar import add_working_days
+from ktgs.rules.lookup import rule_in_force
+from ktgs.rules.models import RuleRow
+
+MEMBER_FORMS = ("reprimand", "warning", "removal", "expulsion")
+ORG_FORMS = ("reprimand", "warning", "dissolution")
+SHARES = {"more_than_half": (1, 2), "two_thirds": (2, 3)}  # "trên một nửa", "ít nhất hai phần ba"
+
+
+@dataclass(frozen=True)
+class Basis:
+    citation: str  # "QĐ 296-QĐ/TW, Điều 10, mục 1.1"
+    status: str  # confirmed / to_check
+    row_id: int
+
+    @classmethod
+    def of(cls, row: RuleRow) -> "Basis":
+        return cls(row.citation, row.status, row.pk)
+
+
+class _Cited:
+    """citation, status and row_id of the row an answer came from (its `basis` field)."""
+
+    @property
+    def citation(self) -> str:
+        return self.basis.citation
+
+    @property
+    def status(self) -> str:
+        return self.basis.status
+
+    @property
+    def row_id(self) -> int:
+        return self.basis.row_id
+
+
+@dataclass(frozen=True)
+class Forms(_Cited):
+    forms: tuple[str, ...]  # lightest first
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Competence(_Cited):
+    per_form: dict[str, str]  # form -> "decide" | "propose" | "none"
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class VoteThreshold(_Cited):
+    share: str  # "more_than_half" | "two_thirds"
+    denominator: str  # "cell_full_members" | "seated_members"
+    proposer_share: str | None  # what the proposing body must reach too (expulsion, dissolution)
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Limitation(_Cited):
+    years: int | None  # None: no limitation
+    exceptions: str
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class AppealWindow(_Cited):
+    length: int
+    unit: str  # "working_days" | "days" | "months"
+    start: str  # "announcement" | "receipt"
+    resolver: str  # "" when the research does not say
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Effect(_Cited):
+    day: date | None  # the effective date, or the end of effect (None: it never ends)
+    event: str  # "announcement" | "signing" | "months" | "never"
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Suspension(_Cited):
+    days: int
+    unit: str  # "days" | "working_days"
+    extension_days: int
+    cap: int
+    basis: Basis
+
+
+def sanction_forms(subject: str, on: date) -> Forms:
+    """Forms allowed for an organisation / full / probationary member on the decision date."""
+    row = rule_in_force("discipline_forms", subject, on)
+    return Forms(tuple(row.value["forms"]), Basis.of(row))
+
+
+def competence(
+    body_kind: str,
+    level: str,
+    relation: str,
+    violation_kind: str,
+    on: date,
+    *,
+    may_admit_members: bool = False,
+) -> Competence:
+    """What this body may do with each form for this subject and violation on the decision date.
+
+    A đảng ủy cơ sở's "decide_if_admits" becomes decide when it may admit members, else propose.
+    """
+    row = rule_in_force(
+        "discipline_competence", f"{body_kind}:{level}", on, fallback=f"{body_kind}:*"
+    )
+    per_kind = row.value.get(relation, {})
+    values = per_kind.get(violation_kind, per_kind.get("*", {}))
+    forms = ORG_FORMS if relation.startswith("org_") else MEMBER_FORMS
+    admits = "decide" if may_admit_members else "propose"
+    per_form = {}
+    for form in forms:
+        value = values.get(form, "none")
+        per_form[form] = admits if value == "decide_if_admits" else value
+    return Competence(per_form, Basis.of(row))
+
+
+def vote_threshold(body_kind: str, form: str, on: date) -> VoteThreshold:
+    """The deciding body's threshold and denominator on the vote date; for expulsion and
+    dissolution also the proposer's share (counted on the proposer's own denominator)."""
+    row = rule_in_force("discipline_vote", body_kind, on)
+    value = row.value
+    proposer = value.get("proposer_share", {}).get(form)
+    return VoteThreshold(value["share"], value["denominator"], proposer, Basis.of(row))
+
+
+def reaches(votes_for: int, denominator_count: int, threshold: str) -> bool:
+    """ "more_than_half": strictly more than half; "two_thirds": at least two thirds."""
+    num, den = SHARES[threshold]
+    if threshold == "more_than_half":
+        return votes_for * den > denominator_count * num
+    return votes_for * den >= denominator_count * num
+
+
+def limitation(form: str, on: date) -> Limitation:
+    """The limitation period for a form, chosen by the date the competent body concludes."""
+    row = rule_in_force("discipline_limitation", form, on)
+    return Limitation(row.value.get("years"), row.value.get("exceptions", ""), Basis.of(row))
+
+
+def limitation_ends(violation_end: date, form: str, concluded_on: date) -> date | None:
+    """The last day on which the competent body may still conclude; None: no limitation."""
+    years = limitation(form, concluded_on).years
+    return None if years is None else add_months(violation_end, 12 * years)
+
+
+def takes_effect(
+    body_kind: str,
+    on: date,
+    *,
+    signed_on: date | None = None,
+    announced_on: date | None = None,
+) -> Effect:
+    """The effective date of a decision signed on `on`: a cell's on announcing the vote, the
+    others' on signing (as the regime says). Raises ValueError when the needed date is missing."""
+    row = rule_in_force("discipline_effect", body_kind, on, fallback="*")
+    event = row.value["from"]
+    day = announced_on if event == "announcement" else signed_on
+    if day is None:
+        what = "ngày công bố kết quả biểu quyết" if event == "announcement" else "ngày ký"
+        raise ValueError(f"Cần {what} để tính ngày quyết định có hiệu lực ({row.citation}).")
+    return Effect(day, event, Basis.of(row))
+
+
+def effect_ends(effective_on: date, form: str, on: date) -> Effect:
+    """The day a decision signed on `on` stops having effect (None for expulsion, dissolution)."""
+    row = rule_in_force("discipline_effect_end", "*", on)
+    if form in row.value.get("not_for", []):
+        return Effect(None, "never", Basis.of(row))
+    return Effect(add_months(effective_on, row.value["months"]), "months", Basis.of(row))
+
+
+def appeal_window(filed_on: date) -> AppealWindow:
+    row = rule_in_force("discipline_appeal", "*", filed_on)
+    value = row.value
+    return AppealWindow(
+        value["length"], value["unit"], value["start"], value.get("resolver", ""), Basis.of(row)
+    )
+
+
+def appeal_deadline(start_day: date, filed_on: date) -> date:
+    """The last day to file, counted from `start_day` (the announcement or the receipt, as
+    appeal_window(filed_on).start says); the start day itself is not counted."""
+    window = appeal_window(filed_on)
+    return _add(start_day, window.length, window.unit)
+
+
+def suspension(starts_on: date, *, subject: str = "member") -> Suspension:
+    row = rule_in_force("discipline_suspension", subject, starts_on)
+    v = row.value
+    return Suspension(v["days"], v["unit"], v["extension_days"], v["cap"], Basis.of(row))
+
+
+def suspension_ends(starts_on: date, extended: bool, *, subject: str = "member") -> date:
+    """The last day of a suspension starting on `starts_on` (the start day not counted), with the
+    longest extension the regime in force at its start allows when `extended`."""
+    rule = suspension(starts_on, subject=subject)
+    days = min(rule.days + rule.extension_days, rule.cap) if extended else rule.days
+    return _add(starts_on, days, rule.unit)
+
+
+def _add(start: date, n: int, unit: str) -> date:
+    if unit == "working_days":
+        return add_working_days(start, n)
+    if unit == "months":
+        return add_months(start, n)
+    return start + timedelta(days=n)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
