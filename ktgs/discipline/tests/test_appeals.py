@@ -1,0 +1,106 @@
+"""Appeals and suspensions under the rules in force on the filing / starting date."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ktgs.discipline import appeals, decisions
+from ktgs.discipline.models import Decision
+from ktgs.discipline.tests.test_decisions import DAY, body, case_for, plain_member
+from ktgs.orgs.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def cell_warning() -> Decision:
+    cell = body("HA.DBK.001.01", "cell_meeting")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"warning": n})
+    return decisions.decision_make(
+        case,
+        body=cell,
+        form="warning",
+        signed_on=DAY,
+        announced_on=DAY,
+        received_on=date(2026, 6, 3),
+    )
+
+
+def test_appeal_within_30_days_of_receipt_and_change():
+    decision = cell_warning()
+    higher = body("HA.DBK.001", "committee")
+    appeal = appeals.appeal_file(decision, filed_on=date(2026, 7, 3), resolver=higher)
+    assert Decision.objects.get(pk=decision.pk).form == "warning"  # in force while pending
+    appeals.appeal_resolve(
+        appeal, outcome="changed", resolved_on=date(2026, 8, 1), new_form="reprimand"
+    )
+    appeal.refresh_from_db()
+    assert appeal.new_decision.form == "reprimand" and appeal.new_decision.replaces == decision
+
+
+def test_late_appeal_names_the_window_and_its_source():
+    decision = cell_warning()
+    with pytest.raises(ValidationError) as exc:
+        appeals.appeal_file(
+            decision, filed_on=date(2026, 7, 4), resolver=body("HA.DBK.001", "committee")
+        )
+    text = " ".join(exc.value.messages)
+    assert "Quá thời hạn khiếu nại: 30 ngày" in text and "03/07/2026" in text and "21-QĐ/TW" in text
+
+
+def test_appeal_by_someone_else_or_to_the_same_level_is_refused():
+    decision = cell_warning()
+    with pytest.raises(ValidationError, match="khiếu nại thay"):
+        appeals.appeal_file(
+            decision,
+            filed_on=date(2026, 6, 10),
+            resolver=body("HA.DBK.001", "committee"),
+            by_subject=False,
+        )
+    with pytest.raises(ValidationError, match="cấp trên"):
+        appeals.appeal_file(
+            decision, filed_on=date(2026, 6, 10), resolver=body("HA.DBK.001.01", "cell_meeting")
+        )
+
+
+def test_annulled_expulsion_restores_the_membership():
+    ubkt = body("HA.DBK", "inspection")
+    member = plain_member()
+    case = case_for(member, ubkt)
+    n = decisions.denominator_of(ubkt, DAY)
+    decisions.vote_record(case, body=ubkt, role="decide", voted_on=DAY, counts={"expulsion": n})
+    decision = decisions.decision_make(
+        case, body=ubkt, form="expulsion", signed_on=DAY, received_on=date(2026, 6, 2)
+    )
+    member.refresh_from_db()
+    assert member.current_unit_id is None
+    appeal = appeals.appeal_file(
+        decision, filed_on=date(2026, 6, 20), resolver=body("HA.DBK", "standing")
+    )
+    appeals.appeal_resolve(appeal, outcome="annulled", resolved_on=date(2026, 7, 20))
+    member.refresh_from_db()
+    assert member.current_unit.code == "HA.DBK.001.01"
+    assert Membership.objects.filter(member=member, ends_on__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "extended_to"),
+    [
+        (
+            date(2025, 10, 1),
+            date(2026, 3, 30),
+        ),  # QĐ 296 era (carried from QĐ 22): 90 + 90 ≤ 180 days
+        (date(2026, 5, 4), date(2026, 9, 1)),  # QĐ 21: 90 + one extension of 30 ≤ 120 days
+    ],
+)
+def test_suspension_cap_depends_on_the_regime_at_its_start(start, extended_to):
+    member = plain_member()
+    s = appeals.suspension_start(
+        member, body=body("HA.DBK", "inspection"), starts_on=start, reason="Đang bị khởi tố"
+    )
+    appeals.suspension_extend(s)
+    assert s.extended_to == extended_to
+    with pytest.raises(ValidationError, match="một lần"):
+        appeals.suspension_extend(s)

@@ -1,0 +1,152 @@
+"""Votes and decisions on the demo bloc under the rules in force (rules/discipline.py): the
+bad inputs of issue 6 are refused naming the rule and its source, and nothing is saved."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ktgs.core.models import Dated
+from ktgs.discipline import decisions, services
+from ktgs.discipline.models import Decision
+from ktgs.orgs.choices import MembershipEnd, MemberStatus
+from ktgs.orgs.models import Body, CommitteeSeat, Member, Membership
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 6, 1)
+CELL = "HA.DBK.001.01"
+
+
+def body(code: str, kind: str) -> Body:
+    return Body.objects.select_related("unit__kind").get(unit__code=code, kind=kind)
+
+
+def plain_member(cell: str = CELL) -> Member:
+    """A full member of the cell who sits on no committee on DAY."""
+    seated = CommitteeSeat.objects.filter(Dated.q_on(DAY)).values("member_id")
+    return (
+        Member.objects.live()
+        .filter(current_unit__code=cell, official_on__lt=date(2020, 1, 1))
+        .exclude(pk__in=seated)
+        .order_by("code")
+        .first()
+    )
+
+
+def case_for(member: Member, by: Body, ended=date(2025, 11, 1)):
+    case = services.case_open(body=by, member=member, opened_on=date(2026, 2, 2))
+    services.violation_add(
+        case,
+        description="Không chấp hành sự phân công của tổ chức",
+        kind="conduct",
+        category="Vi phạm về tổ chức, sinh hoạt đảng",
+        started_on=date(2025, 3, 1),
+        ended_on=ended,
+    )
+    return case
+
+
+def test_cell_decides_a_warning_by_majority_of_its_full_members():
+    cell = body(CELL, "cell_meeting")
+    member = plain_member()
+    case = case_for(member, cell)
+    n = decisions.denominator_of(cell, DAY)
+    assert n > 2
+    vote = decisions.vote_record(
+        case, body=cell, role="decide", voted_on=DAY, counts={"warning": n // 2 + 1}
+    )
+    assert vote.proposed_form == "warning" and vote.denominator == n
+    decision = decisions.decision_make(
+        case, body=cell, form="warning", signed_on=DAY, announced_on=DAY
+    )
+    assert decision.effective_on == DAY and decision.effect_ends_on == date(2027, 6, 1)
+
+
+def test_heavier_votes_count_for_the_next_form_down():
+    cell = body(CELL, "cell_meeting")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    half = n // 2
+    counts = {"expulsion": half - 1, "warning": 2}  # neither alone; together more than half
+    vote = decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts=counts)
+    assert vote.proposed_form == "warning"
+
+
+def test_vote_below_threshold_then_decision_refused():
+    cell = body(CELL, "cell_meeting")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"warning": n // 2})
+    with pytest.raises(ValidationError, match="không hình thức nào"):
+        decisions.decision_make(case, body=cell, form="warning", signed_on=DAY, announced_on=DAY)
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_a_cell_may_not_expel():
+    cell = body(CELL, "cell_meeting")
+    member = plain_member()
+    case = case_for(member, cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"expulsion": n})
+    with pytest.raises(ValidationError) as exc:
+        decisions.decision_make(case, body=cell, form="expulsion", signed_on=DAY, announced_on=DAY)
+    text = " ".join(exc.value.messages)
+    assert "chỉ được đề nghị" in text and "QĐ" in text
+    assert Membership.objects.filter(member=member, ends_on__isnull=True).exists()
+
+
+def test_grassroots_committee_may_not_remove_its_own_committee_member():
+    committee = body("HA.DBK.001", "committee")
+    seat = (
+        CommitteeSeat.objects.filter(Dated.q_on(DAY), body=committee)
+        .select_related("member")
+        .first()
+    )
+    case = case_for(seat.member, committee)
+    n = decisions.denominator_of(committee, DAY)
+    decisions.vote_record(case, body=committee, role="decide", voted_on=DAY, counts={"removal": n})
+    with pytest.raises(ValidationError) as exc:
+        decisions.decision_make(case, body=committee, form="removal", signed_on=DAY)
+    assert "cấp ủy viên cùng cấp" in " ".join(exc.value.messages)
+
+
+def test_decision_before_the_vote_is_refused():
+    cell = body(CELL, "cell_meeting")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"warning": n})
+    with pytest.raises(ValidationError, match="trước ngày biểu quyết"):
+        decisions.decision_make(
+            case, body=cell, form="warning", signed_on=date(2026, 5, 30), announced_on=DAY
+        )
+
+
+def test_expulsion_by_the_bloc_ubkt_ends_the_membership():
+    ubkt = body("HA.DBK", "inspection")
+    member = plain_member()
+    case = case_for(member, ubkt)
+    n = decisions.denominator_of(ubkt, DAY)
+    decisions.vote_record(case, body=ubkt, role="decide", voted_on=DAY, counts={"expulsion": n})
+    decision = decisions.decision_make(
+        case, body=ubkt, form="expulsion", signed_on=DAY, number="45-QĐ/UBKTĐUK"
+    )
+    assert decision.effect_ends_on is None
+    last = Membership.objects.filter(member=member).order_by("-starts_on").first()
+    assert last.ends_on == decision.effective_on and last.end_reason == MembershipEnd.EXPELLED
+
+
+def test_probationary_member_cannot_be_expelled():
+    ubkt = body("HA.DBK", "inspection")
+    member = plain_member()
+    member.official_on = None
+    member.save(update_fields=["official_on"])
+    assert member.status_on(DAY) == MemberStatus.PROBATIONARY
+    case = case_for(member, ubkt)
+    n = decisions.denominator_of(ubkt, DAY)
+    vote = decisions.vote_record(
+        case, body=ubkt, role="decide", voted_on=DAY, counts={"expulsion": n}
+    )
+    assert vote.proposed_form == ""  # expulsion is not a form for a probationary member
+    with pytest.raises(ValidationError) as exc:
+        decisions.decision_make(case, body=ubkt, form="expulsion", signed_on=DAY)
+    assert "dự bị" in " ".join(exc.value.messages)
