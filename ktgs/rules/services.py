@@ -38,9 +38,10 @@ def rule_override(
     note = nfc(reject_control_chars(note, "Ghi chú", multiline=True))
     ends_on = ends_on or row.ends_on
     if starts_on < row.starts_on or (row.ends_on and starts_on >= row.ends_on):
+        until = f" đến trước {format_date(row.ends_on)}" if row.ends_on else ""
         raise ValidationError(
             {
-                "starts_on": f"Ngày bắt đầu phải trong thời gian hiệu lực của dòng gốc (từ {format_date(row.starts_on)})."
+                "starts_on": f"Ngày bắt đầu phải trong thời gian hiệu lực của dòng gốc (từ {format_date(row.starts_on)}{until})."
             }
         )
     if ends_on and (ends_on <= starts_on or (row.ends_on and ends_on > row.ends_on)):
@@ -68,7 +69,12 @@ def rule_override(
             "rules.row.overridden",
             target=office,
             changes={"value": [row.value, value]},
-            details={"key": f"{row.family}/{row.key}", "basis": office.citation},
+            details={
+                "key": f"{row.family}/{row.key}",
+                "basis": office.citation,
+                "starts_on": format_date(starts_on),
+                "reason": note,
+            },
         )
     return office
 

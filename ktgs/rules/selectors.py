@@ -1,0 +1,142 @@
+"""Reads of the rule pack for its pages: who may read and override, the rows, a value in words.
+
+Rules are public regulations: anyone holding a role reads them. Only a commission leader (the
+page family RECORDS_DECIDE, held by `ubkt_leader`) overrides a value; a system administrator
+administers users and units and decides nothing, so he does not.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from ktgs.accounts.access import RECORDS_DECIDE, RECORDS_VIEW, UNITS_VIEW
+from ktgs.rules.choices import RuleOrigin, RuleStatus
+from ktgs.rules.lookup import FAMILY_NAMES, RuleNotInForce, rule_in_force
+from ktgs.rules.models import RuleRow
+
+__all__ = ["RECORDS_DECIDE"]
+
+
+def may_read(scope) -> bool:
+    return scope.may_anywhere(UNITS_VIEW) or scope.may_anywhere(RECORDS_VIEW)
+
+
+def may_override(scope) -> bool:
+    return scope.may_anywhere(RECORDS_DECIDE)
+
+
+def overridable(row: RuleRow) -> bool:
+    """Only a pack value still "to be checked" can be corrected by an office."""
+    return row.origin == RuleOrigin.PACK and row.status == RuleStatus.TO_CHECK
+
+
+def family_name(family: str) -> str:
+    """The family in Vietnamese (lookup.FAMILY_NAMES is the one mapping), else its code."""
+    return FAMILY_NAMES.get(family, family)
+
+
+@dataclass(frozen=True)
+class RuleFilter:
+    family: str = ""
+    on: date | None = None
+    status: str = ""
+    origin: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.family or self.on or self.status or self.origin)
+
+
+def rule_list(flt: RuleFilter = RuleFilter()) -> QuerySet[RuleRow]:
+    """Every row matching the filter, family by family (one query: the corrected pack row is
+    joined, an office row's count of corrections is annotated)."""
+    rows = RuleRow.objects.select_related("corrects").annotate(n_corrections=Count("corrections"))
+    if flt.family:
+        rows = rows.filter(family=flt.family)
+    if flt.on:
+        rows = rows.filter(RuleRow.q_on(flt.on))
+    if flt.status in RuleStatus.values:
+        rows = rows.filter(status=flt.status)
+    if flt.origin in RuleOrigin.values:
+        rows = rows.filter(origin=flt.origin)
+    return rows.order_by("family", "key", "starts_on", "origin", "pk")
+
+
+def rule_families() -> list[tuple[str, str]]:
+    """(family, Vietnamese name) of every family in the database (one query)."""
+    families = RuleRow.objects.order_by("family").values_list("family", flat=True).distinct()
+    return [(f, family_name(f)) for f in families]
+
+
+def grouped(rows) -> list[tuple[str, str, list[RuleRow]]]:
+    """Rows (already ordered by family) as (family, name, rows) groups."""
+    groups: list[tuple[str, str, list[RuleRow]]] = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.family:
+            groups.append((row.family, family_name(row.family), []))
+        groups[-1][2].append(row)
+    return groups
+
+
+def rule_get(pk: int) -> RuleRow | None:
+    return RuleRow.objects.select_related("corrects").filter(pk=pk).first()
+
+
+def rule_history(row: RuleRow) -> list[RuleRow]:
+    """Every row of the same family and key, pack and office, in date order (one query)."""
+    rows = RuleRow.objects.filter(family=row.family, key=row.key).select_related("corrects")
+    return list(rows.order_by("starts_on", "origin", "pk"))
+
+
+def in_force_today(row: RuleRow) -> RuleRow | None:
+    """The row of this family and key that `rule_in_force` applies today, if any."""
+    try:
+        return rule_in_force(row.family, row.key, timezone.localdate())
+    except RuleNotInForce:
+        return None
+
+
+# --- a value in words ---------------------------------------------------------------------
+
+
+def value_lines(value) -> list[str]:
+    """A rule value as lines a reader can follow: "khóa: giá trị"; lists joined with commas; a
+    table of plain values on one line under its path ("own_member › *: reprimand = decide, …").
+    Keys in alphabetical order: PostgreSQL (jsonb) does not keep the order they were written in,
+    so the page reads the same on both engines."""
+    if not isinstance(value, dict):
+        return [_plain(value)]
+    if not value:
+        return ["(trống)"]
+    lines: list[str] = []
+    for key, inner in sorted(value.items()):
+        lines += _lines(str(key), inner)
+    return lines
+
+
+def _lines(path: str, value) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{path}: {_plain(value)}"]
+    if not value:
+        return [f"{path}: (trống)"]
+    if not any(isinstance(v, dict) for v in value.values()):
+        pairs = sorted(value.items())
+        return [f"{path}: " + ", ".join(f"{k} = {_plain(v)}" for k, v in pairs)]
+    lines: list[str] = []
+    for key, inner in sorted(value.items()):
+        lines += _lines(f"{path} › {key}", inner)
+    return lines
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value) if value else "(không có)"
+    if isinstance(value, dict):
+        return "; ".join(_lines(str(k), v)[0] for k, v in sorted(value.items())) or "(trống)"
+    return str(value)
