@@ -22,6 +22,7 @@ from ktgs.core import bulk
 from ktgs.core.db import refresh_statistics
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import text_sort_key
+from ktgs.demo.discipline import plan_discipline, write_discipline
 from ktgs.demo.inspections import plan_inspections, write_inspections
 from ktgs.demo.layout import (
     BLOC,
@@ -166,6 +167,7 @@ def _write(plan: Plan) -> dict:
     _write_users(units)
     names = {m.code: m.full_name for m in plan.members}
     written = write_inspections(plan_inspections(plan), units, bodies, people, names)
+    written |= write_discipline(plan_discipline(plan), units, bodies, people, names)
     return _counts(plan) | written
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-COMING = ["Kỷ luật", "Đơn thư", "Báo cáo"]
+COMING = ["Đơn thư", "Báo cáo"]
 
 
 def test_home_shows_the_bloc_at_a_glance(client_as):

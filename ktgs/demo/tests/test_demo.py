@@ -27,6 +27,7 @@ from ktgs.demo.builder import (
     build_demo,
     member_names,
 )
+from ktgs.demo.discipline import plan_expelled
 from ktgs.demo.layout import DEFAULT_MEMBERS, REPORT_SHAPE, plan_units, shape_for
 from ktgs.demo.names import GIVEN_NAMES
 from ktgs.demo.people import add_years, plan_members
@@ -94,6 +95,9 @@ def test_the_demo_is_deterministic():
     second = plan_members(plan_units(DEFAULT_MEMBERS))
     assert first == second
     planned = [(m.code, m.full_name, m.birth_date, m.citizen_id, m.unit) for m in first]
+    # the members expelled in the discipline plan: registered nowhere since (docs/demo.md)
+    expelled = plan_expelled(plan_units(DEFAULT_MEMBERS))
+    planned += [(m.code, m.full_name, m.birth_date, m.citizen_id, None) for m in expelled]
     stored = Member.objects.values_list(
         "code", "full_name", "birth_date", "citizen_id", "current_unit__code"
     )

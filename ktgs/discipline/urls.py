@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ktgs.discipline import views
+
+app_name = "discipline"
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("so-lieu/", views.figures, name="figures"),
+]
