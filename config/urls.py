@@ -15,4 +15,7 @@ urlpatterns = [
     path("chuong-trinh/", include("ktgs.programmes.urls")),
     path("kiem-tra/", include("ktgs.inspections.urls")),
     path("so-lieu/", include("ktgs.inspections.counting_urls")),
+    path("ky-luat/vu-viec/", include("ktgs.discipline.case_urls")),
+    path("ky-luat/", include("ktgs.discipline.urls")),
+    path("quy-tac/", include("ktgs.rules.urls")),
 ]

@@ -187,7 +187,8 @@ def vote_record(
             "body": body.name,
             "role": VoteRole(role).label,
             "on": voted_on,
-            "counts": counts,
+            "votes": vote.counts_text,
+            "denominator": denominator,
             "result": outcome.explanation,
         },
     )
@@ -309,6 +310,8 @@ def decision_make(
                 f"không phải {_label(form)}."
             }
         )
+    if vote is not None and not history:
+        _check_proposer(case, body, form, signed_on)
     if case.member_id and form == DisciplineForm.REMOVAL and not _holds_post(case, signed_on):
         raise ValidationError(
             {"form": "Cách chức chỉ áp dụng với đảng viên đang giữ chức vụ (cấp ủy viên…)."}
@@ -364,6 +367,29 @@ def decision_make(
         },
     )
     return decision
+
+
+def _check_proposer(case: DisciplineCase, body: Body, form: str, day: date) -> None:
+    """Expulsion (and dissolution) also need the proposing body's share, when a body proposed:
+    votes for this form or a heavier one, over the proposer's own denominator."""
+    threshold = rules.vote_threshold(body.kind, form, day)
+    if not threshold.proposer_share:
+        return
+    proposal = (
+        case.votes.filter(role=VoteRole.PROPOSE).exclude(body=body).order_by("-voted_on").first()
+    )
+    if proposal is None:
+        return  # no organisation proposed: only the deciding body's threshold
+    heavier = HEAVIEST_FIRST[: HEAVIEST_FIRST.index(form) + 1]
+    votes = sum(int(proposal.counts.get(f, 0)) for f in heavier)
+    if not rules.reaches(votes, proposal.denominator, threshold.proposer_share):
+        share = "hai phần ba" if threshold.proposer_share == "two_thirds" else "trên một nửa"
+        raise ValidationError(
+            {
+                "form": f"{proposal.body.name} đề nghị {_label(form)} với {votes}/"
+                f"{proposal.denominator} phiếu, chưa đạt {share} — {threshold.citation}."
+            }
+        )
 
 
 def _holds_post(case: DisciplineCase, day: date) -> bool:

@@ -139,6 +139,15 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.voted_on:%d/%m/%Y}"
 
+    @property
+    def counts_text(self) -> str:
+        """ "Khai trừ: 7; Cảnh cáo: 1" (heaviest first)."""
+        order = list(reversed(DisciplineForm.values))
+        rows = sorted(
+            self.counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
+        )
+        return "; ".join(f"{DisciplineForm(f).label}: {n}" for f, n in rows if f in order)
+
 
 class Decision(Voidable, SecretRecord):
     """The competent body's decision. The figures read this table alone (indexed)."""

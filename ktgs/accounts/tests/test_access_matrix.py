@@ -44,6 +44,7 @@ from ktgs.orgs import services as org_services
 from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.programmes import services as programme_services
 from ktgs.rules.choices import Step
+from ktgs.rules.models import RuleRow
 
 ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
 CLEARANCES = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
@@ -259,6 +260,53 @@ counting:list          sibling             302   404       404          404     
 counting:list          parent              302   404       404          404          404          404
 counting:list          other               302   404       404          404          404          404
 counting:list          missing             302   404       404          404          404          404
+discipline:list        -                   302   403       200          200          200          200
+discipline:list        own                 302   403       200          200          200          200
+discipline:list        child               302   403       200          200          200          200
+discipline:list        sibling             302   404       404          404          404          404
+discipline:list        parent              302   404       404          404          404          404
+discipline:list        other               302   404       404          404          404          404
+discipline:list        missing             302   404       404          404          404          404
+discipline:figures     -                   302   200       200          200          200          200
+discipline:figures     own                 302   200       200          200          200          200
+discipline:figures     child               302   200       200          200          200          200
+discipline:figures     sibling             302   404       404          404          404          404
+discipline:figures     parent              302   404       404          404          404          404
+discipline:figures     other               302   404       404          404          404          404
+discipline:figures     missing             302   404       404          404          404          404
+# The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
+# unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
+# page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
+rules:list             -                   302   200       200          200          200          200
+rules:detail           rule:any            302   200       200          200          200          200
+rules:detail           missing             302   404       404          404          404          404
+# Discipline cases: seen by readers in the considering body's unit or the subject's unit (up to
+# their clearance); recorded with records.change there; the decision and an appeal's outcome
+# need records.decide (commission leaders). "case:own" is a case of HA.DBK.001's UBKT on a
+# member of its chi bộ (with a deciding vote), "case:sibling" one of HA.DBK.002's UBKT;
+# "decision:own" a warning by the chi bộ HA.DBK.001.01, "appeal:own" an appeal of it to HA.DBK.001.
+cases:list            -                    302   403       200          200          200          200
+cases:create          -                    302   403       200          200          200          403
+cases:detail          case:own             302   404       200          200          200          200
+cases:detail          case:sibling         302   404       404          404          404          404
+cases:detail          missing              302   404       404          404          404          404
+cases:violation       case:own             302   404       200          200          200          403
+cases:violation       case:sibling         302   404       404          404          404          404
+cases:violation       missing              302   404       404          404          404          404
+cases:statements      case:own             302   404       200          200          200          403
+cases:statements      missing              302   404       404          404          404          404
+cases:pause           case:own             302   404       200          200          200          403
+cases:pause           missing              302   404       404          404          404          404
+cases:vote            case:own             302   404       200          200          200          403
+cases:vote            case:sibling         302   404       404          404          404          404
+cases:vote            missing              302   404       404          404          404          404
+cases:decide          case:own             302   404       200          403          403          403
+cases:decide          case:sibling         302   404       404          404          404          404
+cases:decide          missing              302   404       404          404          404          404
+cases:appeal          decision:own         302   404       200          200          200          403
+cases:appeal          missing              302   404       404          404          404          404
+cases:appeal_resolve  appeal:own           302   404       200          403          403          403
+cases:appeal_resolve  missing              302   404       404          404          404          404
 """
 # fmt: on
 
@@ -268,7 +316,12 @@ POSTED = {"logout", "orgs:member_void"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
-UNIT_QUERY_PAGES = {"counting:counts", "counting:list"}  # the unit is `?don-vi=<code>`
+UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
+    "counting:counts",
+    "counting:list",
+    "discipline:list",
+    "discipline:figures",
+}
 INSPECTION_PARTS = {
     "inspections:step": "steps",
     "inspections:conclude": "subjects",
@@ -405,6 +458,49 @@ def _make_inspections() -> dict:
     return objects
 
 
+def _make_cases() -> dict:
+    """Discipline cases and a decision in 2026 (see the POLICY comment)."""
+    from ktgs.discipline import appeals, decisions
+    from ktgs.discipline import services as discipline
+
+    day = date(2026, 6, 1)
+    members = Member.objects.live().filter(current_unit__code="HA.DBK.001.01").order_by("-code")
+    sibling = Member.objects.live().filter(current_unit__code="HA.DBK.002.01").first()
+
+    def opened(unit_code: str, member, kind="inspection"):
+        case = discipline.case_open(
+            body=Body.objects.get(unit__code=unit_code, kind=kind), member=member, opened_on=day
+        )
+        discipline.violation_add(
+            case,
+            description="Vi phạm quy chế làm việc",
+            kind="conduct",
+            category="Tổ chức, sinh hoạt đảng",
+            started_on=date(2025, 1, 1),
+            ended_on=date(2025, 6, 1),
+        )
+        n = decisions.denominator_of(case.body, day)
+        decisions.vote_record(
+            case, body=case.body, role="decide", voted_on=day, counts={"warning": n}
+        )
+        return case
+
+    own = opened("HA.DBK.001", members[0])
+    cell = opened("HA.DBK.001.01", members[1], kind="cell_meeting")
+    decision = decisions.decision_make(
+        cell, body=cell.body, form="warning", signed_on=day, announced_on=day, received_on=day
+    )
+    appeal = appeals.appeal_file(
+        decision, filed_on=day, resolver=Body.objects.get(unit__code="HA.DBK.001", kind="committee")
+    )
+    return {
+        "case:own": own,
+        "case:sibling": opened("HA.DBK.002", sibling),
+        "decision:own": decision,
+        "appeal:own": appeal,
+    }
+
+
 def _make_programmes() -> dict:
     """Programmes of 2026 with one item each (see the POLICY comment)."""
 
@@ -444,7 +540,8 @@ def _make_objects() -> dict:
             objects[f"{relation}/{secrecy}"] = member
             pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
-    return objects | _make_inspections() | _make_programmes()
+    objects["rule:any"] = RuleRow.objects.filter(status="to_check", origin="pack").first()
+    return objects | _make_inspections() | _make_programmes() | _make_cases()
 
 
 @pytest.fixture(scope="module")

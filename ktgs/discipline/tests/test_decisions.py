@@ -150,3 +150,18 @@ def test_probationary_member_cannot_be_expelled():
     with pytest.raises(ValidationError) as exc:
         decisions.decision_make(case, body=ubkt, form="expulsion", signed_on=DAY)
     assert "dự bị" in " ".join(exc.value.messages)
+
+
+def test_expulsion_needs_two_thirds_of_the_proposing_cell():
+    cell = body(CELL, "cell_meeting")
+    ubkt = body("HA.DBK", "inspection")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    weak = n // 2 + 1  # a majority, but short of two thirds for a cell of this size
+    assert weak * 3 < n * 2
+    decisions.vote_record(case, body=cell, role="propose", voted_on=DAY, counts={"expulsion": weak})
+    m = decisions.denominator_of(ubkt, DAY)
+    decisions.vote_record(case, body=ubkt, role="decide", voted_on=DAY, counts={"expulsion": m})
+    with pytest.raises(ValidationError) as exc:
+        decisions.decision_make(case, body=ubkt, form="expulsion", signed_on=DAY)
+    assert "chưa đạt hai phần ba" in " ".join(exc.value.messages)

@@ -1,0 +1,204 @@
+"""Input shapes of the discipline case pages; the rules live in services and decisions."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ktgs.core.choices import DisciplineForm, ViolationKind
+from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
+from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
+from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
+from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.selectors import RECORDS_CHANGE
+
+__all__ = ["attach_errors"]
+DECIDING_BODIES = (
+    BodyKind.COMMITTEE,
+    BodyKind.STANDING,
+    BodyKind.INSPECTION,
+    BodyKind.CELL_MEETING,
+)
+ALIASES = {"__all__": None}
+
+
+def body_field(form: forms.Form, name: str, scope, queryset=None) -> None:
+    ids = [u.pk for u in editable_units(scope, RECORDS_CHANGE)]
+    qs = queryset if queryset is not None else Body.objects.filter(unit_id__in=ids)
+    form.fields[name].queryset = (
+        qs.filter(kind__in=DECIDING_BODIES).select_related("unit").order_by("unit__path", "kind")
+    )
+    form.fields[name].label_from_instance = lambda b: b.name
+
+
+class CaseForm(VnForm):
+    body = forms.ModelChoiceField(label="Tổ chức đảng xem xét", queryset=Body.objects.none())
+    member_code = forms.CharField(
+        label="Mã đảng viên", max_length=20, required=False, help_text="Đối tượng là đảng viên."
+    )
+    unit = forms.ModelChoiceField(
+        label="Hoặc tổ chức đảng là đối tượng", queryset=OrgUnit.objects.none(), required=False
+    )
+    origin = forms.ChoiceField(
+        label="Nguồn",
+        choices=[(c, label) for c, label in CaseOrigin.choices if c != CaseOrigin.INSPECTION],
+    )
+    opened_on = VnDateField(label="Ngày bắt đầu xem xét")
+    secrecy = forms.ChoiceField(label="Độ mật", choices=SECRECY_INPUT_CHOICES, initial="normal")
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        body_field(self, "body", scope)
+        units = editable_units(scope, RECORDS_CHANGE)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        allowed = set(scope.secrecy_levels) | {TOP_SECRET}
+        field = self.fields["secrecy"]
+        field.choices = [(v, label) for v, label in field.choices if v in allowed]
+
+    def clean_secrecy(self):
+        if self.cleaned_data["secrecy"] == TOP_SECRET:
+            raise ValidationError(TOP_SECRET_REFUSED)
+        return self.cleaned_data["secrecy"]
+
+    def clean(self):
+        d = super().clean()
+        code = (d.get("member_code") or "").strip().upper()
+        if code:
+            member = Member.objects.live().filter(code=code).first()
+            if member is None:
+                self.add_error("member_code", f"Không có đảng viên mã {code}.")
+            d["member"] = member
+        else:
+            d["member"] = None
+        if bool(code) == bool(d.get("unit")):
+            raise ValidationError("Ghi mã một đảng viên, hoặc chọn một tổ chức đảng (chỉ một).")
+        return d
+
+
+class ProposalCaseForm(VnForm):
+    body = forms.ModelChoiceField(label="Tổ chức đảng xem xét", queryset=Body.objects.none())
+    opened_on = VnDateField(label="Ngày bắt đầu xem xét")
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        body_field(self, "body", scope)
+
+
+class ViolationForm(VnForm):
+    description = forms.CharField(
+        label="Nội dung vi phạm", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    kind = forms.ChoiceField(label="Loại vi phạm", choices=ViolationKind.choices)
+    category = forms.CharField(
+        label="Nhóm vi phạm",
+        max_length=255,
+        help_text="Theo quy định về xử lý kỷ luật, ví dụ «Vi phạm về nguyên tắc tập trung dân chủ».",
+    )
+    started_on = VnDateField(label="Vi phạm từ ngày")
+    ended_on = VnDateField(label="Đến ngày", required=False)
+    continuing = forms.BooleanField(label="Vi phạm còn tiếp diễn", required=False)
+
+
+class StatementsForm(VnForm):
+    self_criticism = forms.CharField(
+        label="Tự kiểm điểm của đối tượng", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reservations = forms.CharField(
+        label="Ý kiến bảo lưu", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    aggravating = forms.CharField(
+        label="Tình tiết tăng nặng", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    mitigating = forms.CharField(
+        label="Tình tiết giảm nhẹ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PauseForm(VnForm):
+    starts_on = VnDateField(label="Từ ngày")
+    ends_on = VnDateField(label="Đến ngày")
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=255,
+        help_text="Ví dụ: chưa xem xét; đang bị điều tra, truy tố, xét xử.",
+    )
+
+
+class VoteForm(VnForm):
+    body = forms.ModelChoiceField(label="Tổ chức đảng biểu quyết", queryset=Body.objects.none())
+    role = forms.ChoiceField(label="Biểu quyết", choices=VoteRole.choices, widget=forms.RadioSelect)
+    voted_on = VnDateField(label="Ngày biểu quyết")
+    denominator = forms.IntegerField(
+        label="Tổng số thành viên tính tỷ lệ",
+        required=False,
+        min_value=1,
+        help_text="Để trống: KTGS tính số đảng viên chính thức của chi bộ, hoặc số ủy viên đương nhiệm của cấp ủy, ủy ban kiểm tra vào ngày biểu quyết.",
+    )
+
+    def __init__(self, *args, scope, forms_allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        body_field(self, "body", scope)
+        for form in reversed(DisciplineForm.values):
+            if form in forms_allowed:
+                self.fields[f"n_{form}"] = forms.IntegerField(
+                    label=f"Số phiếu {DisciplineForm(form).label.lower()}",
+                    min_value=0,
+                    required=False,
+                )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name[2:]: value or 0
+            for name, value in self.cleaned_data.items()
+            if name.startswith("n_")
+        }
+
+
+class DecisionForm(VnForm):
+    form = forms.ChoiceField(label="Hình thức kỷ luật")
+    number = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    signed_on = VnDateField(label="Ngày ký (chi bộ: ngày biểu quyết)")
+    announced_on = VnDateField(label="Ngày công bố", required=False)
+    received_on = VnDateField(label="Ngày đối tượng nhận quyết định", required=False)
+    not_appointable_until = VnDateField(
+        label="Chưa bổ nhiệm, giới thiệu ứng cử đến", required=False
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [("", "— Chọn hình thức —"), *choices]
+
+
+class AppealForm(VnForm):
+    filed_on = VnDateField(label="Ngày gửi khiếu nại")
+    resolver = forms.ModelChoiceField(label="Cấp giải quyết", queryset=Body.objects.none())
+    by_subject = forms.BooleanField(
+        label="Do chính đảng viên, tổ chức đảng bị kỷ luật gửi", required=False, initial=True
+    )
+    reason = forms.CharField(
+        label="Nội dung khiếu nại", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, resolvers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolver"].queryset = resolvers
+        self.fields["resolver"].label_from_instance = lambda b: b.name
+
+
+class AppealResolveForm(VnForm):
+    outcome = forms.ChoiceField(
+        label="Kết quả",
+        choices=[
+            (c, label)
+            for c, label in AppealOutcome.choices
+            if c in ("upheld", "changed", "annulled")
+        ],
+        widget=forms.RadioSelect,
+    )
+    resolved_on = VnDateField(label="Ngày giải quyết")
+    new_form = forms.ChoiceField(
+        label="Hình thức mới (khi thay đổi)",
+        choices=[("", "—"), *[(v, label) for v, label in DisciplineForm.choices]],
+        required=False,
+    )
+    number = forms.CharField(label="Số quyết định giải quyết", max_length=60, required=False)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from ktgs.discipline import case_views as views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("moi/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/vi-pham/", views.violation_add, name="violation"),
+    path("<int:pk>/tinh-tiet/", views.statements, name="statements"),
+    path("<int:pk>/thoi-hieu/", views.pause_add, name="pause"),
+    path("<int:pk>/bieu-quyet/", views.vote_add, name="vote"),
+    path("<int:pk>/quyet-dinh/", views.decision_make, name="decide"),
+    path("quyet-dinh/<int:pk>/khieu-nai/", views.appeal_add, name="appeal"),
+    path("khieu-nai/<int:pk>/", views.appeal_resolve, name="appeal_resolve"),
+]

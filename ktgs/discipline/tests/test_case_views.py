@@ -1,0 +1,76 @@
+"""The case pages: open by form, record a vote, the decision form offers only the forms the
+body may decide (the rest are named as "only propose")."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ktgs.discipline import decisions
+from ktgs.discipline.models import DisciplineCase
+from ktgs.discipline.tests.test_decisions import CELL, DAY, body, case_for, plain_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_a_case_by_form_and_refusal_for_an_unknown_member(client_as):
+    client = client_as("ubkt_leader")
+    member = plain_member()
+    cell = body(CELL, "cell_meeting")
+    bad = client.post(
+        reverse("cases:create"),
+        {
+            "body": cell.pk,
+            "member_code": "KHONGCO9",
+            "origin": "own",
+            "opened_on": "01/06/2026",
+            "secrecy": "normal",
+        },
+    )
+    assert "Không có đảng viên mã KHONGCO9" in bad.content.decode()
+    ok = client.post(
+        reverse("cases:create"),
+        {
+            "body": cell.pk,
+            "member_code": member.code,
+            "origin": "own",
+            "opened_on": "01/06/2026",
+            "secrecy": "normal",
+        },
+    )
+    assert ok.status_code == 302
+    case = DisciplineCase.objects.get(member=member, body=cell)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert member.full_name in page
+
+
+def test_decision_form_offers_only_what_the_cell_may_decide(client_as):
+    cell = body(CELL, "cell_meeting")
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"warning": n})
+    html = client_as("ubkt_leader").get(reverse("cases:decide", args=[case.pk])).content.decode()
+    options = html[html.index('id="id_form"') : html.index("</select>", html.index('id="id_form"'))]
+    assert 'value="warning"' in options and 'value="reprimand"' in options
+    assert 'value="expulsion"' not in options and 'value="removal"' not in options
+    assert "chỉ được đề nghị: cách chức, khai trừ" in html
+
+
+def test_vote_page_records_counts(client_as):
+    cell = body(CELL, "cell_meeting")
+    case = case_for(plain_member(), cell)
+    response = client_as("inspector").post(
+        reverse("cases:vote", args=[case.pk]),
+        {
+            "body": cell.pk,
+            "role": "propose",
+            "voted_on": "01/06/2026",
+            "denominator": "9",
+            "n_expulsion": "7",
+        },
+    )
+    assert response.status_code == 302
+    vote = case.votes.get()
+    assert vote.proposed_form == "expulsion" and vote.counts == {"expulsion": 7}
+    page = client_as("inspector").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Khai trừ: 7" in page and date(2026, 6, 1).strftime("%d/%m/%Y") in page
