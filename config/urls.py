@@ -16,6 +16,7 @@ urlpatterns = [
     path("kiem-tra/", include("ktgs.inspections.urls")),
     path("so-lieu/", include("ktgs.inspections.counting_urls")),
     path("ky-luat/vu-viec/", include("ktgs.discipline.case_urls")),
+    path("ky-luat/dinh-chi/", include("ktgs.discipline.suspension_urls")),
     path("ky-luat/", include("ktgs.discipline.urls")),
     path("quy-tac/", include("ktgs.rules.urls")),
 ]

@@ -307,6 +307,19 @@ cases:appeal          decision:own         302   404       200          200     
 cases:appeal          missing              302   404       404          404          404          404
 cases:appeal_resolve  appeal:own           302   404       200          403          403          403
 cases:appeal_resolve  missing              302   404       404          404          404          404
+# Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
+# started, extended and struck off with records.change in the body's unit. "susp:own" is a
+# suspension by HA.DBK.001's UBKT of a member of HA.DBK.001.01 (running), "susp:sibling" one
+# by HA.DBK.002's UBKT of a member of HA.DBK.002.01.
+suspensions:list       -                   302   403       200          200          200          200
+suspensions:create     -                   302   403       200          200          200          403
+suspensions:strike_off -                   302   403       200          200          200          403
+suspensions:detail     susp:own            302   404       200          200          200          200
+suspensions:detail     susp:sibling        302   404       404          404          404          404
+suspensions:detail     missing             302   404       404          404          404          404
+suspensions:extend     susp:own            302   404       200          200          200          403
+suspensions:extend     susp:sibling        302   404       404          404          404          404
+suspensions:extend     missing             302   404       404          404          404          404
 """
 # fmt: on
 
@@ -501,6 +514,31 @@ def _make_cases() -> dict:
     }
 
 
+def _make_suspensions() -> dict:
+    """Running suspensions (see the POLICY comment)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ktgs.discipline import appeals
+
+    day = timezone.localdate() - timedelta(days=10)
+
+    def started(unit_code: str, cell_code: str, n: int):
+        member = Member.objects.live().filter(current_unit__code=cell_code).order_by("-code")[n]
+        return appeals.suspension_start(
+            member,
+            body=Body.objects.get(unit__code=unit_code, kind="inspection"),
+            starts_on=day,
+            reason="Đình chỉ (ma trận truy cập)",
+        )
+
+    return {
+        "susp:own": started("HA.DBK.001", "HA.DBK.001.01", 2),
+        "susp:sibling": started("HA.DBK.002", "HA.DBK.002.01", 0),
+    }
+
+
 def _make_programmes() -> dict:
     """Programmes of 2026 with one item each (see the POLICY comment)."""
 
@@ -541,7 +579,7 @@ def _make_objects() -> dict:
             pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
     objects["rule:any"] = RuleRow.objects.filter(status="to_check", origin="pack").first()
-    return objects | _make_inspections() | _make_programmes() | _make_cases()
+    return objects | _make_inspections() | _make_programmes() | _make_cases() | _make_suspensions()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,204 @@
+"""Suspensions (đình chỉ sinh hoạt đảng) under the regime in force at their start, the pages, and
+striking off an unfit probationary member (xóa tên: its own action, not a sanction)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ktgs.audit.models import AuditEvent
+from ktgs.core.models import Dated
+from ktgs.discipline import appeals
+from ktgs.discipline.models import Decision, Suspension
+from ktgs.discipline.strike_off import strike_off
+from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
+from ktgs.orgs.choices import MembershipEnd
+from ktgs.orgs.models import CommitteeSeat, Member, Membership
+
+pytestmark = pytest.mark.django_db
+REASON = "Đang bị cơ quan điều tra khởi tố"
+
+
+def start(member, starts_on, by=("HA.DBK", "inspection")):
+    return appeals.suspension_start(member, body=body(*by), starts_on=starts_on, reason=REASON)
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "extended_to", "source"),
+    [
+        # QĐ 22 (carried forward under QĐ 296): 90 days, extension to at most 180 in all
+        (date(2025, 6, 2), date(2025, 8, 31), date(2025, 11, 29), "22-QĐ/TW"),
+        # QĐ 21 (11/4/2026): 90 days, one extension of at most 30, 120 in all
+        (date(2026, 5, 4), date(2026, 8, 2), date(2026, 9, 1), "21-QĐ/TW"),
+    ],
+)
+def test_start_and_extend_once_up_to_the_cap_of_the_regime_at_the_start(
+    starts_on, ends_on, extended_to, source
+):
+    member = plain_member()
+    s = start(member, starts_on)
+    assert (s.ends_on, s.extended_to) == (ends_on, None)
+    assert (s.ends_on - s.starts_on).days == 90
+    assert appeals.suspension_extension(s)[0] == extended_to
+    appeals.suspension_extend(s)
+    s.refresh_from_db()
+    assert s.extended_to == extended_to
+    assert (s.extended_to - s.starts_on).days == (180 if starts_on.year == 2025 else 120)
+    assert AuditEvent.objects.filter(action="discipline.suspension.extended").exists()
+    with pytest.raises(ValidationError, match="một lần"):
+        appeals.suspension_extend(s)
+
+
+def test_overlapping_suspension_and_wrong_body_are_refused():
+    member = plain_member()
+    first = start(member, date(2026, 5, 4))
+    appeals.suspension_extend(first)  # to 1/9/2026
+    with pytest.raises(ValidationError, match="Trùng thời gian"):
+        start(member, date(2026, 8, 20))  # after the first end, inside the extension
+    with pytest.raises(ValidationError, match="Trùng thời gian"):
+        start(member, date(2026, 4, 20))  # would run into the first one
+    with pytest.raises(ValidationError, match="không được đình chỉ"):
+        start(member, date(2026, 10, 1), by=(CELL, "cell_meeting"))
+    with pytest.raises(ValidationError, match="không được đình chỉ"):
+        start(member, date(2026, 10, 1), by=("HA.DBK.002", "inspection"))
+    assert Suspension.objects.filter(member=member).count() == 1
+    later = start(member, date(2026, 10, 1), by=("HA.DBK.001", "committee"))
+    assert later.ends_on == date(2026, 12, 30)
+
+
+def test_extension_that_would_run_into_a_later_suspension_or_after_the_end_is_refused():
+    member = plain_member()
+    first = start(member, date(2026, 5, 4))
+    start(member, date(2026, 8, 10))
+    with pytest.raises(ValidationError, match="trùng"):
+        appeals.suspension_extend(first)
+    with pytest.raises(ValidationError, match="còn hiệu lực"):
+        appeals.suspension_extend(first, on=date(2026, 8, 5))
+    first.refresh_from_db()
+    assert first.extended_to is None
+
+
+def _probationary(admitted=date(2026, 1, 10)) -> Member:
+    member = plain_member()
+    Member.objects.filter(pk=member.pk).update(admitted_on=admitted, official_on=None)
+    member.refresh_from_db()
+    return member
+
+
+def test_strike_off_ends_the_membership_of_a_probationary_member_and_is_no_decision():
+    member = _probationary()
+    decisions_before = Decision.objects.count()
+    strike_off(
+        member,
+        body=body("HA.DBK.001", "committee"),
+        on=date(2026, 6, 1),
+        reason="Không đủ điều kiện công nhận đảng viên chính thức",
+        number="15-QĐ/ĐU",
+    )
+    member.refresh_from_db()
+    assert member.current_unit_id is None
+    row = Membership.objects.filter(member=member).order_by("-starts_on").first()
+    assert (row.ends_on, row.end_reason) == (date(2026, 6, 1), MembershipEnd.STRUCK_OFF)
+    assert AuditEvent.objects.filter(action="discipline.struck_off").exists()
+    assert Decision.objects.count() == decisions_before
+
+
+def test_strike_off_refuses_a_full_member_and_a_body_outside_the_cell():
+    full = plain_member()
+    with pytest.raises(ValidationError, match="Điều lệ Đảng, Điều 5") as err:
+        strike_off(full, body=body(CELL, "cell_meeting"), on=date(2026, 6, 1), reason="Không đủ")
+    assert "không phải đảng viên dự bị" in str(err.value)
+    member = _probationary()
+    with pytest.raises(ValidationError, match="không được xóa tên"):
+        strike_off(
+            member, body=body("HA.DBK.002", "committee"), on=date(2026, 6, 1), reason="Không đủ"
+        )
+    with pytest.raises(ValidationError, match="không được xóa tên"):
+        strike_off(member, body=body("HA.DBK.001", "inspection"), on=date(2026, 6, 1), reason="X")
+    member.refresh_from_db()
+    assert member.current_unit is not None
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_start_page_then_detail_with_committee_seats_and_extension(client_as):
+    client = client_as("ubkt_leader")
+    today = timezone.localdate()
+    seat = (
+        CommitteeSeat.objects.filter(
+            Dated.q_on(today), body__unit__code="HA.DBK.001", member__current_unit__code=CELL
+        )
+        .select_related("member", "body")
+        .first()
+    )
+    member = seat.member
+    committee = body("HA.DBK.001", "inspection")
+    bad = client.post(
+        reverse("suspensions:create"),
+        {"member_code": "KHONGCO9", "body": committee.pk, "starts_on": "", "reason": REASON},
+    )
+    assert "Không có đảng viên mã KHONGCO9" in bad.content.decode()
+    starts_on = today - timedelta(days=85)
+    ok = client.post(
+        reverse("suspensions:create"),
+        {
+            "member_code": member.code,
+            "body": committee.pk,
+            "starts_on": starts_on.strftime("%d/%m/%Y"),
+            "reason": REASON,
+        },
+    )
+    assert ok.status_code == 302, ok.content.decode()
+    s = Suspension.objects.get(member=member)
+    page = client.get(reverse("suspensions:detail", args=[s.pk])).content.decode()
+    assert seat.body.name in page and "sinh hoạt cấp ủy đương nhiên bị đình chỉ" in page
+    assert "21-QĐ/TW" in page and f"{appeals.suspension_extension(s)[0]:%d/%m/%Y}" in page
+    listing = client.get(reverse("suspensions:list")).content.decode()
+    assert member.full_name in listing and "due-soon" in listing  # ends in 5 days
+    confirm = client.get(reverse("suspensions:extend", args=[s.pk])).content.decode()
+    assert "chỉ một lần" in confirm
+    assert client.post(reverse("suspensions:extend", args=[s.pk])).status_code == 302
+    s.refresh_from_db()
+    assert s.extended_to == s.starts_on + timedelta(days=120)
+    again = client.post(reverse("suspensions:extend", args=[s.pk])).content.decode()
+    assert "Đã gia hạn một lần" in again
+
+
+def test_list_page_has_a_fixed_number_of_queries(client_as):
+    client = client_as("ubkt_leader")
+    today = timezone.localdate()
+    members = Member.objects.live().filter(current_unit__code__startswith="HA.DBK.001.0")
+    start(members[0], today - timedelta(days=10))
+    client.get(reverse("suspensions:list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("suspensions:list"))
+    for m in members[1:4]:
+        start(m, today - timedelta(days=20))
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("suspensions:list")).content.decode()
+    assert len(four) == len(one)
+    assert page.count('href="/ky-luat/dinh-chi/') >= 4
+
+
+def test_strike_off_page_refuses_a_full_member_then_strikes_off(client_as):
+    client = client_as("ubkt_leader")
+    full = plain_member()
+    committee = body("HA.DBK.001", "committee")
+    refused = client.post(
+        reverse("suspensions:strike_off"),
+        {"member_code": full.code, "body": committee.pk, "on": "01/06/2026", "reason": "X"},
+    ).content.decode()
+    assert "Điều lệ Đảng, Điều 5" in refused
+    member = _probationary()
+    done = client.post(
+        reverse("suspensions:strike_off"),
+        {"member_code": member.code, "body": committee.pk, "on": "01/06/2026", "reason": "X"},
+    )
+    assert done.status_code == 302
+    member.refresh_from_db()
+    assert member.current_unit_id is None
