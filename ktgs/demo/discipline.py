@@ -410,7 +410,14 @@ def _after_reference(p: _Planner) -> tuple[int, int, date] | None:
     _member_decision(p, BLOC, STANDING, REPRIMAND, day, p.grassroots_heads(day))
     if len(p.specs) > before:
         p.specs[-1] = replace(p.specs[-1], secrecy="confidential")
-    p.add(BLOC, INSPECTION, p.org(44), WARNING, date(2025, 11, 17))
+    # a UBKT disciplines organisations under a lower committee (a chi bộ of a đảng bộ cơ sở);
+    # one directly under the bloc is for its standing committee
+    target = p.org(44)
+    cells = p.cells_of(target)
+    if cells[0] != target:
+        p.add(BLOC, INSPECTION, cells[0], WARNING, date(2025, 11, 17))
+    else:
+        p.add(BLOC, STANDING, target, WARNING, date(2025, 11, 17))
     _grassroots_decision(p, p.org(46), WARNING, date(2026, 5, 19), 0)
     day = date(2026, 9, 15)
     _member_decision(p, BLOC, INSPECTION, REPRIMAND, day, p.seat_holders(p.org(48), COMMITTEE, day))
@@ -597,6 +604,8 @@ def _write_appeal(demo: DemoDiscipline, decisions: list[int], bodies) -> None:
 
 def _violation(s: DecisionSpec, case: int) -> dict:
     kind, category = s.category
+    if s.body == CELL and kind == ViolationKind.HIGHER_TASK:
+        kind, category = CATEGORIES[0]  # a chi bộ only decides on conduct and member duties
     if s.member is None:
         kind, text = ViolationKind.OWN_TASK, ORGANISATION_VIOLATION
     else:

@@ -267,33 +267,22 @@ def _offered_forms(case: DisciplineCase, body: Body) -> tuple[list, str]:
     today = timezone.localdate()
     try:
         allowed = rules.sanction_forms(case.subject_kind, today).forms
-        relation = decisions.relation_of(body, case, today)
         kinds = sorted(set(case.violations.values_list("kind", flat=True))) or ["conduct"]
-        per_kind = [
-            rules.competence(
-                body.kind,
-                body.unit.kind.level,
-                relation,
-                kind,
-                today,
-                may_admit_members=decisions._may_admit(body.unit, today),
-            )
-            for kind in kinds
-        ]
+        per_kind = [decisions.competence_for(body, case, kind, today) for kind in kinds]
     except RuleNotInForce as exc:
         return [], exc.messages[0]
     choices = [
         (f, DisciplineForm(f).label)
         for f in allowed
-        if all(c.per_form.get(f) == "decide" for c in per_kind)
+        if all(per_form.get(f) == "decide" for per_form, _c, _l in per_kind)
     ]
     proposable = [
         DisciplineForm(f).label.lower()
         for f in allowed
         if (f, DisciplineForm(f).label) not in choices
-        and any(c.per_form.get(f) == "propose" for c in per_kind)
+        and any(per_form.get(f) == "propose" for per_form, _c, _l in per_kind)
     ]
-    note = f"Theo {per_kind[0].citation}." if per_kind else ""
+    note = f"Theo {per_kind[0][1]}." if per_kind else ""
     if proposable:
         note += f" {body.name} chỉ được đề nghị: {', '.join(proposable)}."
     return choices, note

@@ -54,6 +54,44 @@ def _label(form: str) -> str:
 # --- the facts the rules are keyed by ------------------------------------------------------
 
 
+STRENGTH = {"decide": 2, "propose": 1, "none": 0}
+
+
+def relations_of(body: Body, case: DisciplineCase, day: date) -> list[str]:
+    """The relations competence is read for. An organisation whose parent's parent is the
+    body's unit is both "under a lower committee" (khiển trách, cảnh cáo by a UBKT) and "two
+    levels down" (giải tán by the committee): the rows name it either way."""
+    relation = relation_of(body, case, day)
+    if relation == SubjectRelation.ORG_TWO_LEVELS_DOWN:
+        return [SubjectRelation.ORG_TWO_LEVELS_DOWN, SubjectRelation.ORG_UNDER_LOWER]
+    return [relation]
+
+
+def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
+    """(per_form, citation, relation label): what the body may do for this violation kind, the
+    most permissive over the subject's relations."""
+    per_form: dict[str, str] = {}
+    citation, label = "", ""
+    for relation in relations_of(body, case, day):
+        rule = rules.competence(
+            body.kind,
+            body.unit.kind.level,
+            relation,
+            kind,
+            day,
+            may_admit_members=_may_admit(body.unit, day),
+        )
+        citation = citation or rule.citation
+        label = label or SubjectRelation(relation).label.lower()
+        for form, value in rule.per_form.items():
+            if STRENGTH[value] > STRENGTH[per_form.get(form, "none")]:
+                per_form[form] = value
+                citation = rule.citation
+            else:
+                per_form.setdefault(form, value)
+    return per_form, citation, label
+
+
 def relation_of(body: Body, case: DisciplineCase, day: date) -> str:
     """The subject's relation to the deciding body on `day` (SubjectRelation)."""
     if case.member_id is None:
@@ -208,22 +246,13 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
                 f"Không áp dụng hình thức {_label(form)} với "
                 f"{DisciplineSubject(case.subject_kind).label.lower()} — {allowed.citation}."
             )
-        relation = relation_of(body, case, signed_on)
         kinds = set(case.violations.values_list("kind", flat=True)) or {"conduct"}
         for kind in sorted(kinds):
-            rule = rules.competence(
-                body.kind,
-                body.unit.kind.level,
-                relation,
-                kind,
-                signed_on,
-                may_admit_members=_may_admit(body.unit, signed_on),
-            )
-            if rule.per_form.get(form) != "decide":
-                what = "chỉ được đề nghị" if rule.per_form.get(form) == "propose" else "không được"
+            per_form, citation, label = competence_for(body, case, kind, signed_on)
+            if per_form.get(form) != "decide":
+                what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
                 problems.append(
-                    f"{body.name} {what} quyết định {_label(form)} đối với "
-                    f"{SubjectRelation(relation).label.lower()} — {rule.citation}."
+                    f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
                 )
                 break
         concluded_on = case.warranted_on or signed_on
