@@ -374,7 +374,7 @@ def decision_make(
         effective_on=effect.day,
         effect_ends_on=ends.day,
         not_appointable_until=not_appointable_until,
-        basis="; ".join(dict.fromkeys([effect.citation, ends.citation])),
+        basis=_basis_text(case, body, form, signed_on, [effect.basis, ends.basis]),
         warnings="\n".join(problems),
         secrecy=case.secrecy,
     )
@@ -396,6 +396,41 @@ def decision_make(
         },
     )
     return decision
+
+
+def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: list) -> str:
+    """The rules the decision was made under, each cited; a value an office corrected says so
+    ("điều chỉnh của đơn vị từ …")."""
+    from ktgs.rules.choices import RuleOrigin
+    from ktgs.rules.models import RuleRow
+
+    used = list(extra)
+    try:
+        used.append(rules.sanction_forms(case.subject_kind, day).basis)
+        for kind in sorted(set(case.violations.values_list("kind", flat=True))) or ["conduct"]:
+            for relation in relations_of(body, case, day):
+                used.append(
+                    rules.competence(
+                        body.kind,
+                        body.unit.kind.level,
+                        relation,
+                        kind,
+                        day,
+                        may_admit_members=_may_admit(body.unit, day),
+                    ).basis
+                )
+        used.append(rules.limitation(form, case.warranted_on or day).basis)
+    except RuleNotInForce:
+        pass  # history: the warnings say which rule was missing
+    rows = RuleRow.objects.in_bulk([b.row_id for b in used])
+    parts = []
+    for b in used:
+        row = rows.get(b.row_id)
+        text = b.citation
+        if row is not None and row.origin == RuleOrigin.OFFICE:
+            text += f" (điều chỉnh của đơn vị từ {format_date(row.starts_on)})"
+        parts.append(text)
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _check_proposer(case: DisciplineCase, body: Body, form: str, day: date) -> None:

@@ -165,3 +165,35 @@ def test_expulsion_needs_two_thirds_of_the_proposing_cell():
     with pytest.raises(ValidationError) as exc:
         decisions.decision_make(case, body=ubkt, form="expulsion", signed_on=DAY)
     assert "chưa đạt hai phần ba" in " ".join(exc.value.messages)
+
+
+def test_a_decision_under_an_office_override_says_so():
+    from ktgs.rules.lookup import rule_in_force
+    from ktgs.rules.services import rule_override
+
+    cell = body(CELL, "cell_meeting")
+    candidates = [
+        rule_in_force("discipline_limitation", "warning", DAY),
+        rule_in_force("discipline_forms", "full", DAY),
+        rule_in_force(
+            "discipline_competence", "cell_meeting:below_base", DAY, fallback="cell_meeting:*"
+        ),
+        rule_in_force("discipline_effect", "cell_meeting", DAY, fallback="*"),
+    ]
+    row = next((r for r in candidates if r.status == "to_check"), None)
+    assert row is not None, "a value used by a chi bộ's warning is marked to be checked"
+    rule_override(
+        row,
+        value=dict(row.value),
+        starts_on=date(2026, 5, 1),
+        source="299-QĐ/TU",
+        note="Áp dụng theo hướng dẫn của Tỉnh ủy",
+    )
+    case = case_for(plain_member(), cell)
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"warning": n})
+    decision = decisions.decision_make(
+        case, body=cell, form="warning", signed_on=DAY, announced_on=DAY
+    )
+    assert "299-QĐ/TU (điều chỉnh của đơn vị từ 01/05/2026)" in decision.basis
+    assert "Điều lệ Đảng" in decision.basis or "QĐ" in decision.basis
