@@ -22,7 +22,7 @@ from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
 from ktgs.discipline.choices import AppealOutcome
 from ktgs.discipline.models import Appeal, Decision, Suspension
-from ktgs.orgs.choices import BodyKind, MembershipEnd
+from ktgs.orgs.choices import BodyKind, Level, MembershipEnd
 from ktgs.orgs.models import Body, CommitteeSeat, Member, Membership
 from ktgs.orgs.selectors import unit_contains_on
 from ktgs.rules import discipline as rules
@@ -67,6 +67,30 @@ def appeal_file(
         )
     if decision.appeals.filter(outcome="").exists():
         raise ValidationError({"__all__": "Đang có một khiếu nại chưa giải quyết."})
+    if decision.body.unit.kind.level == Level.CENTRAL and decision.body.kind == BodyKind.COMMITTEE:
+        raise ValidationError(
+            {
+                "__all__": "Quyết định của Ban Chấp hành Trung ương là quyết định cuối cùng; "
+                f"khiếu nại không được giải quyết — {CHARTER_APPEAL}."
+            }
+        )
+    done = (
+        decision.appeals.exclude(outcome="")
+        .select_related("resolver__unit")
+        .order_by("-resolved_on", "-pk")
+        .first()
+    )
+    if done is not None and (
+        resolver.unit_id == done.resolver.unit_id
+        or not unit_contains_on(resolver.unit, done.resolver.unit, filed_on)
+    ):
+        raise ValidationError(
+            {
+                "resolver": f"Khiếu nại đã được {done.resolver.name} giải quyết ngày "
+                f"{format_date(done.resolved_on)}; khiếu nại tiếp chỉ gửi cấp trên của cấp đã "
+                f"giải quyết, không giải quyết lại ở cùng cấp — {CHARTER_APPEAL}."
+            }
+        )
     try:
         window = rules.appeal_window(filed_on)
     except RuleNotInForce as exc:

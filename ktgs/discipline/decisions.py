@@ -357,6 +357,11 @@ def decision_make(
         raise ValidationError({"announced_on": str(exc)}) from exc
     number = str(DocumentNumber(number)) if number else ""
     seat = _top_committee_seat(case, signed_on)
+    extra = [effect.basis, ends.basis]
+    if not_appointable_until is None and case.member_id:
+        not_appointable_until, after = rules.not_appointable_until(effect.day, form, signed_on)
+        if after is not None and not_appointable_until is not None:
+            extra.append(after)
     decision = Decision.objects.create(
         case=case,
         body=body,
@@ -374,7 +379,7 @@ def decision_make(
         effective_on=effect.day,
         effect_ends_on=ends.day,
         not_appointable_until=not_appointable_until,
-        basis=_basis_text(case, body, form, signed_on, [effect.basis, ends.basis]),
+        basis=_basis_text(case, body, form, signed_on, extra),
         warnings="\n".join(problems),
         secrecy=case.secrecy,
     )

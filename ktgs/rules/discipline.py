@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ktgs.rules.calendar import add_working_days
-from ktgs.rules.lookup import rule_in_force
+from ktgs.rules.lookup import RuleNotInForce, rule_in_force
 from ktgs.rules.models import RuleRow
 
 MEMBER_FORMS = ("reprimand", "warning", "removal", "expulsion")
@@ -181,6 +181,21 @@ def effect_ends(effective_on: date, form: str, on: date) -> Effect:
     if form in row.value.get("not_for", []):
         return Effect(None, "never", Basis.of(row))
     return Effect(add_months(effective_on, row.value["months"]), "months", Basis.of(row))
+
+
+def not_appointable_until(
+    effective_on: date, form: str, on: date
+) -> tuple[date | None, Basis | None]:
+    """The last day a cadre disciplined with `form` (decision signed on `on`) is not appointed
+    or introduced for election: (None, None) when the form has none or no row holds that day."""
+    try:
+        row = rule_in_force("discipline_after", "*", on)
+    except RuleNotInForce:
+        return None, None
+    months = row.value["months"].get(form)
+    if not months:
+        return None, Basis.of(row)
+    return add_months(effective_on, months), Basis.of(row)
 
 
 def appeal_window(filed_on: date) -> AppealWindow:

@@ -104,3 +104,16 @@ def test_suspension_cap_depends_on_the_regime_at_its_start(start, extended_to):
     assert s.extended_to == extended_to
     with pytest.raises(ValidationError, match="một lần"):
         appeals.suspension_extend(s)
+
+
+def test_an_appeal_already_resolved_goes_only_higher():
+    decision = cell_warning()
+    committee = body("HA.DBK.001", "committee")
+    first = appeals.appeal_file(decision, filed_on=date(2026, 6, 10), resolver=committee)
+    appeals.appeal_resolve(first, outcome="upheld", resolved_on=date(2026, 6, 20))
+    with pytest.raises(ValidationError, match="không giải quyết lại ở cùng cấp"):
+        appeals.appeal_file(decision, filed_on=date(2026, 6, 25), resolver=committee)
+    again = appeals.appeal_file(
+        decision, filed_on=date(2026, 6, 25), resolver=body("HA.DBK", "standing")
+    )
+    assert again.resolver.unit.code == "HA.DBK"

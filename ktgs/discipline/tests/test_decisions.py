@@ -60,6 +60,9 @@ def test_cell_decides_a_warning_by_majority_of_its_full_members():
         case, body=cell, form="warning", signed_on=DAY, announced_on=DAY
     )
     assert decision.effective_on == DAY and decision.effect_ends_on == date(2027, 6, 1)
+    # QĐ 377-QĐ/TW (carried from QĐ 80-QĐ/TW): cảnh cáo — 30 months not appointed
+    assert decision.not_appointable_until == date(2028, 12, 1)
+    assert "377-QĐ/TW" in decision.basis
 
 
 def test_heavier_votes_count_for_the_next_form_down():

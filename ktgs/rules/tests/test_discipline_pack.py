@@ -52,6 +52,9 @@ def _check(row):
     elif family == "discipline_suspension":
         assert key in ("member", "organisation") and value["unit"] in UNITS
         assert value["days"] + value["extension_days"] >= value["cap"] >= value["days"]
+    elif family == "discipline_after":
+        assert key == "*" and set(value["months"]) <= set(DisciplineForm.values)
+        assert all(n > 0 for n in value["months"].values())
     else:
         pytest.fail(f"unknown family {family}")
 
@@ -65,6 +68,7 @@ def test_row_shape(row):
 
 FIRST = {  # the earliest regime of each family
     "discipline_limitation": date(2017, 11, 15),  # QĐ 102-QĐ/TW
+    "discipline_after": date(2022, 8, 18),  # QĐ 80-QĐ/TW (QĐ 50, 41-QĐ/TW before: not in the pack)
 }
 CHARTER_2011 = date(2011, 11, 1)  # QĐ 45, 46-QĐ/TW
 
@@ -78,7 +82,7 @@ def test_every_key_holds_without_a_gap_from_its_first_regime():
         if family == "discipline_limitation":
             first = date(2018, 8, 28) if key == "dissolution" else FIRST[family]  # QĐ 07-QĐi/TW
         else:
-            first = CHARTER_2011
+            first = FIRST.get(family, CHARTER_2011)
         assert rows[0]["starts_on"] == first, (family, key)
         for earlier, later in zip(rows, rows[1:], strict=False):
             assert earlier["ends_on"] == later["starts_on"], (family, key, later["starts_on"])
