@@ -112,6 +112,11 @@ class StatementsForm(VnForm):
     mitigating = forms.CharField(
         label="Tình tiết giảm nhẹ", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    warranted_on = VnDateField(
+        label="Ngày cấp có thẩm quyền kết luận phải xử lý kỷ luật",
+        required=False,
+        help_text="Thời hiệu tính đến ngày này (để trống: đến ngày quyết định).",
+    )
 
 
 class PauseForm(VnForm):

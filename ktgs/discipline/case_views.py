@@ -203,7 +203,7 @@ def violation_add(request, pk: int):
 
 def statements(request, pk: int):
     case = _editable(request, pk)
-    names = ("self_criticism", "reservations", "aggravating", "mitigating")
+    names = ("self_criticism", "reservations", "aggravating", "mitigating", "warranted_on")
     form = forms.StatementsForm(request.POST or None, initial={n: getattr(case, n) for n in names})
     if (
         request.method == "POST"

@@ -251,11 +251,20 @@ def case_statements(
     reservations: str = "",
     aggravating: str = "",
     mitigating: str = "",
+    warranted_on: date | None = None,
 ) -> DisciplineCase:
+    """What the subject said, the circumstances, and the date the competent body concluded
+    that discipline is warranted (it ends the limitation count)."""
     _check_open(case)
-    before = {
-        f: getattr(case, f) for f in ("self_criticism", "reservations", "aggravating", "mitigating")
-    }
+    if warranted_on is not None:
+        _not_future(warranted_on, "warranted_on", "Ngày kết luận phải xử lý kỷ luật")
+        if warranted_on < case.opened_on:
+            raise ValidationError(
+                {"warranted_on": "Ngày kết luận phải xử lý kỷ luật trước ngày bắt đầu xem xét."}
+            )
+    fields = ("self_criticism", "reservations", "aggravating", "mitigating", "warranted_on")
+    before = {f: getattr(case, f) for f in fields}
+    case.warranted_on = warranted_on
     case.self_criticism = _text(self_criticism, "Tự kiểm điểm", "self_criticism")
     case.reservations = _text(reservations, "Ý kiến bảo lưu", "reservations")
     case.aggravating = _text(aggravating, "Tình tiết tăng nặng", "aggravating")

@@ -200,3 +200,27 @@ def test_a_decision_under_an_office_override_says_so():
     )
     assert "299-QĐ/TU (điều chỉnh của đơn vị từ 01/05/2026)" in decision.basis
     assert "Điều lệ Đảng" in decision.basis or "QĐ" in decision.basis
+
+
+def test_the_date_discipline_is_warranted_ends_the_limitation_count():
+    cell = body(CELL, "cell_meeting")
+    case = services.case_open(body=cell, member=plain_member(), opened_on=date(2026, 2, 2))
+    services.violation_add(  # khiển trách: 5 years from its end, so up to 01/03/2026
+        case,
+        description="Không thực hiện nhiệm vụ được phân công",
+        kind="conduct",
+        category="Vi phạm về tổ chức, sinh hoạt đảng",
+        started_on=date(2020, 9, 1),
+        ended_on=date(2021, 3, 1),
+    )
+    with pytest.raises(ValidationError, match="trước ngày bắt đầu xem xét"):
+        services.case_statements(case, warranted_on=date(2026, 1, 1))
+    n = decisions.denominator_of(cell, DAY)
+    decisions.vote_record(case, body=cell, role="decide", voted_on=DAY, counts={"reprimand": n})
+    with pytest.raises(ValidationError, match="hết thời hiệu"):
+        decisions.decision_make(case, body=cell, form="reprimand", signed_on=DAY, announced_on=DAY)
+    services.case_statements(case, warranted_on=date(2026, 2, 20))  # within 5 years of 1/3/2021
+    decision = decisions.decision_make(
+        case, body=cell, form="reprimand", signed_on=DAY, announced_on=DAY
+    )
+    assert decision.form == "reprimand"
