@@ -24,6 +24,7 @@ from ktgs.discipline.choices import AppealOutcome
 from ktgs.discipline.models import Appeal, Decision, Suspension
 from ktgs.orgs.choices import BodyKind, Level, MembershipEnd
 from ktgs.orgs.models import Body, CommitteeSeat, Member, Membership
+from ktgs.orgs.selectors import member_cell_on as cell_on
 from ktgs.orgs.selectors import unit_contains_on
 from ktgs.rules import discipline as rules
 from ktgs.rules.lookup import RuleNotInForce
@@ -244,12 +245,6 @@ SUSPENSION_COMPETENCE = (
     "cấp ủy, ban thường vụ cấp ủy, ủy ban kiểm tra của tổ chức đảng có chi bộ của đảng viên "
     "(tạm áp dụng, chưa có dòng thẩm quyền trong bộ quy tắc)"
 )
-
-
-def cell_on(member: Member, day: date):
-    """The unit where the member was registered on `day` (None when not registered)."""
-    row = Membership.objects.filter(Dated.q_on(day), member=member).select_related("unit").first()
-    return row.unit if row is not None else None
 
 
 def may_suspend(body: Body, member: Member, day: date) -> bool:

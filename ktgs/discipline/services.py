@@ -22,8 +22,8 @@ from ktgs.discipline.models import DisciplineCase, LimitationPause, Violation
 from ktgs.inspections.choices import ProposalStatus
 from ktgs.inspections.models import DisciplineProposal
 from ktgs.orgs.choices import MemberStatus
-from ktgs.orgs.models import Body, ManagedBy, Member, Membership, OrgUnit
-from ktgs.orgs.selectors import unit_contains_on
+from ktgs.orgs.models import Body, ManagedBy, Member, OrgUnit
+from ktgs.orgs.selectors import member_cell_on, unit_contains_on
 
 REACH_SOURCE = "Điều lệ Đảng, Điều 36"
 
@@ -55,15 +55,15 @@ def member_subject_kind(member: Member, day: date) -> str:
 
 
 def _member_cell(member: Member, day: date) -> OrgUnit:
-    row = Membership.objects.filter(Dated.q_on(day), member=member).select_related("unit").first()
-    if row is None:
+    cell = member_cell_on(member, day)
+    if cell is None:
         raise ValidationError(
             {
                 "member": f"{member.full_name} ({member.code}) không sinh hoạt ở chi bộ nào vào "
                 f"ngày {format_date(day)}."
             }
         )
-    return row.unit
+    return cell
 
 
 def _within_reach(body: Body, cell: OrgUnit, member: Member | None, day: date) -> bool:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from ktgs.audit.services import record
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
-from ktgs.discipline.appeals import cell_on
 from ktgs.orgs import services as orgs
 from ktgs.orgs.choices import BodyKind, MembershipEnd, MemberStatus
 from ktgs.orgs.models import Body, Member
+from ktgs.orgs.selectors import member_cell_on as cell_on
 from ktgs.orgs.selectors import unit_contains_on
 
 CHARTER = "Điều lệ Đảng, Điều 5"

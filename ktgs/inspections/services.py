@@ -51,7 +51,7 @@ from ktgs.orgs.models import (
     Term,
     UnitAttribute,
 )
-from ktgs.orgs.selectors import unit_contains_on
+from ktgs.orgs.selectors import member_cell_on, unit_contains_on
 from ktgs.rules.calendar import add_working_days
 from ktgs.rules.choices import Step
 from ktgs.rules.competence import CellFacts, may_perform
@@ -104,8 +104,8 @@ class TeamInput:
 
 
 def _member_cell_on(member: Member, day: date) -> OrgUnit:
-    row = Membership.objects.filter(Dated.q_on(day), member=member).select_related("unit").first()
-    if row is None:
+    cell = member_cell_on(member, day)
+    if cell is None:
         raise ValidationError(
             {
                 "subjects": f"Đảng viên {member.full_name} ({member.code}) không sinh hoạt ở chi bộ "
@@ -113,7 +113,7 @@ def _member_cell_on(member: Member, day: date) -> OrgUnit:
                 "sinh hoạt đảng của đảng viên."
             }
         )
-    return row.unit
+    return cell
 
 
 def _snapshot(member: Member, day: date) -> dict:

@@ -32,6 +32,12 @@ def parent_on(unit: OrgUnit, day: date) -> OrgUnit | None:
     return link.parent if link else None
 
 
+def member_cell_on(member, day: date) -> OrgUnit | None:
+    """The unit where `member` was registered on `day` (None when not registered that day)."""
+    row = Membership.objects.filter(Dated.q_on(day), member=member).select_related("unit").first()
+    return row.unit if row is not None else None
+
+
 def unit_contains_on(ancestor: OrgUnit, unit: OrgUnit, day: date) -> bool:
     """True when `unit` is `ancestor` or lies under it in the tree as it stood on `day`."""
     seen = set()
