@@ -57,3 +57,21 @@ class ReadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.user_name} đọc {self.target_type} {self.target_id}"
+
+
+class LookupRefusal(models.Model):
+    """Codes or citizen IDs a user typed that KTGS answered "not found" (missing, or outside the
+    user's scope or clearance — the two are one answer). Counted by `audit.probing` to slow down
+    a user who probes for records; kept as a record of the refusals (not in the hash chain)."""
+
+    at = models.DateTimeField("lúc", default=timezone.now)
+    user_id = models.BigIntegerField("người dùng (id)")
+    kind = models.CharField("loại", max_length=30)
+    count = models.PositiveIntegerField("số mã bị từ chối")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user_id} {self.kind} ×{self.count}"

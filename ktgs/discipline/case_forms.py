@@ -8,7 +8,8 @@ from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUS
 from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.lookups import member_by_code
+from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE
 
 __all__ = ["attach_errors"]
@@ -47,6 +48,7 @@ class CaseForm(VnForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         body_field(self, "body", scope)
         units = editable_units(scope, RECORDS_CHANGE)
         self.fields["unit"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
@@ -64,10 +66,11 @@ class CaseForm(VnForm):
         d = super().clean()
         code = (d.get("member_code") or "").strip().upper()
         if code:
-            member = Member.objects.live().filter(code=code).first()
-            if member is None:
-                self.add_error("member_code", f"Không có đảng viên mã {code}.")
-            d["member"] = member
+            try:
+                d["member"] = member_by_code(self.scope, code)
+            except ValidationError as exc:
+                self.add_error("member_code", exc)
+                d["member"] = None
         else:
             d["member"] = None
         if bool(code) == bool(d.get("unit")):

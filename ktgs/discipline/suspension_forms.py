@@ -5,7 +5,8 @@ from django import forms
 from ktgs.discipline.appeals import SUSPENDING_BODIES
 from ktgs.discipline.strike_off import CELL_BODIES
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.models import Body, Member
+from ktgs.orgs.lookups import member_by_code
+from ktgs.orgs.models import Body
 from ktgs.orgs.selectors import RECORDS_CHANGE
 
 __all__ = ["attach_errors"]
@@ -32,10 +33,7 @@ class _MemberCodeForm(VnForm):
 
     def clean_member_code(self):
         code = self.cleaned_data["member_code"].strip().upper()
-        member = Member.objects.live().select_related("current_unit").filter(code=code).first()
-        if member is None or not self.scope.sees(member):
-            raise forms.ValidationError(f"Không có đảng viên mã {code} trong phạm vi của đồng chí.")
-        self.cleaned_data["member"] = member
+        self.cleaned_data["member"] = member_by_code(self.scope, code)
         return code
 
 

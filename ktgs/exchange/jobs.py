@@ -254,17 +254,23 @@ def run(job_id: str) -> dict:
 def _outcome(folder: Path, state: dict) -> dict:
     from ktgs.accounts.access import visible_to
     from ktgs.accounts.models import User
+    from ktgs.audit.probing import THROTTLED, throttled
     from ktgs.exchange.errors import FileRefused
     from ktgs.exchange.importer import Problem, run_import
     from ktgs.exchange.reach import outside_reach
+    from ktgs.orgs.lookups import refuse
 
     user = User.objects.filter(pk=state["owner_id"]).first()
     path, name = folder / state["stored"], state["file_name"]
     progress = Progress(folder, state)
     try:
         progress("doc", 0, 1)
-        outside = outside_reach(path, name, visible_to(user), Problem)
+        scope = visible_to(user)
+        if throttled(scope.user_id):
+            return {"state": FAILED, "message": THROTTLED}
+        outside = outside_reach(path, name, scope, Problem)
         if outside:
+            refuse(scope, "import", len(outside))
             return _finished(folder, False, outside, {})
         result = run_import(path, file_name=name, user=user, progress=progress)
     except FileRefused as refused:

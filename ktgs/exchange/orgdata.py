@@ -605,18 +605,23 @@ class Checker:
                 self.problem(row, "citizen_id", exc.messages[0], "Sửa số CCCD theo thẻ.")
                 continue
             other = owners.get(cid)
-            if other is not None and other != code:
+            if other is not None and other != code and "row" in self.members[other]:
                 name = _full_name(self.members[other])
-                where = (
-                    "trong cơ sở dữ liệu"
-                    if "row" not in self.members[other]
-                    else "ở dòng khác của tệp"
-                )
                 self.problem(
                     row,
                     "citizen_id",
-                    f"Số CCCD {cid} đã thuộc đảng viên {name} (mã {other}) {where}.",
+                    f"Số CCCD {cid} đã thuộc đảng viên {name} (mã {other}) ở dòng khác của tệp.",
                     "Kiểm tra lại số CCCD hoặc hồ sơ trùng (một người chỉ có một mã đảng viên).",
+                )
+            elif other is not None and other != code:
+                # A stored member may lie outside the importer's scope: named by nothing.
+                self.problem(
+                    row,
+                    "citizen_id",
+                    f"Số CCCD {cid} đã được đăng ký cho một đảng viên khác trong cơ sở dữ liệu.",
+                    "Kiểm tra lại số CCCD hoặc hồ sơ trùng (một người chỉ có một mã đảng viên); "
+                    "đảng viên ở tổ chức ngoài phạm vi của đồng chí chuyển sinh hoạt đến thì việc "
+                    "chuyển do cấp trên thực hiện.",
                 )
             else:
                 owners[cid] = code

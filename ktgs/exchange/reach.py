@@ -22,13 +22,19 @@ from django.db.models.functions import Length
 from ktgs.accounts.access import RECORDS_CHANGE
 from ktgs.core.models import Secrecy
 from ktgs.exchange.cells import CellError
-from ktgs.exchange.format import LINKS, UNITS
+from ktgs.exchange.format import LINKS, MEMBERS, UNITS
 from ktgs.exchange.reader import read_book
 from ktgs.orgs.models import PATH_STEP, Member, OrgUnit
 
-UNIT_FIELDS = frozenset({"code", "unit", "parent", "predecessor", "successor"})
+UNIT_FIELDS = frozenset({"code", "unit", "parent", "predecessor", "successor", "subject"})
 MEMBER_FIELD = "member"
 FIX = "Bỏ dòng này khỏi tệp, hoặc nhờ người được giao quyền ở tổ chức đó nhập."
+# One answer for a code that exists outside the reach and for one that exists nowhere.
+MEMBER_UNKNOWN = (
+    "Không có đảng viên «{code}» trong phạm vi đồng chí được nhập (trong tệp hay trong cơ sở "
+    "dữ liệu)."
+)
+MEMBER_TAKEN = "Mã đảng viên «{code}» đã được dùng ở tổ chức ngoài phạm vi đồng chí được nhập."
 
 
 def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
@@ -44,10 +50,11 @@ def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
     return all(scope.may(family, path) for path in tops)
 
 
-def _references(book) -> tuple[dict, dict, dict]:
-    """({unit code: first place}, {member code: first place}, {unit code: parent codes});
-    a place is (sheet, row, header). Cells that do not parse are left to the importer."""
-    units, members, parents = {}, {}, defaultdict(set)
+def _references(book) -> tuple[dict, dict, dict, set]:
+    """({unit code: first place}, {member code: first place}, {unit code: parent codes},
+    {member codes of the sheet «Đảng viên»}); a place is (sheet, row, header). Cells that do not
+    parse are left to the importer."""
+    units, members, parents, defined = {}, {}, defaultdict(set), set()
     for raw in book.sheets:
         columns = [
             (c, raw.columns[c.field])
@@ -69,7 +76,9 @@ def _references(book) -> tuple[dict, dict, dict]:
                 parents[values["unit"]].add(values["parent"])
             elif raw.sheet is UNITS and "code" in values:
                 parents.setdefault(values["code"], set())
-    return units, members, parents
+            elif raw.sheet is MEMBERS and MEMBER_FIELD in values:
+                defined.add(values[MEMBER_FIELD])
+    return units, members, parents, defined
 
 
 def outside_reach(path: Path, file_name: str, scope, problem) -> list:
@@ -78,7 +87,7 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
     if covers_everything(scope):
         return []
     book = read_book(path, file_name, problem)
-    units, members, parents = _references(book)
+    units, members, parents, defined = _references(book)
     paths = dict(
         OrgUnit.objects.filter(code__in=list(units), voided_at__isnull=True).values_list(
             "code", "path"
@@ -93,15 +102,23 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
         if not allowed:
             message = f"Tổ chức «{code}» không có, hoặc nằm ngoài phạm vi đồng chí được nhập."
             problems.append(problem(sheet, row, header, message, FIX))
-    known = Member.objects.filter(code__in=list(members)).values_list(
-        "code", "current_unit__path", "secrecy"
+    known = dict(
+        (code, (path, secrecy))
+        for code, path, secrecy in Member.objects.filter(code__in=list(members)).values_list(
+            "code", "current_unit__path", "secrecy"
+        )
     )
-    for code, unit_path, secrecy in known:
-        if unit_path and scope.may(RECORDS_CHANGE, unit_path) and secrecy in scope.secrecy_levels:
-            continue
-        sheet, row, header = members[code]
-        message = f"Đảng viên «{code}» thuộc tổ chức ngoài phạm vi đồng chí được nhập."
-        problems.append(problem(sheet, row, header, message, FIX))
+    for code, (sheet, row, header) in members.items():
+        if code in known:
+            path, secrecy = known[code]
+            if path and scope.may(RECORDS_CHANGE, path) and secrecy in scope.secrecy_levels:
+                continue
+            message = MEMBER_TAKEN if code in defined else MEMBER_UNKNOWN
+        elif code in defined:
+            continue  # a new member of the file
+        else:
+            message = MEMBER_UNKNOWN
+        problems.append(problem(sheet, row, header, message.format(code=code), FIX))
     return problems
 
 

@@ -10,6 +10,7 @@ from ktgs.inspections.choices import FollowUpStatus, Remedy
 from ktgs.inspections.services import Recommendation, SubjectInput, TeamInput
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
+from ktgs.orgs.lookups import members_by_codes
 from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE
 
@@ -80,6 +81,7 @@ class InspectionForm(VnForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         units = editable_units(scope, RECORDS_CHANGE)
         ids = [u.pk for u in units]
         self.fields["body"].queryset = (
@@ -104,13 +106,7 @@ class InspectionForm(VnForm):
 
     def clean_member_codes(self) -> list[Member]:
         codes = _codes(nfc(self.cleaned_data.get("member_codes") or "").upper())
-        found = Member.objects.live().in_bulk(codes, field_name="code")
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise ValidationError(
-                f"Không có đảng viên mã {', '.join(missing)}; kiểm tra lại mã (ví dụ DV000123)."
-            )
-        return [found[c] for c in dict.fromkeys(codes)]
+        return members_by_codes(self.scope, codes)
 
     def service_args(self) -> dict:
         d = self.cleaned_data

@@ -208,11 +208,8 @@ def competence_problems(
             problems.append(f"{verdict.reason_vi}.")
     for row in rows:
         if not unit_contains_on(body.unit, row.unit, day):
-            what = (
-                f"đảng viên {row.name} (sinh hoạt tại {row.unit.name})"
-                if row.member
-                else f"«{row.name}»"
-            )
+            # The member's cell that day may lie outside what the user sees: not named.
+            what = f"đảng viên {row.name} ({row.member.code})" if row.member else f"«{row.name}»"
             problems.append(
                 f"{what} không thuộc phạm vi của {body.unit.name} vào ngày {format_date(day)}: "
                 f"{REACH_RULE} — {REACH_SOURCE}."

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs.choices import Sex
+from ktgs.orgs.lookups import citizen_id_problem
 from ktgs.orgs.models import OrgKind, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE, UNITS_CHANGE, units_for
 
@@ -150,11 +151,20 @@ class MemberEditForm(VnForm):
         },
     )
 
-    def __init__(self, *args, scope, **kwargs):
+    def __init__(self, *args, scope, member_pk: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope, self.member_pk = scope, member_pk
         allowed = set(scope.secrecy_levels) | {TOP_SECRET}
         field = self.fields["secrecy"]
         field.choices = [(value, label) for value, label in field.choices if value in allowed]
+
+    def clean_citizen_id(self) -> str:
+        """A number held by another member: named when the user sees that member, else by
+        nothing (the rule of docs/security.md); the number's own checks are the service's."""
+        value = (self.cleaned_data.get("citizen_id") or "").replace(" ", "")
+        if value and (problem := citizen_id_problem(self.scope, value, exclude_pk=self.member_pk)):
+            raise ValidationError(problem, code="taken")
+        return value
 
     def clean_secrecy(self) -> str:
         """Left out: keep the record's level (thường for a new one); tuyệt mật: refused."""

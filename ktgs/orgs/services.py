@@ -241,9 +241,10 @@ def _check_member(data: dict, *, exclude_pk: int | None = None) -> None:
             other = Member.objects.live().filter(citizen_id=data["citizen_id"])
             other = other.exclude(pk=exclude_pk).first()
             if other is not None:
+                # Names no one: the pages name a member the user sees (orgs.lookups).
                 errors["citizen_id"] = [
-                    f"Số CCCD {data['citizen_id']} đã thuộc đảng viên {other.full_name} "
-                    f"(mã {other.code}); kiểm tra lại số hoặc hồ sơ trùng."
+                    f"Số CCCD {data['citizen_id']} đã được đăng ký cho một đảng viên khác; "
+                    "kiểm tra lại số hoặc hồ sơ trùng."
                 ]
     if data["old_id_number"]:
         try:

@@ -399,7 +399,9 @@ def member_create(request):
 def member_edit(request, code: str):
     member = _editable_member(request, code)
     initial = {name: getattr(member, name) for name in forms.MemberEditForm.base_fields}
-    form = forms.MemberEditForm(request.POST or None, initial=initial, scope=request.scope)
+    form = forms.MemberEditForm(
+        request.POST or None, initial=initial, scope=request.scope, member_pk=member.pk
+    )
     if (
         request.method == "POST"
         and form.is_valid()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ktgs.core.choices import InspectionKind
 from ktgs.core.vietnamese import nfc
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
+from ktgs.orgs.lookups import members_by_codes, units_by_codes
 from ktgs.orgs.models import Body, Member, OrgUnit
 
 __all__ = ["attach_errors"]
@@ -95,27 +96,17 @@ class ItemForm(VnForm):
         help_text="Khi chưa chọn được đối tượng cụ thể, ví dụ: «một số chi bộ trực thuộc».",
     )
 
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+
     def clean_unit_codes(self) -> list[OrgUnit]:
         codes = _codes(nfc(self.cleaned_data.get("unit_codes") or "").upper())
-        found = OrgUnit.objects.live().in_bulk(codes, field_name="code")
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise ValidationError(
-                f"Không có tổ chức đảng mã {', '.join(missing)}; kiểm tra lại mã (ví dụ HA.DBK.001)."
-            )
-        return [found[c] for c in dict.fromkeys(codes)]
+        return units_by_codes(self.scope, codes)
 
     def clean_member_codes(self) -> list[Member]:
         codes = _codes(nfc(self.cleaned_data.get("member_codes") or "").upper())
-        found = (
-            Member.objects.live().select_related("current_unit").in_bulk(codes, field_name="code")
-        )
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise ValidationError(
-                f"Không có đảng viên mã {', '.join(missing)}; kiểm tra lại mã (ví dụ DV000123)."
-            )
-        return [found[c] for c in dict.fromkeys(codes)]
+        return members_by_codes(self.scope, codes)
 
     def service_args(self) -> dict:
         d = self.cleaned_data

@@ -113,14 +113,14 @@ def programme_detail(request, pk: int):
             "items": selectors.item_list(scope=request.scope, programme=programme),
             "progress": selectors.programme_progress(programme),
             "can_change": selectors.may_change(request.scope, programme),
-            "form": forms.ItemForm(),
+            "form": forms.ItemForm(scope=request.scope),
         },
     )
 
 
 def item_add(request, pk: int):
     programme = _editable(request, pk)
-    form = forms.ItemForm(request.POST or None)
+    form = forms.ItemForm(request.POST or None, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         item = _call(form, services.item_add, programme, **form.service_args())
         if item is not None:
@@ -136,7 +136,9 @@ def item_add(request, pk: int):
 def item_edit(request, pk: int, item_pk: int):
     programme = _editable(request, pk)
     item = _item_or_404(programme, item_pk)
-    form = forms.ItemForm(request.POST or None, initial=forms.ItemForm.initial_for(item))
+    form = forms.ItemForm(
+        request.POST or None, initial=forms.ItemForm.initial_for(item), scope=request.scope
+    )
     if request.method == "POST" and form.is_valid():
         done = _call(form, services.item_update, item, **form.service_args())
         if done is not None:

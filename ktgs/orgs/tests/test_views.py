@@ -442,18 +442,42 @@ def test_create_member_shows_errors_next_to_the_field(client_as, changes, field,
     assert written() == before
 
 
-def test_duplicate_citizen_id_is_refused(client_as):
-    other = Member.objects.filter(citizen_id__isnull=False, voided_at__isnull=True).first()
-    cell = first_cell("HA.DBK.001")
-    data = new_member_data(
-        cell,
+def _taken_id_data(other: Member) -> dict:
+    return new_member_data(
+        first_cell("HA.DBK.001"),
         citizen_id=other.citizen_id,
         sex=other.sex,
         birth_date=other.birth_date.strftime("%d/%m/%Y"),
     )
+
+
+def test_duplicate_citizen_id_of_a_member_in_scope_names_the_member(client_as):
+    other = registered("HA.DBK.001").filter(citizen_id__isnull=False, secrecy="normal").first()
     before = written()
-    response = client_as("grassroots_officer").post(reverse("orgs:member_create"), data)
-    assert "đã thuộc đảng viên" in field_error(response, "citizen_id")
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), _taken_id_data(other)
+    )
+    error = field_error(response, "citizen_id")
+    assert "đã thuộc đảng viên" in error and other.code in error
+    assert written() == before
+
+
+def test_duplicate_citizen_id_outside_scope_names_no_one(client_as):
+    other = (
+        Member.objects.live()
+        .exclude(current_unit__path__startswith=unit("HA.DBK.001").path)
+        .filter(citizen_id__isnull=False, current_unit__isnull=False)
+        .first()
+    )
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), _taken_id_data(other)
+    )
+    error = field_error(response, "citizen_id")
+    assert "ngoài phạm vi của đồng chí" in error and "cấp trên" in error
+    page = response.content.decode()
+    assert other.full_name not in page and other.code not in page
+    assert other.current_unit.code not in page
     assert written() == before
 
 
