@@ -243,7 +243,8 @@ def test_a_file_reaching_outside_the_users_units_writes_nothing(client_as):
     html = client.get(response["Location"]).content.decode()
     assert "chưa dòng nào được ghi" in html
     assert "Tổ chức «HA.DBK.002.01» không có, hoặc nằm ngoài phạm vi" in html
-    assert f"Đảng viên «{elsewhere.code}» thuộc tổ chức ngoài phạm vi" in html
+    assert f"Mã đảng viên «{elsewhere.code}» đã được dùng ở tổ chức ngoài phạm vi" in html
+    assert elsewhere.full_name not in html
     assert not Member.objects.filter(code="NV900001").exists()
     elsewhere.refresh_from_db()
     assert elsewhere.family_name != "Sửa"
