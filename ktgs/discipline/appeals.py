@@ -93,7 +93,7 @@ def appeal_file(
             }
         )
     try:
-        window = rules.appeal_window(filed_on)
+        window = rules.appeal_window(filed_on, unit=resolver.unit)
     except RuleNotInForce as exc:
         raise ValidationError({"filed_on": exc.messages}) from exc
     start = _start_day(decision, window.start)
@@ -102,7 +102,7 @@ def appeal_file(
         raise ValidationError(
             {"filed_on": f"Cần ghi {what} để tính thời hạn khiếu nại ({window.citation})."}
         )
-    deadline = rules.appeal_deadline(start, filed_on)
+    deadline = rules.appeal_deadline(start, filed_on, unit=resolver.unit)
     if filed_on > deadline:
         unit = {"working_days": "ngày làm việc", "days": "ngày", "months": "tháng"}[window.unit]
         raise ValidationError(
@@ -153,12 +153,12 @@ def appeal_resolve(
     if outcome == AppealOutcome.CHANGED:
         if new_form not in DisciplineForm.values or new_form == old.form:
             raise ValidationError({"new_form": "Chọn hình thức kỷ luật mới, khác hình thức cũ."})
-        allowed = rules.sanction_forms(old.subject_kind, resolved_on)
+        allowed = rules.sanction_forms(old.subject_kind, resolved_on, unit=appeal.resolver.unit)
         if new_form not in allowed.forms:
             raise ValidationError(
                 {"new_form": f"Hình thức này không áp dụng cho đối tượng — {allowed.citation}."}
             )
-        ends = rules.effect_ends(resolved_on, new_form, resolved_on)
+        ends = rules.effect_ends(resolved_on, new_form, resolved_on, unit=appeal.resolver.unit)
         appeal.new_decision = Decision.objects.create(
             case=None,
             body=appeal.resolver,
@@ -288,7 +288,7 @@ def suspension_start(member: Member, *, body: Body, starts_on: date, reason: str
     if starts_on > timezone.localdate():
         raise ValidationError({"starts_on": "Ngày bắt đầu chưa đến."})
     try:
-        rule = rules.suspension(starts_on)
+        rule = rules.suspension(starts_on, unit=body.unit)
     except RuleNotInForce as exc:
         raise ValidationError({"starts_on": exc.messages}) from exc
     if cell_on(member, starts_on) is None:
@@ -305,7 +305,7 @@ def suspension_start(member: Member, *, body: Body, starts_on: date, reason: str
                 f"{SUSPENSION_COMPETENCE}."
             }
         )
-    ends_on = rules.suspension_ends(starts_on, False)
+    ends_on = rules.suspension_ends(starts_on, False, unit=body.unit)
     clash = _overlapping(member, starts_on, ends_on).first()
     if clash is not None:
         raise ValidationError(
@@ -334,10 +334,11 @@ def suspension_start(member: Member, *, body: Body, starts_on: date, reason: str
 def suspension_extension(suspension: Suspension) -> tuple[date | None, str]:
     """The end one extension would give (None when the regime allows none) and its citation —
     the regime in force at the suspension's start."""
-    rule = rules.suspension(suspension.starts_on)
+    unit = suspension.body.unit  # the suspending body's: its office overrides apply
+    rule = rules.suspension(suspension.starts_on, unit=unit)
     if not rule.extension_days:
         return None, rule.citation
-    return rules.suspension_ends(suspension.starts_on, True), rule.citation
+    return rules.suspension_ends(suspension.starts_on, True, unit=unit), rule.citation
 
 
 @transaction.atomic

@@ -144,8 +144,8 @@ def _limitation_rows(case: DisciplineCase, forms_allowed) -> list[dict]:
         per_form = []
         for form in forms_allowed:
             try:
-                ends = rules.limitation_ends(v.ended_on, form, concluded)
-                rule = rules.limitation(form, concluded)
+                ends = rules.limitation_ends(v.ended_on, form, concluded, unit=case.unit)
+                rule = rules.limitation(form, concluded, unit=case.unit)
             except RuleNotInForce as exc:
                 per_form.append({"form": form, "error": exc.messages[0]})
                 continue
@@ -169,7 +169,9 @@ def case_detail(request, pk: int):
         record_read(case, unit_id=case.unit_id)
     decision = Decision.objects.filter(case=case).select_related("body").first()
     try:
-        allowed = rules.sanction_forms(case.subject_kind, timezone.localdate()).forms
+        allowed = rules.sanction_forms(
+            case.subject_kind, timezone.localdate(), unit=case.unit
+        ).forms
     except RuleNotInForce:
         allowed = ()
     return _page(
@@ -233,7 +235,9 @@ def pause_add(request, pk: int):
 def vote_add(request, pk: int):
     case = _editable(request, pk)
     try:
-        allowed = rules.sanction_forms(case.subject_kind, timezone.localdate()).forms
+        allowed = rules.sanction_forms(
+            case.subject_kind, timezone.localdate(), unit=case.unit
+        ).forms
     except RuleNotInForce:
         allowed = tuple(DisciplineForm.values)
     form = forms.VoteForm(
@@ -266,7 +270,7 @@ def _offered_forms(case: DisciplineCase, body: Body) -> tuple[list, str]:
     violations under the rules in force today."""
     today = timezone.localdate()
     try:
-        allowed = rules.sanction_forms(case.subject_kind, today).forms
+        allowed = rules.sanction_forms(case.subject_kind, today, unit=body.unit).forms
         kinds = sorted(set(case.violations.values_list("kind", flat=True))) or ["conduct"]
         per_kind = [decisions.competence_for(body, case, kind, today) for kind in kinds]
     except RuleNotInForce as exc:

@@ -80,6 +80,7 @@ def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
             kind,
             day,
             may_admit_members=_may_admit(body.unit, day),
+            unit=body.unit,
         )
         citation = citation or rule.citation
         label = label or SubjectRelation(relation).label.lower()
@@ -159,7 +160,7 @@ def adopted_form(
     threshold = None
     for form in [f for f in HEAVIEST_FIRST if f in forms]:
         total += int(counts.get(form, 0))
-        threshold = rules.vote_threshold(body.kind, form, day)
+        threshold = rules.vote_threshold(body.kind, form, day, unit=body.unit)
         if total and rules.reaches(total, denominator, threshold.share):
             share = "trên một nửa" if threshold.share == "more_than_half" else "hai phần ba"
             explanation.append(
@@ -206,7 +207,7 @@ def vote_record(
                 "counts": f"Tổng số phiếu ({sum(counts.values())}) lớn hơn số thành viên ({denominator})."
             }
         )
-    forms = rules.sanction_forms(case.subject_kind, voted_on).forms
+    forms = rules.sanction_forms(case.subject_kind, voted_on, unit=body.unit).forms
     outcome = adopted_form(body, counts, denominator, voted_on, forms)
     vote = Vote.objects.create(
         case=case,
@@ -240,7 +241,7 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
     """What the rules in force say against this decision (each naming its rule and source)."""
     problems = []
     try:
-        allowed = rules.sanction_forms(case.subject_kind, signed_on)
+        allowed = rules.sanction_forms(case.subject_kind, signed_on, unit=body.unit)
         if form not in allowed.forms:
             problems.append(
                 f"Không áp dụng hình thức {_label(form)} với "
@@ -259,7 +260,7 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
         for v in case.violations.all():
             if v.continuing:
                 continue
-            ends = rules.limitation_ends(v.ended_on, form, concluded_on)
+            ends = rules.limitation_ends(v.ended_on, form, concluded_on, unit=body.unit)
             if ends is None:
                 continue
             paused = sum(
@@ -269,7 +270,7 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
             )
             ends += timedelta(days=paused)
             if concluded_on > ends:
-                rule = rules.limitation(form, concluded_on)
+                rule = rules.limitation(form, concluded_on, unit=body.unit)
                 problems.append(
                     f"Đã hết thời hiệu kỷ luật {_label(form)} ({rule.years} năm) đối với vi "
                     f"phạm kết thúc ngày {format_date(v.ended_on)}: hết ngày {format_date(ends)} "
@@ -307,7 +308,7 @@ def decision_make(
     if case.member_id:
         case.subject_kind = member_subject_kind(case.member, signed_on)
     try:
-        allowed = rules.sanction_forms(case.subject_kind, signed_on)
+        allowed = rules.sanction_forms(case.subject_kind, signed_on, unit=body.unit)
     except RuleNotInForce as exc:
         allowed = None
         if not history:
@@ -350,16 +351,18 @@ def decision_make(
         raise ValidationError({"__all__": problems})
     try:
         effect = rules.takes_effect(
-            body.kind, signed_on, signed_on=signed_on, announced_on=announced_on
+            body.kind, signed_on, signed_on=signed_on, announced_on=announced_on, unit=body.unit
         )
-        ends = rules.effect_ends(effect.day, form, signed_on)
+        ends = rules.effect_ends(effect.day, form, signed_on, unit=body.unit)
     except ValueError as exc:
         raise ValidationError({"announced_on": str(exc)}) from exc
     number = str(DocumentNumber(number)) if number else ""
     seat = _top_committee_seat(case, signed_on)
     extra = [effect.basis, ends.basis]
     if not_appointable_until is None and case.member_id:
-        not_appointable_until, after = rules.not_appointable_until(effect.day, form, signed_on)
+        not_appointable_until, after = rules.not_appointable_until(
+            effect.day, form, signed_on, unit=body.unit
+        )
         if after is not None and not_appointable_until is not None:
             extra.append(after)
     decision = Decision.objects.create(
@@ -411,7 +414,7 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
 
     used = list(extra)
     try:
-        used.append(rules.sanction_forms(case.subject_kind, day).basis)
+        used.append(rules.sanction_forms(case.subject_kind, day, unit=body.unit).basis)
         for kind in sorted(set(case.violations.values_list("kind", flat=True))) or ["conduct"]:
             for relation in relations_of(body, case, day):
                 used.append(
@@ -422,9 +425,10 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
                         kind,
                         day,
                         may_admit_members=_may_admit(body.unit, day),
+                        unit=body.unit,
                     ).basis
                 )
-        used.append(rules.limitation(form, case.warranted_on or day).basis)
+        used.append(rules.limitation(form, case.warranted_on or day, unit=body.unit).basis)
     except RuleNotInForce:
         pass  # history: the warnings say which rule was missing
     rows = RuleRow.objects.in_bulk([b.row_id for b in used])
@@ -441,7 +445,7 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
 def _check_proposer(case: DisciplineCase, body: Body, form: str, day: date) -> None:
     """Expulsion (and dissolution) also need the proposing body's share, when a body proposed:
     votes for this form or a heavier one, over the proposer's own denominator."""
-    threshold = rules.vote_threshold(body.kind, form, day)
+    threshold = rules.vote_threshold(body.kind, form, day, unit=body.unit)
     if not threshold.proposer_share:
         return
     proposal = (

@@ -550,7 +550,9 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
     rule_problems = _rule_problems(row, body, member, subject_unit, subject_kind)
     notes = []
     try:
-        effect = rules.takes_effect(body.kind, day, signed_on=day, announced_on=row["announced_on"])
+        effect = rules.takes_effect(
+            body.kind, day, signed_on=day, announced_on=row["announced_on"], unit=body.unit
+        )
         effective_on, citations = effect.day, [effect.citation]
     except ValueError as exc:
         err("announced_on", str(exc), "Ghi ngày công bố quyết định.")
@@ -563,7 +565,7 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
     ends_on = None
     if citations:
         try:
-            ends = rules.effect_ends(effective_on, form, day)
+            ends = rules.effect_ends(effective_on, form, day, unit=body.unit)
             ends_on = ends.day
             citations.append(ends.citation)
         except RuleNotInForce as exc:
@@ -639,7 +641,7 @@ def _rule_problems(row, body, member, subject_unit, subject_kind) -> list[str]:
     (the same checks as decisions._problems, on the row instead of a stored case)."""
     day, form, problems = row["signed_on"], row["form"], []
     try:
-        allowed = rules.sanction_forms(subject_kind, day)
+        allowed = rules.sanction_forms(subject_kind, day, unit=body.unit)
         if form not in allowed.forms:
             problems.append(
                 f"Không áp dụng hình thức {_label(form)} với "
@@ -655,9 +657,9 @@ def _rule_problems(row, body, member, subject_unit, subject_kind) -> list[str]:
             )
         end = row["violation_to"]
         if end is not None:
-            ends = rules.limitation_ends(end, form, day)
+            ends = rules.limitation_ends(end, form, day, unit=body.unit)
             if ends is not None and day > ends:
-                limit = rules.limitation(form, day)
+                limit = rules.limitation(form, day, unit=body.unit)
                 problems.append(
                     f"Đã hết thời hiệu kỷ luật {_label(form)} ({limit.years} năm) đối với vi "
                     f"phạm kết thúc ngày {format_date(end)}: hết ngày {format_date(ends)} "

@@ -700,7 +700,7 @@ class Checker:
         day, kind = row["decided_on"], row["kind"]
         found = competence_problems(body, kind, day, subjects)
         try:
-            steps_for(kind, day)
+            steps_for(kind, day, unit=body.unit)
         except RuleNotInForce as exc:
             found.append(exc.messages[0])
         history = self.since is not None and day < self.since

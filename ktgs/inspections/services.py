@@ -200,7 +200,7 @@ def competence_problems(
     level = body.unit.kind.level
     facts = _cell_facts(body.unit, day) if body.kind == BodyKind.CELL_MEETING else None
     try:
-        verdict = may_perform(body.kind, level, kind, day, cell_facts=facts)
+        verdict = may_perform(body.kind, level, kind, day, cell_facts=facts, unit=body.unit)
     except RuleNotInForce as exc:
         problems.append(exc.messages[0])
     else:
@@ -314,7 +314,7 @@ def inspection_create(
     if problems and not history:
         raise ValidationError({"__all__": problems})
     try:
-        steps = steps_for(kind, decided_on)
+        steps = steps_for(kind, decided_on, unit=body.unit)
     except RuleNotInForce as exc:
         if not history:
             raise
@@ -511,7 +511,11 @@ def _set_sourced_due(inspection: Inspection, received_on: date) -> None:
     notice is due that many days later; otherwise the plan's date stays."""
     try:
         duration = duration_for(
-            inspection.kind, inspection.body.kind, inspection.unit.kind.level, inspection.decided_on
+            inspection.kind,
+            inspection.body.kind,
+            inspection.unit.kind.level,
+            inspection.decided_on,
+            unit=inspection.unit,  # the performing body's unit: its office overrides apply
         )
     except RuleNotInForce:
         return

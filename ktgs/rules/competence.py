@@ -5,6 +5,7 @@ from datetime import date
 
 from ktgs.core.choices import InspectionKind
 from ktgs.orgs.choices import BodyKind, Level
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.lookup import rule_in_force
 from ktgs.rules.models import RuleRow
 
@@ -50,13 +51,19 @@ def may_perform(
     on: date,
     *,
     cell_facts: CellFacts | None = None,
+    unit: OrgUnit | None = None,
 ) -> Verdict:
     """May a body of this kind and level perform this kind of KTGS on `on`? With the rule's basis.
+    `unit`: the performing body's unit (its office overrides apply).
 
     Raises RuleNotInForce when the pack has no row for that date.
     """
     row = rule_in_force(
-        "competence", f"{inspection_kind}:{body_kind}", on, fallback=f"{inspection_kind}:*"
+        "competence",
+        f"{inspection_kind}:{body_kind}",
+        on,
+        fallback=f"{inspection_kind}:*",
+        unit=unit,
     )
     value = row.value
     allowed = bool(value.get("allowed"))

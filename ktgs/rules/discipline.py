@@ -1,12 +1,14 @@
 """Discipline rules read from the pack: forms, competence, votes, limitation, effect, appeals and
 suspension. Every lookup goes through `rule_in_force` (so office corrections apply) and returns
 the value with the row's citation, status and id; the date that selects the row is named on each
-function (docs/rules.md, "Discipline")."""
+function (docs/rules.md, "Discipline"). `unit` is the unit of the body that decides (votes,
+resolves, suspends): the office overrides of that unit's subtree apply; without it, the pack's."""
 
 import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.calendar import add_working_days
 from ktgs.rules.lookup import RuleNotInForce, rule_in_force
 from ktgs.rules.models import RuleRow
@@ -95,9 +97,9 @@ class Suspension(_Cited):
     basis: Basis
 
 
-def sanction_forms(subject: str, on: date) -> Forms:
+def sanction_forms(subject: str, on: date, *, unit: OrgUnit | None = None) -> Forms:
     """Forms allowed for an organisation / full / probationary member on the decision date."""
-    row = rule_in_force("discipline_forms", subject, on)
+    row = rule_in_force("discipline_forms", subject, on, unit=unit)
     return Forms(tuple(row.value["forms"]), Basis.of(row))
 
 
@@ -109,13 +111,14 @@ def competence(
     on: date,
     *,
     may_admit_members: bool = False,
+    unit: OrgUnit | None = None,
 ) -> Competence:
     """What this body may do with each form for this subject and violation on the decision date.
 
     A đảng ủy cơ sở's "decide_if_admits" becomes decide when it may admit members, else propose.
     """
     row = rule_in_force(
-        "discipline_competence", f"{body_kind}:{level}", on, fallback=f"{body_kind}:*"
+        "discipline_competence", f"{body_kind}:{level}", on, fallback=f"{body_kind}:*", unit=unit
     )
     per_kind = row.value.get(relation, {})
     values = per_kind.get(violation_kind, per_kind.get("*", {}))
@@ -128,10 +131,12 @@ def competence(
     return Competence(per_form, Basis.of(row))
 
 
-def vote_threshold(body_kind: str, form: str, on: date) -> VoteThreshold:
+def vote_threshold(
+    body_kind: str, form: str, on: date, *, unit: OrgUnit | None = None
+) -> VoteThreshold:
     """The deciding body's threshold and denominator on the vote date; for expulsion and
     dissolution also the proposer's share (counted on the proposer's own denominator)."""
-    row = rule_in_force("discipline_vote", body_kind, on)
+    row = rule_in_force("discipline_vote", body_kind, on, unit=unit)
     value = row.value
     proposer = value.get("proposer_share", {}).get(form)
     return VoteThreshold(value["share"], value["denominator"], proposer, Basis.of(row))
@@ -145,15 +150,17 @@ def reaches(votes_for: int, denominator_count: int, threshold: str) -> bool:
     return votes_for * den >= denominator_count * num
 
 
-def limitation(form: str, on: date) -> Limitation:
+def limitation(form: str, on: date, *, unit: OrgUnit | None = None) -> Limitation:
     """The limitation period for a form, chosen by the date the competent body concludes."""
-    row = rule_in_force("discipline_limitation", form, on)
+    row = rule_in_force("discipline_limitation", form, on, unit=unit)
     return Limitation(row.value.get("years"), row.value.get("exceptions", ""), Basis.of(row))
 
 
-def limitation_ends(violation_end: date, form: str, concluded_on: date) -> date | None:
+def limitation_ends(
+    violation_end: date, form: str, concluded_on: date, *, unit: OrgUnit | None = None
+) -> date | None:
     """The last day on which the competent body may still conclude; None: no limitation."""
-    years = limitation(form, concluded_on).years
+    years = limitation(form, concluded_on, unit=unit).years
     return None if years is None else add_months(violation_end, 12 * years)
 
 
@@ -163,10 +170,11 @@ def takes_effect(
     *,
     signed_on: date | None = None,
     announced_on: date | None = None,
+    unit: OrgUnit | None = None,
 ) -> Effect:
     """The effective date of a decision signed on `on`: a cell's on announcing the vote, the
     others' on signing (as the regime says). Raises ValueError when the needed date is missing."""
-    row = rule_in_force("discipline_effect", body_kind, on, fallback="*")
+    row = rule_in_force("discipline_effect", body_kind, on, fallback="*", unit=unit)
     event = row.value["from"]
     day = announced_on if event == "announcement" else signed_on
     if day is None:
@@ -175,21 +183,21 @@ def takes_effect(
     return Effect(day, event, Basis.of(row))
 
 
-def effect_ends(effective_on: date, form: str, on: date) -> Effect:
+def effect_ends(effective_on: date, form: str, on: date, *, unit: OrgUnit | None = None) -> Effect:
     """The day a decision signed on `on` stops having effect (None for expulsion, dissolution)."""
-    row = rule_in_force("discipline_effect_end", "*", on)
+    row = rule_in_force("discipline_effect_end", "*", on, unit=unit)
     if form in row.value.get("not_for", []):
         return Effect(None, "never", Basis.of(row))
     return Effect(add_months(effective_on, row.value["months"]), "months", Basis.of(row))
 
 
 def not_appointable_until(
-    effective_on: date, form: str, on: date
+    effective_on: date, form: str, on: date, *, unit: OrgUnit | None = None
 ) -> tuple[date | None, Basis | None]:
     """The last day a cadre disciplined with `form` (decision signed on `on`) is not appointed
     or introduced for election: (None, None) when the form has none or no row holds that day."""
     try:
-        row = rule_in_force("discipline_after", "*", on)
+        row = rule_in_force("discipline_after", "*", on, unit=unit)
     except RuleNotInForce:
         return None, None
     months = row.value["months"].get(form)
@@ -198,31 +206,36 @@ def not_appointable_until(
     return add_months(effective_on, months), Basis.of(row)
 
 
-def appeal_window(filed_on: date) -> AppealWindow:
-    row = rule_in_force("discipline_appeal", "*", filed_on)
+def appeal_window(filed_on: date, *, unit: OrgUnit | None = None) -> AppealWindow:
+    """The window to appeal; `unit`: the unit of the body that resolves the appeal."""
+    row = rule_in_force("discipline_appeal", "*", filed_on, unit=unit)
     value = row.value
     return AppealWindow(
         value["length"], value["unit"], value["start"], value.get("resolver", ""), Basis.of(row)
     )
 
 
-def appeal_deadline(start_day: date, filed_on: date) -> date:
+def appeal_deadline(start_day: date, filed_on: date, *, unit: OrgUnit | None = None) -> date:
     """The last day to file, counted from `start_day` (the announcement or the receipt, as
     appeal_window(filed_on).start says); the start day itself is not counted."""
-    window = appeal_window(filed_on)
+    window = appeal_window(filed_on, unit=unit)
     return _add(start_day, window.length, window.unit)
 
 
-def suspension(starts_on: date, *, subject: str = "member") -> Suspension:
-    row = rule_in_force("discipline_suspension", subject, starts_on)
+def suspension(
+    starts_on: date, *, subject: str = "member", unit: OrgUnit | None = None
+) -> Suspension:
+    row = rule_in_force("discipline_suspension", subject, starts_on, unit=unit)
     v = row.value
     return Suspension(v["days"], v["unit"], v["extension_days"], v["cap"], Basis.of(row))
 
 
-def suspension_ends(starts_on: date, extended: bool, *, subject: str = "member") -> date:
+def suspension_ends(
+    starts_on: date, extended: bool, *, subject: str = "member", unit: OrgUnit | None = None
+) -> date:
     """The last day of a suspension starting on `starts_on` (the start day not counted), with the
     longest extension the regime in force at its start allows when `extended`."""
-    rule = suspension(starts_on, subject=subject)
+    rule = suspension(starts_on, subject=subject, unit=unit)
     days = min(rule.days + rule.extension_days, rule.cap) if extended else rule.days
     return _add(starts_on, days, rule.unit)
 

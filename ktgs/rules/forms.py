@@ -1,7 +1,8 @@
 """Input shapes of the rule pages: the list's filter and a commission leader's override.
 
 The rules of an override (which rows, which dates, which value shape) live in
-`services.rule_override`; the form only reads the value as JSON and requires a reason.
+`services.rule_override`; the form only reads the value as JSON, requires a reason and offers
+the units where the leader may decide (the override applies to that unit's subtree).
 """
 
 import json
@@ -9,8 +10,17 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ktgs.accounts.access import RECORDS_DECIDE
 from ktgs.core.vietnamese import nfc, parse_date
-from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
+from ktgs.orgs.forms import (
+    UnitChoiceField,
+    VnDateField,
+    VnForm,
+    _indented_choices,
+    attach_errors,
+    editable_units,
+)
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.choices import RuleOrigin, RuleStatus
 from ktgs.rules.selectors import RuleFilter
 
@@ -43,7 +53,19 @@ def rule_filter(params) -> tuple[RuleFilter, str]:
     return flt, error
 
 
+NOT_DECIDING_UNIT = (
+    "Đồng chí không có quyền quyết định ở tổ chức này nên không điều chỉnh quy tắc cho tổ chức "
+    "này được; hãy chọn trong danh sách."
+)
+
+
 class OverrideForm(VnForm):
+    unit = UnitChoiceField(
+        label="Áp dụng cho tổ chức",
+        queryset=OrgUnit.objects.none(),
+        help_text="Giá trị điều chỉnh áp dụng cho các cơ quan của tổ chức này và các tổ chức "
+        "trực thuộc; tổ chức ở nơi khác vẫn theo bộ quy tắc.",
+    )
     value = forms.CharField(
         label="Giá trị điều chỉnh",
         help_text=VALUE_HELP,
@@ -74,6 +96,16 @@ class OverrideForm(VnForm):
         help_text="Vì sao giá trị của bộ quy tắc cần điều chỉnh; lý do được lưu cùng dòng và nhật ký.",
     )
 
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = editable_units(scope, RECORDS_DECIDE)
+        field = self.fields["unit"]
+        field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
+        field.widget.choices = _indented_choices(units, "— Chọn tổ chức —")
+        field.error_messages["invalid_choice"] = NOT_DECIDING_UNIT
+        if units and not self.is_bound:
+            self.initial.setdefault("unit", units[0].pk)  # the leader's own unit, at the top
+
     @staticmethod
     def initial_for(row) -> dict:
         return {"value": json.dumps(row.value, ensure_ascii=False, indent=2, sort_keys=True)}
@@ -100,6 +132,7 @@ class OverrideForm(VnForm):
     def service_args(self) -> dict:
         d = self.cleaned_data
         return {
+            "unit": d["unit"],
             "value": d["value"],
             "starts_on": d["starts_on"],
             "ends_on": d["ends_on"],

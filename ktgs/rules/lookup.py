@@ -1,10 +1,13 @@
-"""The one lookup of the rule pack: the row of a family and key in force on a date."""
+"""The one lookup of the rule pack: the row of a family and key in force on a date, for the
+bodies of a unit (an office row applies only in the subtree of the unit that made it)."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 
 from ktgs.core.vietnamese import format_date
+from ktgs.orgs.models import PATH_STEP, OrgUnit
 from ktgs.rules.choices import RuleOrigin
 from ktgs.rules.models import RuleRow
 
@@ -28,17 +31,44 @@ class RuleNotInForce(ValidationError):
     """No row of this family and key holds on the date (e.g. before the earliest row)."""
 
 
-def rule_in_force(family: str, key: str, on: date, *, fallback: str | None = None) -> RuleRow:
-    """The row in force on `on` for `key` (else for `fallback`, e.g. "kind:*").
+def rule_in_force(
+    family: str,
+    key: str,
+    on: date,
+    *,
+    fallback: str | None = None,
+    unit: OrgUnit | None = None,
+) -> RuleRow:
+    """The row in force on `on` for `key` (else for `fallback`, e.g. "kind:*"), as it applies to
+    a body of `unit` (the unit of the body that performs or decides).
 
-    An office row wins over the pack row it corrects; among rows of the same origin the one that
-    started last wins. Raises RuleNotInForce with a Vietnamese message naming family and date.
+    An office row applies in the subtree of its unit: the override of the nearest unit above
+    `unit` (the unit itself, else its nearest ancestor holding one) wins over the pack row; among
+    rows of the same unit the one that started last wins. Without a unit, only the pack rows
+    count. Raises RuleNotInForce with a Vietnamese message naming family and date.
     """
     keys = [key] if fallback is None else [key, fallback]
-    rows = list(RuleRow.objects.filter(RuleRow.q_on(on), family=family, key__in=keys))
+    rows = list(
+        RuleRow.objects.filter(RuleRow.q_on(on), _applies_in(unit), family=family, key__in=keys)
+        .annotate(unit_path=F("unit__path"))
+        .order_by()
+    )
     for wanted in keys:
         mine = [r for r in rows if r.key == wanted]
         if mine:
-            return max(mine, key=lambda r: (r.origin == RuleOrigin.OFFICE, r.starts_on, r.pk))
+            return max(mine, key=lambda r: (len(r.unit_path or ""), r.starts_on, r.pk))
     name = FAMILY_NAMES.get(family, family)
     raise RuleNotInForce(f"Chưa có quy định về {name} ({key}) có hiệu lực ngày {format_date(on)}.")
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit at `path` and of its ancestors in today's tree, root first."""
+    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+
+
+def _applies_in(unit: OrgUnit | None) -> Q:
+    """Pack rows, and the office rows made for `unit` or one of its ancestors."""
+    pack = Q(origin=RuleOrigin.PACK)
+    if unit is None:
+        return pack
+    return pack | Q(origin=RuleOrigin.OFFICE, unit__path__in=ancestor_paths(unit.path))

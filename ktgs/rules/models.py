@@ -6,7 +6,8 @@ from ktgs.rules.choices import DayChange, RuleOrigin, RuleStatus
 
 
 class RuleRow(Dated):
-    """One dated value of the rule pack, with its source; an office row corrects a pack row."""
+    """One dated value of the rule pack, with its source; an office row corrects a pack row for
+    the bodies of one unit's subtree (`unit`: the unit whose commission leader made it)."""
 
     family = models.CharField("nhóm quy tắc", max_length=40)
     key = models.CharField("khóa", max_length=80)
@@ -26,6 +27,14 @@ class RuleRow(Dated):
         related_name="corrections",
         verbose_name="điều chỉnh dòng",
     )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="áp dụng cho tổ chức",
+    )
 
     class Meta:
         ordering = ["family", "key", "starts_on"]
@@ -40,6 +49,11 @@ class RuleRow(Dated):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
                 name="rule_row_dates",
+            ),
+            models.CheckConstraint(  # a pack row holds everywhere, an office row in one subtree
+                condition=Q(origin=RuleOrigin.PACK, unit__isnull=True)
+                | Q(origin=RuleOrigin.OFFICE, unit__isnull=False),
+                name="rule_row_unit_for_office_only",
             ),
         ]
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.choices import Step
 from ktgs.rules.lookup import rule_in_force
 
@@ -31,15 +32,21 @@ class Duration:
         return self.days is not None
 
 
-def steps_for(inspection_kind: str, on: date) -> list[ProcedureStep]:
-    row = rule_in_force("steps", inspection_kind, on, fallback="*")
+def steps_for(
+    inspection_kind: str, on: date, *, unit: OrgUnit | None = None
+) -> list[ProcedureStep]:
+    """The steps in order; `unit`: the performing body's unit (its office overrides apply)."""
+    row = rule_in_force("steps", inspection_kind, on, fallback="*", unit=unit)
     optional = set(row.value.get("optional", []))
     return [ProcedureStep(Step(code), code in optional) for code in row.value["steps"]]
 
 
-def duration_for(inspection_kind: str, body_kind: str, level: str, on: date) -> Duration:
-    """The sourced duration for this kind, performing body kind and level, or days=None."""
-    row = rule_in_force("duration", inspection_kind, on, fallback="*")
+def duration_for(
+    inspection_kind: str, body_kind: str, level: str, on: date, *, unit: OrgUnit | None = None
+) -> Duration:
+    """The sourced duration for this kind, performing body kind and level, or days=None;
+    `unit`: the performing body's unit (its office overrides apply)."""
+    row = rule_in_force("duration", inspection_kind, on, fallback="*", unit=unit)
     value = row.value
     days = value.get("days", {}).get(level) if body_kind in value.get("body_kinds", []) else None
     note = row.note if days is not None else f"{NO_SOURCED_DURATION}. {row.note}".strip()

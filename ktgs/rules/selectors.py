@@ -1,7 +1,8 @@
 """Reads of the rule pack for its pages: who may read and override, the rows, a value in words.
 
 Rules are public regulations: anyone holding a role reads them. Only a commission leader (the
-page family RECORDS_DECIDE, held by `ubkt_leader`) overrides a value; a system administrator
+page family RECORDS_DECIDE, held by `ubkt_leader`) overrides a value, and only for a unit where
+they may decide (the override applies in that unit's subtree); a system administrator
 administers users and units and decides nothing, so he does not.
 """
 
@@ -52,7 +53,9 @@ class RuleFilter:
 def rule_list(flt: RuleFilter = RuleFilter()) -> QuerySet[RuleRow]:
     """Every row matching the filter, family by family (one query: the corrected pack row is
     joined, an office row's count of corrections is annotated)."""
-    rows = RuleRow.objects.select_related("corrects").annotate(n_corrections=Count("corrections"))
+    rows = RuleRow.objects.select_related("corrects", "unit").annotate(
+        n_corrections=Count("corrections")
+    )
     if flt.family:
         rows = rows.filter(family=flt.family)
     if flt.on:
@@ -81,21 +84,40 @@ def grouped(rows) -> list[tuple[str, str, list[RuleRow]]]:
 
 
 def rule_get(pk: int) -> RuleRow | None:
-    return RuleRow.objects.select_related("corrects").filter(pk=pk).first()
+    return RuleRow.objects.select_related("corrects", "unit").filter(pk=pk).first()
 
 
 def rule_history(row: RuleRow) -> list[RuleRow]:
-    """Every row of the same family and key, pack and office, in date order (one query)."""
-    rows = RuleRow.objects.filter(family=row.family, key=row.key).select_related("corrects")
-    return list(rows.order_by("starts_on", "origin", "pk"))
+    """Every row of the same family and key, pack and office (with the unit each office row
+    applies to), in date order (one query)."""
+    rows = RuleRow.objects.filter(family=row.family, key=row.key)
+    rows = rows.select_related("corrects", "unit")
+    return list(rows.order_by("starts_on", "origin", "unit__path", "pk"))
 
 
 def in_force_today(row: RuleRow) -> RuleRow | None:
-    """The row of this family and key that `rule_in_force` applies today, if any."""
+    """The pack row of this family and key in force today (what applies where no office
+    override does), if any."""
     try:
         return rule_in_force(row.family, row.key, timezone.localdate())
     except RuleNotInForce:
         return None
+
+
+def overrides_in_force_today(row: RuleRow) -> list[RuleRow]:
+    """The office rows of this family and key in force today, per unit in tree order (one query):
+    each applies in its unit's subtree, a nearer unit's override before a farther one's."""
+    rows = RuleRow.objects.filter(
+        RuleRow.q_on(timezone.localdate()),
+        family=row.family,
+        key=row.key,
+        origin=RuleOrigin.OFFICE,
+    )
+    rows = rows.select_related("unit").order_by("unit__path", "-starts_on", "-pk")
+    latest = {}
+    for office in rows:  # within one unit, the override that started last applies
+        latest.setdefault(office.unit_id, office)
+    return list(latest.values())
 
 
 # --- a value in words ---------------------------------------------------------------------

@@ -8,18 +8,27 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ktgs.accounts.access import RECORDS_DECIDE, Scope
 from ktgs.audit.services import record
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.choices import DayChange, RuleOrigin, RuleStatus, Step
 from ktgs.rules.models import CalendarCorrection, RuleRow
 from ktgs.rules.pack import NAMED_SOURCES
+
+NOT_DECIDING_IN = (
+    "Đồng chí chỉ điều chỉnh được quy tắc cho tổ chức đảng mà đồng chí có quyền quyết định "
+    "(lãnh đạo ủy ban kiểm tra của tổ chức đó hoặc cấp trên)."
+)
 
 
 def rule_override(
     row: RuleRow,
     *,
+    unit: OrgUnit,
+    scope: Scope,
     value: dict,
     starts_on: date,
     source: str,
@@ -27,12 +36,16 @@ def rule_override(
     note: str = "",
     ends_on: date | None = None,
 ) -> RuleRow:
-    """Correct a "to be checked" pack row with a dated office row citing its own basis.
+    """Correct a "to be checked" pack row with a dated office row citing its own basis, for the
+    bodies of `unit` and its subtree. Only a leader who may decide in `unit` (`scope`) makes it.
 
-    The pack row stays; the office row wins over it while both hold (`rule_in_force`).
+    The pack row stays; the office row wins over it in that subtree while both hold
+    (`rule_in_force`), unless a unit nearer to the body has its own override.
     """
     if row.origin != RuleOrigin.PACK or row.status != RuleStatus.TO_CHECK:
         raise ValidationError({"value": "Chỉ điều chỉnh được giá trị đang “cần kiểm tra lại”."})
+    if unit is None or unit.is_voided or not scope.may(RECORDS_DECIDE, unit.path):
+        raise ValidationError({"unit": NOT_DECIDING_IN})
     source = _source(source)
     article = nfc(reject_control_chars(article, "Điều, khoản"))
     note = nfc(reject_control_chars(note, "Ghi chú", multiline=True))
@@ -64,13 +77,16 @@ def rule_override(
             ends_on=ends_on,
             origin=RuleOrigin.OFFICE,
             corrects=row,
+            unit=unit,
         )
         record(
             "rules.row.overridden",
             target=office,
+            unit_id=unit.pk,
             changes={"value": [row.value, value]},
             details={
                 "key": f"{row.family}/{row.key}",
+                "unit": unit.name,
                 "basis": office.citation,
                 "starts_on": format_date(starts_on),
                 "reason": note,

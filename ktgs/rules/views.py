@@ -56,21 +56,21 @@ def rule_detail(request, pk: int):
     if request.method == "POST":
         if not can_override:
             raise PermissionDenied(NOT_LEADER)
-        form = forms.OverrideForm(request.POST)
+        form = forms.OverrideForm(request.POST, scope=request.scope)
         if form.is_valid():
             try:
-                office = services.rule_override(row, **form.service_args())
+                office = services.rule_override(row, scope=request.scope, **form.service_args())
             except ValidationError as exc:
                 forms.attach_errors(form, exc, ALIASES)
             else:
                 messages.success(
                     request,
-                    f"Đã điều chỉnh giá trị từ ngày {format_date(office.starts_on)} "
-                    f"({office.citation}).",
+                    f"Đã điều chỉnh giá trị cho {office.unit.name} và các tổ chức trực thuộc "
+                    f"từ ngày {format_date(office.starts_on)} ({office.citation}).",
                 )
                 return redirect("rules:detail", pk=office.pk)
     elif can_override and selectors.overridable(row):
-        form = forms.OverrideForm(initial=forms.OverrideForm.initial_for(row))
+        form = forms.OverrideForm(initial=forms.OverrideForm.initial_for(row), scope=request.scope)
     return render(
         request,
         "rules/detail.html",
@@ -79,6 +79,7 @@ def rule_detail(request, pk: int):
             "family_name": selectors.family_name(row.family),
             "history": selectors.rule_history(row),
             "in_force": selectors.in_force_today(row),
+            "overrides_today": selectors.overrides_in_force_today(row),
             "can_override": can_override,
             "overridable": selectors.overridable(row),
             "form": form,

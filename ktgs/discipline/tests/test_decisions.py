@@ -170,9 +170,11 @@ def test_expulsion_needs_two_thirds_of_the_proposing_cell():
     assert "chưa đạt hai phần ba" in " ".join(exc.value.messages)
 
 
-def test_a_decision_under_an_office_override_says_so():
+@pytest.mark.parametrize("made_for, applies", [("HA.DBK", True), ("HA.DBK.002", False)])
+def test_a_decision_under_an_office_override_says_so(made_for, applies):
+    """The override of the bloc reaches a cell of HA.DBK.001; that of its sibling does not."""
     from ktgs.rules.lookup import rule_in_force
-    from ktgs.rules.services import rule_override
+    from ktgs.rules.tests.helpers import override as rule_override
 
     cell = body(CELL, "cell_meeting")
     candidates = [
@@ -187,6 +189,7 @@ def test_a_decision_under_an_office_override_says_so():
     assert row is not None, "a value used by a chi bộ's warning is marked to be checked"
     rule_override(
         row,
+        unit=made_for,
         value=dict(row.value),
         starts_on=date(2026, 5, 1),
         source="299-QĐ/TU",
@@ -198,7 +201,8 @@ def test_a_decision_under_an_office_override_says_so():
     decision = decisions.decision_make(
         case, body=cell, form="warning", signed_on=DAY, announced_on=DAY
     )
-    assert "299-QĐ/TU (điều chỉnh của đơn vị từ 01/05/2026)" in decision.basis
+    said = "299-QĐ/TU (điều chỉnh của đơn vị từ 01/05/2026)" in decision.basis
+    assert said == applies
     assert "Điều lệ Đảng" in decision.basis or "QĐ" in decision.basis
 
 

@@ -148,3 +148,38 @@ def test_journey_supervision_signs_inspection_discipline_follow_up():
     services.follow_up_close(fu, status=FollowUpStatus.DONE, done_on=date(2026, 6, 1))
     fu.refresh_from_db()
     assert fu.status == FollowUpStatus.DONE
+
+
+def test_steps_follow_the_office_override_of_the_performing_bodys_unit_only():
+    """A leader of HA.DBK.001 adds verification to thematic supervision: the UBKT of HA.DBK.001
+    takes the corrected steps, the UBKT of its sibling HA.DBK.002 keeps the pack's."""
+    from ktgs.accounts import services as account_services
+    from ktgs.accounts.access import visible_to
+    from ktgs.rules.lookup import rule_in_force
+    from ktgs.rules.tests.helpers import override
+
+    row = rule_in_force("steps", InspectionKind.SUPERVISION_THEMATIC, DAY, fallback="*")
+    leader = account_services.user_create(username="lanhdao.ubkt.001", password="x" * 12)
+    account_services.role_assign(
+        user=leader, unit=unit("HA.DBK.001"), role="ubkt_leader", starts_on=date(2020, 1, 1)
+    )
+    steps = ["decision", "announcement", "subject_report", "verification", "draft_report"]
+    override(
+        row,
+        unit="HA.DBK.001",
+        scope=visible_to(leader),
+        value={"steps": [*steps, "meeting", "conclusion_notice"], "optional": []},
+        starts_on=date(2026, 1, 1),
+        source="12-HD/ĐU",
+    )
+
+    def steps_of(code: str, number: str) -> list[str]:
+        insp = thematic(
+            body=body(code, "inspection"),
+            decision_number=number,
+            subjects=[SubjectInput(unit=unit(f"{code}.01"))],
+        )
+        return list(insp.steps.order_by("position").values_list("step", flat=True))
+
+    assert Step.VERIFICATION in steps_of("HA.DBK.001", "03-QĐ/UBKTĐU")
+    assert Step.VERIFICATION not in steps_of("HA.DBK.002", "04-QĐ/UBKTĐU")

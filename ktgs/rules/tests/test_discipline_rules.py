@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.discipline import (
     add_months,
     appeal_deadline,
@@ -22,7 +23,7 @@ from ktgs.rules.discipline import (
 )
 from ktgs.rules.lookup import RuleNotInForce
 from ktgs.rules.models import RuleRow
-from ktgs.rules.services import rule_override
+from ktgs.rules.tests.helpers import override as rule_override
 
 pytestmark = pytest.mark.django_db
 
@@ -221,9 +222,11 @@ def test_an_office_correction_of_a_row_to_check_applies():
     row = RuleRow.objects.get(family="discipline_appeal", starts_on=date(2026, 4, 11))
     value = {"length": 30, "unit": "working_days", "start": "announcement"}
     rule_override(row, value=value, starts_on=date(2026, 6, 1), source="12-HD/TU", note="Theo tỉnh")
-    assert appeal_window(date(2026, 5, 31)).unit == "days"
-    after = appeal_window(date(2026, 6, 1))
+    bloc = OrgUnit.objects.get(code="HA.DBK")  # the unit the override was made for
+    assert appeal_window(date(2026, 5, 31), unit=bloc).unit == "days"
+    after = appeal_window(date(2026, 6, 1), unit=bloc)
     assert after.unit == "working_days" and "12-HD/TU" in after.citation
+    assert appeal_window(date(2026, 6, 1)).unit == "days"  # no unit: the pack's value
 
 
 def test_add_months_clamps_to_the_month_end():

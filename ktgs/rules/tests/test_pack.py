@@ -129,7 +129,7 @@ def test_rules_load_command_reports_the_rows():
 
 @pytest.mark.django_db
 def test_rows_gone_from_the_files_are_dropped_unless_an_office_corrects_them(tmp_path):
-    from ktgs.rules.services import rule_override
+    from ktgs.rules.tests.helpers import override as rule_override
 
     corrected = RuleRow.objects.get(key="assets:inspection", starts_on=date(2026, 4, 11))
     rule_override(corrected, value={"allowed": True}, starts_on=date(2026, 9, 1), source="12-HD/TU")

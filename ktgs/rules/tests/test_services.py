@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from ktgs.audit.labels import ACTION_LABELS
 from ktgs.audit.models import AuditEvent
 from ktgs.core.choices import InspectionKind as K
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.competence import may_perform
 from ktgs.rules.lookup import rule_in_force
 from ktgs.rules.models import RuleRow
 from ktgs.rules.procedures import duration_for
-from ktgs.rules.services import rule_override
+from ktgs.rules.tests.helpers import override as rule_override
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,9 @@ def test_office_correction_wins_from_its_date_and_keeps_the_original():
         article="Điểm 3",
         note="Tỉnh ủy giao UBKT đảng ủy cơ sở kiểm soát kê khai (ví dụ).",
     )
-    assert not may_perform("inspection", "base", K.ASSETS, date(2026, 8, 31))
-    verdict = may_perform("inspection", "base", K.ASSETS, date(2026, 9, 1))
+    cell = OrgUnit.objects.get(code="HA.DBK.001.01")  # in the subtree of the bloc (HA.DBK)
+    assert not may_perform("inspection", "base", K.ASSETS, date(2026, 8, 31), unit=cell)
+    verdict = may_perform("inspection", "base", K.ASSETS, date(2026, 9, 1), unit=cell)
     assert verdict.allowed and verdict.source == "HD 12-HD/TU, Điểm 3"
     assert RuleRow.objects.get(pk=original.pk).value == original.value
     event = AuditEvent.objects.filter(action="rules.row.overridden").latest("seq")
@@ -51,7 +53,8 @@ def test_office_duration_fills_a_missing_value():
         source="299-QĐ/TU",
         note="Lào Cai: giám sát chuyên đề của chi bộ không quá 30 ngày.",
     )
-    d = duration_for(K.SUPERVISION_THEMATIC, "cell_meeting", "base", date(2026, 6, 1))
+    cell = OrgUnit.objects.get(code="HA.DBK.001.01")
+    d = duration_for(K.SUPERVISION_THEMATIC, "cell_meeting", "base", date(2026, 6, 1), unit=cell)
     assert (d.days, d.day_type, d.source) == (30, "calendar", "QĐ 299-QĐ/TU")
 
 

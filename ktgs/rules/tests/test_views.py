@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from ktgs.accounts import services as account_services
 from ktgs.audit.models import AuditEvent
+from ktgs.orgs.models import OrgUnit
 from ktgs.rules.lookup import rule_in_force
 from ktgs.rules.models import RuleRow
 from ktgs.rules.selectors import value_lines
-from ktgs.rules.services import rule_override
+from ktgs.rules.tests.helpers import override as rule_override
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def confirmed_row() -> RuleRow:
 
 def good_post(**changes) -> dict:
     data = {
+        "unit": str(OrgUnit.objects.get(code="HA.DBK").pk),  # where the demo leader decides
         "value": '{"allowed": true, "levels": ["central", "province", "superior", "base"]}',
         "starts_on": "01/09/2026",
         "ends_on": "",
@@ -181,7 +183,10 @@ def test_leader_overrides_from_a_date_audited_and_shown_where_used(client_as):
     office = RuleRow.objects.get(origin="office")
     assert response.redirect_chain[-1][0] == detail(office)
     html = response.content.decode()
-    assert "Đã điều chỉnh giá trị từ ngày 01/09/2026 (HD 12-HD/TU, Điểm 3)." in html
+    assert (
+        "Đã điều chỉnh giá trị cho Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh và các tổ chức "
+        "trực thuộc từ ngày 01/09/2026 (HD 12-HD/TU, Điểm 3)."
+    ) in html
     assert "điều chỉnh của đơn vị từ 01/09/2026" in html
     assert "Tỉnh ủy giao UBKT đảng ủy cơ sở" in html  # the reason, kept on the row
     assert (office.corrects_id, office.starts_on, office.ends_on) == (
@@ -197,10 +202,11 @@ def test_leader_overrides_from_a_date_audited_and_shown_where_used(client_as):
     assert event.details["reason"].startswith("Tỉnh ủy giao UBKT")
     assert event.details["starts_on"] == "01/09/2026"
 
-    key = ("competence", "assets:inspection")
-    assert rule_in_force(*key, date(2026, 8, 31)).pk == row.pk
-    assert rule_in_force(*key, date(2026, 9, 1)).pk == office.pk
-    assert rule_in_force(*key, date(2030, 1, 1)).pk == office.pk
+    assert office.unit.code == "HA.DBK" and event.unit_id == office.unit_id
+    key, bloc = ("competence", "assets:inspection"), office.unit
+    assert rule_in_force(*key, date(2026, 8, 31), unit=bloc).pk == row.pk
+    assert rule_in_force(*key, date(2026, 9, 1), unit=bloc).pk == office.pk
+    assert rule_in_force(*key, date(2030, 1, 1), unit=bloc).pk == office.pk
 
     pack_page = page(client_as("inspector"), detail(row))
     assert f'href="{detail(office)}">HD 12-HD/TU, Điểm 3</a>' in pack_page
