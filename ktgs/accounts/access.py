@@ -104,6 +104,12 @@ class Scope:
             for g in self.grants
         )
 
+    def may_change(self, record, family: str = RECORDS_CHANGE) -> bool:
+        """May the user change `record` and its sub-records (steps, files, votes...)? `family`
+        in one of the units the record's own rule names (`record.change_unit_paths()`, one rule
+        per record type; not every unit it concerns). The caller has checked `sees(record)`."""
+        return any(self.may(family, path) for path in record.change_unit_paths())
+
     def may_anywhere(self, action: str) -> bool:
         allowed = _actions(action)
         return any(allowed & ROLE_ACTIONS.get(g.role, set()) for g in self.grants)
