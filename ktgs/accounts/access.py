@@ -89,6 +89,10 @@ class Scope:
         roots = self.roots if action is None else self._roots_for(action)
         return _under(roots, (path_field,))
 
+    def roots_for(self, action: str) -> tuple[str, ...]:
+        """The top paths of the subtrees where the user may do `action` (or a page family)."""
+        return self._roots_for(action)
+
     def _roots_for(self, action: str) -> tuple[str, ...]:
         allowed = _actions(action)
         return _roots([g.path for g in self.grants if allowed & ROLE_ACTIONS.get(g.role, set())])

@@ -1,7 +1,7 @@
 """Does an uploaded file stay inside what its user may change? Checked before the import runs.
 
-The page import runs as a user (`ktgs import` on the command line runs as the administrator of
-the machine and is not limited). The file may only touch:
+The page import runs as a user, and so does `ktgs import --user NAME` (without --user the command
+line runs as the administrator of the machine and is not limited). The file may only touch:
 
 * units that exist and in which the user may change records (`records.change`), or new units
   whose parent (sheet «Trực thuộc») is such a unit or another new unit of the file — a new
@@ -44,7 +44,7 @@ def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
     return all(scope.may(family, path) for path in tops)
 
 
-def _references(book) -> tuple[dict, dict, dict]:
+def references(book) -> tuple[dict, dict, dict]:
     """({unit code: first place}, {member code: first place}, {unit code: parent codes});
     a place is (sheet, row, header). Cells that do not parse are left to the importer."""
     units, members, parents = {}, {}, defaultdict(set)
@@ -78,7 +78,7 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
     if covers_everything(scope):
         return []
     book = read_book(path, file_name, problem)
-    units, members, parents = _references(book)
+    units, members, parents = references(book)
     paths = dict(
         OrgUnit.objects.filter(code__in=list(units), voided_at__isnull=True).values_list(
             "code", "path"
