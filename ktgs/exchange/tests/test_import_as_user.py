@@ -157,3 +157,31 @@ def test_an_upload_names_the_user_and_the_unit_of_its_rows(client_as, cast):
     officer = cast["grassroots_officer"]
     assert (done.actor_id, done.ip) == (officer.pk, "127.0.0.1")
     assert done.unit_id == OrgUnit.objects.get(code=CELL).pk
+
+
+def test_a_stored_record_above_the_users_clearance_is_not_compared_with_the_file(tmp_path, cast):
+    """Naming a tối mật inspection by its Mã hồ sơ (KTGS-<id>) would say, by «không đổi» or by
+    the columns that differ, what it holds: the row is refused as outside the user's reach."""
+    from ktgs.inspections import services
+    from ktgs.inspections.services import SubjectInput
+    from ktgs.orgs.models import Body
+
+    secret = services.inspection_create(
+        body=Body.objects.get(unit__code="HA.DBK", kind="inspection"),
+        kind="supervision_thematic",
+        decided_on=date(2026, 2, 2),
+        decision_number="72-QĐ/UBKTĐUK",
+        topic="Giám sát tối mật",
+        subjects=[SubjectInput(unit=OrgUnit.objects.get(code="HA.DBK.001"))],
+        secrecy="secret",
+    )
+    ref = f"KTGS-{secret.pk}"
+    path = inspection_files.good_book(tmp_path, **{"Mã hồ sơ": ref})
+    inspector = visible_to(cast["inspector"])  # clearance mật: does not see it
+    problems = outside_reach(path, path.name, inspector, Problem)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        (inspection_files.SHEET, 2, "Mã hồ sơ")
+    ]
+    assert f"Mã hồ sơ «{ref}» đã dùng cho một hồ sơ ngoài phạm vi" in problems[0].message
+    leader = visible_to(cast["ubkt_leader"])  # tối mật, performing unit: compared as usual
+    assert outside_reach(path, path.name, leader, Problem) == []
