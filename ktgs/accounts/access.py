@@ -89,6 +89,10 @@ class Scope:
         roots = self.roots if action is None else self._roots_for(action)
         return _under(roots, (path_field,))
 
+    def roots_for(self, action: str) -> tuple[str, ...]:
+        """The top paths of the subtrees where the user may do `action` (or a page family)."""
+        return self._roots_for(action)
+
     def _roots_for(self, action: str) -> tuple[str, ...]:
         allowed = _actions(action)
         return _roots([g.path for g in self.grants if allowed & ROLE_ACTIONS.get(g.role, set())])
@@ -103,6 +107,12 @@ class Scope:
             path.startswith(g.path) and allowed & ROLE_ACTIONS.get(g.role, set())
             for g in self.grants
         )
+
+    def may_change(self, record, family: str = RECORDS_CHANGE) -> bool:
+        """May the user change `record` and its sub-records (steps, files, votes...)? `family`
+        in one of the units the record's own rule names (`record.change_unit_paths()`, one rule
+        per record type; not every unit it concerns). The caller has checked `sees(record)`."""
+        return any(self.may(family, path) for path in record.change_unit_paths())
 
     def may_anywhere(self, action: str) -> bool:
         allowed = _actions(action)

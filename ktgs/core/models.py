@@ -46,6 +46,12 @@ class SecretRecord(models.Model):
       ACCESS_PATHS             ORM lookups from the model to the `path` of each unit the record
                                concerns, for querysets (e.g. "current_unit__path").
       access_unit_paths()      today's paths of those units, for one record.
+      change_unit_paths()      today's paths of the units whose `records.change` (or, for a
+                               decision on it, `records.decide`) allows changing the record
+                               and every sub-record of it (steps, conclusions, files...): the
+                               ONE rule per record type, asked through `scope.may_change(record)`.
+                               Usually fewer units than it concerns: a subject unit sees an
+                               inspection of its superior but does not write it.
       access_exclusion(scope)  Q of rows hidden from `scope` although their units are in it
                                (e.g. a letter from its accused); None when there is no exception.
       access_excluded(scope)   the same decision for one record.
@@ -63,6 +69,9 @@ class SecretRecord(models.Model):
 
     def access_unit_paths(self) -> list[str]:
         raise NotImplementedError(f"{type(self).__name__} must say which units it concerns")
+
+    def change_unit_paths(self) -> list[str]:
+        raise NotImplementedError(f"{type(self).__name__} must say which units may change it")
 
     @classmethod
     def access_exclusion(cls, scope) -> models.Q | None:

@@ -45,7 +45,7 @@ def _case_or_404(request, pk: int) -> DisciplineCase:
 
 def _editable(request, pk: int, family: str = RECORDS_CHANGE) -> DisciplineCase:
     case = _case_or_404(request, pk)
-    if not request.scope.may(family, case.unit.path):
+    if not request.scope.may_change(case, family):
         raise PermissionDenied("Vai trò của đồng chí không được thực hiện việc này ở vụ việc này.")
     return case
 
@@ -185,8 +185,8 @@ def case_detail(request, pk: int):
         appeals=list(decision.appeals.select_related("resolver", "new_decision"))
         if decision
         else [],
-        can_change=request.scope.may(RECORDS_CHANGE, case.unit.path),
-        can_decide=request.scope.may(RECORDS_DECIDE, case.unit.path),
+        can_change=request.scope.may_change(case),
+        can_decide=request.scope.may_change(case, RECORDS_DECIDE),
     )
 
 
@@ -337,7 +337,7 @@ def appeal_add(request, pk: int):
     decision = Decision.objects.live().filter(pk=pk).select_related("body__unit").first()
     if decision is None or not request.scope.sees(decision):
         raise Http404("Không tìm thấy quyết định kỷ luật.")
-    if not any(request.scope.may(RECORDS_CHANGE, p) for p in decision.access_unit_paths()):
+    if not request.scope.may_change(decision):
         raise PermissionDenied("Vai trò của đồng chí không được ghi khiếu nại.")
     form = forms.AppealForm(
         request.POST or None,
@@ -366,9 +366,7 @@ def appeal_resolve(request, pk: int):
     )
     if appeal is None or not request.scope.sees(appeal.decision):
         raise Http404("Không tìm thấy khiếu nại.")
-    if not request.scope.may(RECORDS_DECIDE, appeal.resolver.unit.path) and not request.scope.may(
-        RECORDS_DECIDE, appeal.decision.subject_unit.path
-    ):
+    if not request.scope.may_change(appeal, RECORDS_DECIDE):
         raise PermissionDenied("Vai trò của đồng chí không được ghi kết quả giải quyết khiếu nại.")
     form = forms.AppealResolveForm(
         request.POST or None, initial={"resolved_on": timezone.localdate()}

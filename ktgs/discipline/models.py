@@ -84,6 +84,11 @@ class DisciplineCase(Voidable, SecretRecord):
     def access_unit_paths(self) -> list[str]:
         return [self.unit.path, self.subject_unit.path]
 
+    def change_unit_paths(self) -> list[str]:
+        """The considering body's unit writes the case and its sub-records (violations,
+        pauses, votes, the decision); the subject's unit only sees it."""
+        return [self.unit.path]
+
 
 class Violation(models.Model):
     case = models.ForeignKey(DisciplineCase, on_delete=models.CASCADE, related_name="violations")
@@ -222,6 +227,11 @@ class Decision(Voidable, SecretRecord):
     def access_unit_paths(self) -> list[str]:
         return [self.body.unit.path, self.subject_unit.path]
 
+    def change_unit_paths(self) -> list[str]:
+        """The deciding body's unit (and so every unit above it, where appeals are resolved)
+        records the decision's sub-records (appeals); the subject's unit only sees it."""
+        return [self.body.unit.path]
+
 
 class Appeal(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
@@ -243,6 +253,10 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"Khiếu nại {self.decision}"
 
+    def change_unit_paths(self) -> list[str]:
+        """The resolving body's unit records the outcome (not the subject's unit)."""
+        return [self.resolver.unit.path]
+
 
 class Suspension(models.Model):
     """Đình chỉ sinh hoạt đảng (or a committee's activity) of a member."""
@@ -261,3 +275,7 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"Đình chỉ {self.member} từ {self.starts_on:%d/%m/%Y}"
+
+    def change_unit_paths(self) -> list[str]:
+        """The suspending body's unit extends it; the member's unit only sees it."""
+        return [self.body.unit.path]

@@ -116,7 +116,7 @@ def suspension_detail(request, pk: int):
         s=s,
         seats=list(appeals.suspended_seats(s)),
         extension=_extension(s) if not s.extended_to else None,
-        can_change=request.scope.may(RECORDS_CHANGE, s.body.unit.path),
+        can_change=request.scope.may_change(s),
     )
 
 
@@ -145,7 +145,7 @@ def suspension_create(request):
 
 def suspension_extend(request, pk: int):
     s = _suspension_or_404(request, pk)
-    if not request.scope.may(RECORDS_CHANGE, s.body.unit.path):
+    if not request.scope.may_change(s):
         raise PermissionDenied("Vai trò của đồng chí không được gia hạn đình chỉ này.")
     error = ""
     if request.method == "POST":

@@ -1,6 +1,5 @@
 """Reads of the documents app, limited by what the user may see."""
 
-from ktgs.accounts.access import RECORDS_CHANGE
 from ktgs.documents.models import Attachment
 from ktgs.documents.owners import owner_get, owner_type
 
@@ -32,5 +31,7 @@ def owner_visible(*, scope, kind: str, pk: str):
 
 
 def may_change(scope, owner) -> bool:
-    """May the user add or void files of `owner` (records.change in a unit it concerns)?"""
-    return any(scope.may(RECORDS_CHANGE, path) for path in owner.access_unit_paths())
+    """May the user add or void files of `owner`? The owner's own rule decides
+    (`owner.change_unit_paths()`: e.g. an inspection step, the performing unit only), not every
+    unit the owner concerns: a subject unit sees its superior's inspection but does not write it."""
+    return scope.may_change(owner)

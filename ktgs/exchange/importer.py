@@ -12,20 +12,33 @@ dependency order. `check(rows, problems, counts, tick, file_rows=)` sees every p
 file (a later handler may refer to records the same file creates); its plan may carry
 `warnings` (rows written anyway, e.g. history before `in_use_since`); `write()` may raise
 `Refused(problems)` for what could only be checked once the earlier handlers had written.
+
+As whom. With a `user` (the upload page), the import obeys what the forms obey: a row may not
+mark a record above the user's clearance (any sheet with a «Độ mật» column), and the job has
+already refused every row outside the units the user may change (`reach.outside_reach`). Every
+audit event the import writes — its own `exchange.import.done` and those of the records it
+creates — names the user and their IP (the actor is set for the whole run, also in the detached
+worker), and `exchange.import.done` carries the unit the file concerns (the lowest unit above
+all its units and members), so the leaders of that unit find it in the audit search. Without a
+user (`ktgs import` on the command line, run by whoever administers the server) nothing is
+limited and the events name the command line and the system account that ran it.
 """
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
+from ktgs.audit.context import Actor, current_actor
 from ktgs.audit.services import record
 from ktgs.core.db import refresh_statistics
+from ktgs.core.models import SECRECY_ORDER, Secrecy, levels_up_to
 from ktgs.exchange import cells, orgdata
 from ktgs.exchange.format import SHEETS
-from ktgs.exchange.reader import RawSheet, column_letter, read_book
+from ktgs.exchange.reader import RawBook, RawSheet, column_letter, read_book
 
 ACTION = "exchange.import.done"
 HANDLERS = [orgdata.OrgHandler()]
@@ -82,12 +95,24 @@ def run_import(
     *,
     file_name: str,
     user=None,
+    ip: str | None = None,
+    actor: Actor | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import the file at `path` (its name as uploaded: `file_name`). FileRefused propagates for
-    a file refused as a whole; every other problem is in the result and nothing is written."""
-    path = Path(path)
+    """Import the file at `path` (its name as uploaded: `file_name`) as `user` (from `ip`), or
+    without a user as `actor` (the command line). FileRefused propagates for a file refused as
+    a whole; every other problem is in the result and nothing is written."""
+    actor = _actor(user, ip) if user is not None else actor
+    token = current_actor.set(actor) if actor is not None else None
+    try:
+        return _run(Path(path), file_name, user, dry_run, progress)
+    finally:
+        if token is not None:
+            current_actor.reset(token)
+
+
+def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportResult:
     tick = progress or (lambda phase, done, total: None)
     digest = sha256_of(path)
     tick("doc", 0, 1)
@@ -95,6 +120,8 @@ def run_import(
     tick("doc", 1, 1)
     problems: list[Problem] = list(book.problems)
     rows = _parse(book.sheets, problems, tick)
+    if user is not None:
+        _above_clearance(rows, user.clearance, problems)
     counts = {name: {"created": 0, "updated": 0, "unchanged": 0} for name in rows}
     result = ImportResult(False, problems, counts, digest, file_name)
     plans = []
@@ -116,7 +143,7 @@ def run_import(
                 handler.write(plan, tick)
             record(
                 ACTION,
-                actor=_actor(user),
+                unit_id=_concerned_unit(book, user),
                 details={
                     "file": file_name,
                     "sha256": digest,
@@ -163,12 +190,57 @@ def _warnings(plans) -> list[Problem]:
     return sorted(out, key=_problem_order)
 
 
-def _actor(user):
-    if user is None:
-        return None
-    from ktgs.audit.context import Actor
+def _actor(user, ip: str | None) -> Actor:
+    """Named as the audit middleware names the user on every page, so one search finds both."""
+    return Actor(id=user.pk, name=user.get_username(), ip=ip)
 
-    return Actor(id=user.pk, name=getattr(user, "full_name", "") or user.get_username(), ip=None)
+
+def _above_clearance(rows: dict[str, list[Row]], clearance: str, problems: list[Problem]) -> None:
+    """A row may not mark a record above the importing user's clearance (as the forms, which do
+    not offer those levels). Tuyệt mật is refused by each handler, for everyone."""
+    allowed = levels_up_to(clearance)
+    mine = Secrecy(clearance).label if clearance in SECRECY_ORDER else "chưa được cấp"
+    for name, sheet_rows in rows.items():
+        if "secrecy" not in {c.field for c in SHEETS[name].columns}:
+            continue
+        header = SHEETS[name].column("secrecy").header
+        for row in sheet_rows:
+            level = row.get("secrecy")
+            if level in SECRECY_ORDER and level not in allowed:
+                label = Secrecy(level).label
+                problems.append(
+                    Problem(
+                        name,
+                        row.number,
+                        header,
+                        f"Độ mật «{label}» cao hơn độ mật đồng chí được xem («{mine}»): đồng chí "
+                        "không được ghi hồ sơ ở độ mật này.",
+                        f"Bỏ dòng này khỏi tệp và nhờ người được xem hồ sơ «{label}» nhập nó; "
+                        "không hạ độ mật cho lọt.",
+                    )
+                )
+
+
+def _concerned_unit(book: RawBook, user) -> int | None:
+    """The id of the lowest unit above every unit and member the file names (as the tree stands
+    after the write), else the unit where the importing user may change records; None when
+    neither is one unit."""
+    from ktgs.accounts.access import RECORDS_CHANGE, visible_to
+    from ktgs.exchange.reach import references
+    from ktgs.orgs.models import PATH_STEP, Member, OrgUnit
+
+    units, members, _parents, _defined = references(book)
+    paths = list(OrgUnit.objects.filter(code__in=list(units)).values_list("path", flat=True))
+    paths += Member.objects.filter(code__in=list(members), current_unit__isnull=False).values_list(
+        "current_unit__path", flat=True
+    )
+    if not paths and user is not None:
+        paths = list(visible_to(user).roots_for(RECORDS_CHANGE))
+    common = os.path.commonprefix(paths) if paths else ""
+    common = common[: len(common) // PATH_STEP * PATH_STEP]
+    if not common:
+        return None
+    return OrgUnit.objects.filter(path=common).values_list("pk", flat=True).first()
 
 
 def _problem_order(p: Problem):

@@ -150,8 +150,10 @@ def purge_old(days: int = KEEP_DAYS) -> None:
                 shutil.rmtree(state_file.parent)
 
 
-def create_job(*, owner_id: int, upload: Path, file_name: str) -> str:
-    """Move the uploaded file into a new private job folder; the job waits to be started."""
+def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = None) -> str:
+    """Move the uploaded file into a new private job folder; the job waits to be started. The
+    owner and `ip` (the address the upload came from) are kept in its state: the detached
+    worker names them in every audit event of the import."""
     purge_old()
     job_id = secrets.token_hex(16)
     folder = jobs_dir() / job_id
@@ -165,6 +167,7 @@ def create_job(*, owner_id: int, upload: Path, file_name: str) -> str:
         {
             "id": job_id,
             "owner_id": owner_id,
+            "ip": ip,
             "file_name": file_name,
             "stored": stored.name,
             "state": QUEUED,
@@ -254,6 +257,7 @@ def run(job_id: str) -> dict:
 def _outcome(folder: Path, state: dict) -> dict:
     from ktgs.accounts.access import visible_to
     from ktgs.accounts.models import User
+    from ktgs.audit.context import Actor, current_actor
     from ktgs.audit.probing import THROTTLED, throttled
     from ktgs.exchange.errors import FileRefused
     from ktgs.exchange.importer import Problem, run_import
@@ -270,9 +274,18 @@ def _outcome(folder: Path, state: dict) -> dict:
             return {"state": FAILED, "message": THROTTLED}
         outside = outside_reach(path, name, scope, Problem)
         if outside:
-            refuse(scope, "import", len(outside))
+            token = (
+                current_actor.set(Actor(id=user.pk, name=user.get_username(), ip=state.get("ip")))
+                if user is not None
+                else None
+            )
+            try:
+                refuse(scope, "import", len(outside))
+            finally:
+                if token is not None:
+                    current_actor.reset(token)
             return _finished(folder, False, outside, {})
-        result = run_import(path, file_name=name, user=user, progress=progress)
+        result = run_import(path, file_name=name, user=user, ip=state.get("ip"), progress=progress)
     except FileRefused as refused:
         return {"state": FAILED, "message": str(refused)}
     return {

@@ -1,13 +1,17 @@
 """Does an uploaded file stay inside what its user may change? Checked before the import runs.
 
-The page import runs as a user (`ktgs import` on the command line runs as the administrator of
-the machine and is not limited). The file may only touch:
+The page import runs as a user, and so does `ktgs import --user NAME` (without --user the command
+line runs as the administrator of the machine and is not limited). The file may only touch:
 
 * units that exist and in which the user may change records (`records.change`), or new units
   whose parent (sheet «Trực thuộc») is such a unit or another new unit of the file — a new
   unit with no parent would be a new top of the tree;
 * members that do not exist yet, or whose current unit is such a unit and whose secrecy is
-  within the user's clearance.
+  within the user's clearance;
+* inspections and discipline decisions (by «Mã hồ sơ») that do not exist yet, or that the user
+  sees and may change (`scope.may_change`): else the row would be compared with a record the
+  user may not read, and the answer («không đổi», or the columns that differ) would tell its
+  content.
 
 A user who may change records in every top-level unit and holds the highest clearance is not
 checked (nothing is outside their reach). Every reference outside the reach is one problem,
@@ -17,6 +21,7 @@ worded the same whether the record exists or not, so the check reveals nothing.
 from collections import defaultdict
 from pathlib import Path
 
+from django.db.models import Q
 from django.db.models.functions import Length
 
 from ktgs.accounts.access import RECORDS_CHANGE
@@ -35,6 +40,10 @@ MEMBER_UNKNOWN = (
     "dữ liệu)."
 )
 MEMBER_TAKEN = "Mã đảng viên «{code}» đã được dùng ở tổ chức ngoài phạm vi đồng chí được nhập."
+REF_FIX = (
+    "Nếu là hồ sơ mới, đặt mã hồ sơ khác; nếu là hồ sơ đó, bỏ dòng này khỏi tệp hoặc nhờ người "
+    "được giao quyền ở tổ chức đó nhập."
+)
 
 
 def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
@@ -50,7 +59,7 @@ def covers_everything(scope, family: str = RECORDS_CHANGE) -> bool:
     return all(scope.may(family, path) for path in tops)
 
 
-def _references(book) -> tuple[dict, dict, dict, set]:
+def references(book) -> tuple[dict, dict, dict, set]:
     """({unit code: first place}, {member code: first place}, {unit code: parent codes},
     {member codes of the sheet «Đảng viên»}); a place is (sheet, row, header). Cells that do not
     parse are left to the importer."""
@@ -87,7 +96,7 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
     if covers_everything(scope):
         return []
     book = read_book(path, file_name, problem)
-    units, members, parents, defined = _references(book)
+    units, members, parents, defined = references(book)
     paths = dict(
         OrgUnit.objects.filter(code__in=list(units), voided_at__isnull=True).values_list(
             "code", "path"
@@ -119,7 +128,54 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
         else:
             message = MEMBER_UNKNOWN
         problems.append(problem(sheet, row, header, message.format(code=code), FIX))
+    for record, (sheet, row, header, ref) in _records(book):
+        if scope.sees(record) and scope.may_change(record):
+            continue
+        message = (
+            f"Mã hồ sơ «{ref}» đã dùng cho một hồ sơ ngoài phạm vi hoặc trên độ mật đồng chí "
+            "được nhập."
+        )
+        problems.append(problem(sheet, row, header, message, REF_FIX))
     return problems
+
+
+def _records(book) -> list[tuple[object, tuple]]:
+    """(stored record, first place naming it) for every «Mã hồ sơ» of the file that names a
+    stored inspection or discipline decision (its external ref, or KTGS-<id> / KTGS-QD-<id> for
+    one entered on the page)."""
+    from ktgs.discipline import exchange as discipline
+    from ktgs.discipline.models import Decision
+    from ktgs.inspections import exchange as inspections
+    from ktgs.inspections.models import Inspection
+
+    kinds = {
+        inspections.INSPECTIONS.name: (Inspection, inspections.ENTERED_REF),
+        inspections.SUBJECTS.name: (Inspection, inspections.ENTERED_REF),
+        discipline.DECISIONS.name: (Decision, discipline.ENTERED_REF),
+    }
+    places: dict[tuple, dict[str, tuple]] = defaultdict(dict)
+    for raw in book.sheets:
+        kind = kinds.get(raw.sheet.name)
+        if kind is None or "ref" not in raw.columns:
+            continue
+        column, index = raw.sheet.column("ref"), raw.columns["ref"]
+        for number, cells in raw.rows:
+            try:
+                ref = column.parse(cells[index] if index < len(cells) else "")
+            except CellError:
+                continue
+            if ref:
+                places[kind].setdefault(ref, (raw.sheet.name, number, column.header, ref))
+    found = []
+    for (model, entered), refs in places.items():
+        by_pk = {int(m.group(1)): r for r in refs if (m := entered.fullmatch(r))}
+        stored = model.objects.filter(
+            Q(external_ref__in=list(refs)) | Q(pk__in=list(by_pk), external_ref="")
+        )
+        for record in stored:
+            ref = record.external_ref or by_pk[record.pk]
+            found.append((record, refs[ref]))
+    return found
 
 
 def _new_unit_allowed(code: str, paths: dict, parents: dict, scope) -> bool:

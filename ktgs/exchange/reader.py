@@ -2,9 +2,10 @@
 
 Before any parsing: the size limit (KTGS_IMPORT_MAX_MB), and for zip containers (XLSX is one)
 the number of entries, their declared uncompressed sizes and compression ratio, then a streamed
-decompression that stops as soon as an entry yields more than it declared. XLSX cells are read
-with calamine (Rust; it does not resolve DTDs or external entities), the workbook's own XML with
-defusedxml. A formula cell, a merged range, an unknown sheet, a missing or unknown header is a
+decompression that stops as soon as an entry yields more than it declared; the same pass refuses
+an XML part declaring a DTD or an entity (`<!DOCTYPE`, `<!ENTITY`: XXE, "billion laughs"), which
+Excel never writes. XLSX cells are read with calamine (Rust; it does not resolve DTDs or external
+entities, and fails on them), the workbook's own XML with defusedxml. A formula cell, a merged range, an unknown sheet, a missing or unknown header is a
 `Problem`; a file that cannot be read at all raises `FileRefused`.
 """
 
@@ -24,6 +25,20 @@ from ktgs.exchange.format import INSTRUCTIONS, Sheet, loose, sheet_named
 
 MAX_ENTRIES = 2000
 MAX_RATIO = 200  # uncompressed / compressed, per entry and overall
+XML_PARTS = (".xml", ".rels", ".vml")  # the parts of a workbook that are XML
+# A DTD or entity declaration, in UTF-8 and in both UTF-16 byte orders.
+DTD_MARKERS = tuple(
+    word.encode(codec)
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+DTD_REFUSED = (
+    "Tệp Excel có khai báo DTD hoặc thực thể XML (<!DOCTYPE, <!ENTITY) trong phần «{part}». "
+    "Excel không bao giờ tạo ra khai báo này; tệp có thể đã bị sửa để tấn công máy chủ, nên không "
+    "được đọc. Hãy mở tệp bằng Excel, chép dữ liệu sang một sổ tính mới, lưu thành «Excel "
+    "Workbook (*.xlsx)» rồi tải lên lại."
+)
+CORRUPT_XLSX = "Tệp Excel hỏng hoặc không đúng định dạng .xlsx; hãy mở bằng Excel và lưu lại."
 CSV_HOW = (
     "Hãy lưu lại tệp dạng UTF-8: trong Excel chọn Tệp → Lưu thành (File → Save As), ở ô «Kiểu "
     "tệp» chọn «CSV UTF-8 (Comma delimited) (*.csv)», rồi tải lên tệp mới."
@@ -134,13 +149,22 @@ def check_zip(path: Path) -> set[str]:
 
 
 def _inflate_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: Exception) -> None:
-    """Decompress the entry in chunks; stop as soon as it yields more than it declared."""
-    produced = 0
+    """Decompress the entry in chunks; stop as soon as it yields more than it declared. An XML
+    part is also searched for a DTD or entity declaration (the tail of the previous chunk is
+    kept, so a marker split between two chunks is found)."""
+    produced, tail = 0, b""
+    xml = info.filename.lower().endswith(XML_PARTS)
+    keep = max(len(m) for m in DTD_MARKERS) - 1
     with archive.open(info) as stream:
         while chunk := stream.read(1 << 20):
             produced += len(chunk)
             if produced > info.file_size:
                 raise bomb
+            if xml:
+                window = tail + chunk
+                if any(marker in window for marker in DTD_MARKERS):
+                    raise FileRefused(DTD_REFUSED.format(part=info.filename))
+                tail = window[-keep:]
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -184,9 +208,15 @@ def _read_xlsx(path: Path, problem) -> RawBook:
             formulas = {name: _formula_cells(archive, part) for name, part in parts.items()}
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine and ElementTree raise their own types
-        raise FileRefused(
-            "Tệp Excel hỏng hoặc không đúng định dạng .xlsx; hãy mở bằng Excel và lưu lại."
-        ) from exc
+        raise FileRefused(CORRUPT_XLSX) from exc
+    try:
+        _read_sheets(workbook, formulas, book, problem)
+    except python_calamine.CalamineError as exc:  # a sheet's XML calamine cannot read
+        raise FileRefused(CORRUPT_XLSX) from exc
+    return book
+
+
+def _read_sheets(workbook, formulas: dict, book: RawBook, problem) -> None:
     seen = set()
     for name in workbook.sheet_names:
         if loose(name) == loose(INSTRUCTIONS):
@@ -231,7 +261,6 @@ def _read_xlsx(path: Path, problem) -> RawBook:
             )
         rows = data.to_python(skip_empty_area=False)
         _table(sheet, name, rows, book, problem)
-    return book
 
 
 def _unknown_sheet(name: str, problem):

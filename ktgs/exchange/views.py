@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.audit.context import current_actor
 from ktgs.exchange import jobs
 from ktgs.exchange.forms import PrivateLimitedUpload, UploadForm, max_bytes, size_text
 from ktgs.exchange.reach import covers_everything
@@ -78,6 +79,7 @@ def _upload(request, handler: PrivateLimitedUpload):
                 owner_id=request.user.pk,
                 upload=upload.private_path,
                 file_name=Path(upload.name).name,
+                ip=current_actor.get().ip,  # set by the audit middleware, as for every event
             )
             jobs.start(job_id)
             return redirect("exchange:job", pk=job_id)

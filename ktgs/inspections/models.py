@@ -101,6 +101,11 @@ class Inspection(Voidable, SecretRecord):
     def access_unit_paths(self) -> list[str]:
         return [self.unit.path, *(s.unit.path for s in self.subjects.select_related("unit"))]
 
+    def change_unit_paths(self) -> list[str]:
+        """Writes (steps, conclusions, switching, voiding, files) belong to the performing
+        unit's side; a subject unit sees the inspection but does not write it."""
+        return [self.unit.path]
+
     @property
     def is_supervision(self) -> bool:
         from ktgs.inspections.choices import SUPERVISION_KINDS
@@ -246,6 +251,9 @@ class InspectionStep(models.Model):
     def access_unit_paths(self) -> list[str]:
         return self.inspection.access_unit_paths()
 
+    def change_unit_paths(self) -> list[str]:
+        return self.inspection.change_unit_paths()
+
     def access_excluded(self, scope) -> bool:
         return self.inspection.access_excluded(scope)
 
@@ -281,6 +289,11 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def change_unit_paths(self) -> list[str]:
+        """The inspection's rule, and the unit that carries the recommendation out may record
+        that it is done (docs/inspections.md, "Who sees and writes")."""
+        return [*self.inspection.change_unit_paths(), self.owner_unit.path]
 
 
 class DisciplineProposal(models.Model):

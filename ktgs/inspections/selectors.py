@@ -53,8 +53,8 @@ def inspection_get(*, scope, pk: int) -> Inspection | None:
 
 
 def may_change(scope, inspection: Inspection) -> bool:
-    """Writes belong to the performing unit's side: records.change on the performing unit."""
-    return scope.may(RECORDS_CHANGE, inspection.unit.path)
+    """Writes belong to the performing unit's side (`Inspection.change_unit_paths`)."""
+    return scope.may_change(inspection)
 
 
 @dataclass(frozen=True)

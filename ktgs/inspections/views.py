@@ -141,7 +141,7 @@ def _programme_item(request) -> ProgrammeItem | None:
         .prefetch_related("subjects__unit", "subjects__member")
         .first()
     )
-    if item is None or not request.scope.may(RECORDS_CHANGE, item.programme.body.unit.path):
+    if item is None or not request.scope.may_change(item.programme):
         raise Http404("Không tìm thấy nội dung chương trình.")
     return item
 
@@ -321,8 +321,7 @@ def follow_up_close(request, pk: int):
     )
     if fu is None or not request.scope.sees(fu.inspection) or fu.inspection.is_voided:
         raise Http404("Không tìm thấy kiến nghị.")
-    paths = (fu.inspection.unit.path, fu.owner_unit.path)
-    if not any(request.scope.may(RECORDS_CHANGE, p) for p in paths):
+    if not request.scope.may_change(fu):
         raise PermissionDenied("Vai trò của đồng chí chỉ được xem kiến nghị này.")
     form = forms.FollowUpCloseForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -277,6 +277,10 @@ class Member(Voidable, SecretRecord):
         unit = self.registered_unit()
         return [unit.path] if unit is not None else []
 
+    def change_unit_paths(self) -> list[str]:
+        """The member's cell (today's, or the last one) keeps the record and its files."""
+        return self.access_unit_paths()
+
     def status_on(self, day: date) -> str | None:
         """Full or probationary on `day` (None before admission)."""
         if day < self.admitted_on:

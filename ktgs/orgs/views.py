@@ -52,8 +52,7 @@ def _member_or_404(request, code: str) -> Member:
 
 def _editable_member(request, code: str) -> Member:
     member = _member_or_404(request, code)
-    unit = selectors.member_unit(member)
-    if unit is None or not request.scope.may(RECORDS_CHANGE, unit.path):
+    if not request.scope.may_change(member):
         raise PermissionDenied("Vai trò của đồng chí chỉ được xem hồ sơ này.")
     return member
 
@@ -374,7 +373,7 @@ def member_detail(request, code: str):
             "managed_by": member.managed_by.select_related("body", "body__unit").order_by(
                 "-starts_on"
             ),
-            "can_edit": unit is not None and request.scope.may(RECORDS_CHANGE, unit.path),
+            "can_edit": request.scope.may_change(member),
             "today": today,
         },
     )

@@ -38,6 +38,10 @@ class Programme(Voidable):
     def __str__(self) -> str:
         return f"{self.number} — {self.title}"
 
+    def change_unit_paths(self) -> list[str]:
+        """The programme's body's unit writes it and its items (`scope.may_change`)."""
+        return [self.body.unit.path]
+
 
 class ProgrammeItem(models.Model):
     programme = models.ForeignKey(

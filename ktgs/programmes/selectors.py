@@ -49,7 +49,8 @@ def programme_get(*, scope, pk: int) -> Programme | None:
 
 
 def may_change(scope, programme: Programme) -> bool:
-    return scope.may(RECORDS_CHANGE, programme.body.unit.path)
+    """The programme's own rule (`Programme.change_unit_paths`) for it and its items."""
+    return scope.may_change(programme)
 
 
 def _live_inspections(prefix: str = "") -> Q:

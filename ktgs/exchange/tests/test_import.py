@@ -10,7 +10,16 @@ from ktgs.audit.models import AuditEvent
 from ktgs.core.citizen_id import make_citizen_id
 from ktgs.exchange.errors import FileRefused
 from ktgs.exchange.importer import ACTION, run_import
-from ktgs.exchange.tests.helpers import headers, workbook
+from ktgs.exchange.reader import read_book
+from ktgs.exchange.tests.helpers import (
+    EXTERNAL,
+    LAUGHS,
+    SHARED_STRINGS,
+    SHEET,
+    entity_workbook,
+    headers,
+    workbook,
+)
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import Member, Membership, OrgUnit
 
@@ -330,5 +339,43 @@ def test_xml_with_entities_is_refused_and_openpyxl_reads_through_defusedxml(tmp_
                 body = data.split(b"?>", 1)[-1]
                 data = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaa">]>' + body
             dst.writestr(info, data)
-    with pytest.raises(FileRefused, match="hỏng"):
+    with pytest.raises(FileRefused, match="khai báo DTD hoặc thực thể XML"):
         run_import(evil, file_name=evil.name)
+
+
+def _problem(*args):
+    return args
+
+
+def test_the_hand_made_workbook_is_read_without_a_dtd(tmp_path):
+    """The crafted files below differ from this one only by their DTD: the refusal is for it."""
+    book = read_book(entity_workbook(tmp_path / "sach.xlsx", part=None), "sach.xlsx", _problem)
+    assert [(raw.sheet.name, raw.rows[0][1][:2]) for raw in book.sheets] == [
+        ("Đảng viên", ["DV990001", "Nguyễn"])
+    ]
+
+
+@pytest.mark.parametrize("part", [SHARED_STRINGS, SHEET])
+@pytest.mark.parametrize("dtd", [LAUGHS, EXTERNAL], ids=["billion-laughs", "xxe"])
+def test_a_workbook_declaring_entities_is_refused_with_a_clear_message(tmp_path, part, dtd):
+    path = entity_workbook(tmp_path / "thuc-the.xlsx", part=part, dtd=dtd)
+    with pytest.raises(FileRefused) as refused:
+        run_import(path, file_name=path.name)
+    message = str(refused.value)
+    assert "khai báo DTD hoặc thực thể XML" in message and f"«{part}»" in message
+    assert "chép dữ liệu sang một sổ tính mới" in message
+    assert not Member.objects.filter(code="DV990001").exists()
+
+
+def test_a_sheet_calamine_cannot_read_is_refused_not_a_crash(tmp_path):
+    """Whatever else calamine fails on while reading a sheet is a refusal, not a traceback."""
+    good = entity_workbook(tmp_path / "sach.xlsx", part=None)
+    broken = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == SHEET:
+                data = data.replace(b"Nguy", b"&undeclared;Nguy")
+            dst.writestr(info, data)
+    with pytest.raises(FileRefused, match="hỏng"):
+        run_import(broken, file_name=broken.name)

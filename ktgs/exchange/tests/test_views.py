@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ktgs.exchange import format, jobs
+from ktgs.exchange.tests.helpers import SHARED_STRINGS, SHEET, entity_workbook
 from ktgs.orgs.models import Member
 
 CELL = "HA.DBK.001.01"
@@ -169,6 +170,18 @@ def test_the_template_downloads_as_a_workbook(client_as):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert "Đảng viên" in book.sheetnames
+
+
+@pytest.mark.parametrize("part", [SHARED_STRINGS, SHEET])
+def test_a_workbook_declaring_entities_ends_the_job_with_a_clear_refusal(client_as, tmp_path, part):
+    """XXE / billion laughs through the upload page: the job ends with the reason, not with
+    «Có lỗi không mong đợi» (the reach check reads the file first, then the import)."""
+    content = entity_workbook(tmp_path / "thuc-the.xlsx", part=part).read_bytes()
+    client = client_as("inspector")
+    response = post_file(client, xlsx("thuc-the.xlsx", content))
+    html = client.get(response["Location"]).content.decode()
+    assert "khai báo DTD hoặc thực thể XML" in html
+    assert "không mong đợi" not in html
 
 
 def test_a_csv_not_in_utf8_ends_the_job_with_how_to_save_it(client_as):
