@@ -168,7 +168,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A right password alone does not clear the failures: they are cleared when the whole log-in
+# succeeds (accounts.twofactor.clear_failures, after the code when one is owed), so wrong codes
+# between right passwords still add up to the lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "ktgs.accounts.views.locked_out"  # accounts/locked_out.html, status 429
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
