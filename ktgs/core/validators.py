@@ -17,7 +17,13 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-__all__ = ["forbidden_char", "reject_control_chars", "reject_control_chars_in"]
+__all__ = ["NUL_IN_FIELD", "forbidden_char", "reject_control_chars", "reject_control_chars_in"]
+
+# Django's CharField refuses a NUL with ProhibitNullCharactersValidator, whose message is English
+# (its Vietnamese catalogue leaves it untranslated); CoreConfig.ready() sets this one instead.
+NUL_IN_FIELD = (
+    "Có ký tự rỗng (U+0000), không được phép. Hãy gõ lại nội dung này thay vì dán từ tài liệu khác."
+)
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\t\n\r")  # allowed in multi-line fields (a reason, a note)
