@@ -69,10 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ktgs.accounts.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ktgs.audit.middleware.AuditContextMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -168,7 +166,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A right password alone does not clear the failures: they are cleared when the whole log-in
+# succeeds (accounts.twofactor.clear_failures, after the code when one is owed), so wrong codes
+# between right passwords still add up to the lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "ktgs.accounts.views.locked_out"  # accounts/locked_out.html, status 429
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
@@ -197,14 +198,21 @@ KTGS_IMPORT_MAX_MB = int(os.environ.get("KTGS_IMPORT_MAX_MB", "20"))
 KTGS_ATTACHMENT_MAX_MB = int(os.environ.get("KTGS_ATTACHMENT_MAX_MB", "25"))
 
 # --- web safety (headers, CSP, cookies) --------------------------------------------------------
-# Every response the app produces gets `Cache-Control: no-store` and a request with a NUL
-# character gets a Vietnamese 400 (ktgs/core/middleware.py); static files (WhiteNoise) do not.
+# The middlewares that put the safety headers on an answer come FIRST (outermost), so that an
+# answer made early passes through them too: Django's 400 for a bad Host (raised inside
+# SecurityMiddleware when it redirects plain HTTP, or CommonMiddleware), the NUL 400, the HTTPS
+# redirect. `Cache-Control: no-store` goes on everything the app answers but static files
+# (WhiteNoise's); nosniff and Referrer-Policy come from SecurityMiddleware, and from
+# BaselineHeadersMiddleware for the answers SecurityMiddleware itself did not finish. A request
+# with a NUL character gets a Vietnamese 400 (ktgs/core/middleware.py).
+MIDDLEWARE[0:0] = [
+    "ktgs.core.middleware.NoStoreMiddleware",
+    "ktgs.core.middleware.BaselineHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "ktgs.core.middleware.NoStoreMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("ktgs.core.middleware.NoStoreMiddleware") + 1,
     "ktgs.core.middleware.RejectNulMiddleware",
 )
 X_FRAME_OPTIONS = "DENY"

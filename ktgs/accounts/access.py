@@ -39,7 +39,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 # Page families: what a page (or write) needs — any one of these actions in the unit concerned.
 # Views name the family they need: `request.scope.may(UNITS_CHANGE, unit.path)`.
 UNITS_VIEW = "units.view"  # home figures, the tree, unit pages: no person's data
-UNITS_CHANGE = "units.change"  # create a unit, rename it, move it
+UNITS_CHANGE = "units.change"  # create a unit, rename it, move it (see Scope.manages)
 RECORDS_VIEW = "records.view"  # members (and later inspections, decisions, letters)
 RECORDS_CHANGE = "records.change"  # add, edit, transfer, void a record
 RECORDS_DECIDE = "records.decide"  # issue a decision (discipline, conclusions)
@@ -113,6 +113,20 @@ class Scope:
         in one of the units the record's own rule names (`record.change_unit_paths()`, one rule
         per record type; not every unit it concerns). The caller has checked `sees(record)`."""
         return any(self.may(family, path) for path in record.change_unit_paths())
+
+    def manages(self, path: str) -> bool:
+        """May the user rename or move the unit at `path`? That is the call of the body that
+        manages it, its superior: `units.change` held in a unit ABOVE it, not in the unit itself
+        (a grassroots officer does not rename its own đảng bộ). A system administrator may in
+        every unit their grant covers, their own unit included. Creating a unit under `path`
+        needs only `may(UNITS_CHANGE, path)`: the new unit's superior is `path`."""
+        allowed = _actions(UNITS_CHANGE)
+        return any(
+            path.startswith(g.path)
+            and allowed & (actions := ROLE_ACTIONS.get(g.role, frozenset()))
+            and (path != g.path or ADMINISTER in actions)
+            for g in self.grants
+        )
 
     def may_anywhere(self, action: str) -> bool:
         allowed = _actions(action)

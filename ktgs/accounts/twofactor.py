@@ -6,13 +6,17 @@ superusers); anyone else who has set up an app is asked for it as well. Log-in i
 the password (django-axes counts failures), then the code. Until the code is given, a signed-in
 user reaches only the code page, the set-up page and log-out (`SecondFactorMiddleware`). Wrong
 codes count towards the same lockout as wrong passwords (same username and IP), and django-otp
-throttles each device (1, 2, 4, … seconds after successive failures).
+throttles each device (1, 2, 4, … seconds after successive failures). The failures are cleared
+only when the whole log-in succeeds (`clear_failures`): a right password followed by a wrong code
+clears nothing, so guessing codes with a known password reaches the lockout like guessing
+passwords does. The session key is renewed once the code is accepted (`complete`).
 """
 
 from base64 import b32encode
 from binascii import unhexlify
 from urllib.parse import urlencode
 
+import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -97,6 +101,24 @@ def count_failure(request, user) -> bool:
     """Tell django-axes a log-in failed (a wrong code); True when that locks the user out."""
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
     return bool(getattr(request, "axes_locked_out", False))
+
+
+def clear_failures(request, user) -> None:
+    """The whole log-in succeeded (password, and the code when one is owed): forget the failures
+    of this (username, IP) pair. Not done at the password step (AXES_RESET_ON_SUCCESS is off),
+    or a known password would reset the count between wrong codes."""
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.reset_attempts(
+        ip_address=request.axes_ip_address, username=user.get_username()
+    )
+
+
+def complete(request, device) -> None:
+    """The code was right: mark the session verified with `device`, give it a new key (the one
+    used before the second factor may have been seen), and clear the failures."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+    clear_failures(request, request.user)
 
 
 # --- setting up an authenticator app -------------------------------------------------------

@@ -3,7 +3,6 @@
 
 from urllib.parse import urlencode
 
-import django_otp
 from axes.helpers import get_cool_off, get_failure_limit
 from django import forms
 from django.contrib import messages
@@ -20,7 +19,7 @@ from ktgs.accounts import twofactor
 from ktgs.accounts.services import two_factor_enrol
 
 WRONG_CODE = "Mã xác thực không đúng hoặc đã được dùng. Hãy nhập mã đang hiện trong ứng dụng."
-THROTTLED = "Bạn đã nhập sai nhiều lần liên tiếp. Hãy chờ {seconds} giây rồi thử lại."
+THROTTLED = "Đồng chí đã nhập sai nhiều lần liên tiếp. Hãy chờ {seconds} giây rồi thử lại."
 
 
 class LoginForm(AuthenticationForm):
@@ -70,6 +69,7 @@ class KtgsLoginView(LoginView):
         response = super().form_valid(form)
         if twofactor.owes_code(self.request.user):
             return redirect(twofactor.code_page(response.url))
+        twofactor.clear_failures(self.request, self.request.user)
         return response
 
 
@@ -115,7 +115,7 @@ def otp_verify(request):
             form.add_error(None, THROTTLED.format(seconds=exc.seconds))
         else:
             if device is not None:
-                django_otp.login(request, device)
+                twofactor.complete(request, device)
                 return redirect(target)
             if twofactor.count_failure(request, user):
                 return _locked_out(request, user)
@@ -139,8 +139,8 @@ def otp_enrol(request):
             form.add_error(None, exc)
         else:
             request.session.pop(twofactor.PENDING_KEY, None)
-            django_otp.login(request, device)
-            messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của bạn.")
+            twofactor.complete(request, device)
+            messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của đồng chí.")
             return redirect(target)
     context = {
         "form": form,

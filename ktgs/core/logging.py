@@ -5,9 +5,14 @@ what looks like a new record ("… Not Found: /x\\n2025-01-01 … WARNING login 
 `OneLineFormatter` writes control characters of the message as escapes (\\n, \\r, \\x1b, \\u2028 …),
 and puts a traceback on continuation lines that all start with CONTINUATION, so a line that
 starts anything else is always the beginning of a real record.
+
+A refusal (PermissionDenied, answered 403) is an expected answer, not a fault: Django logs it with
+the exception attached, and its traceback would bury real errors; it is logged as its one line.
 """
 
 import logging
+
+from django.core.exceptions import PermissionDenied
 
 from ktgs.core.validators import forbidden_char
 
@@ -28,6 +33,11 @@ def escape_controls(text: str) -> str:
     return "".join(_escape_char(ch) if forbidden_char(ch) else ch for ch in text)
 
 
+def _is_refusal(record: logging.LogRecord) -> bool:
+    exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else record.exc_info
+    return isinstance(exc, PermissionDenied) and not record.stack_info
+
+
 class OneLineFormatter(logging.Formatter):
     """logging.Formatter whose output has exactly one line per record, plus continuation lines
     (prefixed with CONTINUATION) for a traceback or stack."""
@@ -37,6 +47,8 @@ class OneLineFormatter(logging.Formatter):
         if self.usesTime():
             record.asctime = self.formatTime(record, self.datefmt)
         text = self.formatMessage(record)
+        if _is_refusal(record):
+            return text
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         blocks = [record.exc_text, self.formatStack(record.stack_info) if record.stack_info else ""]

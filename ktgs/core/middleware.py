@@ -1,13 +1,17 @@
-"""Web-safety middleware: no copy of a page is kept by browsers or proxies, and a request that
-carries a NUL character is refused before any view reads it.
+"""Web-safety middleware: no copy of a page is kept by browsers or proxies, the baseline headers
+are on every answer, and a request that carries a NUL character is refused before any view
+reads it.
 
-Both sit right after WhiteNoise (config/settings.py, "web safety"), so static files keep their
-long caching and everything the application itself answers passes through them.
+NoStoreMiddleware and BaselineHeadersMiddleware are the outermost layers (config/settings.py,
+"web safety"), so an answer made before the view (a 400 for a bad Host or a NUL, a redirect)
+carries the headers too; RejectNulMiddleware sits right after WhiteNoise.
 """
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from whitenoise.middleware import WhiteNoiseFileResponse
 
 NUL = "\x00"
 NUL_REFUSED = (
@@ -28,7 +32,27 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        add_never_cache_headers(response)
+        if not isinstance(response, WhiteNoiseFileResponse):  # static files keep their caching
+            add_never_cache_headers(response)
+        return response
+
+
+class BaselineHeadersMiddleware:
+    """`X-Content-Type-Options: nosniff` and `Referrer-Policy` on an answer that lacks them.
+
+    SecurityMiddleware sets both, but not on the 400 Django returns when SecurityMiddleware itself
+    meets a bad Host (it reads the Host to redirect plain HTTP): that answer never passes back
+    through it. Never overrides a header already set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if settings.SECURE_REFERRER_POLICY:
+            response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
         return response
 
 

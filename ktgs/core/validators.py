@@ -6,13 +6,24 @@ included), the Unicode line and paragraph separators (U+2028, U+2029) and the bi
 overrides and isolates (U+202A–U+202E, U+2066–U+2069) that display text in another order than
 it is stored. They are refused, not stripped: a name is evidence, and the clerk should see and
 correct what was pasted rather than have it silently changed.
+
+Invisible format characters (Unicode category Cf: zero-width space U+200B, zero-width (non-)joiner
+U+200C/U+200D, word joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, …) are refused too, with their
+own message: "Nguyễn\u200bVăn A" looks like "NguyễnVăn A" on screen, yet matches no search, sorts
+elsewhere and makes a second record of the same person look different.
 """
 
 import unicodedata
 
 from django.core.exceptions import ValidationError
 
-__all__ = ["forbidden_char", "reject_control_chars", "reject_control_chars_in"]
+__all__ = ["NUL_IN_FIELD", "forbidden_char", "reject_control_chars", "reject_control_chars_in"]
+
+# Django's CharField refuses a NUL with ProhibitNullCharactersValidator, whose message is English
+# (its Vietnamese catalogue leaves it untranslated); CoreConfig.ready() sets this one instead.
+NUL_IN_FIELD = (
+    "Có ký tự rỗng (U+0000), không được phép. Hãy gõ lại nội dung này thay vì dán từ tài liệu khác."
+)
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\t\n\r")  # allowed in multi-line fields (a reason, a note)
@@ -25,6 +36,12 @@ _NAMES = {
     "\x7f": "DEL",
     "\u2028": "ngắt dòng",
     "\u2029": "ngắt đoạn",
+    "\u00ad": "gạch nối mềm",
+    "\u200b": "khoảng trắng không độ rộng",
+    "\u200c": "ký tự ngăn nối",
+    "\u200d": "ký tự nối",
+    "\u2060": "ký tự nối từ",
+    "\ufeff": "dấu BOM",
 }
 
 
@@ -33,9 +50,14 @@ def forbidden_char(value: str, *, multiline: bool = False) -> str | None:
     for ch in value:
         if multiline and ch in _LINE_BREAKS:
             continue
-        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
             return ch
     return None
+
+
+def _is_invisible(ch: str) -> bool:
+    """A format character that shows nothing (bidi controls keep the "điều khiển" message)."""
+    return unicodedata.category(ch) == "Cf" and ch not in _BIDI_CONTROLS
 
 
 def _describe(ch: str) -> str:
@@ -54,6 +76,12 @@ def reject_control_chars(value: str | None, field_label: str, *, multiline: bool
     ch = forbidden_char(value, multiline=multiline)
     if ch is None:
         return value
+    if _is_invisible(ch):
+        raise ValidationError(
+            f"{field_label} có ký tự ẩn ({_describe(ch)}), không nhìn thấy trên màn hình nhưng "
+            "vẫn được lưu. Hãy xóa ký tự ẩn này: gõ lại nội dung thay vì dán từ tài liệu khác.",
+            code="invisible_character",
+        )
     raise ValidationError(
         f"{field_label} có ký tự điều khiển ({_describe(ch)}), không được phép. Hãy gõ lại "
         "nội dung này thay vì dán từ tài liệu khác.",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_DECIDE, RECORDS_VIEW
+from ktgs.accounts.reads import record_reads
 from ktgs.audit.reads import record_read
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.models import Secrecy
@@ -72,6 +73,7 @@ def case_list(request):
         .order_by("-opened_on", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    record_reads(page.object_list, unit_id=lambda case: case.unit_id)  # who each is about
     proposals = []
     if request.scope.may_anywhere(RECORDS_CHANGE):
         seen = request.scope.visible(Inspection.objects.live())

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_VIEW
+from ktgs.accounts.reads import record_reads
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.discipline import counting
@@ -181,6 +182,8 @@ def decision_list(request):
         "-signed_on", "-pk"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [d for d in page.object_list if not d.restricted]  # a restricted row names no one
+    record_reads(shown, unit_id=lambda d: d.body.unit_id)
     bodies = Body.objects.filter(
         Q(discipline_decisions__isnull=False) & ~Q(unit__kind__level__in=counting.GRASSROOTS_LEVELS)
     ).distinct()

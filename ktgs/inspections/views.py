@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ktgs.accounts.reads import record_reads
 from ktgs.audit.reads import record_read
 from ktgs.core.choices import InspectionKind
 from ktgs.core.models import Secrecy
@@ -84,6 +85,7 @@ def inspection_list(request):
     for row in page.object_list:
         row.due_state = selectors.due_state(row.next_due, row.next_step is None, today, limit)
         row.next_step_label = Step(row.next_step).label if row.next_step else ""
+    record_reads(page.object_list, unit_id=lambda row: row.unit_id)  # their topics are shown
     return render(
         request,
         "inspections/list.html",

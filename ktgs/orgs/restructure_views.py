@@ -1,7 +1,8 @@
 """Pages of the dated restructuring operations: rename, merge into this unit, close (giải thể).
 
-Each needs `units.change` on the unit of the page (and the merge, on every unit merged: the form
-offers only those, and refuses any other)."""
+Renaming needs the unit's superior (`Scope.manages`: units.change above the unit, or a system
+administrator covering it). Merge and close need `units.change` on the unit of the page (and the
+merge, on every unit merged: the form offers only those, and refuses any other)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -9,13 +10,13 @@ from django.shortcuts import redirect
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import restructure
 from ktgs.orgs.restructure_forms import UnitCloseForm, UnitMergeForm, UnitRenameForm
-from ktgs.orgs.views import _editable_unit, _form_page, _run
+from ktgs.orgs.views import _editable_unit, _form_page, _managed_unit, _run
 
 TEMPLATE = "orgs/unit_form.html"
 
 
 def unit_rename(request, code: str):
-    unit = _editable_unit(request, code)
+    unit = _managed_unit(request, code)
     form = UnitRenameForm(request.POST or None, initial={"short_name": unit.short_name})
     if request.method == "POST" and form.is_valid():
         old = unit.name

@@ -43,6 +43,20 @@ def _editable_unit(request, code: str) -> OrgUnit:
     return unit
 
 
+NOT_MANAGED = (
+    "Đổi tên, sửa tên hoặc chuyển cấp trên của một tổ chức đảng do cấp trên quản lý tổ chức đó "
+    "thực hiện; vai trò của đồng chí tại chính tổ chức này không có quyền đó."
+)
+
+
+def _managed_unit(request, code: str) -> OrgUnit:
+    """A unit the user may rename or move: as its superior (access.Scope.manages)."""
+    unit = _unit_or_404(request, code)
+    if not request.scope.manages(unit.path):
+        raise PermissionDenied(NOT_MANAGED)
+    return unit
+
+
 def _member_or_404(request, code: str) -> Member:
     member = selectors.member_get(scope=request.scope, code=code)
     if member is None:
@@ -213,6 +227,7 @@ def unit_detail(request, code: str):
             "direct_count": direct_count,
             "direct_shown": direct_shown,
             "can_edit": request.scope.may(UNITS_CHANGE, unit.path),
+            "can_manage": request.scope.manages(unit.path),
             "can_add_member": request.scope.may(RECORDS_CHANGE, unit.path),
             "today": today,
         },
@@ -236,7 +251,7 @@ def unit_create(request):
 
 
 def unit_edit(request, code: str):
-    unit = _editable_unit(request, code)
+    unit = _managed_unit(request, code)
     initial = {"name": unit.name, "short_name": unit.short_name}
     form = forms.UnitEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and _run(form, services.unit_update, unit=unit):
@@ -248,7 +263,7 @@ def unit_edit(request, code: str):
 
 
 def unit_move(request, code: str):
-    unit = _editable_unit(request, code)
+    unit = _managed_unit(request, code)
     form = forms.UnitMoveForm(request.POST or None, scope=request.scope, unit=unit)
     if request.method == "POST" and form.is_valid():
         moved = _run(form, services.unit_move, aliases={"parent": "new_parent"}, unit=unit)

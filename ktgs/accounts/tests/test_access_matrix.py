@@ -85,21 +85,23 @@ orgs:unit_detail      parent               302   404       404          404     
 orgs:unit_detail      other                302   404       404          404          404          404
 orgs:unit_detail      missing              302   404       404          404          404          404
 
-orgs:unit_edit        own                  302   200       200          200          200          403
+# Sửa tên, chuyển cấp trên, đổi tên: the call of the body that manages the unit, i.e. its
+# superior (units.change ABOVE the unit); in its own unit only a system administrator may.
+orgs:unit_edit        own                  302   200       403          403          403          403
 orgs:unit_edit        child                302   200       200          200          200          403
 orgs:unit_edit        sibling              302   404       404          404          404          404
 orgs:unit_edit        parent               302   404       404          404          404          404
 orgs:unit_edit        other                302   404       404          404          404          404
 orgs:unit_edit        missing              302   404       404          404          404          404
 
-orgs:unit_move        own                  302   200       200          200          200          403
+orgs:unit_move        own                  302   200       403          403          403          403
 orgs:unit_move        child                302   200       200          200          200          403
 orgs:unit_move        sibling              302   404       404          404          404          404
 orgs:unit_move        parent               302   404       404          404          404          404
 orgs:unit_move        other                302   404       404          404          404          404
 orgs:unit_move        missing              302   404       404          404          404          404
 
-orgs:unit_rename      own                  302   200       200          200          200          403
+orgs:unit_rename      own                  302   200       403          403          403          403
 orgs:unit_rename      child                302   200       200          200          200          403
 orgs:unit_rename      sibling              302   404       404          404          404          404
 orgs:unit_rename      parent               302   404       404          404          404          404

@@ -215,3 +215,67 @@ def test_an_administrator_issues_and_removes_an_app_from_the_command_line(client
     assert {"accounts.two_factor.issued", "accounts.two_factor.removed"} <= set(
         actions.values_list("action", flat=True)
     )
+
+
+# --- issue 10: wrong codes between right passwords, the session key, the form of address ---------
+
+
+@NO_THROTTLE
+def test_wrong_codes_between_right_passwords_reach_the_lockout():
+    """Someone who knows the password guesses codes, signing in again before each guess: the
+    right password must not wipe the count (docs/security.md: 5 failures, password or code)."""
+    for attempt in range(1, 6):
+        client = Client()
+        sign_in(client, LEADER)
+        response = enter(client, wrong_code(SECRET))
+        assert response.status_code == (429 if attempt == 5 else 200), attempt
+    sixth = Client()
+    response = sixth.post(reverse("login"), {"username": LEADER, "password": DEMO_PASSWORD})
+    assert response.status_code == 429 and "Tạm khóa đăng nhập" in text(response)
+    assert enter(sixth, totp_code(SECRET)).status_code == 302  # not signed in: back to log-in
+    assert not reaches_home(sixth)
+
+
+@NO_THROTTLE
+def test_a_complete_log_in_clears_the_failures():
+    for _ in range(4):
+        client = Client()
+        sign_in(client, LEADER)
+        enter(client, wrong_code(SECRET))
+    client = Client()
+    sign_in(client, LEADER)
+    assert enter(client, totp_code(SECRET))["Location"] == "/"
+    for attempt in range(4):  # the count starts again from zero
+        other = Client()
+        sign_in(other, LEADER)
+        assert enter(other, wrong_code(SECRET)).status_code == 200, attempt
+
+
+def test_the_session_key_is_renewed_when_the_code_is_accepted(client):
+    sign_in(client, LEADER)
+    before = client.session.session_key
+    assert enter(client, totp_code(SECRET))["Location"] == "/"
+    after = client.session.session_key
+    assert before and after and before != after
+    assert reaches_home(client)
+
+
+def test_the_second_factor_pages_address_the_user_as_dong_chi(client, cast, new_admin):
+    """Every page and message of the second factor says "đồng chí", never "bạn"."""
+    client.force_login(new_admin)  # required, no app yet: the set-up page says "bắt buộc"
+    pages = [text(client.get(reverse("otp_enrol")))]
+    optional = Client()
+    optional.force_login(cast["inspector"])
+    pages.append(text(optional.get(reverse("otp_enrol"))))
+    leader = Client()
+    sign_in(leader, LEADER)
+    enter(leader, wrong_code(SECRET))
+    pages.append(text(enter(leader, totp_code(SECRET))))  # throttled: "Hãy chờ … giây"
+    with NO_THROTTLE:
+        for _ in range(4):
+            locked = enter(leader, wrong_code(SECRET))
+    pages.append(text(locked))
+    assert "Hãy chờ" in pages[2] and "Tạm khóa đăng nhập" in pages[3]
+    for page in pages:
+        assert not re.search(r"\bbạn\b", page, re.I), page
+    assert all("đồng chí" in page.lower() for page in pages[:3])

@@ -202,6 +202,20 @@ def test_nul_character_in_a_form_field_is_a_field_error(client_as, demo):
     assert not member.is_voided
 
 
+@pytest.mark.parametrize("language", ["", "en-US,en;q=0.9"])
+def test_nul_character_in_a_form_field_is_explained_in_vietnamese(client_as, demo, language):
+    """Django's own message is English ("Null characters are not allowed."), whatever the
+    browser's language; the field says it in Vietnamese instead."""
+    member = Member.objects.live().filter(current_unit__code=demo.cell.code).first()
+    url = reverse("orgs:member_void", args=[member.code])
+    response = client_as("grassroots_officer").post(
+        url, {"reason": "trùng\x00"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    html = " ".join(response.content.decode().split())
+    assert "Null characters" not in html
+    assert "Có ký tự rỗng (U+0000), không được phép." in html
+
+
 # --- CR/LF in free text: kept inside a JSON value in the audit trail --------------------------
 
 

@@ -5,6 +5,7 @@ import logging
 import sys
 
 import pytest
+from django.urls import reverse
 
 from ktgs.core.logging import CONTINUATION, OneLineFormatter
 
@@ -75,3 +76,22 @@ def test_a_request_for_a_forged_path_logs_one_line(client_as, django_log):
     assert lines and all(not line.startswith("FORGED") for line in lines), lines
     [line] = [line for line in lines if "Not Found" in line]
     assert line.endswith("WARNING django.request: Not Found: /dang-vien/x\\r\\nFORGED WARNING/")
+
+
+@pytest.mark.django_db
+def test_a_refused_page_logs_one_line_without_a_traceback(client_as, django_log):
+    """A 403 is an answer, not a fault: "Forbidden" on one line, no traceback to wade through."""
+    response = client_as("committee_leader").get(reverse("orgs:member_create"))
+    assert response.status_code == 403
+    lines = django_log.getvalue().splitlines()
+    assert [line for line in lines if "Forbidden" in line], lines
+    assert not [line for line in lines if line.startswith(CONTINUATION)], lines
+    assert "Traceback" not in django_log.getvalue()
+
+
+def test_other_errors_keep_their_traceback():
+    try:
+        raise ValueError("hỏng")
+    except ValueError:
+        exc_info = sys.exc_info()
+    assert "Traceback" in OneLineFormatter().format(record("Lỗi", exc_info=exc_info))

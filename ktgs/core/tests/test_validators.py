@@ -73,3 +73,35 @@ def test_several_fields_are_reported_together_by_field():
 
 def test_fields_that_are_not_text_are_skipped():
     reject_control_chars_in({"birth_date": None, "given_name": "An"}, {"birth_date": "Ngày sinh"})
+
+
+# Invisible format characters (Unicode Cf): nothing on screen, yet stored (typed by hand).
+INVISIBLE = {
+    "\u200b": "khoảng trắng không độ rộng, U+200B",
+    "\u200c": "ký tự ngăn nối, U+200C",
+    "\u200d": "ký tự nối, U+200D",
+    "\u2060": "ký tự nối từ, U+2060",
+    "\ufeff": "dấu BOM, U+FEFF",
+    "\u00ad": "gạch nối mềm, U+00AD",
+    "\u200e": "U+200E",  # left-to-right mark
+    "\u2063": "U+2063",  # invisible separator
+}
+
+
+@pytest.mark.parametrize("char", list(INVISIBLE), ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+@pytest.mark.parametrize("multiline", [False, True])
+def test_invisible_characters_are_refused_naming_field_and_character(char, multiline):
+    with pytest.raises(ValidationError) as refused:
+        reject_control_chars(f"Nguyễn{char}Văn A", "Họ và tên", multiline=multiline)
+    [message] = refused.value.messages
+    assert message.startswith(f"Họ và tên có ký tự ẩn ({INVISIBLE[char]})")
+    assert "Hãy xóa ký tự ẩn này" in message
+    assert refused.value.code == "invisible_character"
+
+
+def test_a_topic_with_a_zero_width_space_is_refused_by_field():
+    data = {"topic": "Giám sát\u200b việc thực hiện quy chế", "note": "ổn"}
+    with pytest.raises(ValidationError) as refused:
+        reject_control_chars_in(data, {"topic": "Nội dung", "note": "Ghi chú"}, multiline={"topic"})
+    assert list(refused.value.message_dict) == ["topic"]
+    assert "Nội dung có ký tự ẩn (khoảng trắng không độ rộng" in refused.value.messages[0]

@@ -287,3 +287,60 @@ def test_production_pages_carry_hsts_and_plain_http_is_redirected(tmp_path):
     assert lines["LOCATION"] == "https://ktgs.example.vn/dang-nhap/"
     assert lines["SECURE-COOKIE"] == "True"
     assert lines["FRAME"] == "DENY CSP True"
+
+
+# --- error answers made before the view (issue 10, finding 10a) ----------------------------------
+
+PRODUCTION_ERRORS = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", "--no-input", verbosity=0)  # as a deployment does
+good = Client(HTTP_HOST="ktgs.example.vn", HTTP_X_FORWARDED_PROTO="https")
+answers = {
+    "bad-host": Client(HTTP_HOST="evil.example", HTTP_X_FORWARDED_PROTO="https").get("/dang-nhap/"),
+    "bad-host-plain-http": Client(HTTP_HOST="evil.example").get("/dang-nhap/"),
+    "nul": good.get("/dang-nhap/?q=%00"),
+    "method": good.delete("/dang-nhap/"),
+}
+for name, r in answers.items():
+    h = r.headers
+    print(name, r.status_code, h.get("X-Frame-Options"), h.get("X-Content-Type-Options"),
+          h.get("Referrer-Policy"), "no-store" in h.get("Cache-Control", ""),
+          h.get("Content-Security-Policy", "").replace(" ", "_"))
+"""
+
+
+def test_production_error_answers_carry_the_safety_headers(tmp_path):
+    """A bad Host (also on plain HTTP, where SecurityMiddleware itself refuses it), a NUL and a
+    wrong method, answered by the production stack: every one carries the headers."""
+    done = run(["-c", PRODUCTION_ERRORS], production_env(tmp_path, KTGS_LOG_LEVEL="CRITICAL"))
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line}
+    expected = {"bad-host": "400", "bad-host-plain-http": "400", "nul": "400", "method": "405"}
+    assert set(rows) == set(expected)
+    for name, (status, frame, sniff, referrer, no_store, policy) in rows.items():
+        assert status == expected[name], name
+        assert (frame, sniff, referrer, no_store) == ("DENY", "nosniff", "same-origin", "True"), (
+            name
+        )
+        assert "default-src_'self'" in policy and "frame-ancestors_'none'" in policy, name
+
+
+def test_405_answers_carry_the_safety_headers(client_as, client):
+    signed_in = client_as("inspector")
+    answers = {
+        "GET on log-out (POST only)": signed_in.get(reverse("logout")),
+        "POST on the tree (GET only)": signed_in.post(reverse("orgs:tree")),
+        "DELETE on log-in": client.delete(reverse("login")),
+    }
+    for what, response in answers.items():
+        assert response.status_code == 405, what
+        assert_safety_headers(response, what)
+
+
+def test_a_nul_400_carries_the_safety_headers(client_as):
+    response = client_as("inspector").get(reverse("orgs:member_list") + "?q=%00")
+    assert response.status_code == 400
+    assert_safety_headers(response, "NUL")

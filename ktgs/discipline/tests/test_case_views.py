@@ -74,3 +74,32 @@ def test_vote_page_records_counts(client_as):
     assert vote.proposed_form == "expulsion" and vote.counts == {"expulsion": 7}
     page = client_as("inspector").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Khai trừ: 7" in page and date(2026, 6, 1).strftime("%d/%m/%Y") in page
+
+
+def test_the_case_list_logs_the_confidential_cases_it_names_in_one_insert(client_as, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ktgs.audit.models import ReadEvent
+    from ktgs.core.models import Secrecy
+    from ktgs.discipline import services
+    from ktgs.orgs.models import Member
+
+    members = list(Member.objects.live().filter(current_unit__code=CELL).order_by("code")[:3])
+    opened = [
+        services.case_open(body=body("HA.DBK", "inspection"), member=m, opened_on=DAY, secrecy=s)
+        for m, s in zip(
+            members, (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET), strict=True
+        )
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        html = client_as("ubkt_leader").get(reverse("cases:list")).content.decode()
+    assert all(m.full_name in html for m in members)
+    inserts = [q["sql"] for q in ctx.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len([q for q in inserts if "readevent" in q]) == 1
+    logged = ReadEvent.objects.filter(target_type="discipline.disciplinecase")
+    ids = set(logged.values_list("target_id", flat=True))
+    assert {str(c.pk) for c in opened[1:]} <= ids and str(opened[0].pk) not in ids
+    marked = DisciplineCase.objects.filter(pk__in=ids).values_list("secrecy", flat=True)
+    assert set(marked) <= {Secrecy.CONFIDENTIAL, Secrecy.SECRET}  # the demo's own, too
+    assert logged.get(target_id=str(opened[2].pk)).unit_id == opened[2].unit_id

@@ -334,3 +334,35 @@ def test_a_grassroots_officer_sees_only_the_decisions_of_their_units(client_as):
     html = client.get(reverse("discipline:list")).content.decode()
     assert re.findall(ROW, html) == []
     assert client.get(reverse("discipline:figures"), {"don-vi": "HA.DBK"}).status_code == 404
+
+
+# --- the read log of the lists (issue 10, finding 10e) -----------------------------------------
+
+
+def _read_inserts(ctx) -> list[str]:
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return [q for q in sql if "INSERT INTO" in q and "readevent" in q]
+
+
+def test_the_decision_list_logs_the_confidential_decisions_it_names(client_as, cast, hand_built):
+    """A tối mật decision named in the list (who, form, number) is read: one ReadEvent each, in
+    one INSERT; a "hạn chế" row names no one and is not logged."""
+    from ktgs.audit.models import ReadEvent
+
+    secret = set(Decision.objects.filter(secrecy=Secrecy.SECRET).values_list("pk", flat=True))
+    q = params("HA.DBK.001", *IN_2019)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client_as("ubkt_leader").get(reverse("discipline:list"), q).content.decode()
+    shown = {int(pk) for pk in re.findall(ROW, html)}
+    assert secret & shown
+    assert len(_read_inserts(ctx)) == 1
+    logged = ReadEvent.objects.filter(target_type="discipline.decision")
+    assert {int(pk) for pk in logged.values_list("target_id", flat=True)} == secret & shown
+    assert set(logged.values_list("user_id", flat=True)) == {cast["ubkt_leader"].pk}
+
+    ReadEvent.objects.all().delete()
+    drill = params("HA.DBK.001", *IN_2019, **{"co-quan": counting.GRASSROOTS, "so-lieu": "1"})
+    with CaptureQueriesContext(connection) as ctx:
+        page = client_as("inspector").get(reverse("discipline:list"), drill).content.decode()
+    assert "hạn chế" in page
+    assert _read_inserts(ctx) == [] and not ReadEvent.objects.exists()

@@ -64,6 +64,15 @@ def test_create_takes_steps_and_snapshot_from_the_decision_date():
     ).exists()
 
 
+def test_a_topic_with_an_invisible_character_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        thematic(topic="Giám sát việc\u200b thực hiện quy chế")
+    assert "Nội dung có ký tự ẩn (khoảng trắng không độ rộng, U+200B)" in " ".join(
+        exc.value.messages
+    )
+    assert not Inspection.objects.filter(topic__startswith="Giám sát việc").exists()
+
+
 def test_subject_outside_reach_is_refused_with_rule_and_source():
     with pytest.raises(ValidationError) as exc:
         thematic(

@@ -178,3 +178,52 @@ def test_plan_page_sets_due_dates_in_order(client_as):
     assert report.due_on == date(2026, 3, 20) and report.due_basis == "Theo kế hoạch"
     detail = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     assert "20/03/2026" in detail and "Theo kế hoạch" in detail
+
+
+# --- the read log of the list (issue 10, finding 10e) ------------------------------------------
+
+
+def _read_inserts(ctx) -> list[str]:
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "INSERT INTO" in q["sql"] and "readevent" in q["sql"]
+    ]
+
+
+def test_the_list_logs_the_confidential_topics_it_shows_in_one_insert(client_as, cast):
+    """Showing a mật or tối mật inspection's topic in the list is reading it: one ReadEvent per
+    such row on the page, one INSERT for the page, none for thường rows or rows not shown."""
+    from ktgs.audit.models import ReadEvent
+    from ktgs.core.models import Secrecy
+
+    plain = make(70)
+    confidential = [make(n, secrecy=Secrecy.CONFIDENTIAL) for n in (71, 72, 73)]
+    secret = make(74, secrecy=Secrecy.SECRET)
+    url = reverse("inspections:list") + "?q=Giám sát chuyên đề số 7"
+    client = client_as("ubkt_leader")  # clearance tối mật
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    assert "Giám sát chuyên đề số 74" in html and "Giám sát chuyên đề số 70" in html
+    assert len(_read_inserts(ctx)) == 1
+    logged = ReadEvent.objects.filter(target_type="inspections.inspection")
+    expected = {str(i.pk) for i in (*confidential, secret)}
+    assert set(logged.values_list("target_id", flat=True)) == expected
+    event = logged.get(target_id=str(secret.pk))
+    assert (event.user_id, event.secrecy, event.unit_id) == (
+        cast["ubkt_leader"].pk,
+        Secrecy.SECRET,
+        secret.unit_id,
+    )
+    assert not logged.filter(target_id=str(plain.pk)).exists()
+
+    ReadEvent.objects.all().delete()  # the inspector (mật) does not see the tối mật row
+    client_as("inspector").get(url)
+    assert set(logged.values_list("target_id", flat=True)) == {str(i.pk) for i in confidential}
+
+
+def test_a_list_of_plain_topics_writes_no_read_event(client_as):
+    make(75)
+    with CaptureQueriesContext(connection) as ctx:
+        client_as("ubkt_leader").get(reverse("inspections:list") + "?q=Giám sát chuyên đề số 75")
+    assert _read_inserts(ctx) == []

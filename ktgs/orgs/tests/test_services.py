@@ -246,6 +246,8 @@ def test_a_membership_overlapping_another_is_refused():
         ({"family_name": "Nguyễn\nVăn"}, "family_name", "Họ có ký tự điều khiển (xuống dòng"),
         ({"middle_name": "V\u202ean"}, "middle_name", "Tên đệm có ký tự điều khiển (U+202E"),
         ({"given_name": "An\x00"}, "given_name", "Tên có ký tự điều khiển (ký tự rỗng"),
+        ({"given_name": "A\u200bn"}, "given_name", "Tên có ký tự ẩn (khoảng trắng không độ"),
+        ({"family_name": "\ufeffLê"}, "family_name", "Họ có ký tự ẩn (dấu BOM, U+FEFF)"),
     ],
 )
 def test_member_names_with_control_characters_are_refused_not_cleaned(fields, field, fragment):
@@ -255,6 +257,23 @@ def test_member_names_with_control_characters_are_refused_not_cleaned(fields, fi
         new_member(cell, **fields)
     assert fragment in errors_of(exc)[field][0]
     assert (Member.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_unit_names_with_invisible_characters_are_refused():
+    base = new_unit("base_committee", bloc())
+    cell = new_unit("cell", base)
+    with pytest.raises(ValidationError) as exc:
+        services.unit_update(unit=cell, name="Chi bộ\u200d 1")
+    assert "Tên tổ chức có ký tự ẩn (ký tự nối, U+200D)" in errors_of(exc)["name"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.unit_create(
+            code="T.X1",
+            name="Chi bộ\u2060thử",
+            kind=kind("cell"),
+            parent=base,
+            starts_on=date(2001, 1, 1),
+        )
+    assert "Tên tổ chức có ký tự ẩn (ký tự nối từ, U+2060)" in errors_of(exc)["name"][0]
 
 
 def test_unit_and_decision_text_with_control_characters_is_refused():

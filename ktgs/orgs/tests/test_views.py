@@ -757,3 +757,44 @@ def test_unit_suggestions_are_left_out_when_there_are_too_many(client_as, monkey
     html = client.get(reverse("orgs:member_list")).content.decode()
     assert '<option value="HA.DBK.001">' not in html
     assert 'name="don_vi"' in html  # the code can still be typed
+
+
+# --- who renames or moves a unit: its superior (issue 10, finding 10f) ------------------------
+
+
+def test_a_grassroots_officer_may_not_rename_or_move_its_own_unit(client_as):
+    """canbo.coso holds its role in HA.DBK.001: renaming or moving HA.DBK.001 is for the body
+    that manages it (HA.DBK), not for the unit itself."""
+    client = client_as("grassroots_officer")
+    for name in ("unit_edit", "unit_rename", "unit_move"):
+        url = reverse(f"orgs:{name}", args=["HA.DBK.001"])
+        refused = client.post(url, {"name": "Tự đổi tên", "on": "01/01/2026"})
+        assert refused.status_code == 403, name
+        assert "cấp trên quản lý tổ chức đó" in refused.content.decode(), name
+    assert unit("HA.DBK.001").name != "Tự đổi tên"
+    page = client.get(reverse("orgs:unit_detail", args=["HA.DBK.001"])).content.decode()
+    assert reverse("orgs:unit_rename", args=["HA.DBK.001"]) not in page
+    assert reverse("orgs:unit_create") in page  # it still creates cells under itself
+
+
+def test_a_grassroots_officer_renames_a_cell_it_manages(client_as):
+    client = client_as("grassroots_officer")
+    url = reverse("orgs:unit_edit", args=["HA.DBK.001.01"])
+    assert client.post(url, {"name": "Chi bộ Phòng Hành chính"}).status_code == 302
+    assert unit("HA.DBK.001.01").name == "Chi bộ Phòng Hành chính"
+
+
+def test_a_system_administrator_renames_the_unit_it_is_assigned_to(client_as):
+    client = client_as("sysadmin")  # assigned in the province, the top of the tree
+    province = OrgUnit.objects.get(path__regex=r"^[0-9a-z]{6}\.$", code__startswith="HA")
+    url = reverse("orgs:unit_edit", args=[province.code])
+    assert client.post(url, {"name": "Đảng bộ tỉnh (đổi tên)"}).status_code == 302
+    assert unit(province.code).name == "Đảng bộ tỉnh (đổi tên)"
+    page = client.get(reverse("orgs:unit_detail", args=[province.code])).content.decode()
+    assert reverse("orgs:unit_rename", args=[province.code]) in page
+
+
+def test_a_commission_leader_may_not_rename_its_own_bloc(client_as):
+    client = client_as("ubkt_leader")  # held in HA.DBK
+    assert client.get(reverse("orgs:unit_rename", args=["HA.DBK"])).status_code == 403
+    assert client.get(reverse("orgs:unit_rename", args=["HA.DBK.001"])).status_code == 200

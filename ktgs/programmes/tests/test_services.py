@@ -151,6 +151,13 @@ def test_item_needs_subjects_or_a_note_and_a_known_kind(programme):
         add_item(programme, kind="audit")
 
 
+def test_an_item_topic_with_an_invisible_character_is_refused(programme):
+    with pytest.raises(ValidationError) as exc:
+        add_item(programme, topic="Giám sát\ufeff chuyên đề")
+    assert "Nội dung có ký tự ẩn (dấu BOM, U+FEFF)" in exc.value.message_dict["topic"][0]
+    assert not programme.items.exists()
+
+
 def test_item_update_replaces_subjects_and_records_changes(programme):
     item = add_item(programme)
     services.item_update(
