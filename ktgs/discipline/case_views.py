@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_DECIDE, RECORDS_VIEW
-from ktgs.accounts.reads import record_reads
-from ktgs.audit.reads import record_read
+from ktgs.audit.reads import record_read, record_reads
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.models import Secrecy
 from ktgs.discipline import appeals, decisions, services

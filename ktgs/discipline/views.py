@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_VIEW
-from ktgs.accounts.reads import record_reads
+from ktgs.audit.reads import record_reads
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.discipline import counting

@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ktgs.accounts.reads import record_reads
-from ktgs.audit.reads import record_read
+from ktgs.audit.reads import record_read, record_reads
 from ktgs.core.choices import InspectionKind
 from ktgs.core.models import Secrecy
 from ktgs.inspections import forms, selectors, services
