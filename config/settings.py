@@ -114,7 +114,11 @@ TEMPLATES = [
     }
 ]
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Live data is owner-only, like backups: every file this process creates (SQLite database, WAL,
+# attachments, the audit head, import jobs) is 0600 and every folder 0700. `ktgs check` warns
+# when existing ones are not (ktgs/ops/checks.py).
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 SQLITE_OPTIONS = {
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked"
     # surprises when a read transaction later wants to write.
