@@ -34,7 +34,7 @@ from django.test import Client, override_settings
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The audit key of the tests (this process, and the `ktgs` child processes some tests start), so
 # the suite needs no key from the developer and writes none into the keys folder of children.
-TEST_AUDIT_KEY = "ktgs-test-audit-key-not-secret"
+TEST_AUDIT_KEY = "ktgs-test-audit-key-not-secret-0123456789"
 os.environ.setdefault("KTGS_AUDIT_KEY", TEST_AUDIT_KEY)
 os.environ.setdefault("KTGS_SECRET_KEY", "ktgs-test-secret-key-not-secret")
 FLUSHING_FIXTURES = {

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from django.core.checks import Error, register
+from django.conf import settings
+from django.core.checks import Error, Warning, register
 from django.db import DatabaseError, connection
 
 from ktgs.audit import triggers
@@ -37,3 +38,30 @@ def _database_exists() -> bool:
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return True
     return Path(connection.settings_dict["NAME"]).is_file()
+
+
+MIN_KEY_LENGTH = 32
+
+
+@register(deploy=True)
+def audit_key(app_configs=None, **kwargs):
+    """`ktgs check --deploy`: the audit key is long and is not the secret key."""
+    key = getattr(settings, "KTGS_AUDIT_KEY", "")
+    if not key:
+        return [Error("Thiếu KTGS_AUDIT_KEY (khóa chuỗi nhật ký thao tác).", id="audit.E002")]
+    if key == settings.SECRET_KEY:
+        return [
+            Error(
+                "KTGS_AUDIT_KEY trùng KTGS_SECRET_KEY: hai khóa phải riêng biệt.",
+                id="audit.E003",
+            )
+        ]
+    if len(key) < MIN_KEY_LENGTH:
+        return [
+            Warning(
+                f"KTGS_AUDIT_KEY ngắn hơn {MIN_KEY_LENGTH} ký tự.",
+                hint="Tạo khóa: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                id="audit.W001",
+            )
+        ]
+    return []

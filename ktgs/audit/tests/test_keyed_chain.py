@@ -222,3 +222,16 @@ def test_sha256_events_written_before_the_key_keep_their_links(
     ) == [e.hash for e in legacy]
     assert head.read()["seq"] == 5 and not head.signature_problem(head.read())
     assert verify().ok, verify().message
+
+
+def test_deploy_check_wants_a_separate_long_audit_key(settings):
+    from ktgs.audit.checks import audit_key
+
+    settings.KTGS_AUDIT_KEY = "a-long-audit-key-" + "x" * 32
+    assert audit_key() == []
+    settings.KTGS_AUDIT_KEY = settings.SECRET_KEY
+    assert [e.id for e in audit_key()] == ["audit.E003"]
+    settings.KTGS_AUDIT_KEY = "short"
+    assert [e.id for e in audit_key()] == ["audit.W001"]
+    settings.KTGS_AUDIT_KEY = ""
+    assert [e.id for e in audit_key()] == ["audit.E002"]
