@@ -30,7 +30,6 @@ def after_migrate(sender, using="default", **kwargs) -> None:
     if "link" not in columns:  # migrated back below 0004
         return
     if triggers.missing(connection):
-        triggers.remove(connection)
         triggers.install(connection)
     if using == "default":
         chain_key_sync()

@@ -38,8 +38,9 @@ def _statements(connection, *, drop: bool) -> list[str]:
 
 
 def install(connection) -> None:
+    """(Re)create the triggers: any trigger of the same name, changed or not, is replaced."""
     with connection.cursor() as cursor:
-        for sql in _statements(connection, drop=False):
+        for sql in _statements(connection, drop=True) + _statements(connection, drop=False):
             cursor.execute(sql)
 
 
@@ -54,7 +55,7 @@ def remove(connection) -> None:
 EXPECTED = {
     "sqlite": {"audit_no_update": "BEFORE UPDATE", "audit_no_delete": "BEFORE DELETE"},
     "postgresql": {
-        "audit_no_change": "BEFORE UPDATE OR DELETE",
+        "audit_no_change": "BEFORE DELETE OR UPDATE",  # as pg_get_triggerdef writes it
         "audit_no_truncate": "BEFORE TRUNCATE",
     },
 }
