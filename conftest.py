@@ -24,6 +24,7 @@ Rules:
       `ktgs demo` prints, `ktgs.demo.builder.DEMO_PASSWORD`, so `client.login()` works too.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,11 @@ import pytest
 from django.test import Client, override_settings
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The audit key of the tests (this process, and the `ktgs` child processes some tests start), so
+# the suite needs no key from the developer and writes none into the keys folder of children.
+TEST_AUDIT_KEY = "ktgs-test-audit-key-not-secret-0123456789"
+os.environ.setdefault("KTGS_AUDIT_KEY", TEST_AUDIT_KEY)
+os.environ.setdefault("KTGS_SECRET_KEY", "ktgs-test-secret-key-not-secret")
 FLUSHING_FIXTURES = {
     "transactional_db",
     "live_server",
@@ -65,11 +71,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher(tmp_path_factory):
     """Fast hashing; the audit chain's head file and uploaded files (MEDIA_ROOT) in temporary
-    folders (not in data/)."""
+    folders (not in data/); the tests' audit key."""
     head_dir = tmp_path_factory.mktemp("audit-head")
     media = tmp_path_factory.mktemp("files")
     with override_settings(
-        PASSWORD_HASHERS=FAST_HASHERS, KTGS_AUDIT_HEAD_DIR=head_dir, MEDIA_ROOT=media
+        PASSWORD_HASHERS=FAST_HASHERS,
+        KTGS_AUDIT_HEAD_DIR=head_dir,
+        MEDIA_ROOT=media,
+        KTGS_AUDIT_KEY=os.environ["KTGS_AUDIT_KEY"],
     ):
         yield
 

@@ -20,11 +20,30 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# --- keys (config/keys.py; docs/security.md "Khóa — keys") ------------------------------------
+# Separate keys: SECRET_KEY (Django: sessions, CSRF) and KTGS_AUDIT_KEY (the audit chain's HMAC).
+# Production: both from the environment, never in the data folder or a backup. Otherwise a key
+# the environment does not give is generated once into KTGS_KEYS_DIR (default: keys/ beside the
+# data folder), 0700 / 0600. KTGS_AUDIT_KEYS_OLD: earlier audit keys (comma-separated), kept only
+# to verify the events they linked (rotation, docs/backup.md).
+from config.keys import keys_dir, local_key  # noqa: E402  (kept inside this section)
+
+KEYS_DIR = keys_dir(DATA_DIR)
+if KEYS_DIR.is_relative_to(DATA_DIR):
+    raise ImproperlyConfigured(
+        f"KTGS_KEYS_DIR ({KEYS_DIR}) không được nằm trong thư mục dữ liệu {DATA_DIR}."
+    )
 SECRET_KEY = os.environ.get("KTGS_SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("KTGS_SECRET_KEY phải được đặt khi chạy ở chế độ production.")
-    SECRET_KEY = "ktgs-development-only-not-secret"
+KTGS_AUDIT_KEY = os.environ.get("KTGS_AUDIT_KEY", "")
+KTGS_AUDIT_KEYS_OLD = _env_list("KTGS_AUDIT_KEYS_OLD", "")
+if PRODUCTION:
+    for _name, _value in (("KTGS_SECRET_KEY", SECRET_KEY), ("KTGS_AUDIT_KEY", KTGS_AUDIT_KEY)):
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} phải được đặt khi chạy ở chế độ production.")
+else:
+    SECRET_KEY = SECRET_KEY or local_key(KEYS_DIR, "secret_key")
+    KTGS_AUDIT_KEY = KTGS_AUDIT_KEY or local_key(KEYS_DIR, "audit_key")
+# --- end keys ----------------------------------------------------------------------------------
 
 DEBUG = os.environ.get("KTGS_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = _env_list("KTGS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
@@ -93,7 +112,11 @@ TEMPLATES = [
     }
 ]
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Live data is owner-only, like backups: every file this process creates (SQLite database, WAL,
+# attachments, the audit head, import jobs) is 0600 and every folder 0700. `ktgs check` warns
+# when existing ones are not (ktgs/ops/checks.py).
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 SQLITE_OPTIONS = {
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked"
     # surprises when a read transaction later wants to write.

@@ -8,7 +8,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs runserver                chạy thử tại http://127.0.0.1:8000
   ktgs createadmin TÊN          tạo quản trị hệ thống (lần đầu: --root-code, --root-name)
   ktgs changepassword TÊN       đặt mật khẩu mới cho một người dùng (không cần e-mail)
-  ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác / in đầu chuỗi
+  ktgs audit verify|head        kiểm tra chuỗi nhật ký thao tác (--backup TỆP...: đối chiếu bản
+                                sao lưu) / in đầu chuỗi
   ktgs backup [--output NƠI]    sao lưu cơ sở dữ liệu, tệp đính kèm và đầu chuỗi nhật ký
   ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
   ktgs import TỆP               nhập tổ chức, đảng viên, hồ sơ KTGS từ .xlsx/.csv/.zip (--dry-run)

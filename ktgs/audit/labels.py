@@ -20,6 +20,8 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.two_factor.removed": "Gỡ xác thực hai lớp",
     "accounts.user.created": "Tạo người dùng",
     "accounts.user.deactivated": "Khóa tài khoản người dùng",
+    "audit.chain.keyed": "Chuyển nhật ký thao tác sang chuỗi có khóa",
+    "audit.chain.key_rotated": "Đổi khóa chuỗi nhật ký thao tác",
     "audit.lookup.throttled": "Tạm dừng tra cứu theo mã (nhập quá nhiều mã không có)",
     "core.setting.changed": "Thay đổi thiết lập của đơn vị",
     "demo.loaded": "Nạp dữ liệu mẫu",

@@ -3,6 +3,7 @@
 The table is append-only (database triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE)
 and hash-chained: each row's `hash` covers its canonical content and the previous row's hash, so
 `ktgs audit verify` finds a row changed, removed or reordered behind the application's back.
+Since the audit key, links are HMACs: recomputing them needs the key, not just the database.
 """
 
 from django.db import models
@@ -24,6 +25,9 @@ class AuditEvent(models.Model):
     details = models.JSONField("chi tiết", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
+    # How `hash` links this event (audit.chain): "sha256" (before the audit key) or
+    # "hmac-sha256:<key id>".
+    link = models.CharField(max_length=40, default="sha256", editable=False)
 
     class Meta:
         ordering = ["-seq"]

@@ -5,14 +5,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ktgs.audit import head
-from ktgs.audit.chain import CHAINED_FIELDS, GENESIS, link_hash
+from ktgs.audit import head, keys
+from ktgs.audit.chain import GENESIS, KEYED_FIELDS, SHA256, link_hash, link_key_id
 from ktgs.audit.context import Actor, current_actor
 from ktgs.audit.models import AuditEvent
 
+KEYED = "audit.chain.keyed"  # the first event linked with the audit key
+ROTATED = "audit.chain.key_rotated"  # the first event linked with a new audit key
 AUDIT_LOCK_KEY = 5_800_201  # any constant: the advisory lock that serialises the chain
 
 
@@ -53,7 +56,61 @@ def record(
         raise RuntimeError("audit.record() phải được gọi trong giao dịch của dịch vụ.")
     actor = actor or current_actor.get()
     _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    last = _switch_key_if_needed(actor)
+    return _append(
+        last,
+        action=action,
+        actor=actor,
+        target=target,
+        unit_id=unit_id,
+        changes=_json_safe(changes or {}),
+        details=_json_safe(details or {}),
+    )
+
+
+def chain_key_sync() -> AuditEvent | None:
+    """Link the chain with the current audit key now (after `migrate`): the event switching to
+    the keyed chain, or to a new key, when it is not written yet. None when nothing changed."""
+    with transaction.atomic():
+        _lock_chain()
+        last = _last()
+        if last is not None and last["link"] == keys.current_link():
+            return None
+        return _append_switch(last, current_actor.get()) if keys.current() else None
+
+
+def _last() -> dict | None:
+    return AuditEvent.objects.order_by("-seq").values("seq", "hash", "link").first()
+
+
+def _switch_key_if_needed(actor: Actor) -> dict | None:
+    """The last event, after writing the switch to the current key when the chain needs it.
+
+    Events already written keep their links: the chain is never recomputed. The first event
+    linked with a key is `audit.chain.keyed`; the first one with a new key
+    `audit.chain.key_rotated` (which names the old key's id)."""
+    last = _last()
+    link = keys.current_link()
+    if last is None and link == SHA256 or last is not None and last["link"] == link:
+        return last
+    if link == SHA256:
+        raise ImproperlyConfigured(
+            "Chuỗi nhật ký thao tác đã dùng khóa: đặt KTGS_AUDIT_KEY (không ghi tiếp không khóa)."
+        )
+    switch = _append_switch(last, actor)
+    return {"seq": switch.seq, "hash": switch.hash, "link": switch.link}
+
+
+def _append_switch(last: dict | None, actor: Actor) -> AuditEvent:
+    new_id = link_key_id(keys.current_link())
+    old_id = link_key_id(last["link"]) if last else None
+    if old_id is None:
+        return _append(last, action=KEYED, actor=actor, details={"key": new_id}, upgrade=True)
+    return _append(last, action=ROTATED, actor=actor, details={"from": old_id, "to": new_id})
+
+
+def _append(last: dict | None, *, action: str, actor: Actor, upgrade=False, **fields):
+    target = fields.pop("target", None)
     event = AuditEvent(
         seq=(last["seq"] + 1) if last else 1,
         at=timezone.now(),
@@ -64,14 +121,14 @@ def record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:255] if target is not None else "",
-        unit_id=unit_id,
-        changes=_json_safe(changes or {}),
-        details=_json_safe(details or {}),
+        link=keys.current_link(),
+        **fields,
     )
     event.prev_hash = last["hash"] if last else GENESIS
-    event.hash = link_hash(event.prev_hash, {f: getattr(event, f) for f in CHAINED_FIELDS})
+    row = {f: getattr(event, f) for f in KEYED_FIELDS}
+    event.hash = link_hash(event.prev_hash, row, keys.current())
     event.save(force_insert=True)
-    transaction.on_commit(lambda: head.advance(event.seq, event.hash))
+    transaction.on_commit(lambda: head.advance(event.seq, event.hash, upgrade=upgrade))
     return event
 
 

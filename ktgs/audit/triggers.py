@@ -38,8 +38,9 @@ def _statements(connection, *, drop: bool) -> list[str]:
 
 
 def install(connection) -> None:
+    """(Re)create the triggers: any trigger of the same name, changed or not, is replaced."""
     with connection.cursor() as cursor:
-        for sql in _statements(connection, drop=False):
+        for sql in _statements(connection, drop=True) + _statements(connection, drop=False):
             cursor.execute(sql)
 
 
@@ -47,3 +48,43 @@ def remove(connection) -> None:
     with connection.cursor() as cursor:
         for sql in _statements(connection, drop=True):
             cursor.execute(sql)
+
+
+# name → what its definition must say (SQLite: sqlite_master.sql; PostgreSQL: the trigger's
+# definition and its function's body)
+EXPECTED = {
+    "sqlite": {"audit_no_update": "BEFORE UPDATE", "audit_no_delete": "BEFORE DELETE"},
+    "postgresql": {
+        "audit_no_change": "BEFORE DELETE OR UPDATE",  # as pg_get_triggerdef writes it
+        "audit_no_truncate": "BEFORE TRUNCATE",
+    },
+}
+SQLITE_FOUND = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
+POSTGRES_FOUND = (
+    "SELECT t.tgname, pg_get_triggerdef(t.oid) || ' ' || p.prosrc FROM pg_trigger t "
+    "JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal "
+    "AND t.tgenabled IN ('O', 'A')"
+)
+RAISES = {"sqlite": "RAISE(ABORT", "postgresql": "RAISE EXCEPTION"}
+
+
+def missing(connection) -> list[str]:
+    """The append-only triggers that are absent, disabled or no longer refuse the change."""
+    expected = EXPECTED.get(connection.vendor)
+    if expected is None:
+        raise NotImplementedError(f"KTGS chưa hỗ trợ cơ sở dữ liệu {connection.vendor}.")
+    query = SQLITE_FOUND if connection.vendor == "sqlite" else POSTGRES_FOUND
+    with connection.cursor() as cursor:
+        cursor.execute(query, [TABLE])
+        found = {name: " ".join(sql.split()).upper() for name, sql in cursor.fetchall()}
+    raises = RAISES[connection.vendor]
+    return [
+        name
+        for name, event in expected.items()
+        if event not in found.get(name, "") or raises not in found.get(name, "")
+    ]
+
+
+def table_exists(connection) -> bool:
+    with connection.cursor() as cursor:
+        return TABLE in connection.introspection.table_names(cursor)

@@ -6,3 +6,6 @@ class OpsConfig(AppConfig):
 
     name = "ktgs.ops"
     label = "ops"
+
+    def ready(self) -> None:
+        from ktgs.ops import checks  # noqa: F401  (registers the system check)

@@ -63,11 +63,13 @@ def move_files(source: Path, media: Path) -> None:
         shutil.move(str(item), str(media / item.name))
 
 
-def restore_head(extracted: Path) -> None:
-    """The head as it was recorded when the backup was made (or none)."""
+def restore_head(extracted: Path, manifest: dict) -> None:
+    """The head as it was recorded (and signed) when the backup was made; for a backup made
+    before any head was written, the backup's own chain end."""
     if (extracted / archive.HEAD).is_file():
-        recorded = json.loads((extracted / archive.HEAD).read_text(encoding="utf-8"))
-        head.write(int(recorded["seq"]), str(recorded["hash"]))
+        head.write(json.loads((extracted / archive.HEAD).read_text(encoding="utf-8")))
+    elif end := manifest["audit"]["chain_end"]:
+        head.write(head.signed(end["seq"], end["hash"]))
     else:
         head.head_path().unlink(missing_ok=True)
 
@@ -98,5 +100,5 @@ def restore_backup(path: Path) -> Restored:
             raise OpsError(NOT_EQUAL + "\n".join(problems))
         move_files(extracted / archive.FILES, media)
         check_files(media, manifest["files"], where="sau khôi phục")
-        restore_head(extracted)
+        restore_head(extracted, manifest)
     return Restored(manifest, verify_chain(manifest))

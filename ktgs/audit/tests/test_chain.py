@@ -27,7 +27,7 @@ def events(head_dir, django_capture_on_commit_callbacks):
         made = [
             record("test.thing.done", details={"n": n, "tên": "Nguyễn Văn Ánh"}) for n in range(5)
         ]
-    head.write(made[-1].seq, made[-1].hash)
+    head.write(head.signed(made[-1].seq, made[-1].hash))
     return made
 
 
@@ -98,7 +98,8 @@ def test_deleting_the_newest_rows_is_detected_by_the_head(events):
 
 def test_head_is_written_after_commit_owner_only(events, head_dir):
     recorded = head.read()
-    assert recorded == {"seq": events[-1].seq, "hash": events[-1].hash}
+    assert (recorded["seq"], recorded["hash"]) == (events[-1].seq, events[-1].hash)
+    assert recorded["mac"] and not head.signature_problem(recorded)
     assert oct(head.head_path().stat().st_mode & 0o777) == "0o600"
 
 

@@ -229,6 +229,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         KTGS_PROFILE="production",
         KTGS_SECRET_KEY=secrets.token_urlsafe(50),  # 67 random characters
+        KTGS_AUDIT_KEY=secrets.token_urlsafe(48),  # a separate key (docs/security.md)
         KTGS_ALLOWED_HOSTS="ktgs.example.vn",
         KTGS_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",

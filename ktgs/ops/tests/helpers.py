@@ -56,7 +56,8 @@ def checksums(data_dir: Path, database_url: str | None = None) -> dict:
 
 
 def make_source(data_dir: Path, database_url: str | None = None) -> None:
-    """A small demo bloc, an administrator (three audit events in all), uploaded files."""
+    """A small demo bloc, an administrator, uploaded files; four audit events in all (`migrate`
+    writes the switch to the audit key first)."""
     run = {"data_dir": data_dir, "database_url": database_url}
     ktgs("migrate", "--no-input", "-v", "0", **run)
     ktgs("demo", "--members", "100", **run)

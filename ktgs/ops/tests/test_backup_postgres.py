@@ -98,12 +98,12 @@ def test_round_trip_gives_equal_tables_files_and_a_verifying_chain(databases, so
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
     assert "database.pgdump" in json.loads(read_member(archive, "manifest.json"))["database"]
-    assert "khớp checksum" in result.stdout and "Chuỗi hợp lệ: 3 sự kiện" in result.stdout
+    assert "khớp checksum" in result.stdout and "Chuỗi hợp lệ: 4 sự kiện" in result.stdout
     assert checksums(data_dir, urls["target"]) == checksums(source[0], urls["source"])
     rel = "biên bản/kết luận 01.pdf"
     assert (data_dir / "files" / rel).read_bytes() == (source[0] / "files" / rel).read_bytes()
     verified = ktgs("audit", "verify", data_dir=data_dir, database_url=urls["target"])
-    assert "3 sự kiện, khớp đầu chuỗi đã ghi" in verified.stdout
+    assert "4 sự kiện, khớp đầu chuỗi đã ghi" in verified.stdout
 
 
 def test_restored_audit_table_is_still_append_only(databases, restored, server):

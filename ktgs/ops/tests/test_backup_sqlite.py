@@ -59,21 +59,22 @@ def test_archive_is_owner_only_and_holds_database_files_and_head(source):
     assert {"database.sqlite3", "audit-head.json", "files/biên bản/kết luận 01.pdf"} <= set(names)
     manifest = json.loads(read_member(archive, "manifest.json"))
     assert manifest["engine"] == "sqlite" and manifest["format_version"] == 1
-    assert manifest["tables"]["audit_auditevent"]["rows"] == 3
-    assert manifest["audit"]["chain_end"]["seq"] == 3
+    assert manifest["tables"]["audit_auditevent"]["rows"] == 4
+    assert manifest["audit"]["chain_end"]["seq"] == 4
     assert [f["path"] for f in manifest["files"]] == ["biên bản/kết luận 01.pdf", "note.txt"]
 
 
 def test_restore_gives_equal_tables_files_and_a_verifying_chain(source, restored, checksums):
     data_dir, result = restored
-    assert "khớp checksum" in result.stdout and "Chuỗi hợp lệ: 3 sự kiện" in result.stdout
+    assert "khớp checksum" in result.stdout and "Chuỗi hợp lệ: 4 sự kiện" in result.stdout
     assert checksums(data_dir) == checksums(source[0])
     for rel in ("biên bản/kết luận 01.pdf", "note.txt"):
         assert (data_dir / "files" / rel).read_bytes() == (source[0] / "files" / rel).read_bytes()
     verified = ktgs("audit", "verify", data_dir=data_dir)
-    assert "3 sự kiện, khớp đầu chuỗi đã ghi" in verified.stdout
+    assert "4 sự kiện, khớp đầu chuỗi đã ghi" in verified.stdout
     head = json.loads(ktgs("audit", "head", data_dir=data_dir).stdout)
-    assert head["recorded"] == head["database"] and head["database"]["seq"] == 3
+    recorded = {k: head["recorded"][k] for k in ("seq", "hash")}  # and its key id, signature
+    assert recorded == head["database"] and head["database"]["seq"] == 4
 
 
 def test_restored_copy_works_as_the_original(restored):
@@ -110,7 +111,7 @@ def test_restore_names_a_table_changed_inside_the_archive(source, tmp_path):
 
 
 def test_restore_reports_newest_events_missing_against_the_recorded_head(source, tmp_path):
-    """The head kept beside the database says 4 events; the database holds 3."""
+    """The head kept beside the database says 5 events; the database holds 4."""
     forged = tmp_path / "short.tar.gz"
     head = json.loads(read_member(source[1], "audit-head.json"))
     longer = json.dumps({**head, "seq": head["seq"] + 1}).encode()
@@ -169,3 +170,17 @@ def _rename_first_member(data: bytes) -> bytes:
         db.commit()
         db.close()
         return path.read_bytes()
+
+
+def test_restore_with_another_audit_key_does_not_verify(source, tmp_path):
+    other = "another-audit-key-not-the-one-of-the-backup"
+    result = ktgs(
+        "restore", str(source[1]), data_dir=tmp_path / "target", check=False, KTGS_AUDIT_KEY=other
+    )
+    assert result.returncode != 0 and "không có khóa nhật ký" in result.stderr
+
+
+def test_the_restored_chain_holds_the_backups_head(source, restored):
+    data_dir, _ = restored
+    verified = ktgs("audit", "verify", "--backup", str(source[1]), data_dir=data_dir)
+    assert "Chuỗi hợp lệ" in verified.stdout

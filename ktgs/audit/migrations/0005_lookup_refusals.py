@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_read_log'),
+        ('audit', '0004_audit_key_link'),
     ]
 
     operations = [
