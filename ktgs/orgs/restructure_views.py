@@ -1,8 +1,8 @@
 """Pages of the dated restructuring operations: rename, merge into this unit, close (giải thể).
 
-Renaming needs the unit's superior (`Scope.manages`: units.change above the unit, or a system
-administrator covering it). Merge and close need `units.change` on the unit of the page (and the
-merge, on every unit merged: the form offers only those, and refuses any other)."""
+Every one is the call of the body that manages the unit, its superior (`Scope.manages`:
+units.change above the unit, or a system administrator covering it); a merge also needs
+`units.change` on every unit merged (the form offers only those, and refuses any other)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import restructure
 from ktgs.orgs.restructure_forms import UnitCloseForm, UnitMergeForm, UnitRenameForm
-from ktgs.orgs.views import _editable_unit, _form_page, _managed_unit, _run
+from ktgs.orgs.views import _form_page, _managed_unit, _run
 
 TEMPLATE = "orgs/unit_form.html"
 
@@ -31,7 +31,7 @@ def unit_rename(request, code: str):
 
 
 def unit_merge(request, code: str):
-    unit = _editable_unit(request, code)
+    unit = _managed_unit(request, code)
     form = UnitMergeForm(request.POST or None, scope=request.scope, unit=unit)
     if request.method == "POST" and form.is_valid():
         done = _run(form, restructure.unit_merge, aliases={"into": None}, into=unit)
@@ -51,7 +51,7 @@ def unit_merge(request, code: str):
 
 
 def unit_close(request, code: str):
-    unit = _editable_unit(request, code)
+    unit = _managed_unit(request, code)
     form = UnitCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _run(form, restructure.unit_close, aliases={"unit": None}, unit=unit)

@@ -36,21 +36,14 @@ def _unit_or_404(request, code: str) -> OrgUnit:
     return unit
 
 
-def _editable_unit(request, code: str) -> OrgUnit:
-    unit = _unit_or_404(request, code)
-    if not request.scope.may(UNITS_CHANGE, unit.path):
-        raise PermissionDenied("Vai trò của đồng chí chỉ được xem tổ chức này.")
-    return unit
-
-
 NOT_MANAGED = (
-    "Đổi tên, sửa tên hoặc chuyển cấp trên của một tổ chức đảng do cấp trên quản lý tổ chức đó "
-    "thực hiện; vai trò của đồng chí tại chính tổ chức này không có quyền đó."
+    "Đổi tên, sửa tên, chuyển cấp trên, sáp nhập vào hoặc giải thể một tổ chức đảng do cấp trên "
+    "quản lý tổ chức đó thực hiện; vai trò của đồng chí tại chính tổ chức này không có quyền đó."
 )
 
 
 def _managed_unit(request, code: str) -> OrgUnit:
-    """A unit the user may rename or move: as its superior (access.Scope.manages)."""
+    """A unit the user may rename, move, merge into or close: as its superior (Scope.manages)."""
     unit = _unit_or_404(request, code)
     if not request.scope.manages(unit.path):
         raise PermissionDenied(NOT_MANAGED)

@@ -85,8 +85,9 @@ orgs:unit_detail      parent               302   404       404          404     
 orgs:unit_detail      other                302   404       404          404          404          404
 orgs:unit_detail      missing              302   404       404          404          404          404
 
-# Sửa tên, chuyển cấp trên, đổi tên: the call of the body that manages the unit, i.e. its
-# superior (units.change ABOVE the unit); in its own unit only a system administrator may.
+# Sửa tên, chuyển cấp trên, đổi tên, sáp nhập vào, giải thể: the call of the body that manages
+# the unit, i.e. its superior (units.change ABOVE the unit); in its own unit only a system
+# administrator may.
 orgs:unit_edit        own                  302   200       403          403          403          403
 orgs:unit_edit        child                302   200       200          200          200          403
 orgs:unit_edit        sibling              302   404       404          404          404          404
@@ -108,14 +109,14 @@ orgs:unit_rename      parent               302   404       404          404     
 orgs:unit_rename      other                302   404       404          404          404          404
 orgs:unit_rename      missing              302   404       404          404          404          404
 
-orgs:unit_merge       own                  302   200       200          200          200          403
+orgs:unit_merge       own                  302   200       403          403          403          403
 orgs:unit_merge       child                302   200       200          200          200          403
 orgs:unit_merge       sibling              302   404       404          404          404          404
 orgs:unit_merge       parent               302   404       404          404          404          404
 orgs:unit_merge       other                302   404       404          404          404          404
 orgs:unit_merge       missing              302   404       404          404          404          404
 
-orgs:unit_close       own                  302   200       200          200          200          403
+orgs:unit_close       own                  302   200       403          403          403          403
 orgs:unit_close       child                302   200       200          200          200          403
 orgs:unit_close       sibling              302   404       404          404          404          404
 orgs:unit_close       parent               302   404       404          404          404          404
