@@ -435,12 +435,17 @@ def step_import(folder: Path) -> dict:
     setup_django()
     try:
         from ktgs.exchange.format import MEMBERS, MEMBERSHIPS, SHEETS
-        from ktgs.exchange.importer import run_import
+        from ktgs.exchange.importer import HANDLERS, run_import
     except ImportError as error:
         return {"seconds": None, "why": f"ktgs.exchange.importer: {error}"}
 
+    # The organisation sheets only (the first handler's): the inspection and discipline sheets
+    # of the export need their subjects and members, which are not what is measured here.
+    org_sheets = HANDLERS[0].sheets
     unit_sheets = [
-        s.name for s in SHEETS.values() if not any(c.field == "member" for c in s.columns)
+        s.name
+        for s in SHEETS.values()
+        if s.name in org_sheets and not any(c.field == "member" for c in s.columns)
     ]
     units_zip = zipped(folder, unit_sheets, folder / "bench-units.zip")
     result = run_import(units_zip, file_name=units_zip.name)
