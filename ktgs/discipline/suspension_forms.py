@@ -1,9 +1,9 @@
-"""Input shapes of the suspension and strike-off pages; the rules live in appeals / strike_off."""
+"""Input shapes of the suspension and strike-off pages (rules: suspensions.py, strike_off.py)."""
 
 from django import forms
 
-from ktgs.discipline.appeals import SUSPENDING_BODIES
 from ktgs.discipline.strike_off import CELL_BODIES
+from ktgs.discipline.suspensions import SUSPENDING_BODIES
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
 from ktgs.orgs.lookups import member_by_code
 from ktgs.orgs.models import Body

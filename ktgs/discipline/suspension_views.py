@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
-from ktgs.discipline import appeals, strike_off
+from ktgs.discipline import strike_off, suspensions
 from ktgs.discipline import suspension_forms as forms
 from ktgs.discipline.models import Suspension
 from ktgs.inspections.selectors import due_state, soon_limit
@@ -52,7 +52,7 @@ def _with_seats(rows: list[Suspension]) -> None:
 
 
 def _state(s: Suspension, today, limit) -> str:
-    last = appeals.suspension_last_day(s)
+    last = suspensions.suspension_last_day(s)
     return due_state(last, last < today, today, limit)
 
 
@@ -99,7 +99,7 @@ def _suspension_or_404(request, pk: int) -> Suspension:
 
 def _extension(s: Suspension) -> dict:
     try:
-        extended_to, citation = appeals.suspension_extension(s)
+        extended_to, citation = suspensions.suspension_extension(s)
     except ValidationError as exc:
         return {"error": exc.messages[0]}
     return {"extended_to": extended_to, "citation": citation}
@@ -114,7 +114,7 @@ def suspension_detail(request, pk: int):
         request,
         "detail.html",
         s=s,
-        seats=list(appeals.suspended_seats(s)),
+        seats=list(suspensions.suspended_seats(s)),
         extension=_extension(s) if not s.extended_to else None,
         can_change=request.scope.may_change(s),
     )
@@ -129,7 +129,7 @@ def suspension_create(request):
         d = form.cleaned_data
         s = _call(
             form,
-            appeals.suspension_start,
+            suspensions.suspension_start,
             d["member"],
             body=d["body"],
             starts_on=d["starts_on"],
@@ -139,7 +139,7 @@ def suspension_create(request):
             messages.success(request, f"Đã ghi {s}, đến hết ngày {s.ends_on:%d/%m/%Y}.")
             return redirect("suspensions:detail", pk=s.pk)
     return _page(
-        request, "form.html", form=form, competence=appeals.SUSPENSION_COMPETENCE, strike=False
+        request, "form.html", form=form, competence=suspensions.SUSPENSION_COMPETENCE, strike=False
     )
 
 
@@ -150,7 +150,7 @@ def suspension_extend(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            appeals.suspension_extend(s, on=timezone.localdate())
+            suspensions.suspension_extend(s, on=timezone.localdate())
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

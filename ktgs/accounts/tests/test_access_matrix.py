@@ -523,13 +523,13 @@ def _make_suspensions() -> dict:
 
     from django.utils import timezone
 
-    from ktgs.discipline import appeals
+    from ktgs.discipline import suspensions
 
     day = timezone.localdate() - timedelta(days=10)
 
     def started(unit_code: str, cell_code: str, n: int):
         member = Member.objects.live().filter(current_unit__code=cell_code).order_by("-code")[n]
-        return appeals.suspension_start(
+        return suspensions.suspension_start(
             member,
             body=Body.objects.get(unit__code=unit_code, kind="inspection"),
             starts_on=day,

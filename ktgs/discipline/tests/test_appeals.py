@@ -1,4 +1,4 @@
-"""Appeals and suspensions under the rules in force on the filing / starting date."""
+"""Appeals under the rules in force on the filing date."""
 
 from datetime import date
 
@@ -83,27 +83,6 @@ def test_annulled_expulsion_restores_the_membership():
     member.refresh_from_db()
     assert member.current_unit.code == "HA.DBK.001.01"
     assert Membership.objects.filter(member=member, ends_on__isnull=True).count() == 1
-
-
-@pytest.mark.parametrize(
-    ("start", "extended_to"),
-    [
-        (
-            date(2025, 10, 1),
-            date(2026, 3, 30),
-        ),  # QĐ 296 era (carried from QĐ 22): 90 + 90 ≤ 180 days
-        (date(2026, 5, 4), date(2026, 9, 1)),  # QĐ 21: 90 + one extension of 30 ≤ 120 days
-    ],
-)
-def test_suspension_cap_depends_on_the_regime_at_its_start(start, extended_to):
-    member = plain_member()
-    s = appeals.suspension_start(
-        member, body=body("HA.DBK", "inspection"), starts_on=start, reason="Đang bị khởi tố"
-    )
-    appeals.suspension_extend(s)
-    assert s.extended_to == extended_to
-    with pytest.raises(ValidationError, match="một lần"):
-        appeals.suspension_extend(s)
 
 
 def test_an_appeal_already_resolved_goes_only_higher():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ktgs.audit.models import AuditEvent
 from ktgs.core.models import Dated
-from ktgs.discipline import appeals
+from ktgs.discipline import suspensions
 from ktgs.discipline.models import Decision, Suspension
 from ktgs.discipline.strike_off import strike_off
 from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
@@ -24,7 +24,7 @@ REASON = "Đang bị cơ quan điều tra khởi tố"
 
 
 def start(member, starts_on, by=("HA.DBK", "inspection")):
-    return appeals.suspension_start(member, body=body(*by), starts_on=starts_on, reason=REASON)
+    return suspensions.suspension_start(member, body=body(*by), starts_on=starts_on, reason=REASON)
 
 
 @pytest.mark.parametrize(
@@ -43,20 +43,41 @@ def test_start_and_extend_once_up_to_the_cap_of_the_regime_at_the_start(
     s = start(member, starts_on)
     assert (s.ends_on, s.extended_to) == (ends_on, None)
     assert (s.ends_on - s.starts_on).days == 90
-    assert appeals.suspension_extension(s)[0] == extended_to
-    appeals.suspension_extend(s)
+    assert suspensions.suspension_extension(s)[0] == extended_to
+    suspensions.suspension_extend(s)
     s.refresh_from_db()
     assert s.extended_to == extended_to
     assert (s.extended_to - s.starts_on).days == (180 if starts_on.year == 2025 else 120)
     assert AuditEvent.objects.filter(action="discipline.suspension.extended").exists()
     with pytest.raises(ValidationError, match="một lần"):
-        appeals.suspension_extend(s)
+        suspensions.suspension_extend(s)
+
+
+@pytest.mark.parametrize(
+    ("start", "extended_to"),
+    [
+        (
+            date(2025, 10, 1),
+            date(2026, 3, 30),
+        ),  # QĐ 296 era (carried from QĐ 22): 90 + 90 ≤ 180 days
+        (date(2026, 5, 4), date(2026, 9, 1)),  # QĐ 21: 90 + one extension of 30 ≤ 120 days
+    ],
+)
+def test_suspension_cap_depends_on_the_regime_at_its_start(start, extended_to):
+    member = plain_member()
+    s = suspensions.suspension_start(
+        member, body=body("HA.DBK", "inspection"), starts_on=start, reason="Đang bị khởi tố"
+    )
+    suspensions.suspension_extend(s)
+    assert s.extended_to == extended_to
+    with pytest.raises(ValidationError, match="một lần"):
+        suspensions.suspension_extend(s)
 
 
 def test_overlapping_suspension_and_wrong_body_are_refused():
     member = plain_member()
     first = start(member, date(2026, 5, 4))
-    appeals.suspension_extend(first)  # to 1/9/2026
+    suspensions.suspension_extend(first)  # to 1/9/2026
     with pytest.raises(ValidationError, match="Trùng thời gian"):
         start(member, date(2026, 8, 20))  # after the first end, inside the extension
     with pytest.raises(ValidationError, match="Trùng thời gian"):
@@ -75,9 +96,9 @@ def test_extension_that_would_run_into_a_later_suspension_or_after_the_end_is_re
     first = start(member, date(2026, 5, 4))
     start(member, date(2026, 8, 10))
     with pytest.raises(ValidationError, match="trùng"):
-        appeals.suspension_extend(first)
+        suspensions.suspension_extend(first)
     with pytest.raises(ValidationError, match="còn hiệu lực"):
-        appeals.suspension_extend(first, on=date(2026, 8, 5))
+        suspensions.suspension_extend(first, on=date(2026, 8, 5))
     first.refresh_from_db()
     assert first.extended_to is None
 
@@ -157,7 +178,7 @@ def test_start_page_then_detail_with_committee_seats_and_extension(client_as):
     s = Suspension.objects.get(member=member)
     page = client.get(reverse("suspensions:detail", args=[s.pk])).content.decode()
     assert seat.body.name in page and "sinh hoạt cấp ủy đương nhiên bị đình chỉ" in page
-    assert "21-QĐ/TW" in page and f"{appeals.suspension_extension(s)[0]:%d/%m/%Y}" in page
+    assert "21-QĐ/TW" in page and f"{suspensions.suspension_extension(s)[0]:%d/%m/%Y}" in page
     listing = client.get(reverse("suspensions:list")).content.decode()
     assert member.full_name in listing and "due-soon" in listing  # ends in 5 days
     confirm = client.get(reverse("suspensions:extend", args=[s.pk])).content.decode()
