@@ -24,3 +24,10 @@ class AppealOutcome(models.TextChoices):
 class DecisionOrigin(models.TextChoices):
     ENTERED = "entered", "Nhập trên KTGS"
     IMPORTED = "imported", "Nhập từ tệp (hồ sơ cũ)"
+
+
+class SuspensionSubject(models.TextChoices):
+    """Whose suspension: the keys of the rule families discipline_suspension(_competence)."""
+
+    MEMBER = "member", "Đảng viên (đình chỉ sinh hoạt đảng)"
+    ORGANISATION = "organisation", "Tổ chức đảng (đình chỉ hoạt động)"

@@ -13,7 +13,13 @@ from django.db.models import Q
 from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationKind
 from ktgs.core.docnumber import DocumentNumberField
 from ktgs.core.models import SecretRecord, Voidable, secrecy_check
-from ktgs.discipline.choices import AppealOutcome, CaseOrigin, DecisionOrigin, VoteRole
+from ktgs.discipline.choices import (
+    AppealOutcome,
+    CaseOrigin,
+    DecisionOrigin,
+    SuspensionSubject,
+    VoteRole,
+)
 from ktgs.orgs.choices import Level
 
 
@@ -258,10 +264,30 @@ class Appeal(models.Model):
         return [self.resolver.unit.path]
 
 
-class Suspension(models.Model):
-    """Đình chỉ sinh hoạt đảng (or a committee's activity) of a member."""
+class Suspension(SecretRecord):
+    """Đình chỉ sinh hoạt đảng of a member (their committee activity with it), or đình chỉ hoạt
+    động of a party organisation. Like a case: `subject_unit` is the organisation, or the
+    member's cell on the start date; `member` is set for a member only."""
 
-    member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="suspensions")
+    ACCESS_PATHS = ("body__unit__path", "subject_unit__path", "member__current_unit__path")
+
+    subject_kind = models.CharField(
+        "đối tượng", max_length=20, choices=SuspensionSubject.choices, default="member"
+    )
+    subject_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="suspensions",
+        verbose_name="tổ chức đảng (đối tượng, hoặc nơi đảng viên sinh hoạt)",
+    )
+    member = models.ForeignKey(
+        "orgs.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suspensions",
+        verbose_name="đảng viên",
+    )
     body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField("từ ngày")
     ends_on = models.DateField("đến ngày")
@@ -271,11 +297,34 @@ class Suspension(models.Model):
 
     class Meta:
         ordering = ["-starts_on"]
-        verbose_name = "đình chỉ sinh hoạt đảng"
+        verbose_name = "đình chỉ sinh hoạt đảng, hoạt động tổ chức đảng"
+        indexes = [models.Index(fields=["subject_unit", "starts_on"])]
+        constraints = [
+            secrecy_check("suspension"),
+            models.CheckConstraint(
+                condition=Q(subject_kind="member", member__isnull=False)
+                | Q(subject_kind="organisation", member__isnull=True),
+                name="suspension_member_or_organisation",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Đình chỉ {self.member} từ {self.starts_on:%d/%m/%Y}"
+        return f"Đình chỉ {self.subject_name} từ {self.starts_on:%d/%m/%Y}"
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.subject_kind == SuspensionSubject.ORGANISATION
+
+    @property
+    def subject_name(self) -> str:
+        return self.subject_unit.name if self.is_organisation else self.member.full_name
+
+    def access_unit_paths(self) -> list[str]:
+        paths = [self.body.unit.path, self.subject_unit.path]
+        if self.member_id and self.member.current_unit_id:
+            paths.append(self.member.current_unit.path)
+        return paths
 
     def change_unit_paths(self) -> list[str]:
-        """The suspending body's unit extends it; the member's unit only sees it."""
+        """The suspending body's unit extends it; the subject's unit only sees it."""
         return [self.body.unit.path]

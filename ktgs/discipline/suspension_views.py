@@ -1,13 +1,14 @@
-"""Pages of suspensions (đình chỉ sinh hoạt đảng) and of striking off an unfit probationary
-member (xóa tên). A suspension is seen when its member is (scope.visible on Member); its end is
-amber five working days before. The committee seats the member held on the start date are
-listed as suspended for the same period (shown only: the seats are not changed)."""
+"""Pages of suspensions (đình chỉ sinh hoạt đảng of a member, đình chỉ hoạt động of an
+organisation) and of striking off an unfit probationary member (xóa tên). A suspension is seen
+under the SecretRecord protocol (the suspending body's unit, the subject's unit, the member's
+cell today; its secrecy); its end is amber five working days before. The committee seats a
+member held on the start date are listed as suspended for the same period (shown only: the
+seats are not changed)."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from ktgs.discipline import strike_off, suspensions
 from ktgs.discipline import suspension_forms as forms
 from ktgs.discipline.models import Suspension
 from ktgs.inspections.selectors import due_state, soon_limit
-from ktgs.orgs.models import CommitteeSeat, Member
+from ktgs.orgs.models import CommitteeSeat
 
 RECENT_DAYS = 180
 LIST_SIZE = 200
@@ -43,7 +44,7 @@ def _with_seats(rows: list[Suspension]) -> None:
         return
     seats = list(
         CommitteeSeat.objects.filter(
-            member_id__in={s.member_id for s in rows},
+            member_id__in={s.member_id for s in rows if s.member_id},
             starts_on__lte=max(s.starts_on for s in rows),
         ).select_related("body__unit")
     )
@@ -62,11 +63,12 @@ def suspension_list(request):
         raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ kỷ luật.")
     today = timezone.localdate()
     limit = soon_limit(today)
-    members = request.scope.visible(Member.objects.live())
     rows = list(
-        Suspension.objects.annotate(last=Coalesce("extended_to", "ends_on"))
-        .filter(Q(last__gte=today - timedelta(days=RECENT_DAYS)), member__in=members)
-        .select_related("member", "body")
+        request.scope.visible(Suspension.objects.all())
+        .annotate(last=Coalesce("extended_to", "ends_on"))
+        .filter(last__gte=today - timedelta(days=RECENT_DAYS))
+        .exclude(member__voided_at__isnull=False)
+        .select_related("member", "body", "subject_unit")
         .order_by("last", "pk")[:LIST_SIZE]
     )
     _with_seats(rows)
@@ -89,11 +91,12 @@ def suspension_list(request):
 def _suspension_or_404(request, pk: int) -> Suspension:
     s = (
         Suspension.objects.filter(pk=pk)
-        .select_related("member__current_unit", "body__unit")
+        .select_related("member__current_unit", "body__unit", "subject_unit")
         .first()
     )
-    if s is None or s.member.voided_at is not None or not request.scope.sees(s.member):
-        raise Http404("Không tìm thấy đình chỉ sinh hoạt đảng.")
+    voided = s is not None and s.member_id and s.member.voided_at is not None
+    if s is None or voided or not request.scope.sees(s):
+        raise Http404("Không tìm thấy đình chỉ.")
     return s
 
 
@@ -124,6 +127,8 @@ def suspension_create(request):
     if not request.scope.may_anywhere(RECORDS_CHANGE):
         raise PermissionDenied("Vai trò của đồng chí không được đình chỉ sinh hoạt đảng.")
     initial = {"starts_on": timezone.localdate(), "member_code": request.GET.get("ma", "")}
+    if request.GET.get("to_chuc"):
+        initial["subject_kind"] = "organisation"
     form = forms.SuspensionForm(request.POST or None, initial=initial, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -131,8 +136,10 @@ def suspension_create(request):
             form,
             suspensions.suspension_start,
             d["member"],
+            unit=d["subject_unit"],
             body=d["body"],
             starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
             reason=d["reason"],
         )
         if s is not None:

@@ -240,6 +240,23 @@ def suspension_ends(
     return _add(starts_on, days, rule.unit)
 
 
+@dataclass(frozen=True)
+class SuspensionCompetence(_Cited):
+    bodies: tuple[str, ...]  # body kinds that may suspend
+    min_levels_above: int  # 0: the member's cell or above; 1: strictly above the organisation
+    basis: Basis
+
+
+def suspension_competence(
+    starts_on: date, *, subject: str = "member", unit: OrgUnit | None = None
+) -> SuspensionCompetence:
+    """Who may suspend a member ("member") or an organisation's activity ("organisation"), by
+    the start date; `unit`: the suspending body's unit."""
+    row = rule_in_force("discipline_suspension_competence", subject, starts_on, unit=unit)
+    v = row.value
+    return SuspensionCompetence(tuple(v["bodies"]), v["min_levels_above"], Basis.of(row))
+
+
 def _add(start: date, n: int, unit: str) -> date:
     if unit == "working_days":
         return add_working_days(start, n)

@@ -23,6 +23,7 @@ FAMILY_NAMES = {
     "discipline_effect_end": "chấm dứt hiệu lực quyết định kỷ luật",
     "discipline_appeal": "thời hạn khiếu nại kỷ luật",
     "discipline_suspension": "đình chỉ sinh hoạt đảng",
+    "discipline_suspension_competence": "thẩm quyền đình chỉ",
     "discipline_after": "thời gian chưa bổ nhiệm, giới thiệu ứng cử sau kỷ luật",
 }
 

@@ -52,6 +52,9 @@ def _check(row):
     elif family == "discipline_suspension":
         assert key in ("member", "organisation") and value["unit"] in UNITS
         assert value["days"] + value["extension_days"] >= value["cap"] >= value["days"]
+    elif family == "discipline_suspension_competence":
+        assert key in ("member", "organisation") and value["min_levels_above"] >= 0
+        assert value["bodies"] and set(value["bodies"]) <= set(BodyKind.values)
     elif family == "discipline_after":
         assert key == "*" and set(value["months"]) <= set(DisciplineForm.values)
         assert all(n > 0 for n in value["months"].values())
