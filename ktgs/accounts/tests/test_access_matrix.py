@@ -313,15 +313,21 @@ cases:appeal_resolve  missing              302   404       404          404     
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
 # started, extended and struck off with records.change in the body's unit. "susp:own" is a
 # suspension by HA.DBK.001's UBKT of a member of HA.DBK.001.01 (running), "susp:sibling" one
-# by HA.DBK.002's UBKT of a member of HA.DBK.002.01.
+# by HA.DBK.002's UBKT of a member of HA.DBK.002.01; "susp:org_own" suspends the activity of
+# the cell HA.DBK.001.01 by HA.DBK.001's committee, "susp:org_sibling" that of HA.DBK.002.01 by
+# HA.DBK.002's committee (seen in the body's unit and the organisation's).
 suspensions:list       -                   302   403       200          200          200          200
 suspensions:create     -                   302   403       200          200          200          403
 suspensions:strike_off -                   302   403       200          200          200          403
 suspensions:detail     susp:own            302   404       200          200          200          200
 suspensions:detail     susp:sibling        302   404       404          404          404          404
+suspensions:detail     susp:org_own        302   404       200          200          200          200
+suspensions:detail     susp:org_sibling    302   404       404          404          404          404
 suspensions:detail     missing             302   404       404          404          404          404
 suspensions:extend     susp:own            302   404       200          200          200          403
 suspensions:extend     susp:sibling        302   404       404          404          404          404
+suspensions:extend     susp:org_own        302   404       200          200          200          403
+suspensions:extend     susp:org_sibling    302   404       404          404          404          404
 suspensions:extend     missing             302   404       404          404          404          404
 """
 # fmt: on
@@ -536,9 +542,19 @@ def _make_suspensions() -> dict:
             reason="Đình chỉ (ma trận truy cập)",
         )
 
+    def org_started(unit_code: str, cell_code: str):
+        return suspensions.suspension_start(
+            unit=OrgUnit.objects.get(code=cell_code),
+            body=Body.objects.get(unit__code=unit_code, kind="committee"),
+            starts_on=day,
+            reason="Đình chỉ hoạt động (ma trận truy cập)",
+        )
+
     return {
         "susp:own": started("HA.DBK.001", "HA.DBK.001.01", 2),
         "susp:sibling": started("HA.DBK.002", "HA.DBK.002.01", 0),
+        "susp:org_own": org_started("HA.DBK.001", "HA.DBK.001.01"),
+        "susp:org_sibling": org_started("HA.DBK.002", "HA.DBK.002.01"),
     }
 
 

@@ -17,7 +17,7 @@ from ktgs.discipline.models import Decision, Suspension
 from ktgs.discipline.strike_off import strike_off
 from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
 from ktgs.orgs.choices import MembershipEnd
-from ktgs.orgs.models import CommitteeSeat, Member, Membership
+from ktgs.orgs.models import CommitteeSeat, Member, Membership, OrgUnit
 
 pytestmark = pytest.mark.django_db
 REASON = "Đang bị cơ quan điều tra khởi tố"
@@ -223,3 +223,104 @@ def test_strike_off_page_refuses_a_full_member_then_strikes_off(client_as):
     assert done.status_code == 302
     member.refresh_from_db()
     assert member.current_unit_id is None
+
+
+# --- an organisation's activity (đình chỉ hoạt động của tổ chức đảng) ---------------------------
+
+
+def start_org(unit_code, starts_on, by=("HA.DBK.001", "committee"), **kwargs):
+    return suspensions.suspension_start(
+        unit=OrgUnit.objects.get(code=unit_code),
+        body=body(*by),
+        starts_on=starts_on,
+        reason="Tổ chức đảng gây trở ngại cho việc kiểm tra",
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "extended_to", "source"),
+    [
+        # QĐ 21 (QUIZ): đình chỉ hoạt động tổ chức đảng 90 ngày, gia hạn 1 lần ≤ 30 ngày
+        (date(2026, 5, 4), date(2026, 8, 2), date(2026, 9, 1), "21-QĐ/TW"),
+        # QĐ 296 (not found, carried from QĐ 22 Đ.31): tổ chức đảng không quá 90 ngày
+        (date(2025, 9, 1), date(2025, 11, 30), None, "22-QĐ/TW"),
+    ],
+)
+def test_a_superior_committee_suspends_an_organisation_up_to_the_cap(
+    starts_on, ends_on, extended_to, source
+):
+    s = start_org(CELL, starts_on)
+    assert (s.subject_kind, s.member, s.subject_unit.code) == ("organisation", None, CELL)
+    assert s.ends_on == ends_on and "Đình chỉ" in str(s) and s.subject_unit.name in str(s)
+    assert AuditEvent.objects.filter(action="discipline.suspension.started").exists()
+    assert list(suspensions.suspended_seats(s)) == []
+    if extended_to is None:
+        with pytest.raises(ValidationError, match="không cho gia hạn"):
+            suspensions.suspension_extend(s)
+        return
+    with pytest.raises(ValidationError, match="Gia hạn quá mức cho phép.*01/09/2026"):
+        suspensions.suspension_extend(s, to=extended_to + timedelta(days=1))
+    suspensions.suspension_extend(s)
+    assert s.extended_to == extended_to
+
+
+def test_refusals_for_an_organisation_say_why_in_vietnamese():
+    day = date(2026, 5, 4)
+    with pytest.raises(ValidationError, match="không được đình chỉ hoạt động của") as err:
+        start_org(CELL, day, by=("HA.DBK.001", "inspection"))  # a UBKT: not in the rows
+    assert "cấp ủy, ban thường vụ cấp ủy cấp trên" in str(err.value)
+    assert "QĐ 21-QĐ/TW" in str(err.value)
+    with pytest.raises(ValidationError, match="không tự đình chỉ hoạt động"):
+        start_org("HA.DBK.001", day)  # its own committee
+    with pytest.raises(ValidationError, match="không ở dưới"):
+        start_org(CELL, day, by=("HA.DBK.002", "committee"))  # another đảng bộ
+    with pytest.raises(ValidationError, match="Thời hạn quá mức cho phép: không quá 90 ngày"):
+        start_org(CELL, day, ends_on=day + timedelta(days=91))
+    with pytest.raises(ValidationError, match="Chọn tổ chức đảng"):
+        suspensions.suspension_start(body=body("HA.DBK", "committee"), starts_on=day, reason="X")
+    assert not Suspension.objects.filter(subject_kind="organisation").exists()
+
+
+def test_an_organisation_suspended_for_less_than_the_cap_then_overlap_is_refused():
+    day = date(2026, 5, 4)
+    s = start_org(CELL, day, by=("HA.DBK", "standing"), ends_on=day + timedelta(days=30))
+    assert s.ends_on == date(2026, 6, 3)
+    with pytest.raises(ValidationError, match="Trùng thời gian"):
+        start_org(CELL, date(2026, 6, 1))
+    # a member of that cell is another subject: suspended on their own
+    assert start(plain_member(), date(2026, 6, 1)).member is not None
+
+
+def test_organisation_suspension_pages(client_as):
+    client = client_as("ubkt_leader")
+    cell = OrgUnit.objects.get(code=CELL)
+    committee = body("HA.DBK.001", "committee")
+    starts_on = timezone.localdate() - timedelta(days=10)
+    form = {
+        "subject_kind": "organisation",
+        "subject_unit": cell.pk,
+        "body": committee.pk,
+        "starts_on": starts_on.strftime("%d/%m/%Y"),
+        "reason": REASON,
+    }
+    own = client.post(
+        reverse("suspensions:create"), form | {"subject_unit": committee.unit_id}
+    ).content.decode()
+    assert "không tự đình chỉ hoạt động" in own
+    too_long = (starts_on + timedelta(days=91)).strftime("%d/%m/%Y")
+    assert (
+        "quá mức cho phép"
+        in client.post(reverse("suspensions:create"), form | {"ends_on": too_long}).content.decode()
+    )
+    ok = client.post(reverse("suspensions:create"), form)
+    assert ok.status_code == 302, ok.content.decode()
+    s = Suspension.objects.get(subject_unit=cell, subject_kind="organisation")
+    page = client.get(reverse("suspensions:detail", args=[s.pk])).content.decode()
+    assert "Tổ chức đảng bị đình chỉ hoạt động" in page and cell.name in page
+    assert "Sinh hoạt cấp ủy" not in page
+    listing = client.get(reverse("suspensions:list")).content.decode()
+    assert "đình chỉ hoạt động" in listing and cell.name in listing
+    assert client.post(reverse("suspensions:extend", args=[s.pk])).status_code == 302
+    s.refresh_from_db()
+    assert s.extended_to == s.starts_on + timedelta(days=120)  # QĐ 21: 90 + 30
