@@ -103,6 +103,14 @@ class SuspensionForm(_MemberCodeForm):
         return data
 
 
+class ExtendForm(VnForm):
+    extended_to = VnDateField(
+        label="Gia hạn đến hết ngày",
+        required=False,
+        help_text="Để trống: tối đa theo quy định đang có hiệu lực ngày bắt đầu.",
+    )
+
+
 class StrikeOffForm(_MemberCodeForm):
     body = forms.ModelChoiceField(label="Tổ chức đảng quyết định", queryset=Body.objects.none())
     on = VnDateField(label="Ngày xóa tên")

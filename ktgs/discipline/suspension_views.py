@@ -155,9 +155,11 @@ def suspension_extend(request, pk: int):
     if not request.scope.may_change(s):
         raise PermissionDenied("Vai trò của đồng chí không được gia hạn đình chỉ này.")
     error = ""
-    if request.method == "POST":
+    form = forms.ExtendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["extended_to"]
         try:
-            suspensions.suspension_extend(s, on=timezone.localdate())
+            suspensions.suspension_extend(s, on=timezone.localdate(), to=to)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -167,6 +169,7 @@ def suspension_extend(request, pk: int):
         request,
         "extend.html",
         s=s,
+        form=form,
         extension=_extension(s) if not s.extended_to else None,
         error=error,
     )

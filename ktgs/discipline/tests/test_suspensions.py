@@ -321,6 +321,12 @@ def test_organisation_suspension_pages(client_as):
     assert "Sinh hoạt cấp ủy" not in page
     listing = client.get(reverse("suspensions:list")).content.decode()
     assert "đình chỉ hoạt động" in listing and cell.name in listing
-    assert client.post(reverse("suspensions:extend", args=[s.pk])).status_code == 302
+    extend = reverse("suspensions:extend", args=[s.pk])
+    beyond = (s.starts_on + timedelta(days=121)).strftime("%d/%m/%Y")
+    refused = client.post(extend, {"extended_to": beyond}).content.decode()
+    assert "Gia hạn quá mức cho phép" in refused and "21-QĐ/TW" in refused
+    shorter = s.starts_on + timedelta(days=100)
+    done = client.post(extend, {"extended_to": shorter.strftime("%d/%m/%Y")})
+    assert done.status_code == 302
     s.refresh_from_db()
-    assert s.extended_to == s.starts_on + timedelta(days=120)  # QĐ 21: 90 + 30
+    assert s.extended_to == shorter  # within QĐ 21's 90 + 30
