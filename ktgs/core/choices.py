@@ -52,3 +52,31 @@ class ViolationKind(models.TextChoices):
     CONDUCT = "conduct", "Vi phạm phẩm chất, đạo đức, lối sống, nhiệm vụ đảng viên"
     HIGHER_TASK = "higher_task", "Vi phạm trong thực hiện nhiệm vụ do cấp trên giao"
     OWN_TASK = "own_task", "Vi phạm trong thực hiện nhiệm vụ do tổ chức mình giao"
+
+
+class ViolationCategory(models.TextChoices):
+    """The group a violation falls in (nhóm vi phạm). Which groups carry no limitation period,
+    for members and for organisations, is in the rule pack (discipline_limitation_scope)."""
+
+    INTERNAL_POLITICS = "internal_politics", "Vi phạm về chính trị nội bộ"
+    DEFENCE_SECURITY_FOREIGN = (
+        "defence_security_foreign",
+        "Vi phạm về quốc phòng, an ninh, đối ngoại có xâm hại đến lợi ích quốc gia",
+    )
+    ILLEGAL_DIPLOMAS = (
+        "illegal_diplomas",
+        "Sử dụng văn bằng, chứng chỉ, chứng nhận không hợp pháp",
+    )
+    POLITICAL_QUALITY = "political_quality", "Vi phạm về phẩm chất chính trị, đạo đức, lối sống"
+    PROHIBITED_ACTS = (
+        "prohibited_acts",
+        "Vi phạm quy định về những điều đảng viên không được làm",
+    )
+    DEMOCRATIC_CENTRALISM = (
+        "democratic_centralism",
+        "Vi phạm nguyên tắc tập trung dân chủ, quy chế làm việc",
+    )
+    PARTY_ORGANISATION = "party_organisation", "Vi phạm về tổ chức, sinh hoạt đảng"
+    FINANCE_ASSETS = "finance_assets", "Vi phạm trong công tác quản lý tài chính, tài sản"
+    POPULATION_POLICY = "population_policy", "Vi phạm chính sách dân số và kế hoạch hóa gia đình"
+    OTHER = "other", "Vi phạm khác"

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from ktgs.core import bulk
-from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationKind
+from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationCategory, ViolationKind
 from ktgs.demo import names
 from ktgs.demo.inspections import Offices
 from ktgs.demo.layout import BLOC, PROVINCE, SEED, UnitPlan
@@ -66,11 +66,11 @@ SYMBOLS = {
 }
 KIND_SYMBOLS = {"base_committee": "ĐU", "base_cell": "CB", "cell": "CB"}
 CATEGORIES = (
-    (ViolationKind.CONDUCT, "Vi phạm về phẩm chất chính trị, đạo đức, lối sống"),
-    (ViolationKind.CONDUCT, "Vi phạm quy định về những điều đảng viên không được làm"),
-    (ViolationKind.OWN_TASK, "Vi phạm trong công tác quản lý tài chính, tài sản"),
-    (ViolationKind.HIGHER_TASK, "Vi phạm nguyên tắc tập trung dân chủ, quy chế làm việc"),
-    (ViolationKind.CONDUCT, "Vi phạm chính sách dân số và kế hoạch hóa gia đình"),
+    (ViolationKind.CONDUCT, ViolationCategory.POLITICAL_QUALITY),
+    (ViolationKind.CONDUCT, ViolationCategory.PROHIBITED_ACTS),
+    (ViolationKind.OWN_TASK, ViolationCategory.FINANCE_ASSETS),
+    (ViolationKind.HIGHER_TASK, ViolationCategory.DEMOCRATIC_CENTRALISM),
+    (ViolationKind.CONDUCT, ViolationCategory.POPULATION_POLICY),
 )
 DESCRIPTIONS = {
     ViolationKind.CONDUCT: "Thiếu tu dưỡng, rèn luyện; vi phạm quy định về trách nhiệm nêu "
@@ -608,6 +608,7 @@ def _violation(s: DecisionSpec, case: int) -> dict:
         kind, category = CATEGORIES[0]  # a chi bộ only decides on conduct and member duties
     if s.member is None:
         kind, text = ViolationKind.OWN_TASK, ORGANISATION_VIOLATION
+        category = ViolationCategory.DEMOCRATIC_CENTRALISM
     else:
         text = DESCRIPTIONS[kind]
     return dict(

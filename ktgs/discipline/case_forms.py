@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ktgs.core.choices import DisciplineForm, ViolationKind
+from ktgs.core.choices import DisciplineForm, ViolationCategory, ViolationKind
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
 from ktgs.orgs.choices import BodyKind
@@ -92,10 +92,18 @@ class ViolationForm(VnForm):
         label="Nội dung vi phạm", widget=forms.Textarea(attrs={"rows": 3})
     )
     kind = forms.ChoiceField(label="Loại vi phạm", choices=ViolationKind.choices)
-    category = forms.CharField(
+    category = forms.ChoiceField(
         label="Nhóm vi phạm",
+        choices=ViolationCategory.choices,
+        initial=ViolationCategory.OTHER,
+        help_text="Một số nhóm không áp dụng thời hiệu kỷ luật (theo quy định đang có hiệu lực, "
+        "khác nhau với đảng viên và tổ chức đảng); thời hiệu của từng vi phạm hiện ở trang vụ việc.",
+    )
+    category_note = forms.CharField(
+        label="Ghi chú về nhóm vi phạm",
         max_length=255,
-        help_text="Theo quy định về xử lý kỷ luật, ví dụ «Vi phạm về nguyên tắc tập trung dân chủ».",
+        required=False,
+        help_text="Nhóm vi phạm cụ thể theo quy định xử lý kỷ luật, nếu chọn «Vi phạm khác».",
     )
     started_on = VnDateField(label="Vi phạm từ ngày")
     ended_on = VnDateField(label="Đến ngày", required=False)

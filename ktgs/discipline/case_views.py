@@ -5,8 +5,6 @@ impose on this subject for these violations (rules in force today; the service c
 the signing date).
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from ktgs.core.choices import DisciplineForm
 from ktgs.core.models import Secrecy
 from ktgs.discipline import appeals, decisions, services
 from ktgs.discipline import case_forms as forms
+from ktgs.discipline.limitation import subject_violation_starts, violation_count
 from ktgs.discipline.models import Appeal, Decision, DisciplineCase
 from ktgs.inspections.choices import ProposalStatus
 from ktgs.inspections.models import DisciplineProposal, Inspection
@@ -130,34 +129,32 @@ def case_create(request):
 
 
 def _limitation_rows(case: DisciplineCase, forms_allowed) -> list[dict]:
-    """Per violation that has ended: the last day the competent body may conclude, per form."""
-    today = timezone.localdate()
-    concluded = case.warranted_on or today
-    pauses = list(case.pauses.all())
+    """Per violation that has ended: the last day the competent body may conclude, per form
+    (none for a category without limitation; restarted by a later violation of the subject)."""
+    concluded = case.warranted_on or timezone.localdate()
+    pauses, starts = list(case.pauses.all()), subject_violation_starts(case)
     rows = []
     for v in case.violations.all():
         if v.continuing or v.ended_on is None:
             rows.append({"violation": v, "continuing": True})
             continue
-        paused = sum(
-            (p.ends_on - p.starts_on).days + 1 for p in pauses if p.starts_on >= v.ended_on
-        )
         per_form = []
         for form in forms_allowed:
             try:
-                ends = rules.limitation_ends(v.ended_on, form, concluded, unit=case.unit)
-                rule = rules.limitation(form, concluded, unit=case.unit)
+                count = violation_count(
+                    case, v, form, concluded, unit=case.unit, starts=starts, pauses=pauses
+                )
             except RuleNotInForce as exc:
                 per_form.append({"form": form, "error": exc.messages[0]})
                 continue
-            if ends is not None:
-                ends += timedelta(days=paused)
             per_form.append(
                 {
                     "form": DisciplineForm(form).label,
-                    "ends": ends,
-                    "expired": ends is not None and concluded > ends,
-                    "citation": rule.citation,
+                    "ends": count.ends,
+                    "expired": count.ends is not None and concluded > count.ends,
+                    "no_limit_category": count.why_none == "category",
+                    "restarted_from": count.counted_from if count.restarted else None,
+                    "citation": count.citations,
                 }
             )
         rows.append({"violation": v, "per_form": per_form})

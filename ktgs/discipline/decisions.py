@@ -7,7 +7,7 @@ nothing is written unless every check passes. Decisions dated before the office'
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import format_date
 from ktgs.discipline.choices import VoteRole
+from ktgs.discipline.limitation import expired_text, subject_violation_starts, violation_count
 from ktgs.discipline.models import Decision, DisciplineCase, Vote
 from ktgs.discipline.services import member_subject_kind
 from ktgs.inspections.services import is_history
@@ -257,25 +258,15 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
                 )
                 break
         concluded_on = case.warranted_on or signed_on
+        starts, pauses = subject_violation_starts(case), list(case.pauses.all())
         for v in case.violations.all():
             if v.continuing:
                 continue
-            ends = rules.limitation_ends(v.ended_on, form, concluded_on, unit=body.unit)
-            if ends is None:
-                continue
-            paused = sum(
-                (p.ends_on - p.starts_on).days + 1
-                for p in case.pauses.all()
-                if p.starts_on >= v.ended_on
+            count = violation_count(
+                case, v, form, concluded_on, unit=body.unit, starts=starts, pauses=pauses
             )
-            ends += timedelta(days=paused)
-            if concluded_on > ends:
-                rule = rules.limitation(form, concluded_on, unit=body.unit)
-                problems.append(
-                    f"Đã hết thời hiệu kỷ luật {_label(form)} ({rule.years} năm) đối với vi "
-                    f"phạm kết thúc ngày {format_date(v.ended_on)}: hết ngày {format_date(ends)} "
-                    f"— {rule.citation}."
-                )
+            if count.ends is not None and concluded_on > count.ends:
+                problems.append(expired_text(v, form, count))
     except RuleNotInForce as exc:
         problems.append(exc.messages[0])
     return problems
@@ -428,7 +419,9 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
                         unit=body.unit,
                     ).basis
                 )
-        used.append(rules.limitation(form, case.warranted_on or day, unit=body.unit).basis)
+        concluded_on = case.warranted_on or day
+        used.append(rules.limitation(form, concluded_on, unit=body.unit).basis)
+        used.append(rules.limitation_scope(case.subject_kind, concluded_on, unit=body.unit).basis)
     except RuleNotInForce:
         pass  # history: the warnings say which rule was missing
     rows = RuleRow.objects.in_bulk([b.row_id for b in used])

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ktgs.audit.services import record
-from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationKind
+from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationCategory, ViolationKind
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
@@ -51,6 +51,7 @@ DECIDING_BODIES = [
 BODY_ALIASES = [(BodyKind.CELL_MEETING.value, "Chi bộ")]
 FORMS = [(f.value, f.label) for f in DisciplineForm]
 VIOLATION_KINDS = [(k.value, k.label) for k in ViolationKind]
+VIOLATION_CATEGORIES = [(c.value, c.label) for c in ViolationCategory]
 REF_FIX = "Mã hồ sơ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch chéo; tối đa 80 ký tự."
 
 
@@ -151,6 +152,13 @@ DECISIONS = Sheet(
             _labels(VIOLATION_KINDS) + ". Để trống là loại thứ nhất.",
             show=_show(VIOLATION_KINDS),
         ),
+        Column(
+            "Nhóm vi phạm",
+            "violation_category",
+            _choice(VIOLATION_CATEGORIES, required=False, default=ViolationCategory.OTHER.value),
+            _labels(VIOLATION_CATEGORIES) + ". Để trống là «Vi phạm khác».",
+            show=_show(VIOLATION_CATEGORIES),
+        ),
         Column("Vi phạm từ ngày", "violation_from", cells.day(required=True), "", True),
         Column(
             "Vi phạm đến ngày",
@@ -186,6 +194,7 @@ COMPARED = (
     "received_on",
     "violation",
     "violation_kind",
+    "violation_category",
     "violation_from",
     "violation_to",
     "secrecy",
@@ -232,12 +241,12 @@ def load_rows(refs: list[str] | None = None) -> list[dict]:
     )
     rows = list(qs.values_list(*fields))
     violations = {}
-    for case, text, kind, start, end in (
+    for case, text, kind, category, start, end in (
         Violation.objects.filter(case_id__in=[r[2] for r in rows if r[2]])
         .order_by("case_id", "-started_on", "-pk")
-        .values_list("case_id", "description", "kind", "started_on", "ended_on")
+        .values_list("case_id", "description", "kind", "category", "started_on", "ended_on")
     ):
-        violations[case] = (text, kind, start, end)  # the earliest one wins (last written)
+        violations[case] = (text, kind, category, start, end)  # the earliest one wins
     out = []
     for (
         pk,
@@ -255,7 +264,7 @@ def load_rows(refs: list[str] | None = None) -> list[dict]:
         secrecy,
         voided,
     ) in rows:
-        text, kind, start, end = violations.get(case, ("", "", None, None))
+        text, kind, category, start, end = violations.get(case, ("", "", "", None, None))
         out.append(
             {
                 "pk": pk,
@@ -271,6 +280,7 @@ def load_rows(refs: list[str] | None = None) -> list[dict]:
                 "received_on": received,
                 "violation": text,
                 "violation_kind": kind,
+                "violation_category": category,
                 "violation_from": start,
                 "violation_to": end,
                 "secrecy": secrecy,
@@ -657,13 +667,19 @@ def _rule_problems(row, body, member, subject_unit, subject_kind) -> list[str]:
             )
         end = row["violation_to"]
         if end is not None:
-            ends = rules.limitation_ends(end, form, day, unit=body.unit)
-            if ends is not None and day > ends:
-                limit = rules.limitation(form, day, unit=body.unit)
+            count = rules.limitation_count(
+                end,
+                form,
+                day,
+                subject=subject_kind,
+                category=row["violation_category"],
+                unit=body.unit,
+            )
+            if count.ends is not None and day > count.ends:
                 problems.append(
-                    f"Đã hết thời hiệu kỷ luật {_label(form)} ({limit.years} năm) đối với vi "
-                    f"phạm kết thúc ngày {format_date(end)}: hết ngày {format_date(ends)} "
-                    f"— {limit.citation}."
+                    f"Đã hết thời hiệu kỷ luật {_label(form)} ({count.period.years} năm) đối với "
+                    f"vi phạm kết thúc ngày {format_date(end)}: hết ngày "
+                    f"{format_date(count.ends)} — {count.citations}."
                 )
     except RuleNotInForce as exc:
         problems.append(exc.messages[0])
@@ -746,7 +762,7 @@ def _create(new: New) -> Decision:
         case=case,
         description=row["violation"].strip(),
         kind=row["violation_kind"],
-        category=ViolationKind(row["violation_kind"]).label,
+        category=row["violation_category"],
         started_on=row["violation_from"],
         ended_on=row["violation_to"],
         continuing=row["violation_to"] is None,

@@ -10,7 +10,12 @@ signing date) and what the subject was on the signing date (committee member of 
 from django.db import models
 from django.db.models import Q
 
-from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationKind
+from ktgs.core.choices import (
+    DisciplineForm,
+    DisciplineSubject,
+    ViolationCategory,
+    ViolationKind,
+)
 from ktgs.core.docnumber import DocumentNumberField
 from ktgs.core.models import SecretRecord, Voidable, secrecy_check
 from ktgs.discipline.choices import (
@@ -100,7 +105,13 @@ class Violation(models.Model):
     case = models.ForeignKey(DisciplineCase, on_delete=models.CASCADE, related_name="violations")
     description = models.TextField("nội dung vi phạm")
     kind = models.CharField("loại vi phạm", max_length=20, choices=ViolationKind.choices)
-    category = models.CharField("nhóm vi phạm (theo quy định xử lý kỷ luật)", max_length=255)
+    category = models.CharField(
+        "nhóm vi phạm",
+        max_length=30,
+        choices=ViolationCategory.choices,
+        default=ViolationCategory.OTHER,
+    )  # the rule pack lists the groups without a limitation period (discipline_limitation_scope)
+    category_note = models.CharField("ghi chú về nhóm vi phạm", max_length=255, blank=True)
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
     continuing = models.BooleanField("vi phạm còn tiếp diễn", default=False)

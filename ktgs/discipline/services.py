@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ktgs.audit.services import record
-from ktgs.core.choices import DisciplineSubject, ViolationKind
+from ktgs.core.choices import DisciplineSubject, ViolationCategory, ViolationKind
 from ktgs.core.models import TOP_SECRET, TOP_SECRET_REFUSED, Dated, Secrecy
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
@@ -176,10 +176,13 @@ def violation_add(
     started_on: date,
     ended_on: date | None = None,
     continuing: bool = False,
+    category_note: str = "",
 ) -> Violation:
     _check_open(case)
     description = _text(description, "Nội dung vi phạm", "description", required=True)
-    category = _text(category, "Nhóm vi phạm", "category", required=True)
+    if category not in ViolationCategory.values:
+        raise ValidationError({"category": "Chọn nhóm vi phạm."})
+    category_note = _text(category_note, "Ghi chú về nhóm vi phạm", "category_note")
     if kind not in ViolationKind.values:
         raise ValidationError({"kind": "Chọn loại vi phạm."})
     _not_future(started_on, "started_on", "Ngày bắt đầu vi phạm")
@@ -198,6 +201,7 @@ def violation_add(
         description=description,
         kind=kind,
         category=category,
+        category_note=category_note,
         started_on=started_on,
         ended_on=ended_on,
         continuing=continuing,
@@ -209,6 +213,7 @@ def violation_add(
         details={
             "description": description[:200],
             "kind": ViolationKind(kind).label,
+            "category": ViolationCategory(category).label,
             "starts_on": started_on,
             "ends_on": ended_on,
         },

@@ -5,6 +5,7 @@ function (docs/rules.md, "Discipline"). `unit` is the unit of the body that deci
 resolves, suspends): the office overrides of that unit's subtree apply; without it, the pack's."""
 
 import calendar as _calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -70,6 +71,33 @@ class Limitation(_Cited):
     years: int | None  # None: no limitation
     exceptions: str
     basis: Basis
+
+
+@dataclass(frozen=True)
+class LimitationScope(_Cited):
+    no_limitation: tuple[str, ...]  # violation categories without a limitation period
+    restart: bool  # a new violation within the period restarts the earlier one's count
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class LimitationCount:
+    """The limitation of one ended violation for one form, as the competent body concluding on
+    `concluded_on` counts it."""
+
+    ends: date | None  # the last day to conclude; None: no limitation
+    why_none: str  # "" | "form" (khai trừ, giải tán) | "category" (scope.no_limitation)
+    counted_from: date  # the violation's end, or the later violation that restarted the count
+    restarted: bool
+    paused_days: int
+    period: Limitation
+    scope: LimitationScope
+
+    @property
+    def citations(self) -> str:
+        if self.why_none == "category" or self.restarted:
+            return f"{self.period.citation}; {self.scope.citation}"
+        return self.period.citation
 
 
 @dataclass(frozen=True)
@@ -162,6 +190,54 @@ def limitation_ends(
     """The last day on which the competent body may still conclude; None: no limitation."""
     years = limitation(form, concluded_on, unit=unit).years
     return None if years is None else add_months(violation_end, 12 * years)
+
+
+def limitation_scope(subject: str, on: date, *, unit: OrgUnit | None = None) -> LimitationScope:
+    """The violation categories without a limitation period and whether a new violation
+    restarts the count, for a member (full, probationary) or an organisation, chosen by the date
+    the competent body concludes."""
+    key = "organisation" if subject == "organisation" else "member"
+    row = rule_in_force("discipline_limitation_scope", key, on, unit=unit)
+    value = row.value
+    return LimitationScope(
+        tuple(value.get("no_limitation", ())), bool(value.get("restart")), Basis.of(row)
+    )
+
+
+def limitation_count(
+    violation_end: date,
+    form: str,
+    concluded_on: date,
+    *,
+    subject: str,
+    category: str = "",
+    later_starts: Iterable[date] = (),
+    pauses: Iterable[tuple[date, date]] = (),
+    unit: OrgUnit | None = None,
+) -> LimitationCount:
+    """The limitation of a violation that ended on `violation_end`: none for the form or the
+    category; else the period from the end, restarted from each violation of the same subject
+    committed (`later_starts`) within the running period when the regime says so, plus the
+    days of the pauses (first and last day included) on or after the day counted from."""
+    period = limitation(form, concluded_on, unit=unit)
+    scope = limitation_scope(subject, concluded_on, unit=unit)
+    pauses = list(pauses)
+    if category in scope.no_limitation or period.years is None:
+        why = "category" if category in scope.no_limitation else "form"
+        return LimitationCount(None, why, violation_end, False, 0, period, scope)
+    start, later = violation_end, sorted(set(later_starts))
+    while True:
+        paused = _paused_days(pauses, start)
+        ends = add_months(start, 12 * period.years) + timedelta(days=paused)
+        within = [d for d in later if start < d <= min(ends, concluded_on)]
+        if not scope.restart or not within:
+            break
+        start = within[-1]
+    return LimitationCount(ends, "", start, start != violation_end, paused, period, scope)
+
+
+def _paused_days(pauses: list[tuple[date, date]], since: date) -> int:
+    return sum((last - max(first, since)).days + 1 for first, last in pauses if last >= since)
 
 
 def takes_effect(

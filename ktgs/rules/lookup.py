@@ -19,6 +19,7 @@ FAMILY_NAMES = {
     "discipline_competence": "thẩm quyền thi hành kỷ luật",
     "discipline_vote": "biểu quyết kỷ luật",
     "discipline_limitation": "thời hiệu kỷ luật",
+    "discipline_limitation_scope": "vi phạm không áp dụng thời hiệu, tính lại thời hiệu",
     "discipline_effect": "hiệu lực quyết định kỷ luật",
     "discipline_effect_end": "chấm dứt hiệu lực quyết định kỷ luật",
     "discipline_appeal": "thời hạn khiếu nại kỷ luật",

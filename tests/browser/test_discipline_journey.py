@@ -70,7 +70,7 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
         "Vi phạm nghiêm trọng quy định về những điều đảng viên không được làm"
     )
     page.locator("#id_kind").select_option("conduct")
-    page.locator("#id_category").fill("Vi phạm về phẩm chất, đạo đức, lối sống")
+    page.locator("#id_category").select_option("prohibited_acts")
     page.locator("#id_started_on").fill("01/02/2026")
     page.locator("#id_ended_on").fill("30/06/2026")
     page.get_by_role("button", name="Ghi", exact=True).click()

@@ -497,7 +497,7 @@ def _make_cases() -> dict:
             case,
             description="Vi phạm quy chế làm việc",
             kind="conduct",
-            category="Tổ chức, sinh hoạt đảng",
+            category="party_organisation",
             started_on=date(2025, 1, 1),
             ended_on=date(2025, 6, 1),
         )

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from ktgs.discipline import decisions
+from ktgs.discipline import decisions, services
 from ktgs.discipline.models import DisciplineCase
 from ktgs.discipline.tests.test_decisions import CELL, DAY, body, case_for, plain_member
 
@@ -103,3 +103,26 @@ def test_the_case_list_logs_the_confidential_cases_it_names_in_one_insert(client
     marked = DisciplineCase.objects.filter(pk__in=ids).values_list("secrecy", flat=True)
     assert set(marked) <= {Secrecy.CONFIDENTIAL, Secrecy.SECRET}  # the demo's own, too
     assert logged.get(target_id=str(opened[2].pk)).unit_id == opened[2].unit_id
+
+
+def test_violation_form_offers_the_categories_and_the_page_shows_no_limitation(client_as):
+    client = client_as("ubkt_leader")
+    case = services.case_open(
+        body=body(CELL, "cell_meeting"), member=plain_member(), opened_on=date(2026, 2, 2)
+    )
+    url = reverse("cases:violation", args=[case.pk])
+    form = client.get(url).content.decode()
+    assert 'value="internal_politics"' in form and "Vi phạm về chính trị nội bộ" in form
+    data = {
+        "description": "Tiết lộ thông tin nội bộ",
+        "kind": "conduct",
+        "category": "khong-co",
+        "started_on": "01/01/2010",
+        "ended_on": "01/06/2010",
+    }
+    assert client.post(url, data).status_code == 200  # the form again, with the error
+    assert not case.violations.exists()
+    assert client.post(url, {**data, "category": "internal_politics"}).status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "vi phạm về chính trị nội bộ" in page
+    assert "không áp dụng thời hiệu với nhóm vi phạm này" in page

@@ -39,7 +39,7 @@ def case_for(member: Member, by: Body, ended=date(2025, 11, 1)):
         case,
         description="Không chấp hành sự phân công của tổ chức",
         kind="conduct",
-        category="Vi phạm về tổ chức, sinh hoạt đảng",
+        category="party_organisation",
         started_on=date(2025, 3, 1),
         ended_on=ended,
     )
@@ -213,7 +213,7 @@ def test_the_date_discipline_is_warranted_ends_the_limitation_count():
         case,
         description="Không thực hiện nhiệm vụ được phân công",
         kind="conduct",
-        category="Vi phạm về tổ chức, sinh hoạt đảng",
+        category="party_organisation",
         started_on=date(2020, 9, 1),
         ended_on=date(2021, 3, 1),
     )

@@ -98,7 +98,7 @@ def test_violation_dates_checked():
     args = dict(
         description="Vi phạm nguyên tắc tập trung dân chủ",
         kind="conduct",
-        category="Nguyên tắc tổ chức",
+        category="democratic_centralism",
     )
     with pytest.raises(ValidationError, match="chưa đến"):
         services.violation_add(case, started_on=date(2030, 1, 1), continuing=True, **args)

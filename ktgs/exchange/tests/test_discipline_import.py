@@ -50,6 +50,7 @@ def decision_row(ref, member, **kw):
         "Ngày nhận": "16/03/2022",
         "Vi phạm": "Không thực hiện nhiệm vụ được chi bộ phân công",
         "Loại vi phạm": "",
+        "Nhóm vi phạm": "",
         "Vi phạm từ ngày": "01/06/2021",
         "Vi phạm đến ngày": "01/12/2021",
         "Độ mật": "",
@@ -306,3 +307,34 @@ def test_a_subject_outside_the_deciding_body_is_refused_even_as_history(tmp_path
     [p] = result.problems
     assert (p.row, p.column) == (2, "Mã đảng viên") and "Điều lệ Đảng, Điều 36" in p.message
     assert not Decision.objects.filter(external_ref="KL-10").exists()
+
+
+@pytest.mark.parametrize(
+    ("category", "refused"),
+    [
+        ("", True),  # Vi phạm khác: khiển trách 5 years (QĐ 69 Đ.4), ended 01/01/2016
+        ("Vi phạm về chính trị nội bộ", False),  # QĐ 69 Đ.4 k.2 b: không áp dụng thời hiệu
+        ("Su dung van bang, chung chi, chung nhan khong hop phap", False),  # idem, folded
+        ("Vi phạm trong công tác quản lý tài chính, tài sản", True),
+    ],
+)
+def test_the_category_of_the_violation_decides_the_limitation(tmp_path, category, refused):
+    office_in_use_since_set(date(2020, 1, 1))
+    first, _second = members()
+    row = decision_row(
+        "KL-09",
+        first,
+        **{
+            "Nhóm vi phạm": category,
+            "Vi phạm từ ngày": "01/06/2015",
+            "Vi phạm đến ngày": "01/01/2016",
+        },
+    )
+    path = workbook(tmp_path / "kl.xlsx", {SHEET: [headers(SHEET), row]})
+    result = run_import(path, file_name=path.name)
+    assert result.ok != refused, result.problems
+    if refused:
+        assert "hết thời hiệu" in result.problems[0].message
+    else:
+        violation = Decision.objects.get(external_ref="KL-09").case.violations.get()
+        assert violation.get_category_display().lower() == category.lower() or category.isascii()

@@ -7,7 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from ktgs.core.choices import DisciplineForm, DisciplineSubject, SubjectRelation, ViolationKind
+from ktgs.core.choices import (
+    DisciplineForm,
+    DisciplineSubject,
+    SubjectRelation,
+    ViolationCategory,
+    ViolationKind,
+)
 from ktgs.orgs.choices import BodyKind, Level
 from ktgs.rules import docs
 from ktgs.rules.pack import read_pack
@@ -43,6 +49,9 @@ def _check(row):
         assert value["denominator"] in ("cell_full_members", "seated_members")
     elif family == "discipline_limitation":
         assert key in DisciplineForm.values and value.get("years", 1) > 0 and value["exceptions"]
+    elif family == "discipline_limitation_scope":
+        assert key in ("member", "organisation") and isinstance(value["restart"], bool)
+        assert set(value["no_limitation"]) <= set(ViolationCategory.values)
     elif family == "discipline_effect":
         assert key in ("cell_meeting", "*") and value["from"] in ("announcement", "signing")
     elif family == "discipline_effect_end":
@@ -71,6 +80,7 @@ def test_row_shape(row):
 
 FIRST = {  # the earliest regime of each family
     "discipline_limitation": date(2017, 11, 15),  # QĐ 102-QĐ/TW
+    "discipline_limitation_scope": date(2017, 11, 15),  # QĐ 102-QĐ/TW (members)
     "discipline_after": date(2022, 8, 18),  # QĐ 80-QĐ/TW (QĐ 50, 41-QĐ/TW before: not in the pack)
 }
 CHARTER_2011 = date(2011, 11, 1)  # QĐ 45, 46-QĐ/TW
@@ -82,8 +92,8 @@ def test_every_key_holds_without_a_gap_from_its_first_regime():
         by_key.setdefault((row["family"], row["key"]), []).append(row)
     for (family, key), rows in by_key.items():
         rows.sort(key=lambda r: r["starts_on"])
-        if family == "discipline_limitation":
-            first = date(2018, 8, 28) if key == "dissolution" else FIRST[family]  # QĐ 07-QĐi/TW
+        if family.startswith("discipline_limitation"):  # QĐ 102-QĐ/TW; QĐ 07-QĐi/TW
+            first = date(2018, 8, 28) if key in ("dissolution", "organisation") else FIRST[family]
         else:
             first = FIRST.get(family, CHARTER_2011)
         assert rows[0]["starts_on"] == first, (family, key)
