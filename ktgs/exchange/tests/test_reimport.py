@@ -127,3 +127,22 @@ def test_a_transfer_is_not_undone_by_an_old_file(tmp_path):
     assert "chuyển sinh hoạt" in p.message and "01/04/2021" in p.message
     assert ended(code) == (date(2021, 4, 1), MembershipEnd.TRANSFERRED, NUMBER)
     assert Member.objects.get(code=code).current_unit.code == OTHER_CELL
+
+
+def test_a_first_import_creating_the_member_then_the_same_file_again_changes_nothing(tmp_path):
+    """The cell, the member, their open «Sinh hoạt» row and the expulsion all in one file (a
+    2022 decision kept with its warnings as history before in_use_since 2023)."""
+    from ktgs.exchange.tests.test_dry_run import NEW_MEMBER, first_import
+
+    office_in_use_since_set(date(2023, 1, 1))
+    path = first_import(tmp_path, "Khai trừ", "lan-dau.xlsx")
+    first = run_import(path, file_name=path.name)
+    assert first.ok and first.written, first.problems
+    period = Membership.objects.get(member__code=NEW_MEMBER)
+    assert period.end_reason == MembershipEnd.EXPELLED
+
+    again = run_import(path, file_name=path.name)
+    assert again.ok, again.problems
+    assert {c["created"] + c["updated"] for c in again.counts.values()} == {0}
+    assert Membership.objects.get(member__code=NEW_MEMBER).ends_on == period.ends_on
+    assert Member.objects.get(code=NEW_MEMBER).current_unit is None
