@@ -34,7 +34,7 @@ from ktgs.discipline.choices import CaseOrigin, DecisionOrigin
 from ktgs.discipline.decisions import _top_committee_seat, competence_for
 from ktgs.discipline.models import Decision, DisciplineCase, Violation
 from ktgs.discipline.services import REACH_SOURCE, _within_reach, member_subject_kind
-from ktgs.exchange import cells
+from ktgs.exchange import cells, orgdata
 from ktgs.exchange.format import MEMBERS, SHEETS, UNITS, Column, Sheet, register
 from ktgs.inspections.services import in_use_since
 from ktgs.orgs.choices import BodyKind, MembershipEnd
@@ -209,6 +209,27 @@ def register_sheets() -> None:
         return
     register(DECISIONS)
     importer.HANDLERS.append(DecisionHandler())
+    orgdata.MEMBERSHIP_ENDERS.append(expelled_by_file)
+
+
+def expelled_by_file(file_rows: dict) -> set[tuple[str, date]]:
+    """(member code, effective date) of the stored expulsions the file's rows repeat: the
+    memberships they ended, which the file's «Sinh hoạt» may still list open (a re-import of the
+    file that imported them; a changed row is refused by the decision sheet itself)."""
+    refs = [
+        r["ref"]
+        for r in file_rows.get(DECISIONS.name, [])
+        if r["member"] and r["form"] == DisciplineForm.EXPULSION
+    ]
+    if not refs:
+        return set()
+    pks = [int(m.group(1)) for r in refs if (m := ENTERED_REF.fullmatch(r))]
+    stored = Decision.objects.filter(
+        Q(external_ref__in=refs) | Q(pk__in=pks, external_ref=""),
+        form=DisciplineForm.EXPULSION,
+        voided_at__isnull=True,
+    ).exclude(member=None)
+    return set(stored.values_list("member__code", "effective_on"))
 
 
 # --- stored records by Mã hồ sơ ------------------------------------------------------------------

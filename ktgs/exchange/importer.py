@@ -6,6 +6,12 @@ Phases (reported through `progress(phase, done, total)`, kept outside the databa
   "kiemtra"  parsing each cell and checking each row against the file and the database;
   "ghi"      writing (bulk inserts and updates, derived fields, one audit event).
 
+A dry run (`dry_run=True`, `ktgs import --dry-run`) is the same run, write phase included, in a
+transaction that is always rolled back: it finds every problem the import would (also those
+only `write()` can see), and leaves nothing behind — no rows, no audit event (so the audit head,
+advanced on commit, stays), no ANALYZE. On SQLite it holds the write lock while it writes, as
+the import does.
+
 A handler owns a group of sheets (the organisation model, `orgdata.OrgHandler`; inspections,
 `inspections.exchange.InspectionHandler`); later modules append theirs to HANDLERS, in
 dependency order. `check(rows, problems, counts, tick, file_rows=)` sees every parsed sheet of the
@@ -135,8 +141,6 @@ def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportRes
         problems.sort(key=_problem_order)
         return result
     result.ok = True
-    if dry_run:
-        return result
     try:
         with transaction.atomic():
             for handler, plan in plans:
@@ -151,6 +155,8 @@ def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportRes
                     "warnings": len(_warnings(plans)),
                 },
             )
+            if dry_run:  # everything above, audit event included, is rolled back
+                transaction.set_rollback(True)
     except Refused as refused:
         # A check that could only run on write (records of the same file) failed: nothing kept.
         result.ok = False
@@ -170,8 +176,11 @@ def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportRes
             )
         )
         return result
-    result.written = True
     result.warnings = _warnings(plans)
+    if dry_run:  # the head advances on commit only: it stays; nothing to ANALYZE
+        tick("ghi", 1, 1)
+        return result
+    result.written = True
     refresh_statistics()
     tick("ghi", 1, 1)
     return result

@@ -82,6 +82,18 @@ FIELDS: dict[str, tuple[str, ...]] = {
     HEADS.name: ("member", "ends_on"),
     MANAGED.name: ("ends_on",),
 }
+# How a stored period was ended by an act of its own (a decision or a transfer): a file may not
+# reopen it or change its end (see `Checker._keep_decided_ends`).
+DECIDED_ENDS = {
+    MembershipEnd.EXPELLED: "quyết định khai trừ",
+    MembershipEnd.STRUCK_OFF: "quyết định xóa tên",
+    MembershipEnd.TRANSFERRED: "chuyển sinh hoạt",
+}
+# Later modules whose sheets end memberships (discipline: expulsions in «Quyết định kỷ luật»).
+# Each takes the parsed rows of the file ({sheet name: [Row]}) and returns the (member code, end
+# date) of the periods that the file's own rows, already imported, ended: the same file imported
+# again lists those periods open in «Sinh hoạt», as it did the first time, and is unchanged.
+MEMBERSHIP_ENDERS: list = []
 
 
 def key_of(sheet: Sheet, values: dict) -> tuple:
@@ -227,7 +239,7 @@ class OrgHandler:
     sheets = tuple(s.name for s in ORG_SHEETS)
 
     def check(self, rows, problems, counts, tick, file_rows=None) -> Plan:
-        return Checker(rows, problems, counts).run()
+        return Checker(rows, problems, counts, file_rows).run()
 
     def write(self, plan: Plan, tick) -> None:
         Writer(plan, tick).run()
@@ -238,11 +250,12 @@ def _q(value) -> str:
 
 
 class Checker:
-    def __init__(self, rows, problems, counts):
+    def __init__(self, rows, problems, counts, file_rows=None):
         from ktgs.exchange.importer import Problem
 
         self.Problem = Problem
         self.rows = rows
+        self.file_rows = file_rows if file_rows is not None else rows
         self.problems = problems
         self.counts = counts
         self.today = timezone.localdate()
@@ -326,6 +339,7 @@ class Checker:
             MEMBERSHIPS.name, {"created": 0, "updated": 0, "unchanged": 0}
         )
         stored = {key_of(MEMBERSHIPS, v): v for v in self.loaded[MEMBERSHIPS.name]}
+        self._keep_decided_ends(delta, stored, tally)
         for row in moving:
             key, on = (row["member"], row["starts_on"]), row["transfer_on"]
             old = stored.get(key)
@@ -397,6 +411,56 @@ class Checker:
             self.transfers.append((old["pk"], row, ended, new))
             tally["updated"] += 1
         return delta
+
+    def _keep_decided_ends(self, delta: Delta, stored: dict, tally: dict) -> None:
+        """A stored period that an expulsion, a strike-off or a transfer ended keeps its end:
+        a row that reopens it (or changes its end) is refused, naming what ended it. Except the
+        file's own expulsion (a re-import of the same file): its row still lists the period
+        open, as the first time, when the decision sheet ended it; that is no change."""
+        ended_here = set()
+        for enders in MEMBERSHIP_ENDERS:
+            ended_here |= enders(self.file_rows)
+        kept = []
+        for pk, row, changed in delta.updates:
+            key = key_of(MEMBERSHIPS, row.values)
+            old = stored[key]
+            if old["end_reason"] not in DECIDED_ENDS or not {"ends_on", "end_reason"} & set(
+                changed
+            ):
+                kept.append((pk, row, changed))
+                continue
+            ends = {f: old[f] for f in ("ends_on", "end_reason", "decision")}
+            delta.merged[key] = {**delta.merged[key], **ends}
+            rest = {f: v for f, v in changed.items() if f not in ends}
+            if row["ends_on"] is None and (row["member"], old["ends_on"]) in ended_here:
+                if rest:
+                    kept.append((pk, row, rest))
+                else:
+                    tally["updated"] -= 1
+                    tally["unchanged"] += 1
+                continue
+            self._decided_end_problem(row, old, stored)
+        delta.updates = kept
+
+    def _decided_end_problem(self, row, old: dict, stored: dict) -> None:
+        day, reason = format_date(old["ends_on"]), MembershipEnd(old["end_reason"])
+        number = f" số {old['decision']}" if old["decision"] else ""
+        if reason == MembershipEnd.TRANSFERRED:
+            after = stored.get((old["member"], old["ends_on"]))
+            where = f" sang {_q(after['unit'])}" if after else ""
+            cause = f"chuyển sinh hoạt{where}" + (f" (quyết định{number})" if number else "")
+        else:
+            cause = DECIDED_ENDS[reason] + number
+        self.problem(
+            row,
+            "ends_on",
+            f"Sinh hoạt của đảng viên {old['member']} tại {_q(old['unit'])} (từ "
+            f"{format_date(old['starts_on'])}) đã kết thúc ngày {day} do {cause}; tệp không "
+            "thể mở lại hay sửa ngày, lý do kết thúc của khoảng sinh hoạt này.",
+            f"Ghi «Đến trước ngày» {day} và «Lý do kết thúc» «{reason.label}» như đã lưu, hoặc "
+            "bỏ dòng này. Quyết định đã bị hủy hay thay đổi thì sửa trên phần mềm (giải quyết "
+            "khiếu nại), không qua tệp.",
+        )
 
     def _file_rows(self, sheet: Sheet):
         return [v for v in self.deltas[sheet.name].merged.values() if "row" in v]

@@ -6,6 +6,9 @@ anyway): no limit of units or clearance, and its audit events name the command l
 system account that ran it. With --user it runs as that KTGS user, under the same rules as the
 upload page: only the units and members the user may change, no record above their clearance,
 and the events name the user.
+
+--dry-run runs the whole import, write phase included, and rolls it back (importer.run_import):
+what it reports is what the import would report; "OK" means the import will go through.
 """
 
 import getpass
@@ -21,6 +24,7 @@ from ktgs.exchange.importer import Problem, run_import
 from ktgs.exchange.report import write_problem_report
 
 PHASES = {"doc": "Đọc tệp", "kiemtra": "Kiểm tra", "ghi": "Ghi"}
+DRY_PHASES = {**PHASES, "ghi": "Ghi thử (hoàn tác)"}
 
 
 class Command(BaseCommand):
@@ -37,7 +41,11 @@ class Command(BaseCommand):
             help="nhập với quyền của người dùng này (chỉ trong phạm vi và độ mật của họ, như "
             "trang tải tệp lên); mặc định: quyền quản trị máy chủ, không giới hạn",
         )
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="kiểm tra đúng như khi nhập (ghi thử rồi hoàn tác toàn bộ), không giữ lại gì",
+        )
         parser.add_argument(
             "--report",
             type=Path,
@@ -56,7 +64,8 @@ class Command(BaseCommand):
             now = time.monotonic()
             if phase != last["phase"] or now - last["at"] >= 0.5 or done >= total:
                 percent = 100 * done // total if total else 100
-                self.stdout.write(f"{PHASES.get(phase, phase)}: {percent}%")
+                label = (DRY_PHASES if dry_run else PHASES).get(phase, phase)
+                self.stdout.write(f"{label}: {percent}%")
                 last.update(at=now, phase=phase)
 
         try:
