@@ -8,6 +8,7 @@ restores the membership from its original dates.
 """
 
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,9 @@ from ktgs.core.models import Dated
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
 from ktgs.discipline.choices import AppealOutcome
+from ktgs.discipline.decisions import competence_refusal
 from ktgs.discipline.models import Appeal, Decision, Suspension
+from ktgs.inspections.services import is_history
 from ktgs.orgs.choices import BodyKind, Level, MembershipEnd
 from ktgs.orgs.models import Body, CommitteeSeat, Member, Membership
 from ktgs.orgs.selectors import member_cell_on as cell_on
@@ -158,6 +161,7 @@ def appeal_resolve(
             raise ValidationError(
                 {"new_form": f"Hình thức này không áp dụng cho đối tượng — {allowed.citation}."}
             )
+        warnings = _resolver_competence(appeal, new_form, resolved_on)
         ends = rules.effect_ends(resolved_on, new_form, resolved_on, unit=appeal.resolver.unit)
         appeal.new_decision = Decision.objects.create(
             case=None,
@@ -175,6 +179,7 @@ def appeal_resolve(
             effect_ends_on=ends.day,
             basis=f"Giải quyết khiếu nại ngày {format_date(resolved_on)}; {ends.citation}",
             replaces=old,
+            warnings=warnings,
             secrecy=old.secrecy,
         )
     appeal.outcome, appeal.resolved_on = outcome, resolved_on
@@ -195,6 +200,21 @@ def appeal_resolve(
         },
     )
     return appeal
+
+
+def _resolver_competence(appeal: Appeal, form: str, day: date) -> str:
+    """The resolver changes the form only where it may decide that form itself: the same check
+    as a decision (decisions.competence_refusal). Before `in_use_since` a warning instead."""
+    old = appeal.decision
+    subject = old.case or SimpleNamespace(member_id=old.member_id, subject_unit=old.subject_unit)
+    kinds = old.case.violations.values_list("kind", flat=True) if old.case else ()
+    try:
+        refusal = competence_refusal(appeal.resolver, subject, kinds, form, day)
+    except RuleNotInForce as exc:
+        refusal = exc.messages[0]
+    if refusal and not is_history(day):
+        raise ValidationError({"new_form": refusal})
+    return refusal
 
 
 def _restore_membership(member: Member, ended_on: date) -> None:

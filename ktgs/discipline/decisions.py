@@ -93,6 +93,18 @@ def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
     return per_form, citation, label
 
 
+def competence_refusal(body: Body, subject, kinds, form: str, day: date) -> str:
+    """Why `body` may not decide `form` for this subject (a case, or anything with `member_id`
+    and `subject_unit`) and these violation kinds on `day`, naming the rule; "" when it may.
+    The one competence check of decisions, appeal outcomes and imports."""
+    for kind in sorted(set(kinds) or {"conduct"}):
+        per_form, citation, label = competence_for(body, subject, kind, day)
+        if per_form.get(form) != "decide":
+            what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
+            return f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
+    return ""
+
+
 def relation_of(body: Body, case: DisciplineCase, day: date) -> str:
     """The subject's relation to the deciding body on `day` (SubjectRelation)."""
     if case.member_id is None:
@@ -247,15 +259,10 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
                 f"Không áp dụng hình thức {_label(form)} với "
                 f"{DisciplineSubject(case.subject_kind).label.lower()} — {allowed.citation}."
             )
-        kinds = set(case.violations.values_list("kind", flat=True)) or {"conduct"}
-        for kind in sorted(kinds):
-            per_form, citation, label = competence_for(body, case, kind, signed_on)
-            if per_form.get(form) != "decide":
-                what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
-                problems.append(
-                    f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
-                )
-                break
+        kinds = set(case.violations.values_list("kind", flat=True))
+        refusal = competence_refusal(body, case, kinds, form, signed_on)
+        if refusal:
+            problems.append(refusal)
         concluded_on = case.warranted_on or signed_on
         for v in case.violations.all():
             if v.continuing:

@@ -31,7 +31,7 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
 from ktgs.discipline.choices import CaseOrigin, DecisionOrigin
-from ktgs.discipline.decisions import _top_committee_seat, competence_for
+from ktgs.discipline.decisions import _top_committee_seat, competence_refusal
 from ktgs.discipline.models import Decision, DisciplineCase, Violation
 from ktgs.discipline.services import REACH_SOURCE, _within_reach, member_subject_kind
 from ktgs.exchange import cells
@@ -649,12 +649,9 @@ def _rule_problems(row, body, member, subject_unit, subject_kind) -> list[str]:
             )
             return problems
         case = SimpleNamespace(member_id=member.pk if member else None, subject_unit=subject_unit)
-        per_form, citation, label = competence_for(body, case, row["violation_kind"], day)
-        if per_form.get(form) != "decide":
-            what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
-            problems.append(
-                f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
-            )
+        refusal = competence_refusal(body, case, {row["violation_kind"]}, form, day)
+        if refusal:
+            problems.append(refusal)
         end = row["violation_to"]
         if end is not None:
             ends = rules.limitation_ends(end, form, day, unit=body.unit)
