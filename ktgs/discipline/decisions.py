@@ -360,7 +360,9 @@ def decision_make(
         effect = rules.takes_effect(
             body.kind, signed_on, signed_on=signed_on, announced_on=announced_on, unit=body.unit
         )
-        ends = rules.effect_ends(effect.day, form, signed_on, unit=body.unit)
+        ends = rules.effect_ends(
+            effect.day, form, signed_on, announced_on=announced_on, unit=body.unit
+        )
     except ValueError as exc:
         raise ValidationError({"announced_on": str(exc)}) from exc
     number = str(DocumentNumber(number)) if number else ""
@@ -372,6 +374,13 @@ def decision_make(
         )
         if after is not None and not_appointable_until is not None:
             extra.append(after)
+    bar = None
+    if case.member_id:
+        bar = rules.charter_bar(
+            form, signed_on, effective_on=effect.day, announced_on=announced_on, unit=body.unit
+        )
+    if bar is not None:
+        extra.append(bar.basis)
     decision = Decision.objects.create(
         case=case,
         body=body,
@@ -388,7 +397,9 @@ def decision_make(
         received_on=received_on,
         effective_on=effect.day,
         effect_ends_on=ends.day,
+        effect_end_provisional=ends.provisional,
         not_appointable_until=not_appointable_until,
+        not_electable_until=bar.until if bar else None,
         basis=_basis_text(case, body, form, signed_on, extra),
         warnings="\n".join(problems),
         secrecy=case.secrecy,

@@ -297,6 +297,8 @@ class Resolved:
     subject_kind: str
     effective_on: date
     effect_ends_on: date | None
+    effect_end_provisional: bool
+    not_electable_until: date | None
     basis: str
     rule_problems: list[str]  # warnings (history) — refusals never get here
     notes: list[str]  # warnings that are not about competence (no rule row that early)
@@ -562,14 +564,37 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
         notes.append(
             f"{exc.messages[0]} Ngày có hiệu lực lấy theo ngày ký, không tính ngày hết hiệu lực."
         )
-    ends_on = None
+    ends_on, provisional, announcement_missing = None, False, []
     if citations:
         try:
-            ends = rules.effect_ends(effective_on, form, day, unit=body.unit)
-            ends_on = ends.day
+            ends = rules.effect_ends(
+                effective_on, form, day, announced_on=row["announced_on"], unit=body.unit
+            )
+            ends_on, provisional = ends.day, ends.provisional
             citations.append(ends.citation)
         except RuleNotInForce as exc:
             notes.append(f"{exc.messages[0]} Không tính ngày hết hiệu lực.")
+        if provisional:
+            announcement_missing.append(
+                _problem(
+                    row,
+                    "announced_on",
+                    f"Chưa ghi ngày công bố: ngày hết hiệu lực ({format_date(ends_on)}) tạm "
+                    f"tính từ ngày có hiệu lực; quy định tính từ ngày công bố — {ends.citation}.",
+                    "Ghi ngày công bố quyết định nếu có.",
+                )
+            )
+    bar = None
+    if member is not None:
+        bar = rules.charter_bar(
+            form,
+            day,
+            effective_on=effective_on,
+            announced_on=row["announced_on"],
+            unit=body.unit,
+        )
+        if bar is not None:
+            citations.append(bar.citation)
     expel = form == DisciplineForm.EXPULSION and member is not None
     if expel:
         ended = Membership.objects.filter(
@@ -605,12 +630,14 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
         subject_kind=subject_kind,
         effective_on=effective_on,
         effect_ends_on=ends_on,
+        effect_end_provisional=provisional,
+        not_electable_until=bar.until if bar else None,
         basis="; ".join(dict.fromkeys(citations)),
         rule_problems=rule_problems,
         notes=notes,
         expel=expel,
     )
-    return resolved, [], warnings
+    return resolved, [], warnings + announcement_missing
 
 
 def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
@@ -766,6 +793,8 @@ def _create(new: New) -> Decision:
         received_on=row["received_on"],
         effective_on=r.effective_on,
         effect_ends_on=r.effect_ends_on,
+        effect_end_provisional=r.effect_end_provisional,
+        not_electable_until=r.not_electable_until,
         basis=r.basis,
         warnings="\n".join(warnings),
         source=DecisionOrigin.IMPORTED,
