@@ -33,6 +33,7 @@ from ktgs.orgs.models import (
 )
 from ktgs.orgs.selectors import parent_on, unit_contains_on
 from ktgs.rules import discipline as rules
+from ktgs.rules.levels import level_on
 from ktgs.rules.lookup import RuleNotInForce
 
 # heaviest first: votes for a heavier form count for a lighter one when none reaches alone
@@ -75,7 +76,7 @@ def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
     for relation in relations_of(body, case, day):
         rule = rules.competence(
             body.kind,
-            body.unit.kind.level,
+            level_on(body.unit, day),
             relation,
             kind,
             day,
@@ -438,7 +439,7 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
                 used.append(
                     rules.competence(
                         body.kind,
-                        body.unit.kind.level,
+                        level_on(body.unit, day),
                         relation,
                         kind,
                         day,
