@@ -115,3 +115,30 @@ def test_the_decision_list_shows_the_appeal_without_a_query_per_row(client_as):
 
 def _higher():
     return body(HIGHER, "committee")
+
+
+def test_the_import_warns_when_the_announcement_is_missing_and_keeps_the_end_provisional(
+    tmp_path,
+):
+    from ktgs.exchange.importer import run_import
+    from ktgs.exchange.tests.helpers import headers, workbook
+    from ktgs.exchange.tests.test_discipline_import import SHEET, decision_row, members
+
+    row = decision_row(
+        "KL-09",
+        members()[0],
+        **{
+            "Tổ chức quyết định": "HA.DBK",
+            "Cơ quan quyết định": "Ủy ban kiểm tra",
+            "Ngày công bố": "",
+        },
+    )
+    path = workbook(tmp_path / "kl.xlsx", {SHEET: [headers(SHEET), row]})
+    result = run_import(path, file_name=path.name)
+    assert result.ok, result.problems
+    [warning] = result.warnings
+    assert (warning.sheet, warning.column) == (SHEET, "Ngày công bố")
+    assert "tạm tính" in warning.message and "22-QĐ/TW" in warning.message
+    decision = Decision.objects.get(external_ref="KL-09")
+    # QĐ 22 Đ.16 k.10 counts from the announcement; none: from the effective date (signing)
+    assert decision.effect_ends_on == date(2023, 3, 15) and decision.effect_end_provisional
