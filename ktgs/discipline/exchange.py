@@ -140,7 +140,8 @@ DECISIONS = Sheet(
             "Ngày công bố",
             "announced_on",
             cells.day(),
-            "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố).",
+            "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố). Thời hạn 12 tháng "
+            "đến khi hết hiệu lực tính từ ngày này; để trống thì tạm tính từ ngày có hiệu lực.",
         ),
         Column("Ngày nhận", "received_on", cells.day(), "Ngày đối tượng nhận quyết định."),
         Column("Vi phạm", "violation", cells.text(4000, required=True), "Nội dung vi phạm.", True),
