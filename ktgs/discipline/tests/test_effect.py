@@ -142,3 +142,15 @@ def test_the_import_warns_when_the_announcement_is_missing_and_keeps_the_end_pro
     decision = Decision.objects.get(external_ref="KL-09")
     # QĐ 22 Đ.16 k.10 counts from the announcement; none: from the effective date (signing)
     assert decision.effect_ends_on == date(2023, 3, 15) and decision.effect_end_provisional
+
+
+def test_the_case_page_and_the_member_page_say_under_appeal(client_as):
+    decision = cell_warning()
+    appeals.appeal_file(decision, filed_on=date(2026, 6, 20), resolver=_higher())
+    client = client_as("ubkt_leader")
+    case_page = client.get(reverse("cases:detail", args=[decision.case_id])).content.decode()
+    member_page = client.get(
+        reverse("orgs:member_detail", args=[decision.member.code])
+    ).content.decode()
+    for page in (case_page, member_page):
+        assert "đang khiếu nại, vẫn thi hành" in page
