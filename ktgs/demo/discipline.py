@@ -131,9 +131,17 @@ class DecisionSpec:
 
     @property
     def effect_ends_on(self) -> date | None:
+        # 12 months from the announcement (QĐ 69-QĐ/TW, Điều 2, khoản 5; QĐ 30 and 22 alike)
         if self.form in (EXPULSION, DisciplineForm.DISSOLUTION):
             return None
-        return add_years(self.effective_on, 1)
+        return add_years(self.announced_on, 1)
+
+    @property
+    def not_electable_until(self) -> date | None:
+        # Điều lệ Đảng, Điều 40, khoản 3: one year from the decision after cách chức
+        if self.form != REMOVAL or self.member is None:
+            return None
+        return add_years(self.signed_on, 1)
 
     @property
     def opened_on(self) -> date:
@@ -640,6 +648,7 @@ def _decision(s: DecisionSpec, case, units, bodies, people, names, now) -> dict:
         received_on=s.announced_on,
         effective_on=s.effective_on,
         effect_ends_on=s.effect_ends_on,
+        not_electable_until=s.not_electable_until,
         basis=basis(s.signed_on),
         secrecy=s.secrecy,
         created_at=now,

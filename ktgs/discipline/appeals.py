@@ -8,6 +8,7 @@ restores the membership from its original dates.
 """
 
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,9 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
 from ktgs.discipline.choices import AppealOutcome
+from ktgs.discipline.decisions import competence_refusal
 from ktgs.discipline.models import Appeal, Decision
+from ktgs.inspections.services import is_history
 from ktgs.orgs.choices import BodyKind, Level, MembershipEnd
 from ktgs.orgs.models import Body, Member, Membership
 from ktgs.orgs.selectors import unit_contains_on
@@ -136,7 +139,11 @@ def appeal_resolve(
     resolved_on: date,
     new_form: str = "",
     number: str = "",
+    announced_on: date | None = None,
 ) -> Appeal:
+    """Record the outcome. The end of effect of the decision left in force (upheld: the
+    original; changed: the new one) counts from the announcement of the decision resolving the
+    appeal (`announced_on`; provisional from `resolved_on` when not recorded)."""
     appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
     if appeal.outcome:
         raise ValidationError({"outcome": "Khiếu nại này đã được giải quyết."})
@@ -146,7 +153,14 @@ def appeal_resolve(
         raise ValidationError(
             {"resolved_on": "Ngày giải quyết phải từ ngày gửi khiếu nại đến hôm nay."}
         )
+    if announced_on is not None and not resolved_on <= announced_on <= timezone.localdate():
+        raise ValidationError(
+            {"announced_on": "Ngày công bố phải từ ngày giải quyết khiếu nại đến hôm nay."}
+        )
     old = appeal.decision
+    unit = appeal.resolver.unit
+    if outcome == AppealOutcome.UPHELD:
+        _restart_effect_clock(old, resolved_on, announced_on, unit)
     if outcome == AppealOutcome.CHANGED:
         if new_form not in DisciplineForm.values or new_form == old.form:
             raise ValidationError({"new_form": "Chọn hình thức kỷ luật mới, khác hình thức cũ."})
@@ -155,7 +169,22 @@ def appeal_resolve(
             raise ValidationError(
                 {"new_form": f"Hình thức này không áp dụng cho đối tượng — {allowed.citation}."}
             )
-        ends = rules.effect_ends(resolved_on, new_form, resolved_on, unit=appeal.resolver.unit)
+        warnings = _resolver_competence(appeal, new_form, resolved_on)
+        ends = rules.effect_ends(
+            resolved_on, new_form, resolved_on, announced_on=announced_on, unit=unit
+        )
+        bar = None
+        if old.member_id:
+            bar = rules.charter_bar(
+                new_form,
+                resolved_on,
+                effective_on=resolved_on,
+                announced_on=announced_on,
+                unit=unit,
+            )
+        basis = [f"Giải quyết khiếu nại ngày {format_date(resolved_on)}", ends.citation]
+        if bar is not None:
+            basis.append(bar.citation)
         appeal.new_decision = Decision.objects.create(
             case=None,
             body=appeal.resolver,
@@ -168,10 +197,14 @@ def appeal_resolve(
             form=new_form,
             number=str(DocumentNumber(number)) if number else "",
             signed_on=resolved_on,
+            announced_on=announced_on,
             effective_on=resolved_on,
             effect_ends_on=ends.day,
-            basis=f"Giải quyết khiếu nại ngày {format_date(resolved_on)}; {ends.citation}",
+            effect_end_provisional=ends.provisional,
+            not_electable_until=bar.until if bar else None,
+            basis="; ".join(basis),
             replaces=old,
+            warnings=warnings,
             secrecy=old.secrecy,
         )
     appeal.outcome, appeal.resolved_on = outcome, resolved_on
@@ -192,6 +225,41 @@ def appeal_resolve(
         },
     )
     return appeal
+
+
+def _restart_effect_clock(decision: Decision, resolved_on: date, announced_on, unit) -> None:
+    """Upheld: the end of effect counts again from the announcement of the decision resolving
+    the appeal (QĐ 69-QĐ/TW, Điều 2, khoản 5, and the regime's row)."""
+    try:
+        ends = rules.effect_ends(
+            decision.effective_on,
+            decision.form,
+            decision.signed_on,
+            announced_on=announced_on or resolved_on,
+            unit=unit,
+        )
+    except RuleNotInForce:
+        return  # history before the pack: the stored end stays
+    if ends.day is None or ends.day <= (decision.effect_ends_on or ends.day):
+        return
+    decision.effect_ends_on = ends.day
+    decision.effect_end_provisional = announced_on is None
+    decision.save(update_fields=["effect_ends_on", "effect_end_provisional"])
+
+
+def _resolver_competence(appeal: Appeal, form: str, day: date) -> str:
+    """The resolver changes the form only where it may decide that form itself: the same check
+    as a decision (decisions.competence_refusal). Before `in_use_since` a warning instead."""
+    old = appeal.decision
+    subject = old.case or SimpleNamespace(member_id=old.member_id, subject_unit=old.subject_unit)
+    kinds = old.case.violations.values_list("kind", flat=True) if old.case else ()
+    try:
+        refusal = competence_refusal(appeal.resolver, subject, kinds, form, day)
+    except RuleNotInForce as exc:
+        refusal = exc.messages[0]
+    if refusal and not is_history(day):
+        raise ValidationError({"new_form": refusal})
+    return refusal
 
 
 def _restore_membership(member: Member, ended_on: date) -> None:

@@ -174,7 +174,12 @@ class DecisionForm(VnForm):
     form = forms.ChoiceField(label="Hình thức kỷ luật")
     number = forms.CharField(label="Số quyết định", max_length=60, required=False)
     signed_on = VnDateField(label="Ngày ký (chi bộ: ngày biểu quyết)")
-    announced_on = VnDateField(label="Ngày công bố", required=False)
+    announced_on = VnDateField(
+        label="Ngày công bố",
+        required=False,
+        help_text="Thời hạn 12 tháng đến khi hết hiệu lực tính từ ngày công bố; để trống thì "
+        "tạm tính từ ngày có hiệu lực.",
+    )
     received_on = VnDateField(label="Ngày đối tượng nhận quyết định", required=False)
     not_appointable_until = VnDateField(
         label="Chưa bổ nhiệm, giới thiệu ứng cử đến", required=False
@@ -218,3 +223,8 @@ class AppealResolveForm(VnForm):
         required=False,
     )
     number = forms.CharField(label="Số quyết định giải quyết", max_length=60, required=False)
+    announced_on = VnDateField(
+        label="Ngày công bố quyết định giải quyết",
+        required=False,
+        help_text="Thời hạn 12 tháng tính từ ngày này; để trống thì tạm tính từ ngày giải quyết.",
+    )

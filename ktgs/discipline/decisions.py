@@ -34,6 +34,7 @@ from ktgs.orgs.models import (
 )
 from ktgs.orgs.selectors import parent_on, unit_contains_on
 from ktgs.rules import discipline as rules
+from ktgs.rules.levels import level_on
 from ktgs.rules.lookup import RuleNotInForce
 
 # heaviest first: votes for a heavier form count for a lighter one when none reaches alone
@@ -76,7 +77,7 @@ def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
     for relation in relations_of(body, case, day):
         rule = rules.competence(
             body.kind,
-            body.unit.kind.level,
+            level_on(body.unit, day),
             relation,
             kind,
             day,
@@ -92,6 +93,18 @@ def competence_for(body: Body, case: DisciplineCase, kind: str, day: date):
             else:
                 per_form.setdefault(form, value)
     return per_form, citation, label
+
+
+def competence_refusal(body: Body, subject, kinds, form: str, day: date) -> str:
+    """Why `body` may not decide `form` for this subject (a case, or anything with `member_id`
+    and `subject_unit`) and these violation kinds on `day`, naming the rule; "" when it may.
+    The one competence check of decisions, appeal outcomes and imports."""
+    for kind in sorted(set(kinds) or {"conduct"}):
+        per_form, citation, label = competence_for(body, subject, kind, day)
+        if per_form.get(form) != "decide":
+            what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
+            return f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
+    return ""
 
 
 def relation_of(body: Body, case: DisciplineCase, day: date) -> str:
@@ -248,15 +261,10 @@ def _problems(case: DisciplineCase, body: Body, form: str, signed_on: date) -> l
                 f"Không áp dụng hình thức {_label(form)} với "
                 f"{DisciplineSubject(case.subject_kind).label.lower()} — {allowed.citation}."
             )
-        kinds = set(case.violations.values_list("kind", flat=True)) or {"conduct"}
-        for kind in sorted(kinds):
-            per_form, citation, label = competence_for(body, case, kind, signed_on)
-            if per_form.get(form) != "decide":
-                what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
-                problems.append(
-                    f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
-                )
-                break
+        kinds = set(case.violations.values_list("kind", flat=True))
+        refusal = competence_refusal(body, case, kinds, form, signed_on)
+        if refusal:
+            problems.append(refusal)
         concluded_on = case.warranted_on or signed_on
         starts, pauses = subject_violation_starts(case), list(case.pauses.all())
         for v in case.violations.all():
@@ -344,7 +352,9 @@ def decision_make(
         effect = rules.takes_effect(
             body.kind, signed_on, signed_on=signed_on, announced_on=announced_on, unit=body.unit
         )
-        ends = rules.effect_ends(effect.day, form, signed_on, unit=body.unit)
+        ends = rules.effect_ends(
+            effect.day, form, signed_on, announced_on=announced_on, unit=body.unit
+        )
     except ValueError as exc:
         raise ValidationError({"announced_on": str(exc)}) from exc
     number = str(DocumentNumber(number)) if number else ""
@@ -356,6 +366,13 @@ def decision_make(
         )
         if after is not None and not_appointable_until is not None:
             extra.append(after)
+    bar = None
+    if case.member_id:
+        bar = rules.charter_bar(
+            form, signed_on, effective_on=effect.day, announced_on=announced_on, unit=body.unit
+        )
+    if bar is not None:
+        extra.append(bar.basis)
     decision = Decision.objects.create(
         case=case,
         body=body,
@@ -372,7 +389,9 @@ def decision_make(
         received_on=received_on,
         effective_on=effect.day,
         effect_ends_on=ends.day,
+        effect_end_provisional=ends.provisional,
         not_appointable_until=not_appointable_until,
+        not_electable_until=bar.until if bar else None,
         basis=_basis_text(case, body, form, signed_on, extra),
         warnings="\n".join(problems),
         secrecy=case.secrecy,
@@ -411,7 +430,7 @@ def _basis_text(case: DisciplineCase, body: Body, form: str, day: date, extra: l
                 used.append(
                     rules.competence(
                         body.kind,
-                        body.unit.kind.level,
+                        level_on(body.unit, day),
                         relation,
                         kind,
                         day,

@@ -31,7 +31,7 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
 from ktgs.discipline.choices import CaseOrigin, DecisionOrigin
-from ktgs.discipline.decisions import _top_committee_seat, competence_for
+from ktgs.discipline.decisions import _top_committee_seat, competence_refusal
 from ktgs.discipline.models import Decision, DisciplineCase, Violation
 from ktgs.discipline.services import REACH_SOURCE, _within_reach, member_subject_kind
 from ktgs.exchange import cells, orgdata
@@ -141,7 +141,8 @@ DECISIONS = Sheet(
             "Ngày công bố",
             "announced_on",
             cells.day(),
-            "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố).",
+            "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố). Thời hạn 12 tháng "
+            "đến khi hết hiệu lực tính từ ngày này; để trống thì tạm tính từ ngày có hiệu lực.",
         ),
         Column("Ngày nhận", "received_on", cells.day(), "Ngày đối tượng nhận quyết định."),
         Column("Vi phạm", "violation", cells.text(4000, required=True), "Nội dung vi phạm.", True),
@@ -328,6 +329,8 @@ class Resolved:
     subject_kind: str
     effective_on: date
     effect_ends_on: date | None
+    effect_end_provisional: bool
+    not_electable_until: date | None
     basis: str
     rule_problems: list[str]  # warnings (history) — refusals never get here
     notes: list[str]  # warnings that are not about competence (no rule row that early)
@@ -593,14 +596,37 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
         notes.append(
             f"{exc.messages[0]} Ngày có hiệu lực lấy theo ngày ký, không tính ngày hết hiệu lực."
         )
-    ends_on = None
+    ends_on, provisional, announcement_missing = None, False, []
     if citations:
         try:
-            ends = rules.effect_ends(effective_on, form, day, unit=body.unit)
-            ends_on = ends.day
+            ends = rules.effect_ends(
+                effective_on, form, day, announced_on=row["announced_on"], unit=body.unit
+            )
+            ends_on, provisional = ends.day, ends.provisional
             citations.append(ends.citation)
         except RuleNotInForce as exc:
             notes.append(f"{exc.messages[0]} Không tính ngày hết hiệu lực.")
+        if provisional:
+            announcement_missing.append(
+                _problem(
+                    row,
+                    "announced_on",
+                    f"Chưa ghi ngày công bố: ngày hết hiệu lực ({format_date(ends_on)}) tạm "
+                    f"tính từ ngày có hiệu lực; quy định tính từ ngày công bố — {ends.citation}.",
+                    "Ghi ngày công bố quyết định nếu có.",
+                )
+            )
+    bar = None
+    if member is not None:
+        bar = rules.charter_bar(
+            form,
+            day,
+            effective_on=effective_on,
+            announced_on=row["announced_on"],
+            unit=body.unit,
+        )
+        if bar is not None:
+            citations.append(bar.citation)
     expel = form == DisciplineForm.EXPULSION and member is not None
     if expel:
         ended = Membership.objects.filter(
@@ -636,12 +662,14 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
         subject_kind=subject_kind,
         effective_on=effective_on,
         effect_ends_on=ends_on,
+        effect_end_provisional=provisional,
+        not_electable_until=bar.until if bar else None,
         basis="; ".join(dict.fromkeys(citations)),
         rule_problems=rule_problems,
         notes=notes,
         expel=expel,
     )
-    return resolved, [], warnings
+    return resolved, [], warnings + announcement_missing
 
 
 def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
@@ -680,12 +708,9 @@ def _rule_problems(row, body, member, subject_unit, subject_kind) -> list[str]:
             )
             return problems
         case = SimpleNamespace(member_id=member.pk if member else None, subject_unit=subject_unit)
-        per_form, citation, label = competence_for(body, case, row["violation_kind"], day)
-        if per_form.get(form) != "decide":
-            what = "chỉ được đề nghị" if per_form.get(form) == "propose" else "không được"
-            problems.append(
-                f"{body.name} {what} quyết định {_label(form)} đối với {label} — {citation}."
-            )
+        refusal = competence_refusal(body, case, {row["violation_kind"]}, form, day)
+        if refusal:
+            problems.append(refusal)
         end = row["violation_to"]
         if end is not None:
             count = rules.limitation_count(
@@ -806,6 +831,8 @@ def _create(new: New) -> Decision:
         received_on=row["received_on"],
         effective_on=r.effective_on,
         effect_ends_on=r.effect_ends_on,
+        effect_end_provisional=r.effect_end_provisional,
+        not_electable_until=r.not_electable_until,
         basis=r.basis,
         warnings="\n".join(warnings),
         source=DecisionOrigin.IMPORTED,

@@ -206,7 +206,14 @@ class Decision(Voidable, SecretRecord):
     received_on = models.DateField("ngày nhận", null=True, blank=True)
     effective_on = models.DateField("ngày có hiệu lực")
     effect_ends_on = models.DateField("hết hiệu lực", null=True, blank=True)
+    # counted from the effective date: the regime counts from the announcement, none recorded
+    effect_end_provisional = models.BooleanField("hết hiệu lực tạm tính", default=False)
     not_appointable_until = models.DateField("chưa bổ nhiệm, ứng cử đến", null=True, blank=True)
+    not_electable_until = models.DateField(
+        "chưa được bầu vào cấp ủy, bổ nhiệm chức vụ tương đương, cao hơn đến",
+        null=True,
+        blank=True,
+    )  # the Charter's bar after cách chức (rule family "discipline_bar")
     basis = models.TextField("căn cứ (quy định áp dụng)", blank=True)
     warnings = models.TextField("cảnh báo về quy định", blank=True)
     source = models.CharField(max_length=10, choices=DecisionOrigin.choices, default="entered")
@@ -243,6 +250,14 @@ class Decision(Voidable, SecretRecord):
 
     def access_unit_paths(self) -> list[str]:
         return [self.body.unit.path, self.subject_unit.path]
+
+    @property
+    def under_appeal(self) -> bool:
+        """An appeal against it is pending (it stays in force meanwhile). Lists annotate
+        `pending_appeal` (discipline/effect.py, with_effect_facts) to spare a query per row."""
+        if hasattr(self, "pending_appeal"):
+            return self.pending_appeal
+        return self.appeals.filter(outcome="").exists()
 
     def change_unit_paths(self) -> list[str]:
         """The deciding body's unit (and so every unit above it, where appeals are resolved)

@@ -27,6 +27,7 @@ from ktgs.audit.reads import record_reads
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.discipline import counting
+from ktgs.discipline.effect import with_effect_facts
 from ktgs.inspections.counting_views import read_query, term_start
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.selectors import scope_roots, unit_get
@@ -178,8 +179,10 @@ def decision_list(request):
         )
     else:
         rows = scope.visible(rows).annotate(restricted=Value(False, output_field=BooleanField()))
-    rows = rows.select_related("body", "subject_unit", "member", "committee_unit").order_by(
-        "-signed_on", "-pk"
+    rows = (
+        with_effect_facts(rows)
+        .select_related("body", "subject_unit", "member", "committee_unit")
+        .order_by("-signed_on", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [d for d in page.object_list if not d.restricted]  # a restricted row names no one

@@ -55,6 +55,7 @@ from ktgs.orgs.selectors import member_cell_on, unit_contains_on
 from ktgs.rules.calendar import add_working_days
 from ktgs.rules.choices import Step
 from ktgs.rules.competence import CellFacts, may_perform
+from ktgs.rules.levels import level_on
 from ktgs.rules.lookup import RuleNotInForce
 from ktgs.rules.procedures import duration_for, steps_for
 
@@ -197,7 +198,7 @@ def competence_problems(
     """What the rules in force on `day` say against this body doing this on these subjects
     (each message names the rule and its source); empty when allowed."""
     problems = []
-    level = body.unit.kind.level
+    level = level_on(body.unit, day)
     facts = _cell_facts(body.unit, day) if body.kind == BodyKind.CELL_MEETING else None
     try:
         verdict = may_perform(body.kind, level, kind, day, cell_facts=facts, unit=body.unit)
@@ -513,7 +514,7 @@ def _set_sourced_due(inspection: Inspection, received_on: date) -> None:
         duration = duration_for(
             inspection.kind,
             inspection.body.kind,
-            inspection.unit.kind.level,
+            level_on(inspection.unit, inspection.decided_on),
             inspection.decided_on,
             unit=inspection.unit,  # the performing body's unit: its office overrides apply
         )

@@ -69,6 +69,8 @@ class MemberStatus(models.TextChoices):
 
 class UnitAttributeKey(models.TextChoices):
     MAY_ADMIT_MEMBERS = "may_admit_members", "Được ủy quyền kết nạp đảng viên"
+    # its level is dated in the rule pack (family "unit_level", key "commune")
+    COMMUNE = "commune", "Đảng bộ xã, phường, đặc khu trực thuộc tỉnh ủy"
     # a cell's facts for thematic supervision (HD 08-HD/TW): chi ủy, dispersed members, tổ đảng
     HAS_CELL_COMMITTEE = "has_cell_committee", "Chi bộ có chi ủy"
     DISPERSED_MEMBERS = "dispersed_members", "Đảng viên làm việc phân tán"

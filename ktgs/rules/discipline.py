@@ -114,6 +114,14 @@ class Effect(_Cited):
     day: date | None  # the effective date, or the end of effect (None: it never ends)
     event: str  # "announcement" | "signing" | "months" | "never"
     basis: Basis
+    provisional: bool = False  # counted from the effective date for want of the announcement
+
+
+@dataclass(frozen=True)
+class Bar(_Cited):
+    until: date  # the last day of the bar
+    provisional: bool  # counted from the effective date for want of the announcement
+    basis: Basis
 
 
 @dataclass(frozen=True)
@@ -259,12 +267,53 @@ def takes_effect(
     return Effect(day, event, Basis.of(row))
 
 
-def effect_ends(effective_on: date, form: str, on: date, *, unit: OrgUnit | None = None) -> Effect:
-    """The day a decision signed on `on` stops having effect (None for expulsion, dissolution)."""
+def effect_ends(
+    effective_on: date,
+    form: str,
+    on: date,
+    *,
+    announced_on: date | None = None,
+    unit: OrgUnit | None = None,
+) -> Effect:
+    """The day a decision signed on `on` stops having effect, if the subject neither appeals
+    nor commits a new violation (None for expulsion, dissolution). The months count from what
+    the regime says: the announcement (`announced_on`: of the decision, or of the decision
+    resolving an appeal) or the effective date; provisional when the announcement is needed and
+    not recorded (counted from the effective date)."""
     row = rule_in_force("discipline_effect_end", "*", on, unit=unit)
     if form in row.value.get("not_for", []):
         return Effect(None, "never", Basis.of(row))
-    return Effect(add_months(effective_on, row.value["months"]), "months", Basis.of(row))
+    start, provisional = _clock_start(row, effective_on, announced_on)
+    return Effect(add_months(start, row.value["months"]), "months", Basis.of(row), provisional)
+
+
+def _clock_start(row: RuleRow, effective_on: date, announced_on: date | None, signed_on=None):
+    """(the day a period counts from, provisional) under the row's "from"."""
+    event = row.value.get("from", "effective")
+    if event == "announcement":
+        return (announced_on, False) if announced_on else (effective_on, True)
+    if event == "signing" and signed_on is not None:
+        return signed_on, False
+    return effective_on, False
+
+
+def charter_bar(
+    form: str,
+    signed_on: date,
+    *,
+    effective_on: date,
+    announced_on: date | None = None,
+    unit: OrgUnit | None = None,
+) -> Bar | None:
+    """The Party's bar after `form` (cách chức: one year not elected to a cấp ủy nor appointed
+    to an equivalent or higher post, Điều lệ Đảng, Điều 40, khoản 3), chosen by the signing
+    date; None when the form carries none."""
+    try:
+        row = rule_in_force("discipline_bar", form, signed_on, unit=unit)
+    except RuleNotInForce:
+        return None
+    start, provisional = _clock_start(row, effective_on, announced_on, signed_on)
+    return Bar(add_months(start, row.value["months"]), provisional, Basis.of(row))
 
 
 def not_appointable_until(

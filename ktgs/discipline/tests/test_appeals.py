@@ -96,3 +96,21 @@ def test_an_appeal_already_resolved_goes_only_higher():
         decision, filed_on=date(2026, 6, 25), resolver=body("HA.DBK", "standing")
     )
     assert again.resolver.unit.code == "HA.DBK"
+
+
+def test_a_changed_outcome_needs_the_resolvers_competence_for_the_new_form():
+    """Issue 11, defect 7: the resolver changes the form only to one it may decide itself. A
+    đảng ủy cơ sở may not decide cách chức of its own member (Điều lệ Đảng, Điều 36; QĐ 296
+    and QĐ 21 carry it): refused, naming the rule; nothing is written."""
+    decision = cell_warning()
+    higher = body("HA.DBK.001", "committee")
+    appeal = appeals.appeal_file(decision, filed_on=date(2026, 7, 3), resolver=higher)
+    with pytest.raises(ValidationError) as exc:
+        appeals.appeal_resolve(
+            appeal, outcome="changed", resolved_on=date(2026, 8, 1), new_form="removal"
+        )
+    text = " ".join(exc.value.messages)
+    assert "không được quyết định cách chức" in text and "QĐ" in text
+    appeal.refresh_from_db()
+    assert appeal.outcome == "" and appeal.new_decision is None
+    assert not decision.replaced_by.exists()

@@ -96,7 +96,8 @@ def test_demo_decisions_have_cases_votes_and_numbers():
         assert d.case.violations.exists() and d.case.votes.filter(role="decide").exists()
         assert d.number.endswith(("/TU", "/UBKTTU", "/ĐUK", "/UBKTĐUK", "/ĐU", "/CB")), d.number
         if d.form != KTR:
-            assert (d.effect_ends_on - d.effective_on).days in (365, 366)
+            # QĐ 69-QĐ/TW, Điều 2, khoản 5: 12 tháng kể từ ngày công bố
+            assert (d.effect_ends_on - d.announced_on).days in (365, 366)
     # the provincial standing committee's cách chức: a standing member of the bloc's committee
     removal = rows.get(form=CCH)
     assert removal.committee_unit == unit("HA.DBK")

@@ -25,6 +25,7 @@ REGIMES = {
     "22": (date(2023, 6, 1), date(2021, 7, 28)),  # QĐ 22-QĐ/TW (28/7/2021)
     "296": (date(2025, 12, 1), date(2025, 5, 30)),  # QĐ 296-QĐ/TW (30/5/2025)
     "21": (date(2026, 6, 1), date(2026, 4, 11)),  # QĐ 21-QĐ/TW (11/4/2026)
+    "208": (date(2026, 9, 1), date(2026, 7, 26)),  # QĐ 208-QĐ/TW (26/7/2026): đảng ủy cơ sở only
 }
 
 # Chi bộ: Điều lệ Đ.36; QĐ 296 Đ.10 mục 1.1 (KT, CC kể cả cấp ủy viên các cấp, diện cấp trên
@@ -111,7 +112,7 @@ NOTHING = {}  # đảng ủy bộ phận (QĐ 294 điểm 20.3.3: chỉ thẩm �
 
 # Every row of the competence family: (regime, key) -> expected table, with its source.
 EXPECTED = {}
-for regime in REGIMES:
+for regime in [r for r in REGIMES if r != "208"]:
     before_22 = regime in ("46", "30")
     EXPECTED |= {
         (regime, "cell_meeting:*"): CELL,  # Điều lệ Đ.36; QĐ 296 Đ.10; QĐ 21 (QUIZ)
@@ -129,6 +130,10 @@ for regime in REGIMES:
         (regime, "inspection:superior"): UP_UBKT_BEFORE_22 if before_22 else UP_UBKT,  # S37; N10
         (regime, "inspection:province"): UP_UBKT_BEFORE_22 if before_22 else UP_UBKT,
     }
+
+# QĐ 208-QĐ/TW (26/7/2026): admission at a đảng ủy cơ sở lies with its ban thường vụ (QUIZ);
+# whether expulsion follows it there is not known (to be checked): the QĐ 21 values stand.
+EXPECTED |= {("208", "committee:base"): BASE, ("208", "standing:base"): BASE_STANDING}
 
 LETTER = {"D": "decide", "P": "propose", "N": "none"}
 MEMBER_FORMS = ("reprimand", "warning", "removal", "expulsion")

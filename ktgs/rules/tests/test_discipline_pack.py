@@ -56,6 +56,10 @@ def _check(row):
         assert key in ("cell_meeting", "*") and value["from"] in ("announcement", "signing")
     elif family == "discipline_effect_end":
         assert key == "*" and value["months"] > 0
+        assert value["from"] in ("announcement", "effective")
+    elif family == "discipline_bar":
+        assert key in DisciplineForm.values and value["months"] > 0
+        assert value["from"] in ("announcement", "signing")
     elif family == "discipline_appeal":
         assert value["unit"] in UNITS and value["start"] in ("announcement", "receipt")
     elif family == "discipline_suspension":
@@ -81,6 +85,7 @@ def test_row_shape(row):
 FIRST = {  # the earliest regime of each family
     "discipline_limitation": date(2017, 11, 15),  # QĐ 102-QĐ/TW
     "discipline_limitation_scope": date(2017, 11, 15),  # QĐ 102-QĐ/TW (members)
+    "discipline_bar": date(2011, 1, 19),  # Điều lệ Đảng (Đại hội XI, 19/01/2011), Điều 40
     "discipline_after": date(2022, 8, 18),  # QĐ 80-QĐ/TW (QĐ 50, 41-QĐ/TW before: not in the pack)
 }
 CHARTER_2011 = date(2011, 11, 1)  # QĐ 45, 46-QĐ/TW

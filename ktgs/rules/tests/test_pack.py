@@ -42,6 +42,8 @@ def test_row_shape(row):
         assert row["key"] == "*" or row["key"] in InspectionKind.values
         assert set(row["value"]["days"]) <= set(Level.values)
         assert row["value"]["day_type"] in ("working", "calendar")
+    elif row["family"] == "unit_level":
+        assert row["key"] == "commune" and row["value"]["level"] in Level.values
     elif not row["family"].startswith("discipline_"):  # those: test_discipline_pack.py
         pytest.fail(f"unknown family {row['family']}")
 
