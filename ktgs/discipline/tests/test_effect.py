@@ -78,7 +78,7 @@ def test_a_new_violation_within_the_period_keeps_the_decision_in_force():
         other,
         description="Vi phạm mới trong thời gian chịu kỷ luật",
         kind="conduct",
-        category="Vi phạm về tổ chức, sinh hoạt đảng",
+        category="party_organisation",
         started_on=date(2026, 9, 1),
         ended_on=date(2026, 9, 15),
     )
