@@ -135,14 +135,14 @@ DECISIONS = Sheet(
             cells.text(60),
             "Số, ký hiệu của Đảng, ví dụ 05-QĐ/UBKTĐUK; để trống nếu không có.",
         ),
-        Column("Ngày ký", "signed_on", cells.day(required=True), "", True),
+        Column("Ngày ký", "signed_on", cells.day(required=True, past=True), "", True),
         Column(
             "Ngày công bố",
             "announced_on",
-            cells.day(),
+            cells.day(past=True),
             "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố).",
         ),
-        Column("Ngày nhận", "received_on", cells.day(), "Ngày đối tượng nhận quyết định."),
+        Column("Ngày nhận", "received_on", cells.day(past=True), "Ngày đối tượng nhận quyết định."),
         Column("Vi phạm", "violation", cells.text(4000, required=True), "Nội dung vi phạm.", True),
         Column(
             "Loại vi phạm",
@@ -151,11 +151,11 @@ DECISIONS = Sheet(
             _labels(VIOLATION_KINDS) + ". Để trống là loại thứ nhất.",
             show=_show(VIOLATION_KINDS),
         ),
-        Column("Vi phạm từ ngày", "violation_from", cells.day(required=True), "", True),
+        Column("Vi phạm từ ngày", "violation_from", cells.day(required=True, past=True), "", True),
         Column(
             "Vi phạm đến ngày",
             "violation_to",
-            cells.day(),
+            cells.day(past=True),
             "Để trống nếu vi phạm còn tiếp diễn đến khi quyết định (không tính thời hiệu).",
         ),
         Column(
@@ -439,7 +439,7 @@ class Checker:
         self.plan.creates.append(new)
 
     def _shape(self, row) -> None:
-        """What the row says on its own: one subject, dates in order and past, not tối mật."""
+        """What the row says on its own: one subject, dates in order (past: cells), not tối mật."""
         if bool(row["member"]) == bool(row["subject"]):
             self.problem(
                 row,
@@ -450,10 +450,6 @@ class Checker:
         if row["secrecy"] == TOP_SECRET:
             self.problem(row, "secrecy", TOP_SECRET_REFUSED, "Xóa dòng này khỏi tệp.")
         signed = row["signed_on"]
-        for name in ("signed_on", "announced_on", "received_on", "violation_from", "violation_to"):
-            on = row[name]
-            if on is not None and on > self.today:
-                self.problem(row, name, f"Ngày {format_date(on)} chưa đến.", "Ghi ngày đã xảy ra.")
         for name in ("announced_on", "received_on"):
             on = row[name]
             if on is not None and on < signed:

@@ -129,14 +129,14 @@ INSPECTIONS = Sheet(
             cells.text(60),
             "Số, ký hiệu của Đảng, ví dụ 12-QĐ/UBKTĐUK; chỉ giám sát thường xuyên được để trống.",
         ),
-        Column("Ngày quyết định", "decided_on", cells.day(required=True), "", True),
+        Column("Ngày quyết định", "decided_on", cells.day(required=True, past=True), "", True),
         Column("Nội dung", "topic", cells.text(4000, required=True), "", True),
         Column("Căn cứ", "legal_basis", cells.text(4000)),
         Column("Kết thúc theo kế hoạch", "plan_ends_on", cells.day(), "Để trống nếu không có."),
         Column(
             "Ngày thông báo kết luận",
             "concluded_on",
-            cells.day(),
+            cells.day(past=True),
             "Để trống nếu chưa kết luận. Có ngày này thì mọi đối tượng phải có kết quả, và mọi "
             "bước của quy trình được ghi là đã làm xong vào ngày này.",
         ),
@@ -182,7 +182,7 @@ SUBJECTS = Sheet(
         Column(
             "Ngày kết luận",
             "concluded_on",
-            cells.day(),
+            cells.day(past=True),
             "Để trống thì lấy ngày thông báo kết luận của hồ sơ.",
         ),
     ),
@@ -624,14 +624,7 @@ class Checker:
             self._competence(row, body, rows)
 
     def _dates(self, row, subjects) -> None:
-        day, today = row["decided_on"], self.today
-        if day > today:
-            self.problem(
-                row,
-                "decided_on",
-                f"Ngày quyết định {format_date(day)} chưa đến.",
-                "Ghi ngày đã ký quyết định.",
-            )
+        day = row["decided_on"]  # not after today: refused by its cell parser, as concluded_on
         for name in ("plan_ends_on", "concluded_on"):
             on = row[name]
             if on is not None and on < day:
@@ -641,18 +634,15 @@ class Checker:
                     f"{row.headers[name]} ({format_date(on)}) trước ngày quyết định ({format_date(day)}).",
                     "Sửa ngày cho đúng: không thể trước ngày quyết định.",
                 )
-        if row["concluded_on"] and row["concluded_on"] > today:
-            self.problem(row, "concluded_on", "Ngày thông báo kết luận chưa đến.", "Sửa ngày.")
         for s in subjects:
             on = s["concluded_on"]
             if on is None:
                 continue
-            if on < day or on > today:
+            if on < day:
                 self.problem(
                     s,
                     "concluded_on",
-                    f"Ngày kết luận ({format_date(on)}) trước ngày quyết định ({format_date(day)}) "
-                    "hoặc chưa đến.",
+                    f"Ngày kết luận ({format_date(on)}) trước ngày quyết định ({format_date(day)}).",
                     "Sửa ngày kết luận.",
                 )
             elif row["concluded_on"] and on > row["concluded_on"]:
