@@ -35,7 +35,7 @@ from ktgs.discipline.decisions import _top_committee_seat, competence_for
 from ktgs.discipline.models import Decision, DisciplineCase, Violation
 from ktgs.discipline.services import REACH_SOURCE, _within_reach, member_subject_kind
 from ktgs.exchange import cells
-from ktgs.exchange.format import MEMBERS, SHEETS, UNITS, Column, Sheet, register
+from ktgs.exchange.format import MEMBERS, SHEETS, UNITS, Column, Sheet, register, unit_days
 from ktgs.inspections.services import in_use_since
 from ktgs.orgs.choices import BodyKind, MembershipEnd
 from ktgs.orgs.models import Body, Member, Membership, OrgUnit
@@ -348,6 +348,7 @@ class Checker:
         self.today = timezone.localdate()
         self.since = in_use_since()
         self.file_units = {r["code"] for r in file_rows.get(UNITS.name, [])}
+        self.file_unit_days = unit_days(file_rows)
         self.file_members = {r["member"] for r in file_rows.get(MEMBERS.name, [])}
         self.plan = Plan()
 
@@ -430,7 +431,7 @@ class Checker:
         )
         new = New(row, number)
         if not deferred:
-            resolved, errors, warnings = resolve(row, self.since)
+            resolved, errors, warnings = resolve(row, self.since, self.file_unit_days)
             if errors:
                 self.problems.extend(errors)
                 return
@@ -480,15 +481,16 @@ def _exists(model, code: str) -> bool:
     return model.objects.filter(code=code).exists()
 
 
-def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
+def resolve(row, since: date | None, unit_days=None) -> tuple[Resolved | None, list, list]:
     """The row against the database on its signing date: (resolved, errors, warnings), each
-    error or warning an importer.Problem."""
+    error or warning an importer.Problem. `unit_days`: the founding and closing dates the file
+    gives (format.unit_days), read instead of the stored ones (not yet written)."""
     errors, day = [], row["signed_on"]
 
     def err(field_name, message, fix):
         errors.append(_problem(row, field_name, message, fix))
 
-    body_unit = _live_unit(row, "unit", row["unit"], day, err)
+    body_unit = _live_unit(row, "unit", row["unit"], day, err, unit_days)
     body = None
     if body_unit is not None:
         found = list(
@@ -530,7 +532,7 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
             except ValidationError as exc:
                 err("member", " ".join(exc.messages), "Kiểm tra lại ngày ký hoặc mã đảng viên.")
     else:
-        subject_unit = _live_unit(row, "subject", row["subject"], day, err)
+        subject_unit = _live_unit(row, "subject", row["subject"], day, err, unit_days)
     if not errors and not _within_reach(body, subject_unit, member, day):
         who = member.full_name if member else subject_unit.name
         err(
@@ -609,7 +611,7 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
     return resolved, [], warnings
 
 
-def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
+def _live_unit(row, field_name, code, day, err, unit_days=None) -> OrgUnit | None:
     unit = OrgUnit.objects.filter(code=code).select_related("kind").first()
     if unit is None or unit.voided_at is not None:
         err(
@@ -618,7 +620,8 @@ def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
             "Kiểm tra lại mã tổ chức (cột «Mã tổ chức» của sheet «Tổ chức»).",
         )
         return None
-    if unit.established_on > day or (unit.closed_on and unit.closed_on <= day):
+    established, closed = (unit_days or {}).get(code, (unit.established_on, unit.closed_on))
+    if established > day or (closed and closed <= day):
         err(
             field_name,
             f"{unit.name} chưa thành lập hoặc đã giải thể vào ngày ký {format_date(day)}.",

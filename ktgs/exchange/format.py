@@ -152,6 +152,15 @@ UNITS = register(
         help="Mỗi dòng một tổ chức đảng. Cấp trên ghi ở sheet «Trực thuộc».",
     )
 )
+
+
+def unit_days(file_rows: dict) -> dict[str, tuple[date, date | None]]:
+    """Code → (established_on, closed_on) as the file's «Tổ chức» sheet gives them. Every check of
+    one import reads these for a unit the file gives, not the stored values the same import is
+    about to overwrite (a root created "today" by `createadmin`, repeated with its real date)."""
+    return {r["code"]: (r["established_on"], r["closed_on"]) for r in file_rows.get(UNITS.name, [])}
+
+
 LINKS = register(
     Sheet(
         "Trực thuộc",

@@ -29,7 +29,16 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
 from ktgs.exchange import cells
-from ktgs.exchange.format import BODY_KINDS, MEMBERS, SHEETS, UNITS, Column, Sheet, register
+from ktgs.exchange.format import (
+    BODY_KINDS,
+    MEMBERS,
+    SHEETS,
+    UNITS,
+    Column,
+    Sheet,
+    register,
+    unit_days,
+)
 from ktgs.inspections.choices import (
     INSPECTION_RESULTS,
     SUPERVISION_KINDS,
@@ -332,6 +341,7 @@ class Checker:
         self.today = timezone.localdate()
         self.since = in_use_since()
         self.file_units = {r["code"] for r in file_rows.get(UNITS.name, [])}
+        self.file_unit_days = unit_days(file_rows)
         self.file_members = {r["member"] for r in file_rows.get(MEMBERS.name, [])}
         self.plan = Plan()
 
@@ -514,7 +524,9 @@ class Checker:
                 "Kiểm tra lại mã tổ chức (cột «Mã tổ chức» của sheet «Tổ chức»).",
             )
             return None
-        if unit.established_on > day or (unit.closed_on and unit.closed_on <= day):
+        # the file's founding and closing when it gives the unit (written before this record)
+        established, closed = self.file_unit_days.get(code, (unit.established_on, unit.closed_on))
+        if established > day or (closed and closed <= day):
             self.problem(
                 row,
                 field_name,
