@@ -16,7 +16,7 @@ from ktgs.inspections.exchange import INSPECTIONS, SUBJECTS
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import office_in_use_since_set
 from ktgs.ops.tests.helpers import ADMIN_PASSWORD, ktgs
-from ktgs.orgs.models import OrgUnit
+from ktgs.orgs.models import CommitteeSeat, Member, OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,9 @@ def row(sheet, **values):
     return [values.get(h, "") for h in headers(sheet)]
 
 
-def history_book(tmp_path, root, founded=FOUNDED, stored="HA.DBK"):
-    """`stored`: a unit under the root that the database already holds."""
+def history_book(tmp_path, root, founded=FOUNDED, stored="HA.DBK", seat=None):
+    """`stored`: a unit under the root that the database already holds; `seat`: (member code,
+    from) of a seat in the root's committee."""
     inspection = {
         "Loại": "Giám sát chuyên đề",
         "Tổ chức thực hiện": "HA",
@@ -79,6 +80,25 @@ def history_book(tmp_path, root, founded=FOUNDED, stored="HA.DBK"):
                     **{"Mã tổ chức": "HA.MOI", "Mã cấp trên": "HA", "Từ ngày": "01/01/2015"},
                 ),
             ],
+            "Cấp ủy viên": [
+                headers("Cấp ủy viên"),
+                *(
+                    [
+                        row(
+                            "Cấp ủy viên",
+                            **{
+                                "Mã đảng viên": seat[0],
+                                "Mã tổ chức": "HA",
+                                "Cơ quan": "Cấp ủy",
+                                "Chức danh": "Cấp ủy viên",
+                                "Từ ngày": seat[1],
+                            },
+                        )
+                    ]
+                    if seat
+                    else []
+                ),
+            ],
             INSPECTIONS.name: [
                 headers(INSPECTIONS.name),
                 row(INSPECTIONS.name, **{"Mã hồ sơ": "GS-2020-01", **inspection}),
@@ -114,12 +134,19 @@ def history_book(tmp_path, root, founded=FOUNDED, stored="HA.DBK"):
 
 
 def test_one_file_with_the_roots_real_founding_and_its_history_imports(tmp_path, late_root):
-    path = history_book(tmp_path, late_root)
+    member = Member.objects.filter(
+        current_unit__path__startswith=late_root.path,
+        memberships__starts_on__lt=date(2020, 1, 1),
+        memberships__ends_on__isnull=True,
+    ).first()
+    since = member.memberships.get(ends_on__isnull=True).starts_on
+    path = history_book(tmp_path, late_root, seat=(member.code, max(since, date(2016, 1, 1))))
     result = run_import(path, file_name=path.name)
     assert result.written, [(p.sheet, p.row, p.column, p.message) for p in result.problems]
     assert OrgUnit.objects.get(code="HA").established_on == FOUNDED
     assert Inspection.objects.filter(external_ref__in=["GS-2020-01", "GS-2020-02"]).count() == 2
     assert Decision.objects.filter(external_ref="KL-2021-01").exists()
+    assert CommitteeSeat.objects.filter(member=member, body__unit=late_root).exists()
 
 
 def test_without_the_root_row_the_stored_founding_still_refuses(tmp_path, late_root):
@@ -152,7 +179,7 @@ def test_first_install_createadmin_with_the_real_founding_then_the_history_file(
     assert done.returncode == 0, done.stdout + done.stderr
     check = ktgs(
         "-c",
-        "import django; django.setup(); from ktgs.orgs.models import OrgUnit; "
+        "import django; django.setup(); from ktgs.orgs.models import CommitteeSeat, Member, OrgUnit; "
         "from ktgs.inspections.models import Inspection; "
         "print(OrgUnit.objects.get(code='HA').established_on, Inspection.objects.count())",
         **run,
