@@ -35,7 +35,7 @@ from ktgs.discipline.decisions import _top_committee_seat, competence_refusal
 from ktgs.discipline.models import Decision, DisciplineCase, Violation
 from ktgs.discipline.services import REACH_SOURCE, _within_reach, member_subject_kind
 from ktgs.exchange import cells, orgdata
-from ktgs.exchange.format import MEMBERS, SHEETS, UNITS, Column, Sheet, register
+from ktgs.exchange.format import MEMBERS, SHEETS, UNITS, Column, Sheet, register, unit_days
 from ktgs.inspections.services import in_use_since
 from ktgs.orgs.choices import BodyKind, MembershipEnd
 from ktgs.orgs.models import Body, Member, Membership, OrgUnit
@@ -136,15 +136,15 @@ DECISIONS = Sheet(
             cells.text(60),
             "Số, ký hiệu của Đảng, ví dụ 05-QĐ/UBKTĐUK; để trống nếu không có.",
         ),
-        Column("Ngày ký", "signed_on", cells.day(required=True), "", True),
+        Column("Ngày ký", "signed_on", cells.day(required=True, past=True), "", True),
         Column(
             "Ngày công bố",
             "announced_on",
-            cells.day(),
+            cells.day(past=True),
             "Bắt buộc với quyết định của chi bộ (có hiệu lực từ ngày công bố). Thời hạn 12 tháng "
             "đến khi hết hiệu lực tính từ ngày này; để trống thì tạm tính từ ngày có hiệu lực.",
         ),
-        Column("Ngày nhận", "received_on", cells.day(), "Ngày đối tượng nhận quyết định."),
+        Column("Ngày nhận", "received_on", cells.day(past=True), "Ngày đối tượng nhận quyết định."),
         Column("Vi phạm", "violation", cells.text(4000, required=True), "Nội dung vi phạm.", True),
         Column(
             "Loại vi phạm",
@@ -160,11 +160,11 @@ DECISIONS = Sheet(
             _labels(VIOLATION_CATEGORIES) + ". Để trống là «Vi phạm khác».",
             show=_show(VIOLATION_CATEGORIES),
         ),
-        Column("Vi phạm từ ngày", "violation_from", cells.day(required=True), "", True),
+        Column("Vi phạm từ ngày", "violation_from", cells.day(required=True, past=True), "", True),
         Column(
             "Vi phạm đến ngày",
             "violation_to",
-            cells.day(),
+            cells.day(past=True),
             "Để trống nếu vi phạm còn tiếp diễn đến khi quyết định (không tính thời hiệu).",
         ),
         Column(
@@ -382,6 +382,7 @@ class Checker:
         self.today = timezone.localdate()
         self.since = in_use_since()
         self.file_units = {r["code"] for r in file_rows.get(UNITS.name, [])}
+        self.file_unit_days = unit_days(file_rows)
         self.file_members = {r["member"] for r in file_rows.get(MEMBERS.name, [])}
         self.plan = Plan()
 
@@ -464,7 +465,7 @@ class Checker:
         )
         new = New(row, number)
         if not deferred:
-            resolved, errors, warnings = resolve(row, self.since)
+            resolved, errors, warnings = resolve(row, self.since, self.file_unit_days)
             if errors:
                 self.problems.extend(errors)
                 return
@@ -473,7 +474,7 @@ class Checker:
         self.plan.creates.append(new)
 
     def _shape(self, row) -> None:
-        """What the row says on its own: one subject, dates in order and past, not tối mật."""
+        """What the row says on its own: one subject, dates in order (past: cells), not tối mật."""
         if bool(row["member"]) == bool(row["subject"]):
             self.problem(
                 row,
@@ -484,10 +485,6 @@ class Checker:
         if row["secrecy"] == TOP_SECRET:
             self.problem(row, "secrecy", TOP_SECRET_REFUSED, "Xóa dòng này khỏi tệp.")
         signed = row["signed_on"]
-        for name in ("signed_on", "announced_on", "received_on", "violation_from", "violation_to"):
-            on = row[name]
-            if on is not None and on > self.today:
-                self.problem(row, name, f"Ngày {format_date(on)} chưa đến.", "Ghi ngày đã xảy ra.")
         for name in ("announced_on", "received_on"):
             on = row[name]
             if on is not None and on < signed:
@@ -518,15 +515,16 @@ def _exists(model, code: str) -> bool:
     return model.objects.filter(code=code).exists()
 
 
-def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
+def resolve(row, since: date | None, unit_days=None) -> tuple[Resolved | None, list, list]:
     """The row against the database on its signing date: (resolved, errors, warnings), each
-    error or warning an importer.Problem."""
+    error or warning an importer.Problem. `unit_days`: the founding and closing dates the file
+    gives (format.unit_days), read instead of the stored ones (not yet written)."""
     errors, day = [], row["signed_on"]
 
     def err(field_name, message, fix):
         errors.append(_problem(row, field_name, message, fix))
 
-    body_unit = _live_unit(row, "unit", row["unit"], day, err)
+    body_unit = _live_unit(row, "unit", row["unit"], day, err, unit_days)
     body = None
     if body_unit is not None:
         found = list(
@@ -568,7 +566,7 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
             except ValidationError as exc:
                 err("member", " ".join(exc.messages), "Kiểm tra lại ngày ký hoặc mã đảng viên.")
     else:
-        subject_unit = _live_unit(row, "subject", row["subject"], day, err)
+        subject_unit = _live_unit(row, "subject", row["subject"], day, err, unit_days)
     if not errors and not _within_reach(body, subject_unit, member, day):
         who = member.full_name if member else subject_unit.name
         err(
@@ -672,7 +670,7 @@ def resolve(row, since: date | None) -> tuple[Resolved | None, list, list]:
     return resolved, [], warnings + announcement_missing
 
 
-def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
+def _live_unit(row, field_name, code, day, err, unit_days=None) -> OrgUnit | None:
     unit = OrgUnit.objects.filter(code=code).select_related("kind").first()
     if unit is None or unit.voided_at is not None:
         err(
@@ -681,7 +679,8 @@ def _live_unit(row, field_name, code, day, err) -> OrgUnit | None:
             "Kiểm tra lại mã tổ chức (cột «Mã tổ chức» của sheet «Tổ chức»).",
         )
         return None
-    if unit.established_on > day or (unit.closed_on and unit.closed_on <= day):
+    established, closed = (unit_days or {}).get(code, (unit.established_on, unit.closed_on))
+    if established > day or (closed and closed <= day):
         err(
             field_name,
             f"{unit.name} chưa thành lập hoặc đã giải thể vào ngày ký {format_date(day)}.",

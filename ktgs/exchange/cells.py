@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from ktgs.core.dates import FUTURE_FIX, future_message
 from ktgs.core.validators import forbidden_char
 from ktgs.core.vietnamese import fold, format_date, nfc
 
@@ -108,10 +109,19 @@ _DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 DATE_FIX = "Nhập ngày dạng ngày/tháng/năm, ví dụ 05/09/2023 hoặc 5/9/2023 (hoặc một ô kiểu ngày)."
 
 
-def day(*, required: bool = False) -> Callable:
-    """An Excel date cell, or text dd/mm/yyyy or d/m/yyyy; anything else is refused."""
+def day(*, required: bool = False, past: bool = False) -> Callable:
+    """An Excel date cell, or text dd/mm/yyyy or d/m/yyyy; anything else is refused. With
+    `past`, a date after today is refused too (the date of something that has happened: an
+    admission, a founding, a start, a signing); planned dates (ends, due dates) leave it off."""
 
     def parse(raw) -> date | None:
+        value = _day(raw)
+        problem = future_message(value) if past else None
+        if problem:
+            raise CellError(problem, FUTURE_FIX)
+        return value
+
+    def _day(raw) -> date | None:
         if is_empty(raw):
             if required:
                 raise CellError("Chưa nhập ngày.", DATE_FIX)

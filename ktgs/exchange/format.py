@@ -103,7 +103,11 @@ def member_col() -> Column:
 
 def starts_col(header="Từ ngày") -> Column:
     return Column(
-        header, "starts_on", cells.day(required=True), "Ngày bắt đầu (ngày/tháng/năm).", True
+        header,
+        "starts_on",
+        cells.day(required=True, past=True),
+        "Ngày bắt đầu (ngày/tháng/năm).",
+        True,
     )
 
 
@@ -136,14 +140,27 @@ UNITS = register(
                 "Mã loại tổ chức, xem bảng «Loại tổ chức» ở sheet Hướng dẫn (ví dụ cell = chi bộ trực thuộc).",
                 True,
             ),
-            Column("Ngày thành lập", "established_on", cells.day(required=True), "", True),
-            Column("Ngày giải thể", "closed_on", cells.day(), "Để trống nếu còn hoạt động."),
+            Column(
+                "Ngày thành lập", "established_on", cells.day(required=True, past=True), "", True
+            ),
+            Column(
+                "Ngày giải thể", "closed_on", cells.day(past=True), "Để trống nếu còn hoạt động."
+            ),
             decision_col("Quyết định giải thể"),
         ),
         key=("code",),
         help="Mỗi dòng một tổ chức đảng. Cấp trên ghi ở sheet «Trực thuộc».",
     )
 )
+
+
+def unit_days(file_rows: dict) -> dict[str, tuple[date, date | None]]:
+    """Code → (established_on, closed_on) as the file's «Tổ chức» sheet gives them. Every check of
+    one import reads these for a unit the file gives, not the stored values the same import is
+    about to overwrite (a root created "today" by `createadmin`, repeated with its real date)."""
+    return {r["code"]: (r["established_on"], r["closed_on"]) for r in file_rows.get(UNITS.name, [])}
+
+
 LINKS = register(
     Sheet(
         "Trực thuộc",
@@ -180,7 +197,7 @@ SUCCESSIONS = register(
         (
             unit_col("Mã tổ chức cũ", "predecessor", "Tổ chức đã sáp nhập hoặc chia tách."),
             unit_col("Mã tổ chức kế thừa", "successor", "Tổ chức tiếp nhận."),
-            Column("Ngày hiệu lực", "on", cells.day(required=True), "", True),
+            Column("Ngày hiệu lực", "on", cells.day(required=True, past=True), "", True),
             Column(
                 "Hình thức",
                 "kind",
@@ -266,7 +283,7 @@ MEMBERS = register(
             Column("Họ", "family_name", cells.text(60, required=True), "", True),
             Column("Tên đệm", "middle_name", cells.text(120)),
             Column("Tên", "given_name", cells.text(60, required=True), "", True),
-            Column("Ngày sinh", "birth_date", cells.day(required=True), "", True),
+            Column("Ngày sinh", "birth_date", cells.day(required=True, past=True), "", True),
             Column(
                 "Giới tính",
                 "sex",
@@ -279,8 +296,10 @@ MEMBERS = register(
                 "Số CCCD", "citizen_id", cells.digits(12), "12 chữ số; nên định dạng ô là Văn bản."
             ),
             Column("Số CMND cũ", "old_id_number", cells.digits(9), "9 chữ số (nếu có)."),
-            Column("Ngày vào Đảng", "admitted_on", cells.day(required=True), "", True),
-            Column("Ngày chính thức", "official_on", cells.day(), "Để trống nếu còn dự bị."),
+            Column("Ngày vào Đảng", "admitted_on", cells.day(required=True, past=True), "", True),
+            Column(
+                "Ngày chính thức", "official_on", cells.day(past=True), "Để trống nếu còn dự bị."
+            ),
             Column(
                 "Độ mật",
                 "secrecy",
@@ -314,7 +333,7 @@ MEMBERSHIPS = register(
             Column(
                 "Ngày chuyển",
                 "transfer_on",
-                cells.day(),
+                cells.day(past=True),
                 "Chỉ điền khi đảng viên chuyển sinh hoạt sang chi bộ khác: ghi mã chi bộ mới và "
                 "ngày chuyển. Đổi mã chi bộ mà không có ngày chuyển là sửa sai dòng hiện có.",
             ),

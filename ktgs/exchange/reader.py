@@ -143,9 +143,32 @@ def check_zip(path: Path) -> set[str]:
                 ):
                     raise bomb
                 _inflate_within(archive, info, bomb)
-            return {i.filename for i in infos}
+            return set(entries(archive))
     except zipfile.BadZipFile:
         raise FileRefused("Tệp hỏng: không mở được tệp nén (.xlsx hoặc .zip).") from None
+
+
+UTF8_NAME_FLAG = 0x800  # general-purpose bit 11: the name is stored in UTF-8
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its author typed it. Without the UTF-8 flag, Python decodes a name as
+    cp437 (the zip standard's legacy code page), yet Info-ZIP `zip` on Linux and macOS (and many
+    other tools) store UTF-8 bytes without setting the flag: «Đảng viên.csv» would read as
+    «─Éß║úng vi├¬n.csv». Such a name is decoded as UTF-8 when its bytes are valid UTF-8 (cp437
+    text with letters above 127 almost never is), else left in cp437."""
+    if info.flag_bits & UTF8_NAME_FLAG:
+        return info.filename
+    try:
+        raw = info.orig_filename.encode("cp437")  # cp437 maps all 256 bytes: this is lossless
+        return raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's entries by name, names decoded by `entry_name`."""
+    return {entry_name(info): info for info in archive.infolist()}
 
 
 def _inflate_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: Exception) -> None:
@@ -283,6 +306,7 @@ def _read_zipped_csv(path: Path, names: set[str], problem) -> RawBook:
     book = RawBook([], [])
     found = False
     with zipfile.ZipFile(path) as archive:
+        by_name = entries(archive)
         for name in sorted(names):
             stem = PurePosixPath(name)
             if name.endswith("/") or stem.name.startswith(".") or "__MACOSX" in name:
@@ -303,7 +327,7 @@ def _read_zipped_csv(path: Path, names: set[str], problem) -> RawBook:
                 book.problems.append(_unknown_sheet(stem.stem, problem))
                 continue
             found = True
-            _read_csv(archive.read(name), sheet, stem.name, book, problem)
+            _read_csv(archive.read(by_name[name]), sheet, stem.name, book, problem)
     if not found and not book.problems:
         raise FileRefused("Tệp .zip không chứa tệp CSV nào mang tên một sheet của định dạng.")
     return book

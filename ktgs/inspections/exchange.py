@@ -29,7 +29,16 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
 from ktgs.exchange import cells
-from ktgs.exchange.format import BODY_KINDS, MEMBERS, SHEETS, UNITS, Column, Sheet, register
+from ktgs.exchange.format import (
+    BODY_KINDS,
+    MEMBERS,
+    SHEETS,
+    UNITS,
+    Column,
+    Sheet,
+    register,
+    unit_days,
+)
 from ktgs.inspections.choices import (
     INSPECTION_RESULTS,
     SUPERVISION_KINDS,
@@ -129,14 +138,14 @@ INSPECTIONS = Sheet(
             cells.text(60),
             "Số, ký hiệu của Đảng, ví dụ 12-QĐ/UBKTĐUK; chỉ giám sát thường xuyên được để trống.",
         ),
-        Column("Ngày quyết định", "decided_on", cells.day(required=True), "", True),
+        Column("Ngày quyết định", "decided_on", cells.day(required=True, past=True), "", True),
         Column("Nội dung", "topic", cells.text(4000, required=True), "", True),
         Column("Căn cứ", "legal_basis", cells.text(4000)),
         Column("Kết thúc theo kế hoạch", "plan_ends_on", cells.day(), "Để trống nếu không có."),
         Column(
             "Ngày thông báo kết luận",
             "concluded_on",
-            cells.day(),
+            cells.day(past=True),
             "Để trống nếu chưa kết luận. Có ngày này thì mọi đối tượng phải có kết quả, và mọi "
             "bước của quy trình được ghi là đã làm xong vào ngày này.",
         ),
@@ -182,7 +191,7 @@ SUBJECTS = Sheet(
         Column(
             "Ngày kết luận",
             "concluded_on",
-            cells.day(),
+            cells.day(past=True),
             "Để trống thì lấy ngày thông báo kết luận của hồ sơ.",
         ),
     ),
@@ -332,6 +341,7 @@ class Checker:
         self.today = timezone.localdate()
         self.since = in_use_since()
         self.file_units = {r["code"] for r in file_rows.get(UNITS.name, [])}
+        self.file_unit_days = unit_days(file_rows)
         self.file_members = {r["member"] for r in file_rows.get(MEMBERS.name, [])}
         self.plan = Plan()
 
@@ -514,7 +524,9 @@ class Checker:
                 "Kiểm tra lại mã tổ chức (cột «Mã tổ chức» của sheet «Tổ chức»).",
             )
             return None
-        if unit.established_on > day or (unit.closed_on and unit.closed_on <= day):
+        # the file's founding and closing when it gives the unit (written before this record)
+        established, closed = self.file_unit_days.get(code, (unit.established_on, unit.closed_on))
+        if established > day or (closed and closed <= day):
             self.problem(
                 row,
                 field_name,
@@ -624,14 +636,7 @@ class Checker:
             self._competence(row, body, rows)
 
     def _dates(self, row, subjects) -> None:
-        day, today = row["decided_on"], self.today
-        if day > today:
-            self.problem(
-                row,
-                "decided_on",
-                f"Ngày quyết định {format_date(day)} chưa đến.",
-                "Ghi ngày đã ký quyết định.",
-            )
+        day = row["decided_on"]  # not after today: refused by its cell parser, as concluded_on
         for name in ("plan_ends_on", "concluded_on"):
             on = row[name]
             if on is not None and on < day:
@@ -641,18 +646,15 @@ class Checker:
                     f"{row.headers[name]} ({format_date(on)}) trước ngày quyết định ({format_date(day)}).",
                     "Sửa ngày cho đúng: không thể trước ngày quyết định.",
                 )
-        if row["concluded_on"] and row["concluded_on"] > today:
-            self.problem(row, "concluded_on", "Ngày thông báo kết luận chưa đến.", "Sửa ngày.")
         for s in subjects:
             on = s["concluded_on"]
             if on is None:
                 continue
-            if on < day or on > today:
+            if on < day:
                 self.problem(
                     s,
                     "concluded_on",
-                    f"Ngày kết luận ({format_date(on)}) trước ngày quyết định ({format_date(day)}) "
-                    "hoặc chưa đến.",
+                    f"Ngày kết luận ({format_date(on)}) trước ngày quyết định ({format_date(day)}).",
                     "Sửa ngày kết luận.",
                 )
             elif row["concluded_on"] and on > row["concluded_on"]:

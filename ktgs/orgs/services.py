@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
+from ktgs.core.dates import reject_future
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated, Secrecy
 from ktgs.core.validators import reject_control_chars_in
@@ -118,6 +119,7 @@ def unit_create(
         },
     )
     code, name, decision = code.strip(), nfc(name), decision_number(decision)
+    reject_future(starts_on=starts_on)
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã tổ chức «{code}» đã được dùng; hãy chọn mã khác."})
     _check_parent_kind(kind, parent)
@@ -174,6 +176,7 @@ def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
 def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "") -> OrgUnit:
     """Place `unit` under `new_parent` from `on`; its subtree follows. The old link is ended."""
     decision = decision_number(decision)
+    reject_future(on=on)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
@@ -229,6 +232,7 @@ def _normalise_member(data: dict) -> dict:
 
 
 def _check_member(data: dict, *, exclude_pk: int | None = None) -> None:
+    reject_future(**{k: data.get(k) for k in ("birth_date", "admitted_on", "official_on")})
     errors = {}
     if data["citizen_id"]:
         try:
@@ -303,6 +307,7 @@ def member_create(*, code: str, unit: OrgUnit, starts_on: date | None = None, **
         raise ValidationError({"code": f"Mã đảng viên «{code}» đã có; mỗi đảng viên một mã."})
     data = _normalise_member({k: fields.get(k) for k in MEMBER_FIELDS})
     _check_member(data)
+    reject_future(starts_on=starts_on)
     _check_cell(unit)
     member = Member(code=code, current_unit=unit, **data)
     _apply_names(member)
@@ -350,6 +355,7 @@ def _current_membership(member: Member) -> Membership:
 def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str = "") -> Member:
     """Chuyển sinh hoạt đảng to another cell from `on`."""
     decision = decision_number(decision)
+    reject_future(on=on)
     member = Member.objects.select_for_update().get(pk=member.pk)
     current = _current_membership(member)
     _check_cell(to_unit)
@@ -387,6 +393,7 @@ def membership_end(*, member: Member, on: date, reason: str, decision: str = "")
         raise ValidationError(
             {"reason": "Chuyển sinh hoạt trong hệ thống dùng chức năng «Chuyển»."}
         )
+    reject_future(on=on)  # an end recorded today takes the member out of today's counts
     member = Member.objects.select_for_update().get(pk=member.pk)
     current = _current_membership(member)
     if on <= current.starts_on:
@@ -416,6 +423,7 @@ def membership_add(
 ) -> Membership:
     """Record a past period of registration (history entered after the fact)."""
     decision = decision_number(decision)
+    reject_future(starts_on=starts_on, ends_on=ends_on)  # a past period, over by today
     _check_dates(starts_on, ends_on)
     if end_reason not in MembershipEnd.values:
         raise ValidationError({"end_reason": "Hãy chọn lý do kết thúc sinh hoạt."})
@@ -529,6 +537,7 @@ def seat_add(
     ends_on: date | None = None,
     term=None,
 ) -> CommitteeSeat:
+    reject_future(starts_on=starts_on)  # the end may be planned (end of the term)
     _check_dates(starts_on, ends_on)
     _check_body_exists(body, starts_on, ends_on)
     allowed = SEAT_ROLES_BY_BODY.get(body.kind, set())
@@ -553,6 +562,7 @@ def seat_add(
 def head_set(
     *, unit: OrgUnit, member: Member, starts_on: date, ends_on: date | None = None
 ) -> HeadOfUnit:
+    reject_future(starts_on=starts_on)
     _check_dates(starts_on, ends_on)
     clash = _overlapping(HeadOfUnit.objects.filter(unit=unit), starts_on, ends_on).first()
     if clash is not None:
@@ -577,6 +587,7 @@ def head_set(
 def managed_by_add(
     *, member: Member, body: Body, starts_on: date, ends_on: date | None = None
 ) -> ManagedBy:
+    reject_future(starts_on=starts_on)
     _check_dates(starts_on, ends_on)
     if body.kind not in (BodyKind.COMMITTEE, BodyKind.STANDING):
         raise ValidationError({"body": "Diện quản lý cán bộ thuộc cấp ủy hoặc ban thường vụ."})

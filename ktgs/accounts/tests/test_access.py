@@ -120,3 +120,25 @@ def test_a_role_counts_only_between_its_dates(cast):
     later.ends_on = date(2030, 6, 1)
     later.save()
     assert not visible_to(user, on=date(2030, 6, 1)).may(EDIT, base.path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("founded", "message"), [("tomorrow", "chưa đến"), ("2020-13-01", "không hợp lệ")]
+)
+def test_createadmin_refuses_a_root_founding_date_after_today_or_malformed(
+    monkeypatch, founded, message
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if founded == "tomorrow":
+        founded = f"{timezone.localdate() + timedelta(days=1):%d/%m/%Y}"
+    monkeypatch.setenv("KTGS_ADMIN_PASSWORD", "mot-mat-khau-dai-2026")
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "createadmin", "quantri5", "--root-code", "X", "--root-name", "X",
+            "--root-founded", founded,
+        )  # fmt: skip
+    assert not User.objects.filter(username="quantri5").exists()

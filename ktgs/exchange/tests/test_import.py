@@ -258,7 +258,7 @@ def test_a_move_that_makes_a_cycle_and_a_seat_on_a_missing_body_are_refused(tmp_
             ],
             "Người đứng đầu": [
                 headers("Người đứng đầu"),
-                ["HA.DBK.001", member.code, "01/01/2099", ""],
+                ["HA.DBK.001", member.code, "01/06/2025", ""],
             ],
         },
     )

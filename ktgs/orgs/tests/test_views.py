@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -439,6 +439,19 @@ def test_create_member_shows_errors_next_to_the_field(client_as, changes, field,
     )
     assert response.status_code == 200
     assert message in field_error(response, field)
+    assert written() == before
+
+
+@pytest.mark.parametrize("field", ["birth_date", "admitted_on", "official_on", "starts_on"])
+def test_create_member_refuses_a_date_after_today_next_to_the_field(client_as, field):
+    cell = first_cell("HA.DBK.001")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    before = written()
+    response = client_as("grassroots_officer").post(
+        reverse("orgs:member_create"), new_member_data(cell, **{field: f"{tomorrow:%d/%m/%Y}"})
+    )
+    assert response.status_code == 200
+    assert f"Ngày {tomorrow:%d/%m/%Y} chưa đến" in field_error(response, field)
     assert written() == before
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from ktgs.accounts.models import Role
 from ktgs.accounts.services import role_assign, user_create
+from ktgs.core.dates import future_message
+from ktgs.core.vietnamese import parse_date
 from ktgs.orgs.models import OrgKind, OrgUnit
 from ktgs.orgs.services import unit_create
 
@@ -30,8 +32,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--root-kind", default="province", help="mã loại tổ chức gốc (mặc định: province)"
         )
+        parser.add_argument(
+            "--root-founded",
+            help="ngày thành lập tổ chức gốc, dd/mm/yyyy (mặc định: hôm nay). Ghi ngày thật, "
+            "không sau hôm nay: lịch sử (tổ chức, đảng viên, hồ sơ) trước ngày này bị từ chối",
+        )
 
     def handle(self, *args, **opts):
+        if opts["root_founded"]:  # refused before the password is asked
+            opts["root_founded"] = _founded(opts["root_founded"])
         password = os.environ.get("KTGS_ADMIN_PASSWORD") or self._ask_password()
         try:
             with transaction.atomic():
@@ -76,5 +85,17 @@ class Command(BaseCommand):
             name=opts["root_name"],
             kind=kind,
             parent=None,
-            starts_on=timezone.localdate(),
+            starts_on=opts["root_founded"] or timezone.localdate(),
         )
+
+
+def _founded(text: str):
+    """--root-founded: dd/mm/yyyy, not after today."""
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        raise CommandError(f"--root-founded: {exc}") from None
+    problem = future_message(day)
+    if problem:
+        raise CommandError(f"--root-founded: {problem} Ghi ngày thành lập thật của tổ chức gốc.")
+    return day
