@@ -22,11 +22,11 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from ktgs.audit.services import record
 from ktgs.core.choices import DisciplineForm, DisciplineSubject, ViolationCategory, ViolationKind
+from ktgs.core.chunks import by_refs, values_in
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
@@ -225,12 +225,12 @@ def expelled_by_file(file_rows: dict) -> set[tuple[str, date]]:
     if not refs:
         return set()
     pks = [int(m.group(1)) for r in refs if (m := ENTERED_REF.fullmatch(r))]
-    stored = Decision.objects.filter(
-        Q(external_ref__in=refs) | Q(pk__in=pks, external_ref=""),
-        form=DisciplineForm.EXPULSION,
-        voided_at__isnull=True,
+    expulsions = Decision.objects.filter(
+        form=DisciplineForm.EXPULSION, voided_at__isnull=True
     ).exclude(member=None)
-    return set(stored.values_list("member__code", "effective_on"))
+    return set(
+        by_refs(expulsions, refs, pks, lambda q: q.values_list("member__code", "effective_on"))
+    )
 
 
 # --- stored records by Mã hồ sơ ------------------------------------------------------------------
@@ -239,12 +239,6 @@ def expelled_by_file(file_rows: dict) -> set[tuple[str, date]]:
 def load_rows(refs: list[str] | None = None) -> list[dict]:
     """Live decisions as sheet rows (all, or those with these Mã hồ sơ, voided too), each with
     "pk" and "voided"; the violation is the case's first."""
-    qs = Decision.objects.all()
-    if refs is None:
-        qs = qs.filter(voided_at__isnull=True)
-    else:
-        pks = [int(m.group(1)) for r in refs if (m := ENTERED_REF.fullmatch(r))]
-        qs = qs.filter(Q(external_ref__in=refs) | Q(pk__in=pks, external_ref=""))
     fields = (
         "pk",
         "external_ref",
@@ -261,12 +255,19 @@ def load_rows(refs: list[str] | None = None) -> list[dict]:
         "secrecy",
         "voided_at",
     )
-    rows = list(qs.values_list(*fields))
+    if refs is None:
+        rows = list(Decision.objects.filter(voided_at__isnull=True).values_list(*fields))
+    else:
+        pks = [int(m.group(1)) for r in refs if (m := ENTERED_REF.fullmatch(r))]
+        rows = list(by_refs(Decision.objects.all(), refs, pks, lambda q: q.values_list(*fields)))
     violations = {}
-    for case, text, kind, category, start, end in (
-        Violation.objects.filter(case_id__in=[r[2] for r in rows if r[2]])
-        .order_by("case_id", "-started_on", "-pk")
-        .values_list("case_id", "description", "kind", "category", "started_on", "ended_on")
+    for case, text, kind, category, start, end in values_in(
+        Violation.objects.order_by("case_id", "-started_on", "-pk"),
+        "case_id",
+        [r[2] for r in rows if r[2]],
+        lambda q: q.values_list(
+            "case_id", "description", "kind", "category", "started_on", "ended_on"
+        ),
     ):
         violations[case] = (text, kind, category, start, end)  # the earliest one wins
     out = []

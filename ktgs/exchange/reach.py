@@ -21,10 +21,10 @@ worded the same whether the record exists or not, so the check reveals nothing.
 from collections import defaultdict
 from pathlib import Path
 
-from django.db.models import Q
 from django.db.models.functions import Length
 
 from ktgs.accounts.access import RECORDS_CHANGE
+from ktgs.core.chunks import by_refs, values_in
 from ktgs.core.models import Secrecy
 from ktgs.exchange.cells import CellError
 from ktgs.exchange.format import LINKS, MEMBERS, UNITS
@@ -98,8 +98,11 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
     book = read_book(path, file_name, problem)
     units, members, parents, defined = references(book)
     paths = dict(
-        OrgUnit.objects.filter(code__in=list(units), voided_at__isnull=True).values_list(
-            "code", "path"
+        values_in(
+            OrgUnit.objects.filter(voided_at__isnull=True),
+            "code",
+            units,
+            fetch=lambda qs: qs.values_list("code", "path"),
         )
     )
     problems = []
@@ -111,12 +114,15 @@ def outside_reach(path: Path, file_name: str, scope, problem) -> list:
         if not allowed:
             message = f"Tổ chức «{code}» không có, hoặc nằm ngoài phạm vi đồng chí được nhập."
             problems.append(problem(sheet, row, header, message, FIX))
-    known = dict(
-        (code, (path, secrecy))
-        for code, path, secrecy in Member.objects.filter(code__in=list(members)).values_list(
-            "code", "current_unit__path", "secrecy"
+    known = {
+        code: (path, secrecy)
+        for code, path, secrecy in values_in(
+            Member.objects.all(),
+            "code",
+            members,
+            fetch=lambda qs: qs.values_list("code", "current_unit__path", "secrecy"),
         )
-    )
+    }
     for code, (sheet, row, header) in members.items():
         if code in known:
             path, secrecy = known[code]
@@ -169,10 +175,7 @@ def _records(book) -> list[tuple[object, tuple]]:
     found = []
     for (model, entered), refs in places.items():
         by_pk = {int(m.group(1)): r for r in refs if (m := entered.fullmatch(r))}
-        stored = model.objects.filter(
-            Q(external_ref__in=list(refs)) | Q(pk__in=list(by_pk), external_ref="")
-        )
-        for record in stored:
+        for record in by_refs(model.objects.all(), refs, by_pk):
             ref = record.external_ref or by_pk[record.pk]
             found.append((record, refs[ref]))
     return found

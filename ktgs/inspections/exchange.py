@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from ktgs.audit.services import record
 from ktgs.core.choices import InspectionKind
+from ktgs.core.chunks import by_refs, values_in
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date
@@ -235,12 +235,26 @@ def _ref_of(pk: int, external_ref: str) -> str:
 def load_rows(refs: list[str] | None = None) -> dict[str, list[dict]]:
     """Live inspections and their subjects as sheet rows (all, or those with these Mã hồ sơ),
     each inspection row with "pk" and "voided"."""
-    qs = Inspection.objects.all()
+    fields = (
+        "pk",
+        "external_ref",
+        "kind",
+        "unit__code",
+        "body__kind",
+        "decision_number",
+        "decided_on",
+        "topic",
+        "legal_basis",
+        "plan_ends_on",
+        "concluded_on",
+        "secrecy",
+        "voided_at",
+    )
     if refs is None:
-        qs = qs.filter(voided_at__isnull=True)
+        stored = Inspection.objects.filter(voided_at__isnull=True).values_list(*fields)
     else:
         pks = [int(m.group(1)) for r in refs if (m := ENTERED_REF.fullmatch(r))]
-        qs = qs.filter(Q(external_ref__in=refs) | Q(pk__in=pks, external_ref=""))
+        stored = by_refs(Inspection.objects.all(), refs, pks, lambda q: q.values_list(*fields))
     inspections = [
         {
             "pk": pk,
@@ -257,21 +271,7 @@ def load_rows(refs: list[str] | None = None) -> dict[str, list[dict]]:
             "secrecy": secrecy,
             "voided": voided is not None,
         }
-        for pk, ext, kind, unit, body, number, decided, topic, basis, plan, concluded, secrecy, voided in qs.values_list(
-            "pk",
-            "external_ref",
-            "kind",
-            "unit__code",
-            "body__kind",
-            "decision_number",
-            "decided_on",
-            "topic",
-            "legal_basis",
-            "plan_ends_on",
-            "concluded_on",
-            "secrecy",
-            "voided_at",
-        )
+        for pk, ext, kind, unit, body, number, decided, topic, basis, plan, concluded, secrecy, voided in stored
     ]
     refs_by_pk = {r["pk"]: r["ref"] for r in inspections}
     subjects = [
@@ -282,9 +282,14 @@ def load_rows(refs: list[str] | None = None) -> dict[str, list[dict]]:
             "result": result,
             "concluded_on": concluded,
         }
-        for insp, unit, member, result, concluded in InspectionSubject.objects.filter(
-            inspection_id__in=list(refs_by_pk)
-        ).values_list("inspection_id", "unit__code", "member__code", "result", "concluded_on")
+        for insp, unit, member, result, concluded in values_in(
+            InspectionSubject.objects.all(),
+            "inspection_id",
+            refs_by_pk,
+            lambda q: q.values_list(
+                "inspection_id", "unit__code", "member__code", "result", "concluded_on"
+            ),
+        )
     ]
     return {INSPECTIONS.name: inspections, SUBJECTS.name: subjects}
 
@@ -485,29 +490,28 @@ class Checker:
         unit_codes = {r["unit"] for r in by_ref.values()}
         unit_codes |= {s["unit"] for rows in subjects.values() for s in rows if s["unit"]}
         member_codes = {s["member"] for rows in subjects.values() for s in rows if s["member"]}
-        self.units = {
-            u.code: u
-            for u in OrgUnit.objects.filter(code__in=list(unit_codes)).select_related("kind")
-        }
-        self.members = {m.code: m for m in Member.objects.filter(code__in=list(member_codes))}
+        units = OrgUnit.objects.select_related("kind")
+        self.units = {u.code: u for u in values_in(units, "code", unit_codes)}
+        self.members = {m.code: m for m in values_in(Member.objects.all(), "code", member_codes)}
         self.bodies = defaultdict(list)
-        for b in Body.objects.filter(unit__code__in=list(unit_codes)).select_related("unit__kind"):
+        for b in values_in(Body.objects.select_related("unit__kind"), "unit__code", unit_codes):
             self.bodies[b.unit.code, b.kind].append(b)
         self.memberships = defaultdict(list)
-        for m in Membership.objects.filter(member__code__in=list(member_codes)).select_related(
-            "unit", "member"
-        ):
+        held = Membership.objects.select_related("unit", "member")
+        for m in values_in(held, "member__code", member_codes):
             self.memberships[m.member.code].append(m)
 
     def _numbers_taken(self) -> dict:
         """(unit code, body kind, number, year) → "" for numbers of live inspections of these
         bodies. Numbers restart each committee term: the service checks the term on writing."""
         body_ids = [b.pk for rows in self.bodies.values() for b in rows]
-        rows = (
-            Inspection.objects.live()
-            .filter(body_id__in=body_ids)
-            .exclude(decision_number="")
-            .values_list("unit__code", "body__kind", "decision_number", "decided_on__year")
+        rows = values_in(
+            Inspection.objects.live().exclude(decision_number=""),
+            "body_id",
+            body_ids,
+            lambda q: q.values_list(
+                "unit__code", "body__kind", "decision_number", "decided_on__year"
+            ),
         )
         return {(u, k, str(n), y): "" for u, k, n, y in rows}
 
@@ -756,7 +760,7 @@ class Writer:
         members = {s["member"] for n in creates for s in n.subjects if s["member"]}
         self.members = Member.objects.in_bulk(list(members), field_name="code")
         self.bodies = defaultdict(list)
-        for b in Body.objects.filter(unit__code__in=list(units)).select_related("unit__kind"):
+        for b in values_in(Body.objects.select_related("unit__kind"), "unit__code", units):
             self.bodies[b.unit.code, b.kind].append(b)
         since = in_use_since()
         problems = []

@@ -7,6 +7,7 @@ from ktgs.accounts.access import visible_to
 from ktgs.exchange import format
 from ktgs.exchange.importer import Problem
 from ktgs.exchange.reach import covers_everything, outside_reach
+from ktgs.orgs.models import Member
 
 
 def _book(path, units: list[str], links: list[tuple[str, str]]):
@@ -48,3 +49,17 @@ def test_new_units_must_hang_under_a_unit_the_user_may_change(cast, tmp_path):
 @pytest.mark.django_db
 def test_no_demo_user_covers_the_whole_tree_so_every_page_import_is_checked(cast):
     assert not any(covers_everything(visible_to(user)) for user in cast.values())
+
+
+@pytest.mark.django_db
+def test_a_file_of_300_000_member_codes_is_checked_without_too_many_sql_variables(cast, tmp_path):
+    """One `code IN (…)` of 300.000 codes is past SQLite's limit (32.766; 999 on old builds)."""
+    scope = visible_to(cast["grassroots_officer"])  # HA.DBK.001
+    inside = Member.objects.filter(current_unit__code__startswith="HA.DBK.001.").first().code
+    outside = Member.objects.filter(current_unit__code__startswith="HA.DBK.002.").first().code
+    codes = [inside, outside] + [f"MOI{n:06d}" for n in range(299_998)]
+    path = tmp_path / f"{format.MEMBERS.name}.csv"
+    path.write_text("Mã đảng viên\n" + "\n".join(codes) + "\n", encoding="utf-8")
+    problems = outside_reach(path, path.name, scope, Problem)
+    named = {p.message.split("«")[1].split("»")[0] for p in problems}
+    assert named == {outside}  # new codes of the file are new members; the inside one is allowed
