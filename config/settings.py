@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ktgs.core.busy.BusyDatabaseMiddleware",  # a view that met an import's write lock → 503
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,12 +118,17 @@ TEMPLATES = [
 # when existing ones are not (ktgs/ops/checks.py).
 os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+# SQLite lets one writer at a time: a write that meets another (an import's one transaction)
+# waits KTGS_SQLITE_WAIT seconds (well under the proxy's timeout), then the user gets a 503 page
+# saying to try again in about KTGS_SQLITE_RETRY seconds, the form kept (ktgs/core/busy.py).
+KTGS_SQLITE_WAIT = float(os.environ.get("KTGS_SQLITE_WAIT", "15"))
+KTGS_SQLITE_RETRY = int(os.environ.get("KTGS_SQLITE_RETRY", "30"))
 SQLITE_OPTIONS = {
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked"
     # surprises when a read transaction later wants to write.
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": KTGS_SQLITE_WAIT,
 }
 DATABASES = {
     "default": dj_database_url.config(

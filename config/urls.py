@@ -20,3 +20,5 @@ urlpatterns = [
     path("ky-luat/", include("ktgs.discipline.urls")),
     path("quy-tac/", include("ktgs.rules.urls")),
 ]
+# A write that met an import's write lock in a middleware (a session saved): the 503 page.
+handler500 = "ktgs.core.busy.server_error"
