@@ -235,14 +235,14 @@ def _concerned_unit(book: RawBook, user) -> int | None:
     after the write), else the unit where the importing user may change records; None when
     neither is one unit."""
     from ktgs.accounts.access import RECORDS_CHANGE, visible_to
+    from ktgs.core.chunks import values_in
     from ktgs.exchange.reach import references
     from ktgs.orgs.models import PATH_STEP, Member, OrgUnit
 
     units, members, _parents, _defined = references(book)
-    paths = list(OrgUnit.objects.filter(code__in=list(units)).values_list("path", flat=True))
-    paths += Member.objects.filter(code__in=list(members), current_unit__isnull=False).values_list(
-        "current_unit__path", flat=True
-    )
+    paths = [p for (p,) in values_in(OrgUnit.objects.values_list("path"), "code", units)]
+    placed = Member.objects.filter(current_unit__isnull=False).values_list("current_unit__path")
+    paths += [p for (p,) in values_in(placed, "code", members)]
     if not paths and user is not None:
         paths = list(visible_to(user).roots_for(RECORDS_CHANGE))
     common = os.path.commonprefix(paths) if paths else ""
