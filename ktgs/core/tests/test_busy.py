@@ -6,11 +6,12 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError, connection, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.urls import reverse
 
-from ktgs.core.busy import is_busy, server_error
+from ktgs.core.busy import BusyDatabaseMiddleware, is_busy, server_error
 from ktgs.orgs import services
 from ktgs.orgs.models import OrgUnit
 
@@ -97,3 +98,19 @@ def test_other_errors_still_get_the_500_page(rf):
     except OperationalError:
         response = server_error(rf.get("/"))
     assert response.status_code == 500
+
+
+def test_the_session_is_not_saved_after_a_locked_view_so_the_user_waits_once(rf):
+    """Saving it would wait the busy timeout a second time (15 s + 15 s: past a proxy's timeout)."""
+    request = rf.post("/to-chuc/X/sua/", {"name": "A"})
+    request.session = SessionStore()
+    request.session["touched"] = 1
+    assert request.session.modified
+    response = BusyDatabaseMiddleware(lambda r: None).process_exception(request, LOCKED)
+    assert response.status_code == 503
+    assert not request.session.modified
+
+
+def test_a_view_error_other_than_the_lock_is_left_to_django(rf):
+    middleware = BusyDatabaseMiddleware(lambda r: None)
+    assert middleware.process_exception(rf.get("/"), OperationalError("disk I/O error")) is None
