@@ -124,9 +124,48 @@ def job_state(job_id: str, *, owner_id: int) -> dict | None:
     if state["state"] in (QUEUED, RUNNING) and not _process_alive(folder):
         waited = time.time() - state.get("created", 0)
         if state["state"] == RUNNING or waited > START_GRACE:
-            state = {**state, "state": FAILED, "message": STALE_MESSAGE}
-            write_state(folder, state)
+            state = settle_dead(folder, state)
     return state
+
+
+def settle_dead(folder: Path, state: dict) -> dict:
+    """The final state of a job whose worker died, read from the database, not from the state
+    file (written after the commit, it may say "running" for an import that was committed just
+    before the worker was killed): the import's audit event names the job. Present: done, with
+    the event's counts; absent: nothing was written. Marked for recovery (`recover()`: fresh
+    statistics after a load that may have been rolled back). While PostgreSQL still runs the
+    dead worker's statement or commit, the job is left as it is (asked again on the next poll)."""
+    if _backend_busy(state["id"]):
+        return state
+    outcome = _committed_outcome(folder, state["id"])
+    state = {**state, **(outcome or {"state": FAILED, "message": STALE_MESSAGE})}
+    state["recover"] = True
+    write_state(folder, state)
+    return state
+
+
+def _import_event(job_id: str):
+    from ktgs.audit.models import AuditEvent
+    from ktgs.exchange.importer import ACTION
+
+    return AuditEvent.objects.filter(action=ACTION, details__job=job_id).first()
+
+
+def _backend_busy(job_id: str) -> bool:
+    """Does PostgreSQL still run a session of the job's worker (named after the job)?"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False  # SQLite: a dead process's transaction is gone with it
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = %s", [_app_name(job_id)]
+        )
+        return cursor.fetchone() is not None
+
+
+def _app_name(job_id: str) -> str:
+    return f"ktgs-import-{job_id}"
 
 
 def report_path(job_id: str, *, owner_id: int) -> Path | None:
@@ -245,6 +284,8 @@ def run(job_id: str) -> dict:
     except Exception:
         log.exception("import job %s failed", job_id)
         state.update(state=FAILED, message=CRASH_MESSAGE.format(id=job_id))
+        with contextlib.suppress(Exception):  # failed after its commit (ANALYZE)? done, then
+            state.update(_committed_outcome(folder, job_id))
     finally:
         write_state(folder, state)
         with contextlib.suppress(OSError):
@@ -252,6 +293,20 @@ def run(job_id: str) -> dict:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
     return state
+
+
+def _committed_outcome(folder: Path, job_id: str) -> dict:
+    """The outcome when the import's audit event shows it committed; empty when it did not."""
+    event = _import_event(job_id)
+    if event is None:
+        return {}
+    return {
+        **_finished(folder, True, [], event.details.get("counts", {})),
+        "sha256": event.details.get("sha256"),
+        "warning_count": event.details.get("warnings", 0),
+        "warnings": [],
+        "message": "",
+    }
 
 
 def _outcome(folder: Path, state: dict) -> dict:
@@ -285,7 +340,14 @@ def _outcome(folder: Path, state: dict) -> dict:
                 if token is not None:
                     current_actor.reset(token)
             return _finished(folder, False, outside, {})
-        result = run_import(path, file_name=name, user=user, ip=state.get("ip"), progress=progress)
+        result = run_import(
+            path,
+            file_name=name,
+            user=user,
+            ip=state.get("ip"),
+            progress=progress,
+            job_id=state["id"],
+        )
     except FileRefused as refused:
         return {"state": FAILED, "message": str(refused)}
     return {

@@ -1,11 +1,14 @@
 """Imports that meet a fault: a duplicate written meanwhile, one audit-chain lock at the end."""
 
 import pytest
+from django.db import transaction
+from django.urls import reverse
 
 from ktgs.audit import services as audit_services
 from ktgs.audit.models import AuditEvent
+from ktgs.audit.services import record
 from ktgs.core import bulk
-from ktgs.exchange import orgdata
+from ktgs.exchange import jobs, orgdata
 from ktgs.exchange.importer import ACTION, run_import
 from ktgs.exchange.tests.test_import import two_new_members
 from ktgs.orgs.models import Member
@@ -60,3 +63,64 @@ def test_the_import_takes_the_audit_chain_lock_once_after_its_bulk_writes(tmp_pa
     assert len(added) >= 3, "the imported decisions keep their own events"
     assert calls.count("lock") == 1
     assert calls[-1] == "lock"
+
+
+@pytest.fixture
+def private_data(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.KTGS_JOB_RUNNER = "inline"
+    return tmp_path / "data"
+
+
+def _dead_running_job(owner, folder_root) -> str:
+    """A job whose state file still says "running" (phase ghi) and whose process is gone."""
+    upload = jobs.private_upload_dir() / "x.xlsx"
+    upload.write_bytes(b"x")
+    job_id = jobs.create_job(owner_id=owner.pk, upload=upload, file_name="dang-vien.xlsx")
+    folder = folder_root / "jobs" / job_id
+    state = {**jobs.read_state(folder), "state": "running", "phase": "ghi", "pid": 2**22 + 1}
+    jobs.write_state(folder, state)
+    return job_id
+
+
+def test_a_worker_killed_after_its_commit_shows_the_import_done_with_its_counts(
+    client_as, cast, private_data
+):
+    """Killed during ANALYZE, after the commit: the state file says running, the database holds
+    the import's audit event naming the job."""
+    job_id = _dead_running_job(cast["inspector"], private_data)
+    counts = {"Đảng viên": {"created": 2, "updated": 0, "unchanged": 0}}
+    with transaction.atomic():
+        record(ACTION, details={"file": "dang-vien.xlsx", "job": job_id, "counts": counts})
+    html = client_as("inspector").get(reverse("exchange:job", args=[job_id])).content.decode()
+    assert "Đã nhập xong tệp “dang-vien.xlsx”" in html
+    assert "dừng giữa chừng" not in html and "Không có dữ liệu nào được ghi" not in html
+    assert '<td class="num">2</td>' in html
+    state = jobs.read_state(private_data / "jobs" / job_id)
+    assert (state["state"], state["ok"], state["recover"]) == ("done", True, True)
+
+
+def test_a_worker_killed_before_its_commit_says_nothing_was_written(client_as, cast, private_data):
+    job_id = _dead_running_job(cast["inspector"], private_data)
+    with transaction.atomic():  # another job's import does not count
+        record(ACTION, details={"file": "khac.xlsx", "job": "0" * 32, "counts": {}})
+    html = client_as("inspector").get(reverse("exchange:job", args=[job_id])).content.decode()
+    assert "dừng giữa chừng" in html and "Không có dữ liệu nào được ghi" in html
+
+
+def test_a_failure_after_the_commit_is_not_reported_as_nothing_written(
+    client_as, cast, private_data, monkeypatch
+):
+    from ktgs.exchange import importer
+    from ktgs.exchange.tests.test_views import GOOD, GOOD_LIVES, members_book, post_file, xlsx
+
+    def analyze_fails():
+        raise OSError("killed during ANALYZE")
+
+    monkeypatch.setattr(importer, "refresh_statistics", analyze_fails)
+    client = client_as("inspector")
+    response = post_file(client, xlsx("dang-vien.xlsx", members_book(GOOD, GOOD_LIVES)))
+    html = client.get(response["Location"]).content.decode()
+    assert Member.objects.filter(code__in=["NV900001", "NV900002"]).count() == 2
+    assert "Đã nhập xong tệp “dang-vien.xlsx”" in html
+    assert "không có dữ liệu nào được ghi" not in html.lower()
