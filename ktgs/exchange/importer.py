@@ -192,6 +192,16 @@ def _write(plans, tick, book: RawBook, user, result: ImportResult, job_id: str |
         record(ACTION, unit_id=_concerned_unit(book, user), details=details)
 
 
+def written_tables() -> list[str]:
+    """The tables an import may write: the organisation model's, each handler's app's, the
+    audit chain's (statistics refreshed after a killed import, jobs.recover)."""
+    from django.apps import apps
+
+    labels = {"orgs", "audit"} | {type(h).__module__.split(".")[1] for h in HANDLERS}
+    configs = [c for c in apps.get_app_configs() if c.label in labels]
+    return sorted({m._meta.db_table for c in configs for m in c.get_models()})
+
+
 class Refused(Exception):
     """Raised by a handler's write() for problems found only while writing: rolls back all."""
 
@@ -306,4 +316,5 @@ __all__ = [
     "Row",
     "column_letter",
     "run_import",
+    "written_tables",
 ]

@@ -144,6 +144,43 @@ def settle_dead(folder: Path, state: dict) -> dict:
     return state
 
 
+def recover() -> list[str]:
+    """At a worker's start: settle the jobs whose worker died (their outcome from the database)
+    and, once for all of them, refresh the statistics of the tables an import writes (VACUUM
+    ANALYZE on PostgreSQL: a killed COPY leaves dead rows). The ids of the jobs recovered."""
+    from ktgs.core.db import recover_statistics
+    from ktgs.exchange.importer import written_tables
+
+    recovered = []
+    for state_file in jobs_dir().glob(f"*/{STATE_FILE}"):
+        folder = state_file.parent
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            state = read_state(folder)
+            dead = state["state"] in (QUEUED, RUNNING) and not _process_alive(folder)
+            if dead and (state["state"] == RUNNING or _waited(state) > START_GRACE):
+                state = settle_dead(folder, state)
+            if state.get("recover"):
+                recovered.append((folder, state))
+    if recovered:
+        recover_statistics(written_tables())
+        for folder, state in recovered:
+            write_state(folder, {**state, "recover": False})
+    return [state["id"] for _folder, state in recovered]
+
+
+def _waited(state: dict) -> float:
+    return time.time() - state.get("created", 0)
+
+
+def limit_worker_session(job_id: str) -> None:
+    """The worker's database session named after its job (a job page sees it still running on
+    the server) with a statement timeout (KTGS_IMPORT_STATEMENT_TIMEOUT, default 15 minutes)."""
+    from ktgs.core.db import limit_session
+
+    timeout = getattr(settings, "KTGS_IMPORT_STATEMENT_TIMEOUT", "15min")
+    limit_session(_app_name(job_id), timeout)
+
+
 def _import_event(job_id: str):
     from ktgs.audit.models import AuditEvent
     from ktgs.exchange.importer import ACTION
@@ -158,6 +195,7 @@ def _backend_busy(job_id: str) -> bool:
     if connection.vendor != "postgresql":
         return False  # SQLite: a dead process's transaction is gone with it
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # kept per transaction otherwise
         cursor.execute(
             "SELECT 1 FROM pg_stat_activity WHERE application_name = %s", [_app_name(job_id)]
         )

@@ -124,3 +124,51 @@ def test_a_failure_after_the_commit_is_not_reported_as_nothing_written(
     assert Member.objects.filter(code__in=["NV900001", "NV900002"]).count() == 2
     assert "Đã nhập xong tệp “dang-vien.xlsx”" in html
     assert "không có dữ liệu nào được ghi" not in html.lower()
+
+
+def test_the_next_worker_settles_dead_jobs_and_refreshes_the_statistics_once(
+    cast, private_data, monkeypatch
+):
+    from ktgs.core import db
+
+    analysed = []
+    monkeypatch.setattr(db, "recover_statistics", analysed.append)
+    dead = _dead_running_job(cast["inspector"], private_data)
+    assert jobs.recover() == [dead]
+    state = jobs.read_state(private_data / "jobs" / dead)
+    assert (state["state"], state["recover"]) == ("failed", False)
+    [tables] = analysed
+    assert {"orgs_member", "orgs_membership", "audit_auditevent"} <= set(tables)
+    assert {"inspections_inspection", "discipline_decision"} <= set(tables)
+    assert jobs.recover() == [] and len(analysed) == 1, "once per dead job"
+
+
+def test_a_sigterm_ends_the_worker_as_ctrl_c_would():
+    """psycopg cancels the statement in progress on the server when SystemExit interrupts it."""
+    import signal
+
+    from ktgs.exchange import worker
+
+    with pytest.raises(SystemExit) as stopped:
+        worker._stop(signal.SIGTERM, None)
+    assert stopped.value.code == 128 + signal.SIGTERM
+
+
+def test_the_worker_session_has_a_statement_timeout_and_the_job_page_waits_for_it(
+    cast, private_data
+):
+    """PostgreSQL: while the server still runs a session named after the job (a statement or
+    a commit of a worker that was just killed), the job is not settled."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout and pg_stat_activity are PostgreSQL's")
+    job_id = _dead_running_job(cast["inspector"], private_data)
+    jobs.limit_worker_session(job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "15min"
+    assert jobs.job_state(job_id, owner_id=cast["inspector"].pk)["state"] == "running"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('application_name', 'other', false)")
+    assert jobs.job_state(job_id, owner_id=cast["inspector"].pk)["state"] == "failed"
