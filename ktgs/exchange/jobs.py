@@ -5,8 +5,9 @@ A job is a private folder `DATA_DIR/jobs/<id>/` (owner-only, 0700) holding the u
 errors, the problem report `bao-cao-loi.xlsx`. The web page starts the job in a detached child
 process (`python -m ktgs.exchange.worker ID`, docs/decisions/0006-background-jobs.md) and polls
 the state; the child holds an exclusive lock on `lock` while it runs, so a job whose state says
-"running" but whose lock is free has died (server restarted, process killed): it is shown as
-failed. Nothing is half-written in that case: the import writes in one transaction.
+"running" but whose lock is free has died (server restarted, process killed): its outcome is
+read from the database (`settle_dead`: the import's audit event names the job), never
+half-written: the import writes in one transaction.
 
 KTGS_IMPORT_THROTTLE_MS (tests only): sleep that many milliseconds after each progress report,
 so that a test can watch intermediate values. Never set it in production.
