@@ -1,7 +1,9 @@
 """`record()`: the one writer of history. Services call it inside their own transaction."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,6 +19,7 @@ from ktgs.audit.models import AuditEvent
 KEYED = "audit.chain.keyed"  # the first event linked with the audit key
 ROTATED = "audit.chain.key_rotated"  # the first event linked with a new audit key
 AUDIT_LOCK_KEY = 5_800_201  # any constant: the advisory lock that serialises the chain
+_pending: ContextVar[list | None] = ContextVar("audit_pending", default=None)
 
 
 def _plain(value):
@@ -55,17 +58,44 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() phải được gọi trong giao dịch của dịch vụ.")
     actor = actor or current_actor.get()
+    fields = {
+        "action": action,
+        "actor": actor,
+        "target": target,
+        "unit_id": unit_id,
+        "changes": _json_safe(changes or {}),
+        "details": _json_safe(details or {}),
+    }
+    pending = _pending.get()
+    if pending is not None:  # appended when the deferred block ends
+        pending.append(fields)
+        return AuditEvent(action=action, unit_id=unit_id, changes=fields["changes"])
     _lock_chain()
-    last = _switch_key_if_needed(actor)
-    return _append(
-        last,
-        action=action,
-        actor=actor,
-        target=target,
-        unit_id=unit_id,
-        changes=_json_safe(changes or {}),
-        details=_json_safe(details or {}),
-    )
+    return _append(_switch_key_if_needed(actor), **fields)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Events recorded inside the block are appended to the chain together when it ends without
+    an error, still inside the caller's transaction (an error appends nothing: the transaction
+    rolls back anyway). The chain lock — on PostgreSQL held until the commit — is then taken for
+    that short append only, not from the first record of a long bulk write (an import) to its
+    end, which would stop every other service's `record()` meanwhile."""
+    if _pending.get() is not None:  # nested: the outer block appends
+        yield
+        return
+    pending: list[dict] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        _lock_chain()
+        last = _switch_key_if_needed(pending[0]["actor"])
+        for fields in pending:
+            event = _append(last, **fields)
+            last = {"seq": event.seq, "hash": event.hash, "link": event.link}
 
 
 def chain_key_sync() -> AuditEvent | None:

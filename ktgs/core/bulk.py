@@ -58,13 +58,20 @@ def insert(model: type[models.Model], rows: Iterable[dict | models.Model]) -> in
         for batch in batched(rows):
             values = [_values(row, columns, defaults) for row in batch]
             if connection.vendor == "postgresql":  # COPY: one round trip per batch
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
+                _copy(cursor, f"COPY {table} ({names}) FROM STDIN", values)
             else:
                 cursor.executemany(sql, values)
             count += len(values)
     return count
+
+
+def _copy(cursor, sql: str, values: list[list]) -> None:
+    """COPY through the driver's own cursor, its errors raised as Django's (a duplicate key as
+    `django.db.IntegrityError`, as executemany raises it): Django's cursor wrapper, which maps
+    them, is bypassed by `copy()`."""
+    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def update(model: type[models.Model], changes: list[tuple[int, dict]]) -> int:

@@ -39,7 +39,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from ktgs.audit.context import Actor, current_actor
-from ktgs.audit.services import record
+from ktgs.audit.services import deferred, record
 from ktgs.core.db import refresh_statistics
 from ktgs.core.models import SECRECY_ORDER, Secrecy, levels_up_to
 from ktgs.exchange import cells, orgdata
@@ -105,20 +105,22 @@ def run_import(
     actor: Actor | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    job_id: str | None = None,
 ) -> ImportResult:
     """Import the file at `path` (its name as uploaded: `file_name`) as `user` (from `ip`), or
     without a user as `actor` (the command line). FileRefused propagates for a file refused as
-    a whole; every other problem is in the result and nothing is written."""
+    a whole; every other problem is in the result and nothing is written. `job_id` (a
+    background job) is kept in the import's audit event."""
     actor = _actor(user, ip) if user is not None else actor
     token = current_actor.set(actor) if actor is not None else None
     try:
-        return _run(Path(path), file_name, user, dry_run, progress)
+        return _run(Path(path), file_name, user, dry_run, progress, job_id)
     finally:
         if token is not None:
             current_actor.reset(token)
 
 
-def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportResult:
+def _run(path: Path, file_name: str, user, dry_run: bool, progress, job_id) -> ImportResult:
     tick = progress or (lambda phase, done, total: None)
     digest = sha256_of(path)
     tick("doc", 0, 1)
@@ -143,19 +145,8 @@ def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportRes
     result.ok = True
     try:
         with transaction.atomic():
-            for handler, plan in plans:
-                handler.write(plan, tick)
-            record(
-                ACTION,
-                unit_id=_concerned_unit(book, user),
-                details={
-                    "file": file_name,
-                    "sha256": digest,
-                    "counts": counts,
-                    "warnings": len(_warnings(plans)),
-                },
-            )
-            if dry_run:  # everything above, audit event included, is rolled back
+            _write(plans, tick, book, user, result, job_id)
+            if dry_run:  # everything, audit events included, is rolled back
                 transaction.set_rollback(True)
     except Refused as refused:
         # A check that could only run on write (records of the same file) failed: nothing kept.
@@ -184,6 +175,31 @@ def _run(path: Path, file_name: str, user, dry_run: bool, progress) -> ImportRes
     refresh_statistics()
     tick("ghi", 1, 1)
     return result
+
+
+def _write(plans, tick, book: RawBook, user, result: ImportResult, job_id: str | None) -> None:
+    """Every handler's writes, then the import's own audit event. The audit events (the
+    records' and the import's, last) are appended together at the end: the chain lock is held
+    for that short append, not for the whole write. The event names the job, so a job whose
+    worker died after the commit is known to be done (jobs.settle_dead)."""
+    details = {"file": result.file_name, "sha256": result.sha256, "counts": result.counts}
+    if job_id is not None:
+        details["job"] = job_id
+    with deferred():
+        for handler, plan in plans:
+            handler.write(plan, tick)
+        details["warnings"] = len(_warnings(plans))
+        record(ACTION, unit_id=_concerned_unit(book, user), details=details)
+
+
+def written_tables() -> list[str]:
+    """The tables an import may write: the organisation model's, each handler's app's, the
+    audit chain's (statistics refreshed after a killed import, jobs.recover)."""
+    from django.apps import apps
+
+    labels = {"orgs", "audit"} | {type(h).__module__.split(".")[1] for h in HANDLERS}
+    configs = [c for c in apps.get_app_configs() if c.label in labels]
+    return sorted({m._meta.db_table for c in configs for m in c.get_models()})
 
 
 class Refused(Exception):
@@ -300,4 +316,5 @@ __all__ = [
     "Row",
     "column_letter",
     "run_import",
+    "written_tables",
 ]

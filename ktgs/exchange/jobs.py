@@ -5,8 +5,9 @@ A job is a private folder `DATA_DIR/jobs/<id>/` (owner-only, 0700) holding the u
 errors, the problem report `bao-cao-loi.xlsx`. The web page starts the job in a detached child
 process (`python -m ktgs.exchange.worker ID`, docs/decisions/0006-background-jobs.md) and polls
 the state; the child holds an exclusive lock on `lock` while it runs, so a job whose state says
-"running" but whose lock is free has died (server restarted, process killed): it is shown as
-failed. Nothing is half-written in that case: the import writes in one transaction.
+"running" but whose lock is free has died (server restarted, process killed): its outcome is
+read from the database (`settle_dead`: the import's audit event names the job), never
+half-written: the import writes in one transaction.
 
 KTGS_IMPORT_THROTTLE_MS (tests only): sleep that many milliseconds after each progress report,
 so that a test can watch intermediate values. Never set it in production.
@@ -124,9 +125,86 @@ def job_state(job_id: str, *, owner_id: int) -> dict | None:
     if state["state"] in (QUEUED, RUNNING) and not _process_alive(folder):
         waited = time.time() - state.get("created", 0)
         if state["state"] == RUNNING or waited > START_GRACE:
-            state = {**state, "state": FAILED, "message": STALE_MESSAGE}
-            write_state(folder, state)
+            state = settle_dead(folder, state)
     return state
+
+
+def settle_dead(folder: Path, state: dict) -> dict:
+    """The final state of a job whose worker died, read from the database, not from the state
+    file (written after the commit, it may say "running" for an import that was committed just
+    before the worker was killed): the import's audit event names the job. Present: done, with
+    the event's counts; absent: nothing was written. Marked for recovery (`recover()`: fresh
+    statistics after a load that may have been rolled back). While PostgreSQL still runs the
+    dead worker's statement or commit, the job is left as it is (asked again on the next poll)."""
+    if _backend_busy(state["id"]):
+        return state
+    outcome = _committed_outcome(folder, state["id"])
+    state = {**state, **(outcome or {"state": FAILED, "message": STALE_MESSAGE})}
+    state["recover"] = True
+    write_state(folder, state)
+    return state
+
+
+def recover() -> list[str]:
+    """At a worker's start: settle the jobs whose worker died (their outcome from the database)
+    and, once for all of them, refresh the statistics of the tables an import writes (VACUUM
+    ANALYZE on PostgreSQL: a killed COPY leaves dead rows). The ids of the jobs recovered."""
+    from ktgs.core.db import recover_statistics
+    from ktgs.exchange.importer import written_tables
+
+    recovered = []
+    for state_file in jobs_dir().glob(f"*/{STATE_FILE}"):
+        folder = state_file.parent
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            state = read_state(folder)
+            dead = state["state"] in (QUEUED, RUNNING) and not _process_alive(folder)
+            if dead and (state["state"] == RUNNING or _waited(state) > START_GRACE):
+                state = settle_dead(folder, state)
+            if state.get("recover"):
+                recovered.append((folder, state))
+    if recovered:
+        recover_statistics(written_tables())
+        for folder, state in recovered:
+            write_state(folder, {**state, "recover": False})
+    return [state["id"] for _folder, state in recovered]
+
+
+def _waited(state: dict) -> float:
+    return time.time() - state.get("created", 0)
+
+
+def limit_worker_session(job_id: str) -> None:
+    """The worker's database session named after its job (a job page sees it still running on
+    the server) with a statement timeout (KTGS_IMPORT_STATEMENT_TIMEOUT, default 15 minutes)."""
+    from ktgs.core.db import limit_session
+
+    timeout = getattr(settings, "KTGS_IMPORT_STATEMENT_TIMEOUT", "15min")
+    limit_session(_app_name(job_id), timeout)
+
+
+def _import_event(job_id: str):
+    from ktgs.audit.models import AuditEvent
+    from ktgs.exchange.importer import ACTION
+
+    return AuditEvent.objects.filter(action=ACTION, details__job=job_id).first()
+
+
+def _backend_busy(job_id: str) -> bool:
+    """Does PostgreSQL still run a session of the job's worker (named after the job)?"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False  # SQLite: a dead process's transaction is gone with it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # kept per transaction otherwise
+        cursor.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = %s", [_app_name(job_id)]
+        )
+        return cursor.fetchone() is not None
+
+
+def _app_name(job_id: str) -> str:
+    return f"ktgs-import-{job_id}"
 
 
 def report_path(job_id: str, *, owner_id: int) -> Path | None:
@@ -245,6 +323,8 @@ def run(job_id: str) -> dict:
     except Exception:
         log.exception("import job %s failed", job_id)
         state.update(state=FAILED, message=CRASH_MESSAGE.format(id=job_id))
+        with contextlib.suppress(Exception):  # failed after its commit (ANALYZE)? done, then
+            state.update(_committed_outcome(folder, job_id))
     finally:
         write_state(folder, state)
         with contextlib.suppress(OSError):
@@ -252,6 +332,20 @@ def run(job_id: str) -> dict:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
     return state
+
+
+def _committed_outcome(folder: Path, job_id: str) -> dict:
+    """The outcome when the import's audit event shows it committed; empty when it did not."""
+    event = _import_event(job_id)
+    if event is None:
+        return {}
+    return {
+        **_finished(folder, True, [], event.details.get("counts", {})),
+        "sha256": event.details.get("sha256"),
+        "warning_count": event.details.get("warnings", 0),
+        "warnings": [],
+        "message": "",
+    }
 
 
 def _outcome(folder: Path, state: dict) -> dict:
@@ -285,7 +379,14 @@ def _outcome(folder: Path, state: dict) -> dict:
                 if token is not None:
                     current_actor.reset(token)
             return _finished(folder, False, outside, {})
-        result = run_import(path, file_name=name, user=user, ip=state.get("ip"), progress=progress)
+        result = run_import(
+            path,
+            file_name=name,
+            user=user,
+            ip=state.get("ip"),
+            progress=progress,
+            job_id=state["id"],
+        )
     except FileRefused as refused:
         return {"state": FAILED, "message": str(refused)}
     return {

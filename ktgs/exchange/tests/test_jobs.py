@@ -76,6 +76,7 @@ def test_throttle_writes_every_report_and_waits(data_dir, monkeypatch):
     assert time.monotonic() - started >= 4 * 0.03
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database
 def test_a_running_job_whose_process_is_gone_is_shown_failed(data_dir):
     job_id = jobs.create_job(owner_id=7, upload=_upload(data_dir), file_name="a.csv")
     folder = data_dir / "jobs" / job_id
@@ -86,6 +87,7 @@ def test_a_running_job_whose_process_is_gone_is_shown_failed(data_dir):
     assert jobs.read_state(folder)["state"] == "failed", "the verdict is kept"
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database
 def test_a_running_job_holding_its_lock_stays_running(data_dir):
     job_id = jobs.create_job(owner_id=7, upload=_upload(data_dir), file_name="a.csv")
     folder = data_dir / "jobs" / job_id
@@ -99,6 +101,7 @@ def test_a_running_job_holding_its_lock_stays_running(data_dir):
     assert jobs.job_state(job_id, owner_id=7)["state"] == "failed"
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database
 def test_a_queued_job_waits_a_minute_for_its_process(data_dir):
     job_id = jobs.create_job(owner_id=7, upload=_upload(data_dir), file_name="a.csv")
     folder = data_dir / "jobs" / job_id
