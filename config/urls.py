@@ -20,3 +20,7 @@ urlpatterns = [
     path("ky-luat/", include("ktgs.discipline.urls")),
     path("quy-tac/", include("ktgs.rules.urls")),
 ]
+
+# A data folder that is read-only or a full disk gets a Vietnamese 503 naming it; any other error
+# Django's 500 page (ktgs/core/diskfaults.py).
+handler500 = "ktgs.core.diskfaults.server_error"
