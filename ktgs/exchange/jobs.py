@@ -81,12 +81,16 @@ def write_state(folder: Path, state: dict) -> None:
     """Replace `folder/state.json` atomically: a reader sees the old or the new state, whole."""
     state = {**state, "updated": time.time()}
     tmp = folder / f".{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, folder / STATE_FILE)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(state, out, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, folder / STATE_FILE)
+    except OSError:  # a full disk: the old state stays whole, no temporary file is left
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_state(folder: Path) -> dict:
@@ -157,6 +161,15 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
     purge_old()
     job_id = secrets.token_hex(16)
     folder = jobs_dir() / job_id
+    try:
+        _store_upload(folder, upload, file_name, owner_id=owner_id, ip=ip)
+    except OSError:  # a full disk: no half-made job (with the citizen IDs of the file) stays
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return job_id
+
+
+def _store_upload(folder: Path, upload: Path, file_name: str, *, owner_id: int, ip) -> None:
     folder.mkdir(mode=0o700)
     suffix = Path(file_name).suffix.lower()
     stored = folder / f"tep-nhap{suffix}"
@@ -165,7 +178,7 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
     write_state(
         folder,
         {
-            "id": job_id,
+            "id": folder.name,
             "owner_id": owner_id,
             "ip": ip,
             "file_name": file_name,
@@ -177,7 +190,12 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
             "created": time.time(),
         },
     )
-    return job_id
+
+
+def remove(job_id: str) -> None:
+    """Remove a job that could not be started (its folder holds the uploaded file)."""
+    if JOB_ID.fullmatch(job_id):
+        shutil.rmtree(jobs_dir() / job_id, ignore_errors=True)
 
 
 def start(job_id: str) -> None:
