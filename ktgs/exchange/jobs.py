@@ -40,6 +40,7 @@ STATE_FILE, LOCK_FILE, REPORT_FILE, LOG_FILE = (
 )
 SHOWN_PROBLEMS = 50  # the page lists this many; the report holds them all
 KEEP_DAYS = 7  # finished jobs (and their problem reports) are removed after a week
+UPLOAD_KEEP_MINUTES = 60  # a partial upload or a download folder untouched this long is removed
 START_GRACE = 60  # seconds a queued job may wait for its process before it counts as dead
 WRITE_EVERY = 0.25  # seconds between two progress writes within one phase
 JOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -129,6 +130,7 @@ def job_state(job_id: str, *, owner_id: int) -> dict | None:
         waited = time.time() - state.get("created", 0)
         if state["state"] == RUNNING or waited > START_GRACE:
             state = {**state, "state": FAILED, "message": STALE_MESSAGE}
+            _drop_upload(folder, state)  # the file (citizen IDs) goes at once, not in a week
             write_state(folder, state)
     return state
 
@@ -144,14 +146,80 @@ def report_path(job_id: str, *, owner_id: int) -> Path | None:
 # --- creating and starting a job ---------------------------------------------------------------
 
 
-def purge_old(days: int = KEEP_DAYS) -> None:
-    """Remove the folders of jobs finished more than `days` ago (their reports name people)."""
-    limit = time.time() - days * 86400
-    for state_file in jobs_dir().glob(f"*/{STATE_FILE}"):
-        with contextlib.suppress(OSError, ValueError):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
-            if state["state"] in (DONE, FAILED) and state["updated"] < limit:
-                shutil.rmtree(state_file.parent)
+def purge_old(days: int = KEEP_DAYS, *, upload_minutes: int = UPLOAD_KEEP_MINUTES) -> int:
+    """Remove what the jobs leave on the disk (files that name people); how many were removed.
+
+    * jobs finished (or found dead) more than `days` ago, with their folder and report;
+    * the uploaded file of a job found dead (server restarted, process killed) at once;
+    * uploads left half-written in `tai-len/` (the web server killed while a file arrived),
+      download folders `tai-ve-*` and job folders without a state file (killed while being
+      created), untouched for `upload_minutes`.
+
+    Runs when a job is created, when a worker starts and from `ktgs jobs purge` (daily timer)."""
+    now, removed = time.time(), 0
+    for folder in jobs_dir().iterdir():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            if (folder / STATE_FILE).is_file():
+                removed += _purge_job(folder, now - days * 86400)
+            elif _is_stray(folder) and _untouched(folder) < now - upload_minutes * 60:
+                _remove(folder)
+                removed += 1
+    return removed + _purge_partial_uploads(now - upload_minutes * 60)
+
+
+def purge_quietly() -> None:
+    """`purge_old()` where a failure to clean must not fail the caller (the worker)."""
+    try:
+        purge_old()
+    except Exception:
+        log.exception("purge of old import jobs failed")
+
+
+def _purge_job(folder: Path, limit: float) -> int:
+    state = read_state(folder)
+    old = state["updated"] < limit
+    if state["state"] in (QUEUED, RUNNING):  # a dead one is failed now, its file removed
+        state = job_state(folder.name, owner_id=state.get("owner_id")) or state
+    if state["state"] not in (DONE, FAILED):
+        return 0  # still running (its process holds the lock), or not started yet
+    _drop_upload(folder, state)
+    if old:
+        shutil.rmtree(folder)
+    return int(old)
+
+
+def _is_stray(folder: Path) -> bool:
+    return folder.name.startswith("tai-ve-") or bool(JOB_ID.fullmatch(folder.name))
+
+
+def _untouched(path: Path) -> float:
+    """The last change to `path` or anything directly in it (a file still written is fresh)."""
+    times = [path.stat().st_mtime]
+    if path.is_dir():
+        times += [child.stat().st_mtime for child in path.iterdir()]
+    return max(times)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _purge_partial_uploads(limit: float) -> int:
+    removed = 0
+    for partial in private_upload_dir().iterdir():
+        with contextlib.suppress(OSError):
+            if _untouched(partial) < limit:
+                _remove(partial)
+                removed += 1
+    return removed
+
+
+def _drop_upload(folder: Path, state: dict) -> None:
+    with contextlib.suppress(OSError, KeyError, TypeError):
+        (folder / state["stored"]).unlink(missing_ok=True)
 
 
 def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = None) -> str:

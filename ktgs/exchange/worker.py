@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
         print(f"Không có việc nhập dữ liệu {argv[0]}.", file=sys.stderr)
         return 2
     state = jobs.run(argv[0])
+    jobs.purge_quietly()  # after the job: before, its own not yet locked job could look dead
     return 0 if state["state"] == jobs.DONE else 1
 
 
