@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ktgs.core.diskfaults import is_full
+
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -47,6 +49,10 @@ JOB_ID = re.compile(r"[0-9a-f]{32}")
 STALE_MESSAGE = (
     "Việc nhập dữ liệu đã dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị dừng). "
     "Không có dữ liệu nào được ghi; đồng chí hãy nhập lại tệp."
+)
+DISK_FULL_MESSAGE = (
+    "Ổ đĩa máy chủ đã đầy khi nhập tệp; không có dữ liệu nào được ghi. Đồng chí hãy báo quản trị "
+    "hệ thống giải phóng chỗ trống rồi nhập lại."
 )
 CRASH_MESSAGE = (
     "Có lỗi không mong đợi khi nhập dữ liệu; không có dữ liệu nào được ghi. "
@@ -131,7 +137,12 @@ def job_state(job_id: str, *, owner_id: int) -> dict | None:
         if state["state"] == RUNNING or waited > START_GRACE:
             state = {**state, "state": FAILED, "message": STALE_MESSAGE}
             _drop_upload(folder, state)  # the file (citizen IDs) goes at once, not in a week
-            write_state(folder, state)
+            try:
+                write_state(folder, state)
+            except OSError as exc:  # the disk that stopped the job is still full
+                if not is_full(exc):
+                    raise
+                state["message"] = DISK_FULL_MESSAGE
     return state
 
 
@@ -328,16 +339,34 @@ def run(job_id: str) -> dict:
         state.update(state=RUNNING, pid=os.getpid())
         write_state(folder, state)
         state.update(_outcome(folder, state))
-    except Exception:
+    except Exception as exc:
         log.exception("import job %s failed", job_id)
-        state.update(state=FAILED, message=CRASH_MESSAGE.format(id=job_id))
+        state.update(state=FAILED, message=_failure_message(exc, folder, job_id))
     finally:
-        write_state(folder, state)
-        with contextlib.suppress(OSError):
-            (folder / state["stored"]).unlink()  # the data is in the database or refused
+        _drop_upload(folder, state)  # the data is in the database or refused; frees the disk
+        _write_last_state(folder, state)
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
     return state
+
+
+def _failure_message(exc: Exception, folder: Path, job_id: str) -> str:
+    if not is_full(exc):
+        return CRASH_MESSAGE.format(id=job_id)
+    (folder / REPORT_FILE).unlink(missing_ok=True)  # a half-written report that names people
+    return DISK_FULL_MESSAGE
+
+
+def _write_last_state(folder: Path, state: dict) -> None:
+    """The outcome, even on a disk that is full: when no temporary file can be made, the state
+    file is overwritten in place (its blocks are reused), so the page does not say "stopped"."""
+    try:
+        write_state(folder, state)
+    except OSError as exc:
+        log.error("job state not written (%s); overwriting it in place", exc)
+        with contextlib.suppress(OSError), (folder / STATE_FILE).open("r+", encoding="utf-8") as f:
+            f.truncate(0)
+            json.dump({**state, "updated": time.time()}, f, ensure_ascii=False)
 
 
 def _outcome(folder: Path, state: dict) -> dict:

@@ -1,14 +1,16 @@
 """A full disk while a file is uploaded, or while it is imported: a clear Vietnamese message on
 the page, and nothing of the file (citizen IDs) left on the disk."""
 
+import contextlib
 import errno
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.urls import reverse
 
 from ktgs.core.tests import mounts
-from ktgs.exchange import jobs
+from ktgs.exchange import importer, jobs, reach
 from ktgs.exchange.forms import PrivateLimitedUpload
 
 FULL = "Ổ đĩa máy chủ đã đầy"
@@ -86,3 +88,81 @@ def test_another_error_while_uploading_is_not_called_a_full_disk(client_as, monk
     monkeypatch.setattr(jobs, "write_state", broken)
     with pytest.raises(OSError, match="Input/output"):
         _post(client_as("inspector"), size=100)
+
+
+# --- a disk that fills up during the import ----------------------------------------------------
+
+
+def _job_for(user, body=b"Ma dang vien\nNV1\n"):
+    upload = jobs.private_upload_dir() / "x.tai-len"
+    upload.write_bytes(body)
+    return jobs.create_job(owner_id=user.pk, upload=upload, file_name="dang-vien.csv")
+
+
+def _job_page(client, job_id) -> str:
+    return client.get(reverse("exchange:job", args=[job_id])).content.decode()
+
+
+def _raising(exc):
+    def raise_it(*args, **kwargs):
+        raise exc
+
+    return raise_it
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OperationalError("database or disk is full"),
+        OSError(errno.ENOSPC, "No space left on device"),
+    ],
+)
+def test_a_disk_filling_up_during_the_import_is_named_on_the_job_page(
+    client_as, cast, monkeypatch, private_data, exc
+):
+    monkeypatch.setattr(importer, "run_import", _raising(exc))
+    monkeypatch.setattr(reach, "outside_reach", lambda *args: [])
+    job_id = _job_for(cast["inspector"])
+    state = jobs.run(job_id)
+    assert state["message"] == jobs.DISK_FULL_MESSAGE
+    html = _job_page(client_as("inspector"), job_id)
+    assert "Ổ đĩa máy chủ đã đầy khi nhập tệp" in html and "dừng giữa chừng" not in html
+    assert "tep-nhap.csv" not in _left_on_disk(private_data)
+
+
+def test_the_outcome_is_written_even_when_no_temporary_file_can_be_made(
+    client_as, cast, monkeypatch, private_data
+):
+    monkeypatch.setattr(importer, "run_import", _raising(OSError(errno.ENOSPC, "No space")))
+    monkeypatch.setattr(reach, "outside_reach", lambda *args: [])
+    job_id = _job_for(cast["inspector"])
+    real_write = jobs.write_state
+    calls = []
+
+    def full_after_start(folder, state):
+        calls.append(state["state"])
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(folder, state)
+
+    monkeypatch.setattr(jobs, "write_state", full_after_start)
+    jobs.run(job_id)
+    monkeypatch.setattr(jobs, "write_state", real_write)
+    assert "Ổ đĩa máy chủ đã đầy khi nhập tệp" in _job_page(client_as("inspector"), job_id)
+
+
+def test_an_import_on_a_really_full_disk(client_as, cast, private_data, monkeypatch):
+    monkeypatch.setattr(reach, "outside_reach", lambda *args: [])
+    with mounts.tmpfs(private_data, "64k"):
+        body = b"Ma dang vien\n" + b"NV1\n" * 3000  # 12 kB: its removal frees room for the state
+        job_id = _job_for(cast["inspector"], body)
+        filler = private_data / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as out:
+            while True:
+                out.write(b"x" * 4096)
+                out.flush()
+        state = jobs.run(job_id)
+        assert state["message"] == jobs.DISK_FULL_MESSAGE, state
+        html = _job_page(client_as("inspector"), job_id)
+        assert "Ổ đĩa máy chủ đã đầy khi nhập tệp" in html
+        assert not list((private_data / "jobs" / job_id).glob("tep-nhap*"))
