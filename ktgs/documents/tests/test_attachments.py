@@ -291,7 +291,7 @@ def test_an_attachment_on_a_full_disk_says_so_and_keeps_nothing(
 _NO_SPACE = OSError(28, "No space left on device")
 
 
-def _no_space(data):
+def _no_space(*args):
     raise _NO_SPACE
 
 
@@ -304,3 +304,18 @@ def test_an_attachment_on_a_really_full_disk(settings, tmp_path, member, client_
         response = _post_attachment(client_as("inspector"), member, pdf)
         assert "Ổ đĩa máy chủ đã đầy" in response.content.decode()
         assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_full_disk_while_the_server_buffers_the_upload_is_a_clear_503(
+    media, member, client_as, monkeypatch, settings
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload buffered in a temporary file
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", _no_space)
+    client = client_as("inspector")
+    client.raise_request_exception = False
+    response = _post_attachment(client, member)
+    assert response.status_code == 503
+    assert "Ổ đĩa máy chủ đã đầy" in response.content.decode()
+    assert stored_files(media) == []
