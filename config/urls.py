@@ -20,5 +20,7 @@ urlpatterns = [
     path("ky-luat/", include("ktgs.discipline.urls")),
     path("quy-tac/", include("ktgs.rules.urls")),
 ]
-# A write that met an import's write lock in a middleware (a session saved): the 503 page.
+# A write that met an import's write lock in a middleware (a session saved): the 503 page; a
+# read-only data folder or a full disk: a Vietnamese 503 naming it (ktgs/core/diskfaults.py);
+# any other error: Django's 500 page.
 handler500 = "ktgs.core.busy.server_error"

@@ -14,6 +14,7 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs restore TỆP              phục hồi bản sao lưu vào một cơ sở dữ liệu trống
   ktgs import TỆP               nhập tổ chức, đảng viên, hồ sơ KTGS từ .xlsx/.csv/.zip (--dry-run)
   ktgs export --output NƠI      xuất theo định dạng nhập (--format xlsx|csv, --template: tệp mẫu)
+  ktgs jobs purge               dọn việc nhập cũ, tệp tải lên dở dang (--days, --minutes)
   ktgs rules load               nạp lại bộ quy tắc (thẩm quyền, các bước, thời hạn) từ tệp dữ liệu
   ktgs setting in-use-since NGÀY   ngày bắt đầu dùng KTGS (hồ sơ cũ hơn nhập kèm cảnh báo);
                                 `ktgs setting show` xem thiết lập

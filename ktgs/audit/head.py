@@ -7,11 +7,14 @@ audit key ({"seq", "hash", "key": key id, "mac"}), so whoever holds the database
 folder but not the key cannot write a head for a shortened chain.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +22,8 @@ from django.db import connection
 
 from ktgs.audit import keys
 from ktgs.audit.chain import key_id
+
+log = logging.getLogger(__name__)
 
 
 def head_path() -> Path:
@@ -66,7 +71,19 @@ def signature_problem(head: dict) -> str:
 def advance(seq: int, hash_: str, *, upgrade: bool = False) -> None:
     """Move the head to `seq` after its commit. A head that is missing (past the first event),
     unreadable or wrongly signed is left as it is, so `ktgs audit verify` still names it; an
-    unsigned head (from before the audit key) is replaced only by the switch to the key."""
+    unsigned head (from before the audit key) is replaced only by the switch to the key.
+
+    The action is committed by now, so a head that cannot be written (data folder read-only or
+    full) must not turn it into an error page: it is logged, a marker is left when the folder
+    takes one, and `ktgs audit verify` reports the head as behind the chain."""
+    try:
+        _advance(seq, hash_, upgrade=upgrade)
+    except OSError as exc:
+        log.warning("audit head not written (event %s): %s", seq, exc)
+        _mark_failed(seq, exc)
+
+
+def _advance(seq: int, hash_: str, *, upgrade: bool) -> None:
     try:
         current = read()
     except (OSError, ValueError):
@@ -87,7 +104,34 @@ def write(head: dict) -> None:
     path = head_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(head, f)
-    os.replace(tmp, path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(head, f)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
+        raise
+    failed_path().unlink(missing_ok=True)
+
+
+# --- a head that could not be written ----------------------------------------------------------
+
+
+def failed_path() -> Path:
+    """The marker of the last head write that failed (next to the head, when it can be written)."""
+    return head_path().with_suffix(".khong-ghi-duoc")
+
+
+def _mark_failed(seq: int, exc: OSError) -> None:
+    marker = {"seq": seq, "at": time.time(), "error": str(exc)}
+    with contextlib.suppress(OSError):  # a folder that takes nothing: verify sees the lag
+        failed_path().write_text(json.dumps(marker), encoding="utf-8")
+
+
+def failure() -> dict | None:
+    """The marker left by the last failed head write, or None."""
+    try:
+        return json.loads(failed_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -48,6 +48,9 @@ def verify(chunk_size: int = 2000, anchors: list[Anchor] = (), check_head: bool 
     problems += _check_anchors(anchors, rows)
     if problems:
         return Verdict(False, rows, "\n".join(problems))
+    behind = _head_behind(rows) if check_head else ""
+    if behind:
+        return Verdict(True, rows, f"Chuỗi hợp lệ: {rows} sự kiện. {behind}")
     return Verdict(True, rows, f"Chuỗi hợp lệ: {rows} sự kiện, khớp đầu chuỗi đã ghi.")
 
 
@@ -134,6 +137,23 @@ def _check_head(rows: int, last: dict | None) -> list[str]:
     elif recorded["seq"] < rows and recorded["hash"] != _hash_at(recorded["seq"]):
         problems.append(f"Sự kiện số {recorded['seq']} không khớp đầu chuỗi đã ghi.")
     return problems
+
+
+def _head_behind(rows: int) -> str:
+    """A note when the head lags the chain: the last head write after a commit failed (data
+    folder read-only or full), so the newest events are not yet covered by the head."""
+    recorded = head.read()
+    if recorded is None or recorded["seq"] >= rows:
+        return ""
+    failed = head.failure()
+    why = f" (lỗi: {failed['error']})" if failed else ""
+    return (
+        f"Lưu ý: đầu chuỗi ghi ngoài {head.head_path()} chậm {rows - recorded['seq']} sự kiện "
+        f"(ghi đến số {recorded['seq']}): KTGS không ghi được đầu chuỗi sau khi lưu{why} — "
+        "thư mục dữ liệu chỉ đọc được hoặc đã đầy (xem nhật ký máy chủ, dòng "
+        "“audit head not written”). Các thao tác vẫn được lưu. Sửa thư mục, đối chiếu với bản "
+        "sao lưu mới nhất (`ktgs audit verify --backup TỆP`), rồi chạy `ktgs audit head --reset`."
+    )
 
 
 def _hash_at(seq: int) -> str | None:

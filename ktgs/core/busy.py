@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.views import defaults
+
+from ktgs.core import diskfaults
 
 LOCKED = ("database is locked", "database table is locked")
 BUSY_MESSAGE = (
@@ -88,7 +89,8 @@ class BusyDatabaseMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 page when the error is the import's write lock, else Django's."""
+    """handler500: the 503 page when the error is the import's write lock; a disk fault's 503
+    (read-only folder, full disk: core.diskfaults); else Django's 500 page."""
     if is_busy(sys.exc_info()[1]):
         return busy_response(request)
-    return defaults.server_error(request, template_name)
+    return diskfaults.server_error(request, template_name)

@@ -159,10 +159,14 @@ def _store(uploaded_file, kind: filecheck.Kind) -> tuple[str, Path, str]:
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     uploaded_file.seek(0)
-    with open(target, "xb") as out:
-        for chunk in uploaded_file.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    try:
+        with open(target, "xb") as out:
+            for chunk in uploaded_file.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError:  # a full disk: no partial copy stays under MEDIA_ROOT
+        target.unlink(missing_ok=True)
+        raise
     return rel, target, digest.hexdigest()
 
 

@@ -4,6 +4,7 @@ The owner decides access: not seen → 404; seen but not changeable → 403 for 
 Downloads of files of a record marked mật or above go to the access log.
 """
 
+import logging
 import unicodedata
 from urllib.parse import quote
 
@@ -14,11 +15,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read
+from ktgs.core import diskfaults
 from ktgs.documents import forms, selectors, services
 from ktgs.documents.models import Attachment
 from ktgs.documents.owners import owner_page, owner_unit
 from ktgs.documents.storage import open_stored
 
+log = logging.getLogger(__name__)
+DISK_FULL = (
+    "Ổ đĩa máy chủ đã đầy: tệp chưa được đính kèm. Đồng chí hãy báo quản trị hệ thống giải "
+    "phóng chỗ trống rồi đính kèm lại."
+)
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and the note, beyond the file itself
 
@@ -69,6 +76,11 @@ def attachment_add(request, owner_type: str, owner_id: str):
         except ValidationError as exc:
             for key, errors in exc.message_dict.items():
                 form.add_error(key if key in form.fields else None, errors)
+        except OSError as exc:
+            if not diskfaults.is_full(exc):
+                raise
+            log.error("attachment not stored, disk full: %s", exc)
+            refused = DISK_FULL
         else:
             messages.success(request, f"Đã đính kèm tệp “{added.name}”.")
             return redirect(owner_page(owner) + "#tai-lieu")

@@ -6,6 +6,7 @@ saved; the form then says so in Vietnamese. Deeper checks (zip bombs, encodings,
 the importer's: a refused file ends the job with its message.
 """
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -73,7 +74,8 @@ class PrivateLimitedUpload(FileUploadHandler):
 
     def discard(self) -> None:
         if hasattr(self, "file"):
-            self.file.close()
+            with contextlib.suppress(OSError):  # on a full disk, closing (flushing) fails too
+                self.file.close()
             self.path.unlink(missing_ok=True)
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ktgs.core.diskfaults import is_full
+
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -41,12 +43,17 @@ STATE_FILE, LOCK_FILE, REPORT_FILE, LOG_FILE = (
 )
 SHOWN_PROBLEMS = 50  # the page lists this many; the report holds them all
 KEEP_DAYS = 7  # finished jobs (and their problem reports) are removed after a week
+UPLOAD_KEEP_MINUTES = 60  # a partial upload or a download folder untouched this long is removed
 START_GRACE = 60  # seconds a queued job may wait for its process before it counts as dead
 WRITE_EVERY = 0.25  # seconds between two progress writes within one phase
 JOB_ID = re.compile(r"[0-9a-f]{32}")
 STALE_MESSAGE = (
     "Việc nhập dữ liệu đã dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị dừng). "
     "Không có dữ liệu nào được ghi; đồng chí hãy nhập lại tệp."
+)
+DISK_FULL_MESSAGE = (
+    "Ổ đĩa máy chủ đã đầy khi nhập tệp; không có dữ liệu nào được ghi. Đồng chí hãy báo quản trị "
+    "hệ thống giải phóng chỗ trống rồi nhập lại."
 )
 CRASH_MESSAGE = (
     "Có lỗi không mong đợi khi nhập dữ liệu; không có dữ liệu nào được ghi. "
@@ -82,12 +89,16 @@ def write_state(folder: Path, state: dict) -> None:
     """Replace `folder/state.json` atomically: a reader sees the old or the new state, whole."""
     state = {**state, "updated": time.time()}
     tmp = folder / f".{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, folder / STATE_FILE)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(state, out, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, folder / STATE_FILE)
+    except OSError:  # a full disk: the old state stays whole, no temporary file is left
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_state(folder: Path) -> dict:
@@ -141,7 +152,13 @@ def settle_dead(folder: Path, state: dict) -> dict:
     outcome = _committed_outcome(folder, state["id"])
     state = {**state, **(outcome or {"state": FAILED, "message": STALE_MESSAGE})}
     state["recover"] = True
-    write_state(folder, state)
+    _drop_upload(folder, state)  # the file (citizen IDs) goes at once, not in a week
+    try:
+        write_state(folder, state)
+    except OSError as exc:  # the disk that stopped the job is still full
+        if not is_full(exc):
+            raise
+        state["message"] = DISK_FULL_MESSAGE
     return state
 
 
@@ -218,14 +235,80 @@ def report_path(job_id: str, *, owner_id: int) -> Path | None:
 # --- creating and starting a job ---------------------------------------------------------------
 
 
-def purge_old(days: int = KEEP_DAYS) -> None:
-    """Remove the folders of jobs finished more than `days` ago (their reports name people)."""
-    limit = time.time() - days * 86400
-    for state_file in jobs_dir().glob(f"*/{STATE_FILE}"):
-        with contextlib.suppress(OSError, ValueError):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
-            if state["state"] in (DONE, FAILED) and state["updated"] < limit:
-                shutil.rmtree(state_file.parent)
+def purge_old(days: int = KEEP_DAYS, *, upload_minutes: int = UPLOAD_KEEP_MINUTES) -> int:
+    """Remove what the jobs leave on the disk (files that name people); how many were removed.
+
+    * jobs finished (or found dead) more than `days` ago, with their folder and report;
+    * the uploaded file of a job found dead (server restarted, process killed) at once;
+    * uploads left half-written in `tai-len/` (the web server killed while a file arrived),
+      download folders `tai-ve-*` and job folders without a state file (killed while being
+      created), untouched for `upload_minutes`.
+
+    Runs when a job is created, when a worker starts and from `ktgs jobs purge` (daily timer)."""
+    now, removed = time.time(), 0
+    for folder in jobs_dir().iterdir():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            if (folder / STATE_FILE).is_file():
+                removed += _purge_job(folder, now - days * 86400)
+            elif _is_stray(folder) and _untouched(folder) < now - upload_minutes * 60:
+                _remove(folder)
+                removed += 1
+    return removed + _purge_partial_uploads(now - upload_minutes * 60)
+
+
+def purge_quietly() -> None:
+    """`purge_old()` where a failure to clean must not fail the caller (the worker)."""
+    try:
+        purge_old()
+    except Exception:
+        log.exception("purge of old import jobs failed")
+
+
+def _purge_job(folder: Path, limit: float) -> int:
+    state = read_state(folder)
+    old = state["updated"] < limit
+    if state["state"] in (QUEUED, RUNNING):  # a dead one is failed now, its file removed
+        state = job_state(folder.name, owner_id=state.get("owner_id")) or state
+    if state["state"] not in (DONE, FAILED):
+        return 0  # still running (its process holds the lock), or not started yet
+    _drop_upload(folder, state)
+    if old:
+        shutil.rmtree(folder)
+    return int(old)
+
+
+def _is_stray(folder: Path) -> bool:
+    return folder.name.startswith("tai-ve-") or bool(JOB_ID.fullmatch(folder.name))
+
+
+def _untouched(path: Path) -> float:
+    """The last change to `path` or anything directly in it (a file still written is fresh)."""
+    times = [path.stat().st_mtime]
+    if path.is_dir():
+        times += [child.stat().st_mtime for child in path.iterdir()]
+    return max(times)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _purge_partial_uploads(limit: float) -> int:
+    removed = 0
+    for partial in private_upload_dir().iterdir():
+        with contextlib.suppress(OSError):
+            if _untouched(partial) < limit:
+                _remove(partial)
+                removed += 1
+    return removed
+
+
+def _drop_upload(folder: Path, state: dict) -> None:
+    with contextlib.suppress(OSError, KeyError, TypeError):
+        (folder / state["stored"]).unlink(missing_ok=True)
 
 
 def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = None) -> str:
@@ -235,6 +318,15 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
     purge_old()
     job_id = secrets.token_hex(16)
     folder = jobs_dir() / job_id
+    try:
+        _store_upload(folder, upload, file_name, owner_id=owner_id, ip=ip)
+    except OSError:  # a full disk: no half-made job (with the citizen IDs of the file) stays
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return job_id
+
+
+def _store_upload(folder: Path, upload: Path, file_name: str, *, owner_id: int, ip) -> None:
     folder.mkdir(mode=0o700)
     suffix = Path(file_name).suffix.lower()
     stored = folder / f"tep-nhap{suffix}"
@@ -243,7 +335,7 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
     write_state(
         folder,
         {
-            "id": job_id,
+            "id": folder.name,
             "owner_id": owner_id,
             "ip": ip,
             "file_name": file_name,
@@ -255,7 +347,12 @@ def create_job(*, owner_id: int, upload: Path, file_name: str, ip: str | None = 
             "created": time.time(),
         },
     )
-    return job_id
+
+
+def remove(job_id: str) -> None:
+    """Remove a job that could not be started (its folder holds the uploaded file)."""
+    if JOB_ID.fullmatch(job_id):
+        shutil.rmtree(jobs_dir() / job_id, ignore_errors=True)
 
 
 def start(job_id: str) -> None:
@@ -320,15 +417,14 @@ def run(job_id: str) -> dict:
         state.update(state=RUNNING, pid=os.getpid())
         write_state(folder, state)
         state.update(_outcome(folder, state))
-    except Exception:
+    except Exception as exc:
         log.exception("import job %s failed", job_id)
-        state.update(state=FAILED, message=CRASH_MESSAGE.format(id=job_id))
+        state.update(state=FAILED, message=_failure_message(exc, folder, job_id))
         with contextlib.suppress(Exception):  # failed after its commit (ANALYZE)? done, then
             state.update(_committed_outcome(folder, job_id))
     finally:
-        write_state(folder, state)
-        with contextlib.suppress(OSError):
-            (folder / state["stored"]).unlink()  # the data is in the database or refused
+        _drop_upload(folder, state)  # the data is in the database or refused; frees the disk
+        _write_last_state(folder, state)
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
     return state
@@ -346,6 +442,25 @@ def _committed_outcome(folder: Path, job_id: str) -> dict:
         "warnings": [],
         "message": "",
     }
+
+
+def _failure_message(exc: Exception, folder: Path, job_id: str) -> str:
+    if not is_full(exc):
+        return CRASH_MESSAGE.format(id=job_id)
+    (folder / REPORT_FILE).unlink(missing_ok=True)  # a half-written report that names people
+    return DISK_FULL_MESSAGE
+
+
+def _write_last_state(folder: Path, state: dict) -> None:
+    """The outcome, even on a disk that is full: when no temporary file can be made, the state
+    file is overwritten in place (its blocks are reused), so the page does not say "stopped"."""
+    try:
+        write_state(folder, state)
+    except OSError as exc:
+        log.error("job state not written (%s); overwriting it in place", exc)
+        with contextlib.suppress(OSError), (folder / STATE_FILE).open("r+", encoding="utf-8") as f:
+            f.truncate(0)
+            json.dump({**state, "updated": time.time()}, f, ensure_ascii=False)
 
 
 def _outcome(folder: Path, state: dict) -> dict:

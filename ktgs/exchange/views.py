@@ -8,6 +8,7 @@ it (anyone else: 404). The template is for anyone who reads records; the export,
 the whole database, only for someone who reads every record (`reach.covers_everything`).
 """
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -20,10 +21,16 @@ from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
 from ktgs.audit.context import current_actor
+from ktgs.core import diskfaults
 from ktgs.exchange import jobs
 from ktgs.exchange.forms import PrivateLimitedUpload, UploadForm, max_bytes, size_text
 from ktgs.exchange.reach import covers_everything
 
+log = logging.getLogger(__name__)
+UPLOAD_DISK_FULL = (
+    "Ổ đĩa máy chủ đã đầy khi lưu tệp tải lên: tệp chưa được lưu, không có dữ liệu nào được "
+    "ghi. Đồng chí hãy báo quản trị hệ thống giải phóng chỗ trống rồi nhập lại."
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,6 +67,11 @@ def upload(request):
         request.upload_handlers = [handler]
     try:
         return _upload(request, handler)
+    except OSError as exc:  # while the upload is stored or its job created
+        if not diskfaults.is_full(exc):
+            raise
+        log.error("upload not stored, disk full: %s", exc)
+        return _upload_page(request, UploadForm(), refused=UPLOAD_DISK_FULL)
     finally:  # whatever happened (refused, CSRF failure), no upload stays behind
         handler.discard()
         for _name, files in getattr(request, "_files", MultiValueDict()).lists():
@@ -81,14 +93,27 @@ def _upload(request, handler: PrivateLimitedUpload):
                 file_name=Path(upload.name).name,
                 ip=current_actor.get().ip,  # set by the audit middleware, as for every event
             )
-            jobs.start(job_id)
+            try:
+                jobs.start(job_id)
+            except OSError:
+                jobs.remove(job_id)
+                raise
             return redirect("exchange:job", pk=job_id)
     else:
         form = UploadForm()
+    return _upload_page(request, form)
+
+
+def _upload_page(request, form, refused: str = ""):
     return render(
         request,
         "exchange/upload.html",
-        {"form": form, "limit": size_text(max_bytes()), "may_export": _may_export(request)},
+        {
+            "form": form,
+            "refused": refused,
+            "limit": size_text(max_bytes()),
+            "may_export": _may_export(request),
+        },
     )
 
 

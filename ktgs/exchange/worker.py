@@ -33,6 +33,7 @@ def main(argv: list[str]) -> int:
     jobs.recover()
     jobs.limit_worker_session(argv[0])
     state = jobs.run(argv[0])
+    jobs.purge_quietly()  # after the job: before, its own not yet locked job could look dead
     return 0 if state["state"] == jobs.DONE else 1
 
 

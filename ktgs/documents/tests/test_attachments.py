@@ -1,6 +1,7 @@
 """Attachments: what is accepted, what is refused (and that nothing is left behind), the
 download (headers, who may have it, the access log) and the panel on the member page."""
 
+import errno
 import hashlib
 from pathlib import Path
 from urllib.parse import quote
@@ -254,3 +255,67 @@ def test_an_oversize_request_is_refused_before_the_file_is_read(media, member, c
     assert response.status_code == 200
     assert "Tệp vượt giới hạn 0 MB của một tệp đính kèm." in response.content.decode()
     assert not Attachment.objects.exists() and not stored_files(media)
+
+
+# --- a full disk -------------------------------------------------------------------------------
+
+
+def _post_attachment(client, member, content=None):
+    url = reverse("documents:attachment_add", args=["orgs.member", member.pk])
+    upload = files.upload("Biên bản.pdf", content or files.pdf())
+    return client.post(url, {"file": upload, "note": ""})
+
+
+def test_an_attachment_on_a_full_disk_says_so_and_keeps_nothing(
+    media, member, client_as, monkeypatch
+):
+    from ktgs.documents import services
+
+    real_open = open
+
+    def full_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        if mode == "xb":
+            handle.write = _no_space
+        return handle
+
+    monkeypatch.setattr(services, "open", full_open, raising=False)
+    events = AuditEvent.objects.count()
+    response = _post_attachment(client_as("inspector"), member)
+    assert response.status_code == 200
+    assert "Ổ đĩa máy chủ đã đầy" in response.content.decode()
+    assert stored_files(media) == [] and AuditEvent.objects.count() == events
+    assert _NO_SPACE.errno == errno.ENOSPC
+
+
+_NO_SPACE = OSError(28, "No space left on device")
+
+
+def _no_space(*args):
+    raise _NO_SPACE
+
+
+def test_an_attachment_on_a_really_full_disk(settings, tmp_path, member, client_as):
+    from ktgs.core.tests import mounts
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    pdf = files.pdf() + b"%" + b"x" * 200_000 + b"\n%%EOF\n"
+    with mounts.tmpfs(settings.MEDIA_ROOT, "64k"):
+        response = _post_attachment(client_as("inspector"), member, pdf)
+        assert "Ổ đĩa máy chủ đã đầy" in response.content.decode()
+        assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_full_disk_while_the_server_buffers_the_upload_is_a_clear_503(
+    media, member, client_as, monkeypatch, settings
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload buffered in a temporary file
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", _no_space)
+    client = client_as("inspector")
+    client.raise_request_exception = False
+    response = _post_attachment(client, member)
+    assert response.status_code == 503
+    assert "Ổ đĩa máy chủ đã đầy" in response.content.decode()
+    assert stored_files(media) == []
