@@ -61,8 +61,8 @@ class VersionedForm(forms.Form):
             return EMPTY
         if isinstance(value, date):
             return format_date(value)
-        choices = dict(getattr(self.fields[name], "choices", ()) or ())
-        return str(choices.get(value, value))
+        choices = {str(k): v for k, v in getattr(self.fields[name], "choices", ()) or ()}
+        return str(choices.get(str(value), value))
 
     def rebase(self, current) -> None:
         """After a `StaleEdit`: load the stored values (`current`) as the new baseline and

@@ -2,54 +2,19 @@
 the second save is refused, says what the first changed, and keeps the second user's entries."""
 
 import html
-import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from ktgs.audit.models import AuditEvent
 from ktgs.core.dates import today
+from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import restructure, services
 from ktgs.orgs.models import Member, OrgUnit
 
 pytestmark = pytest.mark.django_db
-
-
-class FormFields(HTMLParser):
-    """What a browser would send for the page's form: every input as shown (hidden ones too,
-    radios checked only), selects at their selected option."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._select = {}, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input" and a.get("name") and a.get("name") != "csrfmiddlewaretoken":
-            if a.get("type") != "radio" or "checked" in a:
-                self.data[a["name"]] = a.get("value") or ""
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value") or ""
-
-
-def opened(client, url: str) -> dict:
-    page = client.get(url)
-    assert page.status_code == 200
-    parser = FormFields()
-    parser.feed(page.content.decode())
-    return parser.data
-
-
-def errors_above(response) -> str:
-    match = re.search(
-        r'<div class="form-errors" role="alert">(.*?)</div>', response.content.decode(), re.S
-    )
-    return html.unescape(match.group(1)) if match else ""
 
 
 def member() -> Member:
