@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ktgs.audit.models import AuditEvent
+from ktgs.core import bulk
 from ktgs.core.dates import today
 from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.core.vietnamese import format_date
@@ -137,3 +138,15 @@ def test_a_form_without_its_version_is_refused(client_as):
     assert "Trang này đã cũ" in errors_above(response)
     m.refresh_from_db()
     assert m.given_name != "Tâm"
+
+
+def test_a_bulk_update_as_the_import_writes_it_makes_an_open_form_stale(client_as):
+    m = member()
+    url = reverse("orgs:member_edit", args=[m.code])
+    client = client_as("inspector")
+    form = opened(client, url)
+    bulk.update(Member, [(m.pk, {"middle_name": "Văn Nhập"})])
+    refused = client.post(url, {**form, "given_name": "Tâm"})
+    assert "nay là «Văn Nhập»" in errors_above(refused)
+    m.refresh_from_db()
+    assert (m.middle_name, m.version) == ("Văn Nhập", 2) and m.given_name != "Tâm"
