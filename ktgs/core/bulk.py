@@ -14,6 +14,8 @@ from itertools import islice
 
 from django.db import connection, models
 
+from ktgs.core.models import Versioned
+
 BATCH = 5000
 
 
@@ -75,7 +77,8 @@ def _copy(cursor, sql: str, values: list[list]) -> None:
 
 
 def update(model: type[models.Model], changes: list[tuple[int, dict]]) -> int:
-    """UPDATE rows given as (id, {attname: new value}); one executemany per set of columns."""
+    """UPDATE rows given as (id, {attname: new value}); one executemany per set of columns.
+    A `Versioned` row's version goes up by one, so an edit form opened before is stale."""
     groups: dict[tuple[str, ...], list] = defaultdict(list)
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     for pk, values in changes:
@@ -87,6 +90,8 @@ def update(model: type[models.Model], changes: list[tuple[int, dict]]) -> int:
             fields = [by_attname[n] for n in names]
             columns = list(zip(names, (_converter(f) for f in fields), strict=True))
             sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+            if issubclass(model, Versioned) and "version" not in names:
+                sets += f", {qn('version')} = {qn('version')} + 1"
             sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"
             for batch in batched(rows):
                 cursor.executemany(

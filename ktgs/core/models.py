@@ -152,3 +152,14 @@ class OfficeSetting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Versioned(models.Model):
+    """A record edited through forms: `version` goes up by one with every saved change, so a
+    save from a form opened at an older version is refused instead of silently undoing the
+    change made in between (optimistic concurrency, `ktgs.core.concurrency`)."""
+
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ktgs.core.choices import DisciplineForm, ViolationCategory, ViolationKind
+from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
 from ktgs.orgs.choices import BodyKind
@@ -128,6 +129,10 @@ class StatementsForm(VnForm):
         required=False,
         help_text="Thời hiệu tính đến ngày này (để trống: đến ngày quyết định).",
     )
+
+
+class StatementsEditForm(VersionedForm, StatementsForm):
+    """Carries the version it was opened at: a save after another user's is refused."""
 
 
 class PauseForm(VnForm):

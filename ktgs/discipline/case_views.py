@@ -203,8 +203,8 @@ def violation_add(request, pk: int):
 
 def statements(request, pk: int):
     case = _editable(request, pk)
-    names = ("self_criticism", "reservations", "aggravating", "mitigating", "warranted_on")
-    form = forms.StatementsForm(request.POST or None, initial={n: getattr(case, n) for n in names})
+    initial = forms.StatementsEditForm.values_of(case)
+    form = forms.StatementsEditForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()

@@ -17,7 +17,7 @@ from ktgs.core.choices import (
     ViolationKind,
 )
 from ktgs.core.docnumber import DocumentNumberField
-from ktgs.core.models import SecretRecord, Voidable, secrecy_check
+from ktgs.core.models import SecretRecord, Versioned, Voidable, secrecy_check
 from ktgs.discipline.choices import (
     AppealOutcome,
     CaseOrigin,
@@ -28,7 +28,7 @@ from ktgs.discipline.choices import (
 from ktgs.orgs.choices import Level
 
 
-class DisciplineCase(Voidable, SecretRecord):
+class DisciplineCase(Versioned, Voidable, SecretRecord):
     ACCESS_PATHS = ("unit__path", "subject_unit__path")
 
     subject_unit = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import record
 from ktgs.core.choices import DisciplineSubject, ViolationCategory, ViolationKind
+from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.models import TOP_SECRET, TOP_SECRET_REFUSED, Dated, Secrecy
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
@@ -257,9 +258,14 @@ def case_statements(
     aggravating: str = "",
     mitigating: str = "",
     warranted_on: date | None = None,
+    version: int | None = None,
 ) -> DisciplineCase:
     """What the subject said, the circumstances, and the date the competent body concluded
-    that discipline is warranted (it ends the limitation count)."""
+    that discipline is warranted (it ends the limitation count). `version`: the one the form
+    was opened at (a save after another user's is refused, `StaleEdit`, nothing written)."""
+    stored = DisciplineCase.objects.select_for_update().get(pk=case.pk)
+    check_version(stored, version)
+    case.version = stored.version
     _check_open(case)
     if warranted_on is not None:
         _not_future(warranted_on, "warranted_on", "Ngày kết luận phải xử lý kỷ luật")
@@ -268,7 +274,7 @@ def case_statements(
                 {"warranted_on": "Ngày kết luận phải xử lý kỷ luật trước ngày bắt đầu xem xét."}
             )
     fields = ("self_criticism", "reservations", "aggravating", "mitigating", "warranted_on")
-    before = {f: getattr(case, f) for f in fields}
+    before = {f: getattr(stored, f) for f in fields}
     case.warranted_on = warranted_on
     case.self_criticism = _text(self_criticism, "Tự kiểm điểm", "self_criticism")
     case.reservations = _text(reservations, "Ý kiến bảo lưu", "reservations")
@@ -276,6 +282,8 @@ def case_statements(
     case.mitigating = _text(mitigating, "Tình tiết giảm nhẹ", "mitigating")
     case.save(update_fields=list(before))
     changes = {f: [v, getattr(case, f)] for f, v in before.items() if v != getattr(case, f)}
+    if changes:
+        bump_version(case)
     record("discipline.case.updated", target=case, unit_id=case.unit_id, changes=changes)
     return case
 

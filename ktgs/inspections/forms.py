@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ktgs.core.choices import InspectionKind
+from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.core.vietnamese import nfc
 from ktgs.inspections.choices import FollowUpStatus, Remedy
@@ -235,8 +236,9 @@ class VoidForm(VnForm):
     reason = forms.CharField(label="Lý do hủy", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlanForm(VnForm):
-    """One date per open step whose due date no source gives (fields "step_<id>")."""
+class PlanForm(VersionedForm, VnForm):
+    """One date per open step whose due date no source gives (fields "step_<id>"); carries the
+    inspection's version: a plan saved after another user's is refused."""
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,7 +247,13 @@ class PlanForm(VnForm):
                 label=f"{step.position}. {step.get_step_display()}",
                 required=False,
                 initial=step.due_on,
+                show_hidden_initial=True,  # the date seen, as VersionedForm does for its fields
             )
 
+    def values_of(self, inspection) -> dict:
+        due = dict(inspection.steps.values_list("pk", "due_on"))
+        names = self.edited_fields()
+        return {**{n: due.get(int(n[5:])) for n in names}, "version": inspection.version}
+
     def planned(self) -> dict[int, object]:
-        return {int(name[5:]): value for name, value in self.cleaned_data.items()}
+        return {int(n[5:]): self.cleaned_data.get(n) for n in self.edited_fields()}

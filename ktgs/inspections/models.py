@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from ktgs.core.choices import InspectionKind
 from ktgs.core.docnumber import DocumentNumberField
-from ktgs.core.models import SecretRecord, Voidable, secrecy_check
+from ktgs.core.models import SecretRecord, Versioned, Voidable, secrecy_check
 from ktgs.inspections.choices import (
     ConclusionResult,
     FollowUpStatus,
@@ -27,7 +27,7 @@ from ktgs.orgs.choices import Level
 from ktgs.rules.choices import Step
 
 
-class Inspection(Voidable, SecretRecord):
+class Inspection(Versioned, Voidable, SecretRecord):
     """One inspection or supervision by one body (a decision may name several subjects)."""
 
     ACCESS_PATHS = ("unit__path", "subjects__unit__path")

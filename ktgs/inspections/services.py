@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import record
 from ktgs.core.choices import InspectionKind
+from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import TOP_SECRET, TOP_SECRET_REFUSED, Dated, OfficeSetting, Secrecy
 from ktgs.core.validators import reject_control_chars
@@ -470,10 +471,15 @@ def step_record(
 
 
 @transaction.atomic
-def steps_plan(inspection: Inspection, planned: dict[int, date | None]) -> Inspection:
+def steps_plan(
+    inspection: Inspection, planned: dict[int, date | None], *, version: int | None = None
+) -> Inspection:
     """Set the planned dates of open steps ({step id: date or None}): the due date of a step
-    whose duration no source gives. Dates from a sourced duration are kept."""
+    whose duration no source gives. Dates from a sourced duration are kept. `version`: the
+    inspection's when the plan form was opened (a plan saved after another user's is refused,
+    `StaleEdit`, nothing written)."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    check_version(inspection, version)
     _check_open(inspection)
     steps = {s.pk: s for s in inspection.steps.all()}
     changed, last = {}, inspection.decided_on
@@ -498,6 +504,7 @@ def steps_plan(inspection: Inspection, planned: dict[int, date | None]) -> Inspe
             step.due_basis = PLAN_BASIS if day else ""
             step.save(update_fields=["due_on", "due_basis"])
     if changed:
+        bump_version(inspection)
         record(
             "inspections.plan.set",
             target=inspection,

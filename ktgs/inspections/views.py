@@ -251,9 +251,11 @@ def steps_plan(request, pk: int):
         and not s.skipped
         and not (s.due_on and s.due_basis and not s.due_basis.startswith(services.PLAN_BASIS))
     ]
-    form = forms.PlanForm(request.POST or None, steps=steps)
+    initial = {"version": inspection.version}
+    form = forms.PlanForm(request.POST or None, steps=steps, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _call(form, services.steps_plan, inspection, form.planned())
+        version = form.cleaned_data["version"]
+        done = _call(form, services.steps_plan, inspection, form.planned(), version=version)
         if done is not None:
             messages.success(request, "Đã ghi kế hoạch các bước.")
             return redirect("inspections:detail", pk=inspection.pk)

@@ -9,6 +9,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ktgs.core.concurrency import StaleEdit
+from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED, Secrecy
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs.choices import Sex
@@ -61,6 +63,9 @@ class VnForm(forms.Form):
 
 def attach_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = None) -> None:
     """Put a service's errors next to the fields they name; the rest go above the form."""
+    if isinstance(exc, StaleEdit) and isinstance(form, VersionedForm):
+        form.rebase(exc.current)  # what the other user changed; the user's entries kept
+        return
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
@@ -124,7 +129,9 @@ NOT_EDITABLE = "Đồng chí không được cập nhật tổ chức này; hãy
 # --- members ---------------------------------------------------------------------------------
 
 
-class MemberEditForm(VnForm):
+class MemberFieldsForm(VnForm):
+    """The member's own fields, as created and as edited."""
+
     family_name = forms.CharField(label="Họ", max_length=60)
     middle_name = forms.CharField(label="Tên đệm", max_length=120, required=False)
     given_name = forms.CharField(label="Tên", max_length=60)
@@ -174,7 +181,11 @@ class MemberEditForm(VnForm):
         return value
 
 
-class MemberCreateForm(MemberEditForm):
+class MemberEditForm(VersionedForm, MemberFieldsForm):
+    """Carries the version it was opened at: a save after another user's is refused."""
+
+
+class MemberCreateForm(MemberFieldsForm):
     code = forms.CharField(label="Mã đảng viên", max_length=20)
     unit = UnitChoiceField(
         label="Chi bộ",
@@ -238,12 +249,16 @@ class MemberVoidForm(VnForm):
 # --- units -----------------------------------------------------------------------------------
 
 
-class UnitEditForm(VnForm):
+class UnitFieldsForm(VnForm):
     name = forms.CharField(label="Tên tổ chức", max_length=255)
     short_name = forms.CharField(label="Tên gọi tắt", max_length=120, required=False)
 
 
-class UnitCreateForm(UnitEditForm):
+class UnitEditForm(VersionedForm, UnitFieldsForm):
+    """Carries the version it was opened at: a save after another user's is refused."""
+
+
+class UnitCreateForm(UnitFieldsForm):
     code = forms.CharField(
         label="Mã tổ chức",
         max_length=40,

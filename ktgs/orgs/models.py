@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ktgs.core.models import Dated, SecretRecord, Voidable, secrecy_check
+from ktgs.core.models import Dated, SecretRecord, Versioned, Voidable, secrecy_check
 from ktgs.orgs.choices import (
     BodyKind,
     Level,
@@ -63,7 +63,7 @@ class OrgKind(models.Model):
         return self.name
 
 
-class OrgUnit(Voidable):
+class OrgUnit(Versioned, Voidable):
     """A party organisation (tổ chức đảng). `code` is stable for life; the name may change."""
 
     code = models.CharField("mã tổ chức", max_length=40, unique=True)
@@ -214,7 +214,7 @@ class UnitAttribute(Dated):
         indexes = [models.Index(fields=["unit", "key", "starts_on"])]
 
 
-class Member(Voidable, SecretRecord):
+class Member(Versioned, Voidable, SecretRecord):
     """Đảng viên. `code` is the key every record has; the citizen ID is kept when known.
 
     For access, a member concerns one unit: their cell today, or the last one for a former

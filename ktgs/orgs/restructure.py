@@ -22,6 +22,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
 from ktgs.audit.services import record
+from ktgs.core.concurrency import touch_version
 from ktgs.core.models import Dated
 from ktgs.core.validators import reject_control_chars_in
 from ktgs.core.vietnamese import format_date, nfc, text_sort_key
@@ -250,6 +251,7 @@ def unit_rename(
     old = unit.name
     unit.name, unit.short_name, unit.sort_key = name, short_name, text_sort_key(name)
     unit.save(update_fields=["name", "short_name", "sort_key"])
+    touch_version(unit)  # an edit form opened before the rename is stale
     record(
         "orgs.unit.renamed",
         target=unit,

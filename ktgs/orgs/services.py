@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import diff, record
 from ktgs.core.citizen_id import check_citizen_id, check_old_id
+from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.dates import reject_future
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated, Secrecy
@@ -154,21 +155,26 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, unit: OrgUnit, name: str, short_name: str = "") -> OrgUnit:
+def unit_update(
+    *, unit: OrgUnit, name: str, short_name: str = "", version: int | None = None
+) -> OrgUnit:
+    """Correct the unit's name; `version`: the one the edit form was opened at (a save after
+    another user's is refused, `StaleEdit`)."""
+    stored = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    check_version(stored, version)
     reject_control_chars_in(
         {"name": name, "short_name": short_name},
         {"name": "Tên tổ chức", "short_name": "Tên viết tắt"},
     )
-    before = {"name": unit.name, "short_name": unit.short_name}
+    before = {"name": stored.name, "short_name": stored.short_name}
     unit.name, unit.short_name = nfc(name), nfc(short_name)
     unit.sort_key = text_sort_key(unit.name)
+    changes = diff(before, {"name": unit.name, "short_name": unit.short_name})
+    unit.version = stored.version
+    if changes:
+        bump_version(unit)
     unit.save(update_fields=["name", "short_name", "sort_key"])
-    record(
-        "orgs.unit.updated",
-        target=unit,
-        unit_id=unit.pk,
-        changes=diff(before, {"name": unit.name, "short_name": unit.short_name}),
-    )
+    record("orgs.unit.updated", target=unit, unit_id=unit.pk, changes=changes)
     return unit
 
 
@@ -325,8 +331,11 @@ def member_create(*, code: str, unit: OrgUnit, starts_on: date | None = None, **
 
 
 @transaction.atomic
-def member_update(*, member: Member, **fields) -> Member:
+def member_update(*, member: Member, version: int | None = None, **fields) -> Member:
+    """Change the given fields; `version`: the one the edit form was opened at (a save after
+    another user's is refused, `StaleEdit`, nothing written)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    check_version(member, version)
     before = {k: getattr(member, k) for k in MEMBER_FIELDS}
     data = _normalise_member({**before, **{k: v for k, v in fields.items() if k in MEMBER_FIELDS}})
     _check_member(data, exclude_pk=member.pk)
@@ -334,13 +343,11 @@ def member_update(*, member: Member, **fields) -> Member:
         setattr(member, key, value)
     _apply_names(member)
     member.full_clean(exclude=["current_unit", "full_name", "search_key", "sort_key"])
+    changes = diff(before, data, confidential=CONFIDENTIAL_MEMBER_FIELDS)
+    if changes:
+        bump_version(member)
     member.save()
-    record(
-        "orgs.member.updated",
-        target=member,
-        unit_id=member.current_unit_id,
-        changes=diff(before, data, confidential=CONFIDENTIAL_MEMBER_FIELDS),
-    )
+    record("orgs.member.updated", target=member, unit_id=member.current_unit_id, changes=changes)
     return member
 
 

@@ -245,8 +245,7 @@ def unit_create(request):
 
 def unit_edit(request, code: str):
     unit = _managed_unit(request, code)
-    initial = {"name": unit.name, "short_name": unit.short_name}
-    form = forms.UnitEditForm(request.POST or None, initial=initial)
+    form = forms.UnitEditForm(request.POST or None, initial=forms.UnitEditForm.values_of(unit))
     if request.method == "POST" and form.is_valid() and _run(form, services.unit_update, unit=unit):
         messages.success(request, f"Đã lưu tên «{unit.name}».")
         return redirect("orgs:unit_detail", code=unit.code)
@@ -405,7 +404,7 @@ def member_create(request):
 
 def member_edit(request, code: str):
     member = _editable_member(request, code)
-    initial = {name: getattr(member, name) for name in forms.MemberEditForm.base_fields}
+    initial = forms.MemberEditForm.values_of(member)
     form = forms.MemberEditForm(
         request.POST or None, initial=initial, scope=request.scope, member_pk=member.pk
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ktgs.core.choices import InspectionKind
+from ktgs.core.forms import VersionedForm
 from ktgs.core.vietnamese import nfc
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
 from ktgs.orgs.lookups import members_by_codes, units_by_codes
@@ -133,6 +134,17 @@ class ItemForm(VnForm):
             "member_codes": "\n".join(r.member.code for r in rows if r.member_id),
             "subject_note": item.subject_note,
         }
+
+
+class ItemEditForm(VersionedForm, ItemForm):
+    """Carries the version it was opened at: a save after another user's is refused."""
+
+    @classmethod
+    def values_of(cls, item) -> dict:
+        return {**cls.initial_for(item), "version": item.version}
+
+    def service_args(self) -> dict:
+        return {**super().service_args(), "version": self.cleaned_data["version"]}
 
 
 class VoidForm(VnForm):

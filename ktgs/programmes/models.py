@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from ktgs.core.choices import InspectionKind
 from ktgs.core.docnumber import DocumentNumberField
-from ktgs.core.models import Voidable
+from ktgs.core.models import Versioned, Voidable
 
 
 class Programme(Voidable):
@@ -43,7 +43,7 @@ class Programme(Voidable):
         return [self.body.unit.path]
 
 
-class ProgrammeItem(models.Model):
+class ProgrammeItem(Versioned):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="items", verbose_name="chương trình"
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ktgs.audit.services import record
 from ktgs.core.choices import InspectionKind
+from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated
 from ktgs.core.validators import reject_control_chars
@@ -325,11 +326,15 @@ def item_update(
     lead: str = "",
     subjects: Iterable = (),
     subject_note: str = "",
+    version: int | None = None,
 ) -> ProgrammeItem:
+    """`version`: the one the edit form was opened at (a save after another user's is
+    refused, `StaleEdit`, nothing written)."""
     programme = (
         Programme.objects.select_for_update().select_related("body__unit").get(pk=item.programme_id)
     )
-    item = ProgrammeItem.objects.get(pk=item.pk)
+    item = ProgrammeItem.objects.select_for_update().get(pk=item.pk)
+    check_version(item, version)
     old_rows = list(item.subjects.select_related("unit", "member"))
     fields = _item_fields(
         programme,
@@ -351,11 +356,14 @@ def item_update(
         row.item = item
     ProgrammeItemSubject.objects.bulk_create(rows)
     after = _snapshot(item, rows)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        bump_version(item)
     record(
         "programmes.item.updated",
         target=programme,
         unit_id=programme.body.unit_id,
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        changes=changes,
         details={"position": item.position},
     )
     return item

@@ -136,8 +136,8 @@ def item_add(request, pk: int):
 def item_edit(request, pk: int, item_pk: int):
     programme = _editable(request, pk)
     item = _item_or_404(programme, item_pk)
-    form = forms.ItemForm(
-        request.POST or None, initial=forms.ItemForm.initial_for(item), scope=request.scope
+    form = forms.ItemEditForm(
+        request.POST or None, initial=forms.ItemEditForm.values_of(item), scope=request.scope
     )
     if request.method == "POST" and form.is_valid():
         done = _call(form, services.item_update, item, **form.service_args())

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.discipline import decisions, services
 from ktgs.discipline.models import DisciplineCase
 from ktgs.discipline.tests.test_decisions import CELL, DAY, body, case_for, plain_member
@@ -126,3 +127,21 @@ def test_violation_form_offers_the_categories_and_the_page_shows_no_limitation(c
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "vi phạm về chính trị nội bộ" in page
     assert "không áp dụng thời hiệu với nhóm vi phạm này" in page
+
+
+def test_statements_saved_from_a_stale_form_are_refused_and_can_be_reapplied(client_as):
+    case = case_for(plain_member(), body(CELL, "cell_meeting"))
+    url = reverse("cases:statements", args=[case.pk])
+    first, second = client_as("ubkt_leader"), client_as("inspector")
+    form_a, form_b = opened(first, url), opened(second, url)
+    assert first.post(url, {**form_a, "mitigating": "Thành khẩn"}).status_code == 302
+    refused = second.post(url, {**form_b, "self_criticism": "Đã nhận khuyết điểm"})
+    case.refresh_from_db()
+    assert (case.mitigating, case.self_criticism) == ("Thành khẩn", "")
+    message = errors_above(refused)
+    assert "Tình tiết giảm nhẹ: «(trống)» khi đồng chí mở trang, nay là «Thành khẩn»" in message
+    shown = FormFields()
+    shown.feed(refused.content.decode())
+    assert second.post(url, shown.data).status_code == 302
+    case.refresh_from_db()
+    assert (case.mitigating, case.self_criticism) == ("Thành khẩn", "Đã nhận khuyết điểm")

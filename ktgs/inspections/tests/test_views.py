@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.inspections import services
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import Recommendation, SubjectInput
@@ -168,16 +169,43 @@ def test_plan_page_sets_due_dates_in_order(client_as):
     announce, report = steps[Step.ANNOUNCEMENT], steps[Step.SUBJECT_REPORT]
     client = client_as("inspector")
     url = reverse("inspections:plan", args=[inspection.pk])
-    bad = client.post(url, {f"step_{announce.pk}": "10/03/2026", f"step_{report.pk}": "05/03/2026"})
+    v = inspection.version
+    bad = client.post(
+        url, {f"step_{announce.pk}": "10/03/2026", f"step_{report.pk}": "05/03/2026", "version": v}
+    )
     assert "phải từ 10/03/2026 trở đi" in bad.content.decode()
     announce.refresh_from_db()
     assert announce.due_on is None  # nothing written
-    ok = client.post(url, {f"step_{announce.pk}": "04/03/2026", f"step_{report.pk}": "20/03/2026"})
+    ok = client.post(
+        url, {f"step_{announce.pk}": "04/03/2026", f"step_{report.pk}": "20/03/2026", "version": v}
+    )
     assert ok.status_code == 302
     report.refresh_from_db()
     assert report.due_on == date(2026, 3, 20) and report.due_basis == "Theo kế hoạch"
     detail = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     assert "20/03/2026" in detail and "Theo kế hoạch" in detail
+
+
+def test_a_plan_saved_from_a_stale_page_is_refused_and_can_be_reapplied(client_as):
+    inspection = make(49, day=date(2026, 3, 2))
+    steps = {s.step: s for s in inspection.steps.all()}
+    announce, report = steps[Step.ANNOUNCEMENT], steps[Step.SUBJECT_REPORT]
+    url = reverse("inspections:plan", args=[inspection.pk])
+    first, second = client_as("inspector"), client_as("ubkt_leader")
+    form_a, form_b = opened(first, url), opened(second, url)
+    a, r = f"step_{announce.pk}", f"step_{report.pk}"
+    assert first.post(url, {**form_a, a: "04/03/2026"}).status_code == 302
+    refused = second.post(url, {**form_b, r: "20/03/2026"})
+    report.refresh_from_db()
+    assert report.due_on is None
+    assert "«(trống)» khi đồng chí mở trang, nay là «04/03/2026»" in errors_above(refused)
+    shown = FormFields()
+    shown.feed(refused.content.decode())
+    assert (shown.data[a], shown.data[r]) == ("04/03/2026", "20/03/2026")
+    assert second.post(url, shown.data).status_code == 302
+    announce.refresh_from_db()
+    report.refresh_from_db()
+    assert (announce.due_on, report.due_on) == (date(2026, 3, 4), date(2026, 3, 20))
 
 
 # --- the read log of the list (issue 10, finding 10e) ------------------------------------------

@@ -539,6 +539,7 @@ def test_edit_member_prefills_dates_and_saves(client_as):
         "old_id_number": member.old_id_number,
         "admitted_on": member.admitted_on.strftime("%d/%m/%Y"),
         "official_on": member.official_on.strftime("%d/%m/%Y") if member.official_on else "",
+        "version": member.version,
     }
     response = client.post(url, data)
     assert response.status_code == 302
@@ -633,7 +634,7 @@ def test_create_rename_and_move_a_cell(client_as):
     assert created.name == "Chi bộ Thử nghiệm" and created.established_on == date(2024, 7, 1)
     response = client.post(
         reverse("orgs:unit_edit", args=[created.code]),
-        {"name": "Chi bộ Kiểm thử", "short_name": "CB KT"},
+        {"name": "Chi bộ Kiểm thử", "short_name": "CB KT", "version": created.version},
     )
     assert response.status_code == 302
     response = client.post(
@@ -793,7 +794,12 @@ def test_a_grassroots_officer_may_not_rename_or_move_its_own_unit(client_as):
 def test_a_grassroots_officer_renames_a_cell_it_manages(client_as):
     client = client_as("grassroots_officer")
     url = reverse("orgs:unit_edit", args=["HA.DBK.001.01"])
-    assert client.post(url, {"name": "Chi bộ Phòng Hành chính"}).status_code == 302
+    assert (
+        client.post(
+            url, {"name": "Chi bộ Phòng Hành chính", "version": unit("HA.DBK.001.01").version}
+        ).status_code
+        == 302
+    )
     assert unit("HA.DBK.001.01").name == "Chi bộ Phòng Hành chính"
 
 
@@ -801,7 +807,12 @@ def test_a_system_administrator_renames_the_unit_it_is_assigned_to(client_as):
     client = client_as("sysadmin")  # assigned in the province, the top of the tree
     province = OrgUnit.objects.get(path__regex=r"^[0-9a-z]{6}\.$", code__startswith="HA")
     url = reverse("orgs:unit_edit", args=[province.code])
-    assert client.post(url, {"name": "Đảng bộ tỉnh (đổi tên)"}).status_code == 302
+    assert (
+        client.post(
+            url, {"name": "Đảng bộ tỉnh (đổi tên)", "version": province.version}
+        ).status_code
+        == 302
+    )
     assert unit(province.code).name == "Đảng bộ tỉnh (đổi tên)"
     page = client.get(reverse("orgs:unit_detail", args=[province.code])).content.decode()
     assert reverse("orgs:unit_rename", args=[province.code]) in page

@@ -41,6 +41,7 @@ def edit_data(member: Member, **changes) -> dict:
         "old_id_number": member.old_id_number,
         "admitted_on": member.admitted_on.strftime("%d/%m/%Y"),
         "official_on": member.official_on.strftime("%d/%m/%Y") if member.official_on else "",
+        "version": member.version,  # the version the form was opened at
     }
     return {**data, **changes}
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ktgs.audit.models import AuditEvent
+from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import SubjectInput, inspection_create
 from ktgs.programmes import services
@@ -158,6 +159,7 @@ def test_edit_and_remove_item(programme, client_as):
             "topic": "Kiểm tra tài chính",
             "quarter": "4",
             "unit_codes": "HA.DBK.002",
+            "version": item.version,
         },
     )
     item.refresh_from_db()
@@ -166,6 +168,25 @@ def test_edit_and_remove_item(programme, client_as):
     assert client.post(remove, {"xac_nhan": "1"}).status_code == 302
     assert not programme.items.exists()
     assert AuditEvent.objects.filter(action="programmes.item.removed").exists()
+
+
+def test_a_save_from_a_stale_item_form_is_refused_and_can_be_reapplied(programme, client_as):
+    item = add_item(programme)
+    edit = reverse("programmes:item_edit", args=[programme.pk, item.pk])
+    first, second = client_as("inspector"), client_as("ubkt_leader")
+    form_a, form_b = opened(first, edit), opened(second, edit)
+    assert first.post(edit, {**form_a, "lead": "Chủ nhiệm UBKT"}).status_code == 302
+    refused = second.post(edit, {**form_b, "quarter": "4"})
+    item.refresh_from_db()
+    assert (item.lead, item.quarter) == ("Chủ nhiệm UBKT", 1)
+    assert "Chủ trì: «Phó Chủ nhiệm UBKT» khi đồng chí mở trang, nay là «Chủ nhiệm UBKT»" in (
+        errors_above(refused)
+    )
+    shown = FormFields()
+    shown.feed(refused.content.decode())
+    assert second.post(edit, shown.data).status_code == 302
+    item.refresh_from_db()
+    assert (item.lead, item.quarter) == ("Chủ nhiệm UBKT", 4)
 
 
 def test_void_page(programme, client_as):
