@@ -12,6 +12,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.urls import reverse
 
 from ktgs.core.busy import BusyDatabaseMiddleware, is_busy, server_error
+from ktgs.core.tests.formpage import opened
 from ktgs.orgs import services
 from ktgs.orgs.models import OrgUnit
 
@@ -64,7 +65,8 @@ def test_a_form_post_that_meets_the_lock_gets_503_with_its_input_kept(client_as,
     client = client_as("grassroots_officer")
     url = reverse("orgs:unit_edit", args=["HA.DBK.001.01"])
     before = OrgUnit.objects.get(code="HA.DBK.001.01").name
-    response = client.post(url, {"name": "Chi bộ <Hành chính> mới"})
+    form = opened(client, url)  # as the browser sends it: the version and the values seen
+    response = client.post(url, {**form, "name": "Chi bộ <Hành chính> mới"})
     page = response.content.decode()
     assert response.status_code == 503
     assert response["Retry-After"] == str(settings.KTGS_SQLITE_RETRY)
@@ -77,7 +79,8 @@ def test_a_form_post_that_meets_the_lock_gets_503_with_its_input_kept(client_as,
     assert page.count('name="csrfmiddlewaretoken"') == 1
     assert OrgUnit.objects.get(code="HA.DBK.001.01").name == before  # nothing half-written
     monkeypatch.setattr(services, "unit_update", real_update)
-    assert client.post(url, {"name": "Chi bộ Hành chính mới"}).status_code == 302  # Gửi lại
+    resent = {**form, "name": "Chi bộ Hành chính mới"}
+    assert client.post(url, resent).status_code == 302  # Gửi lại
 
 
 @pytest.mark.django_db

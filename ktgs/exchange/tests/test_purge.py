@@ -62,6 +62,7 @@ def test_an_old_download_folder_is_removed():
     assert not folder.exists()
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_a_dead_jobs_uploaded_file_goes_as_soon_as_it_is_found_dead():
     job_id, folder = _job("running")
     assert (folder / "tep-nhap.csv").exists()
@@ -71,6 +72,7 @@ def test_a_dead_jobs_uploaded_file_goes_as_soon_as_it_is_found_dead():
     assert (folder / "state.json").exists()  # the job and its message stay (7 days)
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_the_purge_finds_a_dead_job_that_nobody_reopened():
     _job_id, folder = _job("running")
     jobs.purge_old()
@@ -78,6 +80,7 @@ def test_the_purge_finds_a_dead_job_that_nobody_reopened():
     assert jobs.read_state(folder)["state"] == "failed"
 
 
+@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_an_abandoned_running_job_older_than_the_purge_age_is_removed_whole():
     _job_id, folder = _job("running", updated_ago=8 * DAY, created_ago=8 * DAY)
     jobs.purge_old()
