@@ -14,6 +14,10 @@ from ktgs.exchange import jobs, worker
 
 DAY = 86400
 
+# A dead job's outcome is read from the database (jobs.settle_dead; on PostgreSQL also whether
+# the dead worker's statement still runs), so every test here may touch it.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):
@@ -62,7 +66,6 @@ def test_an_old_download_folder_is_removed():
     assert not folder.exists()
 
 
-@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_a_dead_jobs_uploaded_file_goes_as_soon_as_it_is_found_dead():
     job_id, folder = _job("running")
     assert (folder / "tep-nhap.csv").exists()
@@ -72,7 +75,6 @@ def test_a_dead_jobs_uploaded_file_goes_as_soon_as_it_is_found_dead():
     assert (folder / "state.json").exists()  # the job and its message stay (7 days)
 
 
-@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_the_purge_finds_a_dead_job_that_nobody_reopened():
     _job_id, folder = _job("running")
     jobs.purge_old()
@@ -80,7 +82,6 @@ def test_the_purge_finds_a_dead_job_that_nobody_reopened():
     assert jobs.read_state(folder)["state"] == "failed"
 
 
-@pytest.mark.django_db  # a dead job's outcome is read from the database (jobs.settle_dead)
 def test_an_abandoned_running_job_older_than_the_purge_age_is_removed_whole():
     _job_id, folder = _job("running", updated_ago=8 * DAY, created_ago=8 * DAY)
     jobs.purge_old()
