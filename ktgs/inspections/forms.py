@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from ktgs.core.choices import InspectionKind
 from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
-from ktgs.core.vietnamese import nfc
 from ktgs.inspections.choices import FollowUpStatus, Remedy
 from ktgs.inspections.services import Recommendation, SubjectInput, TeamInput
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.lookups import members_by_codes
+from ktgs.orgs.lookups import members_by_codes, typed_codes
 from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE
 
@@ -23,13 +22,6 @@ ACTING_BODIES = (
     BodyKind.CELL_MEETING,
     BodyKind.ADVISORY,
 )
-
-
-def _codes(text: str) -> list[str]:
-    """Codes typed one per line (or separated by commas, semicolons, spaces)."""
-    for sep in ",;\t":
-        text = text.replace(sep, "\n")
-    return [c.strip() for line in text.splitlines() for c in line.split() if c.strip()]
 
 
 class InspectionForm(VnForm):
@@ -106,7 +98,7 @@ class InspectionForm(VnForm):
         return self.cleaned_data["secrecy"]
 
     def clean_member_codes(self) -> list[Member]:
-        codes = _codes(nfc(self.cleaned_data.get("member_codes") or "").upper())
+        codes = typed_codes(self.cleaned_data.get("member_codes"))
         return members_by_codes(self.scope, codes)
 
     def service_args(self) -> dict:

@@ -9,6 +9,7 @@ or ID counts towards the probing limit (`audit.probing`): past it, look-ups paus
 from django.core.exceptions import ValidationError
 
 from ktgs.audit import probing
+from ktgs.core.vietnamese import nfc
 from ktgs.orgs.models import Member, OrgUnit
 
 NO_MEMBER = (
@@ -26,6 +27,15 @@ CITIZEN_ID_ELSEWHERE = (
 CITIZEN_ID_TAKEN = (
     "Số CCCD {cid} đã thuộc đảng viên {name} (mã {code}); kiểm tra lại số hoặc hồ sơ trùng."
 )
+
+
+def typed_codes(text: str | None) -> list[str]:
+    """Codes typed one per line, or separated by commas, semicolons, tabs or spaces; NFC, upper
+    case (codes are stored so)."""
+    text = nfc(text or "").upper()
+    for sep in ",;\t":
+        text = text.replace(sep, "\n")
+    return [c for line in text.splitlines() for c in line.split()]
 
 
 def _home_unit_id(scope) -> int | None:

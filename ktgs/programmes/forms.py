@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 
 from ktgs.core.choices import InspectionKind
 from ktgs.core.forms import VersionedForm
-from ktgs.core.vietnamese import nfc
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
-from ktgs.orgs.lookups import members_by_codes, units_by_codes
+from ktgs.orgs.lookups import members_by_codes, typed_codes, units_by_codes
 from ktgs.orgs.models import Body, Member, OrgUnit
 
 __all__ = ["attach_errors"]
@@ -16,13 +15,6 @@ ROMAN = ("I", "II", "III", "IV")
 QUARTER_CHOICES = [("", "—"), *((q, f"Quý {ROMAN[q - 1]}") for q in range(1, 5))]
 MONTH_CHOICES = [("", "—"), *((m, f"Tháng {m}") for m in range(1, 13))]
 ALIASES = {"__all__": None}
-
-
-def _codes(text: str) -> list[str]:
-    """Codes typed one per line (or separated by commas, semicolons, spaces)."""
-    for sep in ",;\t":
-        text = text.replace(sep, "\n")
-    return [c.strip() for line in text.splitlines() for c in line.split() if c.strip()]
 
 
 class ProgrammeForm(VnForm):
@@ -102,11 +94,11 @@ class ItemForm(VnForm):
         self.scope = scope
 
     def clean_unit_codes(self) -> list[OrgUnit]:
-        codes = _codes(nfc(self.cleaned_data.get("unit_codes") or "").upper())
+        codes = typed_codes(self.cleaned_data.get("unit_codes"))
         return units_by_codes(self.scope, codes)
 
     def clean_member_codes(self) -> list[Member]:
-        codes = _codes(nfc(self.cleaned_data.get("member_codes") or "").upper())
+        codes = typed_codes(self.cleaned_data.get("member_codes"))
         return members_by_codes(self.scope, codes)
 
     def service_args(self) -> dict:
