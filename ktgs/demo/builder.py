@@ -50,6 +50,7 @@ from ktgs.orgs.models import (
     UnitAttribute,
     UnitLink,
     path_segment,
+    unit_search_key,
 )
 from ktgs.orgs.services import default_bodies, member_name_keys
 
@@ -204,6 +205,7 @@ def _write_units(plan: Plan) -> dict[str, OrgUnit]:
             established_on=u.established_on,
             path="",
             sort_key=text_sort_key(u.name),
+            search_key=unit_search_key(u.name, u.short_name),
         )
         for u in plan.units
     }

@@ -49,6 +49,7 @@ from ktgs.orgs.models import (
     UnitName,
     UnitSuccession,
     path_segment,
+    unit_search_key,
 )
 from ktgs.orgs.services import MEMBER_FIELDS, default_bodies
 
@@ -988,18 +989,21 @@ class Writer:
                     closed_decision=r["decision"],
                     path="",
                     sort_key=text_sort_key(r["name"]),
+                    search_key=unit_search_key(r["name"], r["short_name"]),
                 )
                 for r in delta.creates
             ],
         )
         names = {"decision": "closed_decision", "kind": "kind_id"}
         changes = []
-        for pk, _row, changed in delta.updates:
+        for pk, row, changed in delta.updates:
             values = {names.get(k, k): v for k, v in changed.items()}
             if "kind_id" in values:
                 values["kind_id"] = kinds[values["kind_id"]].pk
             if "name" in values:
                 values["sort_key"] = text_sort_key(values["name"])
+            if "name" in values or "short_name" in values:
+                values["search_key"] = unit_search_key(row["name"], row["short_name"])
             changes.append((pk, values))
         bulk.update(OrgUnit, changes)
         self.unit_ids = dict(OrgUnit.objects.values_list("code", "pk"))

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from ktgs.core.models import Dated, SecretRecord, Versioned, Voidable, secrecy_check
+from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import (
     BodyKind,
     Level,
@@ -24,6 +25,11 @@ from ktgs.orgs.choices import (
 )
 
 PATH_STEP = 7  # each level of OrgUnit.path: the id in base 36, zero-padded to 6, then "."
+
+
+def unit_search_key(name: str, short_name: str = "") -> str:
+    """What the pickers match a typed name against: name and short name folded."""
+    return fold(f"{name} {short_name}")[:400]
 
 
 def path_segment(unit_id: int) -> str:
@@ -75,6 +81,9 @@ class OrgUnit(Versioned, Voidable):
     closed_decision = models.CharField("quyết định giải thể, sáp nhập", max_length=120, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_key = models.CharField(max_length=250, editable=False, default="")
+    # the name and short name folded (core.vietnamese.fold): what the pickers search; set with
+    # sort_key by every writer of a name (`unit_name_keys`). PostgreSQL adds a trigram index.
+    search_key = models.CharField(max_length=400, editable=False, default="", db_index=True)
 
     class Meta:
         ordering = ["path"]

@@ -40,6 +40,7 @@ from ktgs.orgs.models import (
     UnitName,
     UnitSuccession,
     path_segment,
+    unit_search_key,
 )
 
 # --- checks shared by the operations ---------------------------------------------------------
@@ -250,7 +251,8 @@ def unit_rename(
     )
     old = unit.name
     unit.name, unit.short_name, unit.sort_key = name, short_name, text_sort_key(name)
-    unit.save(update_fields=["name", "short_name", "sort_key"])
+    unit.search_key = unit_search_key(name, short_name)
+    unit.save(update_fields=["name", "short_name", "sort_key", "search_key"])
     touch_version(unit)  # an edit form opened before the rename is stale
     record(
         "orgs.unit.renamed",

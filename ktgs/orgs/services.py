@@ -33,6 +33,7 @@ from ktgs.orgs.models import (
     OrgUnit,
     UnitLink,
     path_segment,
+    unit_search_key,
 )
 from ktgs.orgs.selectors import unit_contains_on
 
@@ -139,6 +140,7 @@ def unit_create(
         established_on=starts_on,
         path="",
         sort_key=text_sort_key(name),
+        search_key=unit_search_key(name, nfc(short_name)),
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
@@ -169,6 +171,7 @@ def unit_update(
     before = {"name": stored.name, "short_name": stored.short_name}
     unit.name, unit.short_name = nfc(name), nfc(short_name)
     unit.sort_key = text_sort_key(unit.name)
+    unit.search_key = unit_search_key(unit.name, unit.short_name)
     changes = diff(before, {"name": unit.name, "short_name": unit.short_name})
     unit.version = stored.version
     if changes:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from ktgs.orgs import restructure_views, views
+from ktgs.orgs import pick_views, restructure_views, views
 
 app_name = "orgs"
 
 # Unit codes contain dots (HA.DBK.001.05): <str:> takes them and stops at "/".
 urlpatterns = [
+    path("chon/<slug:profile>/", pick_views.suggestions, name="pick"),
     path("to-chuc/", views.tree, name="tree"),
     path("to-chuc/cay/<int:pk>/", views.tree_children, name="tree_children"),
     path("to-chuc/moi/", views.unit_create, name="unit_create"),

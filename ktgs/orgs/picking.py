@@ -1,0 +1,427 @@
+"""Choosing a unit, a body or a member by name: the suggestions and the reading of what was typed.
+
+One way to pick, used by every form and filter (`orgs.pickers` draws the field). A user types
+part of a name, with or without diacritics, in any word order, or a code; suggestions come from
+the folded search keys (`OrgUnit.search_key`, `Member.search_key`; trigram-indexed on
+PostgreSQL), within the user's scope and clearance only: a record outside them does not exist
+here, as on pages (docs/security.md). At most a screenful is returned.
+
+A chosen suggestion is written into the field as "Tên (MÃ)": the code in brackets is what is
+read back, so the same text works with and without JavaScript, and a code typed alone still
+works. A body has no code of its own: it is written "đơn vị/loại" (`HA.DBK/ubkt`).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from ktgs.audit import probing
+from ktgs.core.models import Dated
+from ktgs.core.vietnamese import fold, nfc
+from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.lookups import NO_MEMBER, NO_UNIT, refuse
+from ktgs.orgs.models import PATH_STEP, Body, CommitteeSeat, Member, OrgUnit
+
+SCREENFUL = 10  # suggestions shown at once; typing more narrows them
+IN_ERROR = 6  # suggestions named in an error message
+
+# --- what a typed text asks for --------------------------------------------------------------
+
+_TRAILING_CODE = re.compile(r"\(([^()\s]+)\)\s*$")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, each searched anywhere in the key, in any order."""
+    return fold(text or "").split()
+
+
+def trailing_code(text: str) -> str:
+    """The code a chosen suggestion carries in brackets at its end ("Tên (HA.DBK.001)"), or
+    the whole text when it is one word (a code typed alone); "" otherwise."""
+    text = nfc(text or "")
+    found = _TRAILING_CODE.search(text)
+    if found:
+        return found.group(1).upper()
+    return text.upper() if text and " " not in text else ""
+
+
+def _looks_like_code(text: str, code: str) -> bool:
+    """A code was typed (in brackets, or a word with a digit or a dot), not a name."""
+    return bool(code) and (
+        bool(_TRAILING_CODE.search(text)) or any(c.isdigit() or c == "." for c in code)
+    )
+
+
+def _by_words(field: str, ws: list[str]) -> Q:
+    q = Q()
+    for w in ws:
+        q &= Q(**{f"{field}__contains": w})
+    return q
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    token: str  # the code read back: a unit's or member's code, a body's "UNIT/kind"
+    label: str  # the name
+    detail: str  # where it sits: "Chi bộ Văn phòng — Đảng bộ Sở Y tế", birth year
+    kind: str = ""  # for a body: its kind in words
+
+    @property
+    def text(self) -> str:
+        """What the field shows once chosen."""
+        return f"{self.label} ({self.token})"
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _units(scope, action: str | None) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.live().filter(closed_on__isnull=True).filter(scope.q("path", action))
+
+
+def parent_names(paths) -> dict[str, str]:
+    """{path: name} of the parents of the units at `paths` (one query)."""
+    parents = {p[:-PATH_STEP] for p in paths if len(p) > PATH_STEP}
+    if not parents:
+        return {}
+    return dict(OrgUnit.objects.filter(path__in=parents).values_list("path", "name"))
+
+
+def _unit_suggestions(rows: list[OrgUnit]) -> list[Suggestion]:
+    names = parent_names(u.path for u in rows)
+    return [
+        Suggestion(u.code, u.name, names.get(u.path[:-PATH_STEP], ""), u.kind.name) for u in rows
+    ]
+
+
+def unit_rows(scope, text: str, *, action=None, grassroots=False, limit=SCREENFUL):
+    ws = words(text)
+    code = (text or "").strip().upper()
+    if not ws:
+        return []
+    match = _by_words("search_key", ws)
+    if code and " " not in code:
+        match |= Q(code__startswith=code)
+    rows = _units(scope, action).filter(match)
+    if grassroots:
+        rows = rows.filter(kind__is_grassroots=True)
+    return list(rows.select_related("kind").order_by("path")[:limit])
+
+
+def unit_suggestions(scope, text: str, *, action=None, grassroots=False, limit=SCREENFUL):
+    return _unit_suggestions(
+        unit_rows(scope, text, action=action, grassroots=grassroots, limit=limit)
+    )
+
+
+def unit_label(unit: OrgUnit) -> str:
+    return Suggestion(unit.code, unit.name, "").text
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def _members(scope) -> QuerySet[Member]:
+    return scope.visible(Member.objects.live().filter(current_unit__isnull=False))
+
+
+def member_rows(scope, text: str, *, limit=SCREENFUL) -> list[Member]:
+    ws = words(text)
+    if not ws:
+        return []
+    code = (text or "").strip().upper()
+    match = _by_words("search_key", ws)
+    if " " not in code:
+        match |= Q(code__startswith=code)
+    rows = _members(scope).filter(match).select_related("current_unit")
+    return list(rows.order_by("sort_key", "code")[:limit])
+
+
+def member_suggestions(scope, text: str, *, limit=SCREENFUL) -> list[Suggestion]:
+    rows = member_rows(scope, text, limit=limit)
+    names = parent_names(m.current_unit.path for m in rows)
+    out = []
+    for m in rows:
+        cell = m.current_unit
+        parent = names.get(cell.path[:-PATH_STEP])
+        where = f"{cell.name} — {parent}" if parent else cell.name
+        out.append(Suggestion(m.code, m.full_name, f"sinh năm {m.birth_date.year} · {where}"))
+    return out
+
+
+def member_label(member: Member) -> str:
+    return Suggestion(member.code, member.full_name, "").text
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+BODY_SLUGS = {
+    BodyKind.COMMITTEE: "cu",
+    BodyKind.STANDING: "btv",
+    BodyKind.INSPECTION: "ubkt",
+    BodyKind.CELL_MEETING: "cb",
+}
+SLUG_KINDS = {slug: kind for kind, slug in BODY_SLUGS.items()}
+SHORT_KIND = {
+    BodyKind.COMMITTEE: "Cấp ủy",
+    BodyKind.STANDING: "BTV",
+    BodyKind.INSPECTION: "UBKT",
+    BodyKind.CELL_MEETING: "Chi bộ",
+    BodyKind.ADVISORY: "",
+}
+# words that name a kind of body rather than the unit: removed before the unit's name is
+# searched ("ubkt so y te" → the UBKT of units matching "so y te"); "đảng ủy" and "chi ủy" are
+# the committee of a "đảng bộ", a "chi bộ"
+_KIND_WORDS = (
+    (("uy", "ban", "kiem", "tra"), BodyKind.INSPECTION, ()),
+    (("ubkt",), BodyKind.INSPECTION, ()),
+    (("ban", "thuong", "vu"), BodyKind.STANDING, ()),
+    (("thuong", "vu"), BodyKind.STANDING, ()),
+    (("btv",), BodyKind.STANDING, ()),
+    (("hoi", "nghi", "chi", "bo"), BodyKind.CELL_MEETING, ("chi", "bo")),
+    (("cap", "uy"), BodyKind.COMMITTEE, ()),
+    (("dang", "uy"), BodyKind.COMMITTEE, ("dang", "bo")),
+    (("chi", "uy"), BodyKind.COMMITTEE, ("chi", "bo")),
+)
+
+
+def body_token(body: Body) -> str:
+    slug = BODY_SLUGS.get(body.kind) or f"tm{body.pk}"
+    return f"{body.unit.code}/{slug}"
+
+
+def body_name(body: Body) -> str:
+    """The body's name as a clerk tells it apart: a cell's meeting and its committee (chi ủy)
+    are two bodies of one cell, never two look-alike "Chi bộ X"."""
+    unit = body.unit
+    if body.kind == BodyKind.CELL_MEETING:
+        return f"{unit.name} (hội nghị chi bộ)"
+    if body.kind == BodyKind.COMMITTEE and unit.kind.is_cell:
+        return f"Chi ủy {unit.name}"
+    return body.name
+
+
+def body_short_name(body: Body) -> str:
+    """ "UBKT Đảng bộ Khối": the kind abbreviated, the unit's short name when it has one."""
+    if body.kind == BodyKind.ADVISORY:
+        return body.name
+    if body.kind == BodyKind.CELL_MEETING:
+        return body_name(body)
+    return f"{SHORT_KIND[body.kind]} {body.unit.short_name or body.unit.name}"
+
+
+def _split_kind(ws: list[str]) -> tuple[set[str], list[str]]:
+    kinds: set[str] = set()
+    rest = list(ws)
+    changed = True
+    while changed:
+        changed = False
+        for phrase, kind, keep in _KIND_WORDS:
+            n = len(phrase)
+            for i in range(len(rest) - n + 1):
+                if tuple(rest[i : i + n]) == phrase:
+                    kinds.add(kind)
+                    rest[i : i + n] = list(keep)
+                    changed = True
+                    break
+    if len(kinds) > 1:  # "UBKT Đảng ủy Khối": the committee named is the UBKT's owner
+        kinds.discard(BodyKind.COMMITTEE)
+    return kinds, rest
+
+
+def _bodies(scope, action, kinds) -> QuerySet[Body]:
+    return (
+        Body.objects.filter(
+            unit__voided_at__isnull=True, unit__closed_on__isnull=True, kind__in=kinds
+        )
+        .filter(scope.q("unit__path", action))
+        .select_related("unit", "unit__kind")
+    )
+
+
+def body_rows(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=SCREENFUL):
+    asked, ws = _split_kind(words(text))
+    if not asked and not ws:
+        return []
+    rows = _bodies(scope, action, [k for k in kinds if not asked or k in asked])
+    if ws:
+        rows = rows.filter(_by_words("unit__search_key", ws))
+    return list(rows.order_by("unit__path", "kind")[:limit])
+
+
+def _body_suggestions(rows: list[Body], short=False) -> list[Suggestion]:
+    names = parent_names(b.unit.path for b in rows)
+    return [
+        Suggestion(
+            body_token(b),
+            body_short_name(b) if short else body_name(b),
+            names.get(b.unit.path[:-PATH_STEP], ""),
+            b.get_kind_display(),
+        )
+        for b in rows
+    ]
+
+
+def body_suggestions(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=SCREENFUL):
+    return _body_suggestions(body_rows(scope, text, action=action, kinds=kinds, limit=limit))
+
+
+def own_bodies(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Body]:
+    """The bodies the user acts for, each once: those of the units of the user's grants
+    (their committee, standing committee, UBKT; a cell's meeting), UBKT first for an office
+    whose work is inspection, then by level."""
+    roots = scope.roots_for(action) if action else scope.roots
+    order = {BodyKind.INSPECTION: 0, BodyKind.STANDING: 1, BodyKind.COMMITTEE: 2}
+    rows = _bodies(scope, action, kinds).filter(unit__path__in=roots)
+    return sorted(rows, key=lambda b: (len(b.unit.path), b.unit.path, order.get(b.kind, 3)))
+
+
+def body_by_token(scope, token: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
+    code, _, slug = token.rpartition("/")
+    rows = _bodies(scope, action, kinds).filter(unit__code=code)
+    if slug in SLUG_KINDS:
+        return rows.filter(kind=SLUG_KINDS[slug]).first()
+    if slug.startswith("TM") and slug[2:].isdigit():
+        return rows.filter(kind=BodyKind.ADVISORY, pk=int(slug[2:])).first()
+    return None
+
+
+def body_label(body: Body) -> str:
+    return f"{body_name(body)} ({body_token(body)})"
+
+
+# --- reading what was typed ------------------------------------------------------------------
+
+
+def _ambiguous(text: str, count: int, suggestions: list[Suggestion], what: str) -> ValidationError:
+    more = "" if count <= IN_ERROR else f" (và {count - IN_ERROR} kết quả khác; gõ thêm để thu hẹp)"
+    listed = "; ".join(s.text if not s.detail else f"{s.text} — {s.detail}" for s in suggestions)
+    return ValidationError(
+        f"«{text}» khớp nhiều {what}: {listed}{more}. Hãy chọn một trong gợi ý, hoặc gõ mã "
+        "trong ngoặc.",
+        code="ambiguous",
+    )
+
+
+def _none(text: str, what: str) -> ValidationError:
+    return ValidationError(
+        f"Không có {what} nào tên «{text}» trong phạm vi của đồng chí. Hãy gõ một phần tên "
+        "(không dấu cũng được) rồi chọn trong gợi ý, hoặc gõ mã.",
+        code="not_found",
+    )
+
+
+def _one(rows: list, text: str, key) -> object | None:
+    """The only row, or the only one whose whole name is the text typed."""
+    if len(rows) == 1:
+        return rows[0]
+    exact = [r for r in rows if key(r) == fold(text)]
+    return exact[0] if len(exact) == 1 else None
+
+
+def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | None:
+    """The unit a typed text names: a code (alone or in brackets), else the one unit whose
+    name matches; ValidationError listing suggestions when several match, or none."""
+    text = nfc(text or "")
+    if not text:
+        return None
+    probing.check(scope.user_id)
+    code = trailing_code(text)
+    rows = _units(scope, action)
+    if grassroots:
+        rows = rows.filter(kind__is_grassroots=True)
+    if code:
+        unit = rows.filter(code=code).select_related("kind").first()
+        if unit is not None:
+            return unit
+    found = unit_rows(scope, text, action=action, grassroots=grassroots, limit=50)
+    if not found:
+        if _looks_like_code(text, code):
+            refuse(scope, "unit_code", 1)
+            raise ValidationError(NO_UNIT.format(codes=code), code="not_found")
+        raise _none(text, "tổ chức đảng")
+    one = _one(found, text, lambda u: fold(u.name))
+    if one is not None:
+        return one
+    return _raise_many(text, found, _unit_suggestions(found[:IN_ERROR]), "tổ chức đảng")
+
+
+def _raise_many(text, found, suggestions, what):
+    raise _ambiguous(text, len(found), suggestions, what)
+
+
+def pick_member(scope, text: str) -> Member | None:
+    """The member a typed text names: a code (alone or in brackets), else the one member whose
+    name matches; ValidationError listing suggestions (birth year, cell) otherwise."""
+    text = nfc(text or "")
+    if not text:
+        return None
+    probing.check(scope.user_id)
+    code = trailing_code(text)
+    if code:
+        member = _members(scope).filter(code=code).select_related("current_unit").first()
+        if member is not None:
+            return member
+    found = member_rows(scope, text, limit=50)
+    if not found:
+        if _looks_like_code(text, code):
+            refuse(scope, "member_code", 1)
+            raise ValidationError(NO_MEMBER.format(codes=code), code="not_found")
+        raise _none(text, "đảng viên")
+    one = _one(found, text, lambda m: m.search_key)
+    if one is not None:
+        return one
+    return _raise_many(text, found, member_suggestions(scope, text, limit=IN_ERROR), "đảng viên")
+
+
+def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
+    """The body a typed text names: its token "UNIT/kind" (alone or in brackets), else the one
+    body whose kind words and unit name match ("ubkt dang bo khoi")."""
+    text = nfc(text or "")
+    if not text:
+        return None
+    code = trailing_code(text)
+    if code and "/" in code:
+        body = body_by_token(scope, code, action=action, kinds=kinds)
+        if body is not None:
+            return body
+    found = body_rows(scope, text, action=action, kinds=kinds, limit=50)
+    if not found:
+        raise _none(text, "cơ quan")
+    one = _one(found, text, lambda b: fold(body_name(b)))
+    if one is None and len({b.unit_id for b in found}) == 1:
+        # one unit named: its committee is what "Đảng bộ X" means when no kind word was typed
+        committee = [b for b in found if b.kind == BodyKind.COMMITTEE]
+        one = committee[0] if len(committee) == 1 and not _split_kind(words(text))[0] else None
+    if one is not None:
+        return one
+    return _raise_many(text, found, _body_suggestions(found[:IN_ERROR]), "cơ quan")
+
+
+# --- sets of subjects --------------------------------------------------------------------------
+
+
+def grassroots_of(scope, unit: OrgUnit, *, action=None) -> list[OrgUnit]:
+    """The live grassroots organisations in `unit`'s subtree (itself included when it is one),
+    among those the user may reach, in tree order."""
+    return list(
+        _units(scope, action)
+        .filter(path__startswith=unit.path, kind__is_grassroots=True)
+        .select_related("kind")
+        .order_by("path")
+    )
+
+
+def committee_members_of(scope, unit: OrgUnit, day) -> list[Member]:
+    """The members seated on `unit`'s committee on `day`, among those the user sees."""
+    seated = CommitteeSeat.objects.filter(
+        Dated.q_on(day), body__unit=unit, body__kind=BodyKind.COMMITTEE
+    ).values("member_id")
+    return list(
+        scope.visible(Member.objects.live())
+        .filter(pk__in=seated)
+        .select_related("current_unit")
+        .order_by("sort_key", "code")
+    )
