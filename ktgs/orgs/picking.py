@@ -280,10 +280,11 @@ def own_bodies(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Body]:
 
 def body_by_token(scope, token: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
     code, _, slug = token.rpartition("/")
+    code, slug = code.upper(), slug.lower()
     rows = _bodies(scope, action, kinds).filter(unit__code=code)
     if slug in SLUG_KINDS:
         return rows.filter(kind=SLUG_KINDS[slug]).first()
-    if slug.startswith("TM") and slug[2:].isdigit():
+    if slug.startswith("tm") and slug[2:].isdigit():
         return rows.filter(kind=BodyKind.ADVISORY, pk=int(slug[2:])).first()
     return None
 
