@@ -57,8 +57,10 @@ class VersionedForm(forms.Form):
 
     def shown(self, name: str, value) -> str:
         """A value as the user reads it: dd/mm/yyyy, a choice's label, «(trống)»."""
-        if value in (None, ""):
+        if value in (None, "", [], ()):
             return EMPTY
+        if isinstance(value, list | tuple):  # several records picked: their names
+            return ", ".join(str(v) for v in value)
         if isinstance(value, date):
             return format_date(value)
         choices = {str(k): v for k, v in getattr(self.fields[name], "choices", ()) or ()}
@@ -76,11 +78,13 @@ class VersionedForm(forms.Form):
         data = QueryDict(mutable=True)
         for name in self.edited_fields():
             prefixed, stored = self.add_prefix(name), self.fields[name].prepare_value(now[name])
+            stored = [""] if stored is None else stored
+            stored = list(stored) if isinstance(stored, list | tuple) else [stored]
             if name in mine:
                 data.setlist(prefixed, self.data.getlist(prefixed))
             else:
-                data[prefixed] = "" if stored is None else stored
-            data[self.add_initial_prefix(name)] = "" if stored is None else stored
+                data.setlist(prefixed, stored)
+            data.setlist(self.add_initial_prefix(name), stored)
         data[self.add_prefix("version")] = now["version"]
         self.data, self.initial = data, now
         self._errors, self._bound_fields_cache = None, {}

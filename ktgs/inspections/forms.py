@@ -8,27 +8,20 @@ from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.inspections.choices import FollowUpStatus, Remedy
 from ktgs.inspections.services import Recommendation, SubjectInput, TeamInput
-from ktgs.orgs.choices import BodyKind
-from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.lookups import members_by_codes, typed_codes
-from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
+from ktgs.orgs.pickers import PickField, PickManyField, bind_pickers
+from ktgs.orgs.picking import committee_members_of, grassroots_of
 from ktgs.orgs.selectors import RECORDS_CHANGE
 
 __all__ = ["attach_errors"]
-ACTING_BODIES = (
-    BodyKind.COMMITTEE,
-    BodyKind.STANDING,
-    BodyKind.INSPECTION,
-    BodyKind.CELL_MEETING,
-    BodyKind.ADVISORY,
-)
 
 
 class InspectionForm(VnForm):
-    body = forms.ModelChoiceField(
+    body = PickField(
+        "co-quan-tien-hanh",
+        own=True,
         label="Chủ thể (cơ quan tiến hành)",
-        queryset=Body.objects.none(),
-        error_messages={"invalid_choice": "Chọn một cơ quan trong danh sách."},
+        help_text="Chọn cơ quan của đồng chí, hoặc gõ tên cơ quan khác (không dấu cũng được).",
     )
     kind = forms.ChoiceField(label="Loại", choices=[("", "— Chọn loại —"), *InspectionKind.choices])
     decision_number = forms.CharField(
@@ -45,18 +38,31 @@ class InspectionForm(VnForm):
     legal_basis = forms.CharField(
         label="Căn cứ", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    unit_subjects = forms.ModelMultipleChoiceField(
+    unit_subjects = PickManyField(
+        "don-vi-ghi",
         label="Tổ chức đảng là đối tượng",
-        queryset=OrgUnit.objects.none(),
         required=False,
-        help_text="Giữ Ctrl để chọn nhiều tổ chức.",
-        error_messages={"invalid_choice": "Chọn tổ chức trong danh sách."},
+        help_text="Gõ một phần tên (không dấu cũng được) rồi chọn trong gợi ý; thêm lần lượt "
+        "từng tổ chức. Không có JavaScript: gõ tên hoặc mã, cách nhau bằng dấu chấm phẩy.",
     )
-    member_codes = forms.CharField(
-        label="Đảng viên là đối tượng (mã đảng viên)",
+    all_grassroots_of = PickField(
+        "don-vi-ghi",
+        label="Tất cả tổ chức cơ sở đảng của",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "DV000123\nDV000456"}),
-        help_text="Mỗi dòng một mã đảng viên (xem mã ở trang Đảng viên).",
+        help_text="Thêm mọi tổ chức cơ sở đảng trực thuộc tổ chức này (đang hoạt động).",
+    )
+    member_codes = PickManyField(
+        "dang-vien",
+        label="Đảng viên là đối tượng",
+        required=False,
+        help_text="Gõ họ tên (không dấu cũng được) hoặc mã đảng viên rồi chọn; gợi ý nêu năm "
+        "sinh và chi bộ.",
+    )
+    all_committee_of = PickField(
+        "don-vi-ghi",
+        label="Tất cả cấp ủy viên của",
+        required=False,
+        help_text="Thêm mọi cấp ủy viên của tổ chức này đương nhiệm vào ngày quyết định.",
     )
     plan_ends_on = VnDateField(
         label="Kết thúc theo kế hoạch",
@@ -75,16 +81,7 @@ class InspectionForm(VnForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        units = editable_units(scope, RECORDS_CHANGE)
-        ids = [u.pk for u in units]
-        self.fields["body"].queryset = (
-            Body.objects.filter(unit_id__in=ids, kind__in=ACTING_BODIES)
-            .select_related("unit__kind")
-            .order_by("unit__path", "kind")
-        )
-        self.fields["body"].label_from_instance = lambda b: b.name
-        self.fields["unit_subjects"].queryset = OrgUnit.objects.filter(pk__in=ids).order_by("path")
-        self.fields["unit_subjects"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        bind_pickers(self, scope)
         allowed = set(scope.secrecy_levels) | {TOP_SECRET}
         field = self.fields["secrecy"]
         field.choices = [(v, label) for v, label in field.choices if v in allowed]
@@ -92,17 +89,40 @@ class InspectionForm(VnForm):
             "Đồng chí chỉ được đặt độ mật đến mức mình được tiếp cận."
         )
 
+    def clean(self):
+        d = super().clean()
+        day = d.get("decided_on")
+        whole = d.get("all_committee_of")
+        if whole is not None and day is not None:
+            seated = committee_members_of(self.scope, whole, day)
+            if not seated:
+                self.add_error(
+                    "all_committee_of",
+                    f"«{whole.name}» không có cấp ủy viên nào đương nhiệm vào ngày quyết định "
+                    "(trong phạm vi đồng chí được xem); kiểm tra lại tổ chức hoặc ngày.",
+                )
+            d["committee_members"] = seated
+        grassroots = d.get("all_grassroots_of")
+        if grassroots is not None:
+            units = grassroots_of(self.scope, grassroots, action=RECORDS_CHANGE)
+            if not units:
+                self.add_error(
+                    "all_grassroots_of",
+                    f"«{grassroots.name}» không có tổ chức cơ sở đảng nào đang hoạt động mà "
+                    "đồng chí được ghi hồ sơ.",
+                )
+            d["grassroots_units"] = units
+        return d
+
     def clean_secrecy(self):
         if self.cleaned_data["secrecy"] == TOP_SECRET:
             raise ValidationError(TOP_SECRET_REFUSED)
         return self.cleaned_data["secrecy"]
 
-    def clean_member_codes(self) -> list[Member]:
-        codes = typed_codes(self.cleaned_data.get("member_codes"))
-        return members_by_codes(self.scope, codes)
-
     def service_args(self) -> dict:
         d = self.cleaned_data
+        units = [*(d.get("unit_subjects") or []), *d.get("grassroots_units", [])]
+        members = [*(d.get("member_codes") or []), *d.get("committee_members", [])]
         team = []
         if d.get("team_leader"):
             team.append(TeamInput(name=d["team_leader"], role="leader"))
@@ -120,9 +140,14 @@ class InspectionForm(VnForm):
             "plan_ends_on": d.get("plan_ends_on"),
             "secrecy": d["secrecy"],
             "team": team,
-            "subjects": [SubjectInput(unit=u) for u in d.get("unit_subjects") or []]
-            + [SubjectInput(member=m) for m in d.get("member_codes") or []],
+            "subjects": [SubjectInput(unit=u) for u in _once(units)]
+            + [SubjectInput(member=m) for m in _once(members)],
         }
+
+
+def _once(rows: list) -> list:
+    """Each record once, in the order first given."""
+    return list(dict.fromkeys(rows))
 
 
 ALIASES = {"subjects": "member_codes", "planned": "plan_ends_on", "__all__": None}

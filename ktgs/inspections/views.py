@@ -153,12 +153,13 @@ def inspection_create(request):
     item = _programme_item(request)
     initial = {"secrecy": Secrecy.NORMAL}
     if item is not None:
+        subjects = list(item.subjects.select_related("unit", "member"))
         initial.update(
-            body=item.programme.body_id,
+            body=item.programme.body,
             kind=item.kind,
             topic=item.topic,
-            unit_subjects=[s.unit_id for s in item.subjects.all() if s.unit_id],
-            member_codes="\n".join(s.member.code for s in item.subjects.all() if s.member_id),
+            unit_subjects=[s.unit for s in subjects if s.unit_id],
+            member_codes=[s.member for s in subjects if s.member_id],
             team_leader=item.lead,
         )
     form = forms.InspectionForm(request.POST or None, initial=initial, scope=request.scope)

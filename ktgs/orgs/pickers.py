@@ -97,6 +97,20 @@ PROFILES = {
         "body", RECORDS_CHANGE, placeholder="Gõ tên cơ quan khác, ví dụ: chi uy chi bo van phong"
     ),
     "co-quan-xem": Profile("body", RECORDS_VIEW),
+    # who issues a programme: committee, standing committee, UBKT
+    "co-quan-chuong-trinh": Profile(
+        "body",
+        RECORDS_CHANGE,
+        kinds=(BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.INSPECTION),
+        placeholder="Gõ tên cơ quan khác, ví dụ: ubkt dang bo so y te",
+    ),
+    # who may perform an inspection or supervision: also an advisory body (ban tham mưu)
+    "co-quan-tien-hanh": Profile(
+        "body",
+        RECORDS_CHANGE,
+        kinds=(*ACTING, BodyKind.ADVISORY),
+        placeholder="Gõ tên cơ quan khác, ví dụ: chi uy chi bo van phong",
+    ),
 }
 
 
@@ -154,12 +168,13 @@ class PickerInput(forms.TextInput):
             widget["chosen"] = self.chosen or [t for t in texts if t.strip()]
             widget["leftover"] = self.leftover
         if self.own:
-            typed = widget.get("value") or ""
-            own = self.own_choices
-            widget["own"] = [(s.text, s, s.text == typed) for s in own]
-            if any(s.text == typed for s in own):
-                widget["value"] = ""
-            widget["other_checked"] = not any(s.text == typed for s in own)
+            typed = picking.trailing_code(widget.get("value") or "")
+            own = [(s.text, s, bool(typed) and s.token.upper() == typed) for s in self.own_choices]
+            widget["own"] = own
+            mine = any(checked for _t, _s, checked in own)
+            if mine:
+                widget["value"] = ""  # shown as the ticked own body, not typed again
+            widget["other_checked"] = not mine
         return context
 
 
@@ -199,6 +214,8 @@ _SEPARATORS = re.compile(r"[;\n]+")
 class PickManyField(forms.Field):
     """Several records picked one by one (each a ticked entry; unticking removes it), or typed
     in the text box separated by ";"; cleans to a list without repeats, in the order picked."""
+
+    hidden_widget = forms.MultipleHiddenInput  # an edit form's opened-with values, one each
 
     def __init__(self, profile: str, **kwargs):
         self.profile = profile

@@ -391,11 +391,15 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
     found = body_rows(scope, text, action=action, kinds=kinds, limit=50)
     if not found:
         raise _none(text, "cơ quan")
+    asked, rest = _split_kind(words(text))
     one = _one(found, text, lambda b: fold(body_name(b)))
+    if one is None and rest:  # "ubkt dang bo so y te": the unit's whole name typed
+        exact = [b for b in found if fold(b.unit.name) == " ".join(rest)]
+        one = exact[0] if len(exact) == 1 else None
     if one is None and len({b.unit_id for b in found}) == 1:
         # one unit named: its committee is what "Đảng bộ X" means when no kind word was typed
         committee = [b for b in found if b.kind == BodyKind.COMMITTEE]
-        one = committee[0] if len(committee) == 1 and not _split_kind(words(text))[0] else None
+        one = committee[0] if len(committee) == 1 and not asked else None
     if one is not None:
         return one
     return _raise_many(text, found, _body_suggestions(found[:IN_ERROR]), "cơ quan")

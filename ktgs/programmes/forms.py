@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from ktgs.core.choices import InspectionKind
 from ktgs.core.forms import VersionedForm
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
-from ktgs.orgs.lookups import members_by_codes, typed_codes, units_by_codes
-from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.pickers import PickField, PickManyField, bind_pickers
 
 __all__ = ["attach_errors"]
 
@@ -18,10 +17,11 @@ ALIASES = {"__all__": None}
 
 
 class ProgrammeForm(VnForm):
-    body = forms.ModelChoiceField(
+    body = PickField(
+        "co-quan-chuong-trinh",
+        own=True,
         label="Cơ quan ban hành",
-        queryset=Body.objects.none(),
-        error_messages={"invalid_choice": "Chọn một cơ quan trong danh sách."},
+        help_text="Chọn cơ quan của đồng chí, hoặc gõ tên cơ quan khác (không dấu cũng được).",
     )
     year = forms.IntegerField(
         label="Năm",
@@ -42,10 +42,9 @@ class ProgrammeForm(VnForm):
         initial="Chương trình kiểm tra, giám sát",
     )
 
-    def __init__(self, *args, bodies, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = bodies
-        self.fields["body"].label_from_instance = lambda b: f"{b.name} ({b.unit.code})"
+        bind_pickers(self, scope)
 
 
 class ItemForm(VnForm):
@@ -70,17 +69,17 @@ class ItemForm(VnForm):
         required=False,
         help_text="Ví dụ: Đồng chí Phó Chủ nhiệm UBKT phụ trách.",
     )
-    unit_codes = forms.CharField(
-        label="Tổ chức đảng là đối tượng (mã tổ chức)",
+    unit_codes = PickManyField(
+        "don-vi",
+        label="Tổ chức đảng là đối tượng",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "HA.DBK.001\nHA.DBK.002"}),
-        help_text="Mỗi dòng một mã tổ chức (xem mã ở trang Tổ chức).",
+        help_text="Gõ một phần tên (không dấu cũng được) rồi chọn; thêm lần lượt từng tổ chức.",
     )
-    member_codes = forms.CharField(
-        label="Đảng viên là đối tượng (mã đảng viên)",
+    member_codes = PickManyField(
+        "dang-vien",
+        label="Đảng viên là đối tượng",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "DV000123\nDV000456"}),
-        help_text="Mỗi dòng một mã đảng viên.",
+        help_text="Gõ họ tên hoặc mã đảng viên rồi chọn; gợi ý nêu năm sinh và chi bộ.",
     )
     subject_note = forms.CharField(
         label="Đối tượng (ghi chú)",
@@ -92,14 +91,7 @@ class ItemForm(VnForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-
-    def clean_unit_codes(self) -> list[OrgUnit]:
-        codes = typed_codes(self.cleaned_data.get("unit_codes"))
-        return units_by_codes(self.scope, codes)
-
-    def clean_member_codes(self) -> list[Member]:
-        codes = typed_codes(self.cleaned_data.get("member_codes"))
-        return members_by_codes(self.scope, codes)
+        bind_pickers(self, scope)
 
     def service_args(self) -> dict:
         d = self.cleaned_data
@@ -122,8 +114,8 @@ class ItemForm(VnForm):
             "quarter": item.quarter if not item.month else None,
             "month": item.month,
             "lead": item.lead,
-            "unit_codes": "\n".join(r.unit.code for r in rows if r.unit_id),
-            "member_codes": "\n".join(r.member.code for r in rows if r.member_id),
+            "unit_codes": [r.unit for r in rows if r.unit_id],
+            "member_codes": [r.member for r in rows if r.member_id],
             "subject_note": item.subject_note,
         }
 

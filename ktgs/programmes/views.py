@@ -83,9 +83,7 @@ def programme_create(request):
         raise PermissionDenied(
             "Vai trò của đồng chí không được lập chương trình kiểm tra, giám sát."
         )
-    form = forms.ProgrammeForm(
-        request.POST or None, bodies=selectors.bodies_for_create(scope=request.scope)
-    )
+    form = forms.ProgrammeForm(request.POST or None, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         programme = _call(

@@ -30,13 +30,6 @@ def sign_in(page: Page, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
 
-def choose(page: Page, field: str, text: str) -> None:
-    """Select the option of a <select> whose label contains `text`."""
-    select = page.locator(f"#id_{field}")
-    value = select.locator("option", has_text=text).first.get_attribute("value")
-    select.select_option(value)
-
-
 def record_step(page: Page, step: str, day: str, *, skip: bool = False) -> None:
     row = page.locator("table.steps tbody tr", has_text=step)
     row.get_by_role("link", name="Ghi bước này").click()
@@ -68,7 +61,8 @@ def test_programme_to_discipline_proposal(page: Page, live_app: str, demo_passwo
     unit_name = page.get_by_role("heading", level=1).inner_text().strip()
     body_label = f"Ủy ban Kiểm tra {unit_name}"
     page.goto("/chuong-trinh/moi/")
-    choose(page, "body", body_label)
+    # the officer's own bodies are offered once each, by short name: the UBKT of the đảng bộ
+    page.get_by_role("radio", name=re.compile(r"^UBKT ")).check()
     page.locator("#id_year").fill("2026")
     page.locator("#id_number").fill("07-CTr/UBKTĐU")
     page.locator("#id_issued_on").fill("05/01/2026")
@@ -83,7 +77,7 @@ def test_programme_to_discipline_proposal(page: Page, live_app: str, demo_passwo
     page.locator("#id_topic").fill("Giám sát việc thực hiện quy chế làm việc của chi ủy")
     page.locator("#id_quarter").select_option("3")
     page.locator("#id_lead").fill("Đồng chí Chủ nhiệm UBKT")
-    page.locator("#id_member_codes").fill(member_code)
+    page.locator("#id_member_codes").fill(member_code)  # a code still works
     page.get_by_role("button", name="Thêm nội dung").click()
     expect(page).to_have_url(re.compile(re.escape(programme_url) + r"(#noi-dung-\d+)?$"))
     expect(page.locator("main")).to_contain_text("quy chế làm việc của chi ủy")
@@ -92,7 +86,13 @@ def test_programme_to_discipline_proposal(page: Page, live_app: str, demo_passwo
     # 2. The item becomes a thematic supervision (the form comes prefilled from the item).
     page.get_by_role("link", name="Tạo cuộc kiểm tra, giám sát").first.click()
     expect(page.locator("#id_kind")).to_have_value("supervision_thematic")
-    expect(page.locator("#id_member_codes")).to_have_value(member_code)
+    chosen = (
+        page.locator("#id_member_codes")
+        .locator("xpath=..")
+        .locator(f"input[type=checkbox][value$='({member_code})']")
+    )
+    expect(chosen).to_be_checked()
+    expect(page.get_by_role("radio", name=re.compile(r"^UBKT "))).to_be_checked()
     page.locator("#id_decision_number").fill("97-QĐ/UBKTĐU")
     page.locator("#id_decided_on").fill("01/09/2026")
     page.locator("#id_plan_ends_on").fill("30/10/2026")

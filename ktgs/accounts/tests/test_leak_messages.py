@@ -20,6 +20,7 @@ from django.urls import reverse
 from ktgs.core.models import Secrecy
 from ktgs.exchange import format
 from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.orgs.picking import body_label
 from ktgs.programmes.services import programme_create
 
 OFFICER = "grassroots_officer"  # HA.DBK.001, clearance thường
@@ -98,7 +99,7 @@ class CodeForm:
 
 def _inspection(code: str) -> dict:
     return {
-        "body": body_of("HA.DBK.001", "inspection").pk,
+        "body": body_label(body_of("HA.DBK.001", "inspection")),
         "kind": "supervision_thematic",
         "decision_number": "12-QĐ/UBKTĐU",
         "decided_on": "02/03/2026",
@@ -178,7 +179,7 @@ def test_programme_items_answer_alike_for_codes_above_clearance_and_nowhere(clie
 def test_a_secret_member_is_not_found_by_a_user_below_its_clearance(client_as):
     secret = secret_member()
     client = client_as(INSPECTOR)
-    data = {**_inspection(secret.code), "body": body_of("HA.DBK", "inspection").pk}
+    data = {**_inspection(secret.code), "body": body_label(body_of("HA.DBK", "inspection"))}
     html = client.post(reverse("inspections:create"), data).content.decode()
     assert f"Không có đảng viên mã {secret.code} trong phạm vi" in html
     assert secret.full_name not in html

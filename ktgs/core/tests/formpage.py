@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 class FormFields(HTMLParser):
     """What a browser would send for the page's form: every input as shown (hidden ones too,
-    radios checked only), selects at their selected option, textareas' text."""
+    radios and checkboxes checked only; a name met twice gives a list), selects at their selected option, textareas' text."""
 
     def __init__(self):
         super().__init__()
@@ -16,8 +16,8 @@ class FormFields(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "input" and a.get("name") and a.get("name") != "csrfmiddlewaretoken":
-            if a.get("type") != "radio" or "checked" in a:
-                self.data[a["name"]] = a.get("value") or ""
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                self._add(a["name"], a.get("value") or "")
         elif tag == "select":
             self._select = a.get("name")
         elif tag == "option" and self._select and "selected" in a:
@@ -25,6 +25,15 @@ class FormFields(HTMLParser):
         elif tag == "textarea":
             self._textarea = a.get("name")
             self.data[self._textarea] = ""
+
+    def _add(self, name: str, value: str) -> None:
+        """A name met again (a picker's chosen entries, its hidden initials) sends a list."""
+        if name not in self.data:
+            self.data[name] = value
+        elif isinstance(self.data[name], list):
+            self.data[name].append(value)
+        else:
+            self.data[name] = [self.data[name], value]
 
     def handle_data(self, data):
         if self._textarea:

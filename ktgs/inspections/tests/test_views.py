@@ -14,6 +14,7 @@ from ktgs.inspections import services
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import Recommendation, SubjectInput
 from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.picking import body_label, unit_label
 from ktgs.rules.choices import Step
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +44,12 @@ def test_create_by_form_then_detail(client_as):
     response = client.post(
         reverse("inspections:create"),
         {
-            "body": bloc_ubkt().pk,
+            "body": "HA.DBK/ubkt",
             "kind": "supervision_thematic",
             "decision_number": "41-QĐ/UBKTĐUK",
             "decided_on": "02/03/2026",
             "topic": "Giám sát việc lãnh đạo công tác cán bộ",
-            "unit_subjects": [unit.pk],
+            "unit_subjects": [unit_label(unit)],
             "member_codes": "",
             "plan_ends_on": "30/04/2026",
             "team_leader": "Nguyễn Văn Trưởng",
@@ -71,12 +72,12 @@ def test_form_refusal_names_rule_and_source_and_writes_nothing(client_as):
     response = client.post(
         reverse("inspections:create"),
         {
-            "body": advisory.pk,
+            "body": body_label(advisory),
             "kind": "signs_of_violation",
             "decision_number": "42-QĐ/ĐUK",
             "decided_on": "02/03/2026",
             "topic": "Kiểm tra khi có dấu hiệu vi phạm",
-            "unit_subjects": [OrgUnit.objects.get(code="HA.DBK.003").pk],
+            "unit_subjects": "HA.DBK.003",
             "secrecy": "normal",
         },
     )
@@ -90,7 +91,7 @@ def test_bad_date_and_unknown_member_get_vietnamese_messages(client_as):
     response = client_as("inspector").post(
         reverse("inspections:create"),
         {
-            "body": bloc_ubkt().pk,
+            "body": "HA.DBK/ubkt",
             "kind": "supervision_thematic",
             "decision_number": "43-QĐ/UBKTĐUK",
             "decided_on": "31/02/2026",

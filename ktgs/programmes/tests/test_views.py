@@ -12,6 +12,7 @@ from ktgs.audit.models import AuditEvent
 from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import SubjectInput, inspection_create
+from ktgs.orgs.picking import body_label
 from ktgs.programmes import services
 from ktgs.programmes.models import Programme
 from ktgs.programmes.tests.conftest import add_item, body_of, unit
@@ -62,7 +63,7 @@ def test_create_form_creates_and_redirects(client_as):
     response = client.post(
         reverse("programmes:create"),
         {
-            "body": body.pk,
+            "body": body_label(body),
             "year": "2026",
             "number": "03-CTr/UBKTĐUK",
             "issued_on": "05/01/2026",
@@ -77,7 +78,7 @@ def test_create_form_shows_the_wrong_type_next_to_the_number(client_as):
     response = client_as("inspector").post(
         reverse("programmes:create"),
         {
-            "body": body_of("HA.DBK").pk,
+            "body": body_label(body_of("HA.DBK")),
             "year": "2026",
             "number": "03-KH/UBKTĐUK",
             "issued_on": "05/01/2026",
