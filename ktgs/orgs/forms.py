@@ -16,6 +16,7 @@ from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs.choices import Sex
 from ktgs.orgs.lookups import citizen_id_problem
 from ktgs.orgs.models import OrgKind, OrgUnit
+from ktgs.orgs.pickers import PickField, bind_pickers
 from ktgs.orgs.selectors import RECORDS_CHANGE, UNITS_CHANGE, units_for
 
 
@@ -56,7 +57,8 @@ class VnForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            verb = "chọn" if isinstance(field, forms.ChoiceField) else "nhập"
+            chosen = isinstance(field, forms.ChoiceField) or getattr(field, "picks", False)
+            verb = "chọn" if chosen else "nhập"
             label = str(field.label or "")
             field.error_messages["required"] = f"Chưa {verb} {label[:1].lower()}{label[1:]}."
 
@@ -187,10 +189,8 @@ class MemberEditForm(VersionedForm, MemberFieldsForm):
 
 class MemberCreateForm(MemberFieldsForm):
     code = forms.CharField(label="Mã đảng viên", max_length=20)
-    unit = UnitChoiceField(
-        label="Chi bộ",
-        queryset=OrgUnit.objects.none(),
-        error_messages={"invalid_choice": NOT_EDITABLE},
+    unit = PickField(
+        "chi-bo-ghi", label="Chi bộ", help_text="Gõ tên chi bộ (không dấu cũng được) rồi chọn."
     )
     starts_on = VnDateField(
         label="Sinh hoạt từ ngày", required=False, help_text="Để trống: tính từ ngày vào Đảng."
@@ -214,14 +214,14 @@ class MemberCreateForm(MemberFieldsForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, scope=scope, **kwargs)
-        cell_field(self, "unit", scope)
+        bind_pickers(self, scope)
 
 
 class MemberTransferForm(VnForm):
-    to_unit = UnitChoiceField(
+    to_unit = PickField(
+        "chi-bo-ghi",
         label="Chuyển đến chi bộ",
-        queryset=OrgUnit.objects.none(),
-        error_messages={"invalid_choice": NOT_EDITABLE},
+        help_text="Gõ tên chi bộ (không dấu cũng được) rồi chọn.",
     )
     on = VnDateField(label="Ngày chuyển")
     decision = forms.CharField(
@@ -233,7 +233,7 @@ class MemberTransferForm(VnForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        cell_field(self, "to_unit", scope)
+        bind_pickers(self, scope)
 
 
 class MemberVoidForm(VnForm):
@@ -267,10 +267,10 @@ class UnitCreateForm(UnitFieldsForm):
     kind = forms.ModelChoiceField(
         label="Loại tổ chức", queryset=OrgKind.objects.all(), empty_label="— Chọn loại —"
     )
-    parent = UnitChoiceField(
+    parent = PickField(
+        "to-chuc-sua",
         label="Trực thuộc",
-        queryset=OrgUnit.objects.none(),
-        error_messages={"invalid_choice": NOT_EDITABLE},
+        help_text="Gõ tên hoặc mã tổ chức cấp trên (không dấu cũng được) rồi chọn.",
     )
     starts_on = VnDateField(label="Ngày thành lập")
     decision = forms.CharField(label="Quyết định thành lập", max_length=120, required=False)
@@ -279,7 +279,7 @@ class UnitCreateForm(UnitFieldsForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        parent_field(self, "parent", scope)
+        bind_pickers(self, scope)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -289,14 +289,14 @@ class UnitCreateForm(UnitFieldsForm):
 
 
 class UnitMoveForm(VnForm):
-    new_parent = UnitChoiceField(
+    new_parent = PickField(
+        "to-chuc-sua",
         label="Chuyển về trực thuộc",
-        queryset=OrgUnit.objects.none(),
-        error_messages={"invalid_choice": NOT_EDITABLE},
+        help_text="Gõ tên hoặc mã tổ chức cấp trên mới (không dấu cũng được) rồi chọn.",
     )
     on = VnDateField(label="Từ ngày")
     decision = forms.CharField(label="Quyết định", max_length=120, required=False)
 
     def __init__(self, *args, scope, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        parent_field(self, "new_parent", scope, exclude=unit)
+        bind_pickers(self, scope)

@@ -24,9 +24,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ktgs.accounts.access import RECORDS_DECIDE
 from ktgs.orgs import picking
 from ktgs.orgs.choices import BodyKind
-from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
 
 ACTING = (
     BodyKind.COMMITTEE,
@@ -44,6 +45,9 @@ class Profile:
     what: str
     action: str | None = None
     grassroots: bool = False
+    cells: bool = (
+        False  # suggest cells only (another unit typed is read, for the service to refuse)
+    )
     kinds: tuple = ACTING
     placeholder: str = ""
 
@@ -51,7 +55,12 @@ class Profile:
         n = picking.SCREENFUL + 1  # one more: "còn nữa"
         if self.what == "unit":
             return picking.unit_suggestions(
-                scope, text, action=self.action, grassroots=self.grassroots, limit=n
+                scope,
+                text,
+                action=self.action,
+                grassroots=self.grassroots,
+                cells=self.cells,
+                limit=n,
             )
         if self.what == "member":
             return picking.member_suggestions(scope, text, limit=n)
@@ -97,6 +106,18 @@ PROFILES = {
         "body", RECORDS_CHANGE, placeholder="Gõ tên cơ quan khác, ví dụ: chi uy chi bo van phong"
     ),
     "co-quan-xem": Profile("body", RECORDS_VIEW),
+    # where a member is registered: the cells where the user may change records
+    "chi-bo-ghi": Profile(
+        "unit", RECORDS_CHANGE, cells=True, placeholder="Gõ tên chi bộ, không dấu cũng được"
+    ),
+    # the tree itself: units the user may create under, move, merge
+    "to-chuc-sua": Profile(
+        "unit", UNITS_CHANGE, placeholder="Gõ tên hoặc mã tổ chức, không dấu cũng được"
+    ),
+    # where a leader adjusts the rule pack for their office
+    "to-chuc-quyet-dinh": Profile(
+        "unit", RECORDS_DECIDE, placeholder="Gõ tên hoặc mã tổ chức, không dấu cũng được"
+    ),
     # who issues a programme: committee, standing committee, UBKT
     "co-quan-chuong-trinh": Profile(
         "body",
@@ -184,6 +205,8 @@ class PickerInput(forms.TextInput):
 class PickField(forms.Field):
     """One unit, body or member, picked by name or code; cleans to the record (or None)."""
 
+    picks = True  # "Chưa chọn …" when left empty (VnForm)
+
     def __init__(self, profile: str, *, own: bool = False, **kwargs):
         self.profile = profile
         kwargs.setdefault("widget", PickerInput(profile, own=own))
@@ -216,6 +239,7 @@ class PickManyField(forms.Field):
     in the text box separated by ";"; cleans to a list without repeats, in the order picked."""
 
     hidden_widget = forms.MultipleHiddenInput  # an edit form's opened-with values, one each
+    picks = True
 
     def __init__(self, profile: str, **kwargs):
         self.profile = profile

@@ -96,7 +96,7 @@ def _unit_suggestions(rows: list[OrgUnit]) -> list[Suggestion]:
     ]
 
 
-def unit_rows(scope, text: str, *, action=None, grassroots=False, limit=SCREENFUL):
+def unit_rows(scope, text: str, *, action=None, grassroots=False, cells=False, limit=SCREENFUL):
     ws = words(text)
     code = (text or "").strip().upper()
     if not ws:
@@ -107,12 +107,16 @@ def unit_rows(scope, text: str, *, action=None, grassroots=False, limit=SCREENFU
     rows = _units(scope, action).filter(match)
     if grassroots:
         rows = rows.filter(kind__is_grassroots=True)
+    if cells:
+        rows = rows.filter(kind__is_cell=True)
     return list(rows.select_related("kind").order_by("path")[:limit])
 
 
-def unit_suggestions(scope, text: str, *, action=None, grassroots=False, limit=SCREENFUL):
+def unit_suggestions(
+    scope, text: str, *, action=None, grassroots=False, cells=False, limit=SCREENFUL
+):
     return _unit_suggestions(
-        unit_rows(scope, text, action=action, grassroots=grassroots, limit=limit)
+        unit_rows(scope, text, action=action, grassroots=grassroots, cells=cells, limit=limit)
     )
 
 

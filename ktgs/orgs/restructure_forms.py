@@ -4,15 +4,11 @@
 from django import forms
 
 from ktgs.orgs.forms import (
-    NOT_EDITABLE,
     VnDateField,
     VnForm,
-    _indented_choices,
-    _limit,
-    editable_units,
 )
 from ktgs.orgs.models import OrgUnit
-from ktgs.orgs.selectors import UNITS_CHANGE
+from ktgs.orgs.pickers import PickManyField, bind_pickers
 
 DECISION_HELP = "Số và ngày của quyết định, ví dụ 22-QĐ/ĐUK ngày 05/3/2024."
 
@@ -32,12 +28,12 @@ class UnitRenameForm(VnForm):
 
 
 class UnitMergeForm(VnForm):
-    units = UnitMultipleChoiceField(
+    units = PickManyField(
+        "to-chuc-sua",
         label="Các tổ chức sáp nhập vào tổ chức này",
-        queryset=OrgUnit.objects.none(),
-        error_messages={"invalid_choice": NOT_EDITABLE, "invalid_pk_value": NOT_EDITABLE},
         help_text="Chi bộ sáp nhập vào chi bộ: đảng viên chuyển sang sinh hoạt tại đây. Đảng bộ "
-        "sáp nhập vào đảng bộ: các tổ chức trực thuộc chuyển về đây. Giữ Ctrl để chọn nhiều.",
+        "sáp nhập vào đảng bộ: các tổ chức trực thuộc chuyển về đây. Gõ tên (không dấu cũng "
+        "được) rồi chọn, lần lượt từng tổ chức.",
     )
     on = VnDateField(label="Ngày sáp nhập")
     decision = forms.CharField(
@@ -46,13 +42,9 @@ class UnitMergeForm(VnForm):
 
     def __init__(self, *args, scope, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer the units the user may change, but not this unit nor those above it; a wrong
-        # pick (another kind, itself) is still accepted so that the service says why not.
-        units = [u for u in editable_units(scope, UNITS_CHANGE) if not unit.path.startswith(u.path)]
-        field = self.fields["units"]
-        _limit(field, [*units, unit])
-        field.widget.choices = _indented_choices(units, "")[1:]
-        field.widget.attrs["size"] = min(max(len(units), 4), 12)
+        # any unit the user may change is read, a wrong one (another kind, itself, one above
+        # it) too, so that the service says why not
+        bind_pickers(self, scope)
 
 
 class UnitCloseForm(VnForm):

@@ -231,7 +231,7 @@ def unit_create(request):
     _require_somewhere(request, UNITS_CHANGE)
     initial = {}
     if parent := selectors.unit_get(scope=request.scope, code=request.GET.get("cap_tren", "")):
-        initial["parent"] = parent.pk
+        initial["parent"] = parent
     form = forms.UnitCreateForm(request.POST or None, scope=request.scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         unit = _run(form, services.unit_create)
@@ -390,7 +390,7 @@ def member_create(request):
     _require_somewhere(request, RECORDS_CHANGE)
     initial = {}
     if cell := selectors.unit_get(scope=request.scope, code=request.GET.get("chi_bo", "")):
-        initial["unit"] = cell.pk
+        initial["unit"] = cell
     form = forms.MemberCreateForm(request.POST or None, scope=request.scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         member = _run(form, services.member_create)

@@ -12,15 +12,9 @@ from django.core.exceptions import ValidationError
 
 from ktgs.accounts.access import RECORDS_DECIDE
 from ktgs.core.vietnamese import nfc, parse_date
-from ktgs.orgs.forms import (
-    UnitChoiceField,
-    VnDateField,
-    VnForm,
-    _indented_choices,
-    attach_errors,
-    editable_units,
-)
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
 from ktgs.orgs.models import OrgUnit
+from ktgs.orgs.pickers import PickField, bind_pickers
 from ktgs.rules.choices import RuleOrigin, RuleStatus
 from ktgs.rules.selectors import RuleFilter
 
@@ -53,17 +47,11 @@ def rule_filter(params) -> tuple[RuleFilter, str]:
     return flt, error
 
 
-NOT_DECIDING_UNIT = (
-    "Đồng chí không có quyền quyết định ở tổ chức này nên không điều chỉnh quy tắc cho tổ chức "
-    "này được; hãy chọn trong danh sách."
-)
-
-
 class OverrideForm(VnForm):
-    unit = UnitChoiceField(
+    unit = PickField(
+        "to-chuc-quyet-dinh",
         label="Áp dụng cho tổ chức",
-        queryset=OrgUnit.objects.none(),
-        help_text="Giá trị điều chỉnh áp dụng cho các cơ quan của tổ chức này và các tổ chức "
+        help_text="Gõ tên hoặc mã tổ chức rồi chọn. Giá trị điều chỉnh áp dụng cho các cơ quan của tổ chức này và các tổ chức "
         "trực thuộc; tổ chức ở nơi khác vẫn theo bộ quy tắc.",
     )
     value = forms.CharField(
@@ -98,13 +86,11 @@ class OverrideForm(VnForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        units = editable_units(scope, RECORDS_DECIDE)
-        field = self.fields["unit"]
-        field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
-        field.widget.choices = _indented_choices(units, "— Chọn tổ chức —")
-        field.error_messages["invalid_choice"] = NOT_DECIDING_UNIT
-        if units and not self.is_bound:
-            self.initial.setdefault("unit", units[0].pk)  # the leader's own unit, at the top
+        bind_pickers(self, scope)
+        own = OrgUnit.objects.live().filter(path__in=scope.roots_for(RECORDS_DECIDE))
+        first = own.order_by("path").first()
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("unit", first)  # the leader's own unit
 
     @staticmethod
     def initial_for(row) -> dict:

@@ -410,15 +410,18 @@ def test_merge_page_merges_and_reports_errors_by_field(committee, client_as):
     client = client_as("ubkt_leader")
     url = reverse("orgs:unit_merge", args=[cells["C"].code])
     page = client.get(url)
-    assert page.status_code == 200 and cells["A"].code in page.content.decode()
-    bad = client.post(url, {"units": [cells["A"].pk], "on": "31/02/2024"})
+    assert page.status_code == 200 and 'hx-get="/chon/to-chuc-sua/' in page.content.decode()
+    offered = client.get(reverse("orgs:pick", args=["to-chuc-sua"]), {"q": cells["A"].code})
+    assert f"({cells['A'].code})" in offered.content.decode()
+    bad = client.post(url, {"units": [cells["A"].code], "on": "31/02/2024"})
     assert "không có ngày 31" in field_error(bad, "on")
     none = client.post(url, {"on": "01/03/2024"})
     assert "Chưa chọn" in field_error(none, "units")
-    itself = client.post(url, {"units": [cells["C"].pk], "on": "01/03/2024"})
+    itself = client.post(url, {"units": [cells["C"].code], "on": "01/03/2024"})
     assert "chính nó" in field_error(itself, "units")
     done = client.post(
-        url, {"units": [cells["A"].pk, cells["B"].pk], "on": "01/03/2024", "decision": "22-QĐ/ĐUK"}
+        url,
+        {"units": [cells["A"].code, cells["B"].code], "on": "01/03/2024", "decision": "22-QĐ/ĐUK"},
     )
     assert done.status_code == 302
     assert unit(cells["A"].code).closed_on == ON

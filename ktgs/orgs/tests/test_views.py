@@ -401,7 +401,7 @@ def new_member_data(cell: OrgUnit, **changes) -> dict:
         "old_id_number": "",
         "admitted_on": "03/02/2015",
         "official_on": "03/02/2016",
-        "unit": cell.pk,
+        "unit": cell.code,
         "starts_on": "",
     }
     return {**data, **changes}
@@ -498,17 +498,22 @@ def test_member_must_join_a_cell(client_as):
     base = unit("HA.DBK.001")
     before = written()
     response = client_as("grassroots_officer").post(
-        reverse("orgs:member_create"), new_member_data(base, unit=base.pk)
+        reverse("orgs:member_create"), new_member_data(base, unit=base.code)
     )
     assert "Hãy chọn một chi bộ" in field_error(response, "unit")
     assert written() == before
 
 
 def test_cell_choices_are_limited_to_what_the_user_may_edit(client_as):
-    html = client_as("grassroots_officer").get(reverse("orgs:member_create")).content.decode()
-    select = html[html.index('name="unit"') : html.index("</select>", html.index('name="unit"'))]
-    assert first_cell("HA.DBK.001").code in select
-    assert "HA.DBK.002" not in select
+    client = client_as("grassroots_officer")
+    html = client.get(reverse("orgs:member_create")).content.decode()
+    assert 'hx-get="/chon/chi-bo-ghi/' in html  # the cell is picked by name, not from a list
+    mine, other = first_cell("HA.DBK.001"), first_cell("HA.DBK.002")
+    assert mine.name == other.name  # the same name in a sibling đảng bộ
+    offered = client.get(reverse("orgs:pick", args=["chi-bo-ghi"]), {"q": mine.name})
+    offered = offered.content.decode()
+    assert f"({mine.code})" in offered
+    assert "HA.DBK.002" not in offered
 
 
 def test_cell_outside_the_users_scope_is_refused(client_as):
@@ -552,9 +557,9 @@ def test_transfer_errors_stay_on_the_form(client_as):
     client = client_as("ubkt_leader")
     url = reverse("orgs:member_transfer", args=[member.code])
     before = written()
-    response = client.post(url, {"to_unit": member.current_unit_id, "on": "05/03/2024"})
+    response = client.post(url, {"to_unit": member.current_unit.code, "on": "05/03/2024"})
     assert "đã sinh hoạt tại" in field_error(response, "to_unit")
-    response = client.post(url, {"to_unit": unit("HA.DBK.002").pk, "on": "05/03/2024"})
+    response = client.post(url, {"to_unit": unit("HA.DBK.002").code, "on": "05/03/2024"})
     assert "Hãy chọn một chi bộ" in field_error(response, "to_unit")
     assert written() == before
 
@@ -564,7 +569,7 @@ def test_transfer_member(client_as):
     target = first_cell("HA.DBK.002")
     response = client_as("ubkt_leader").post(
         reverse("orgs:member_transfer", args=[member.code]),
-        {"to_unit": target.pk, "on": "05/03/2024", "decision": "12-QĐ/ĐUK"},
+        {"to_unit": target.code, "on": "05/03/2024", "decision": "12-QĐ/ĐUK"},
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -624,7 +629,7 @@ def test_create_rename_and_move_a_cell(client_as):
             "name": "Chi bộ  Thử nghiệm",
             "short_name": "",
             "kind": first_cell("HA.DBK.001").kind_id,
-            "parent": unit("HA.DBK.001").pk,
+            "parent": unit("HA.DBK.001").code,
             "starts_on": "01/07/2024",
             "decision": "",
         },
@@ -639,7 +644,7 @@ def test_create_rename_and_move_a_cell(client_as):
     assert response.status_code == 302
     response = client.post(
         reverse("orgs:unit_move", args=[created.code]),
-        {"new_parent": unit("HA.DBK.002").pk, "on": "01/09/2024"},
+        {"new_parent": unit("HA.DBK.002").code, "on": "01/09/2024"},
     )
     assert response.status_code == 302
     created.refresh_from_db()
@@ -656,7 +661,7 @@ def test_unit_create_errors_stay_on_the_form(client_as):
             "code": "HA.DBK.001",
             "name": "Trùng mã",
             "kind": unit("HA.DBK.001").kind_id,
-            "parent": unit("HA.DBK").pk,
+            "parent": unit("HA.DBK").code,
             "starts_on": "01/07/2024",
         },
     )
@@ -667,7 +672,7 @@ def test_unit_create_errors_stay_on_the_form(client_as):
             "code": "HA.DBK.X",
             "name": "Sai cấp",
             "kind": unit("HA.DBK.001").kind_id,
-            "parent": first_cell("HA.DBK.001").pk,
+            "parent": first_cell("HA.DBK.001").code,
             "starts_on": "01/07/2024",
         },
     )
@@ -679,7 +684,7 @@ def test_a_unit_cannot_move_under_itself(client_as):
     base = unit("HA.DBK.001")
     response = client_as("ubkt_leader").post(
         reverse("orgs:unit_move", args=[base.code]),
-        {"new_parent": first_cell("HA.DBK.001").pk, "on": "01/09/2024"},
+        {"new_parent": first_cell("HA.DBK.001").code, "on": "01/09/2024"},
     )
     assert field_error(response, "new_parent")
     assert unit("HA.DBK.001").path == base.path
@@ -756,7 +761,7 @@ def test_tree_page_queries_do_not_grow_with_rows(client_as):
 def test_moving_under_the_same_parent_is_explained(client_as):
     response = client_as("ubkt_leader").post(
         reverse("orgs:unit_move", args=["HA.DBK.001"]),
-        {"new_parent": unit("HA.DBK").pk, "on": "01/09/2024"},
+        {"new_parent": unit("HA.DBK").code, "on": "01/09/2024"},
     )
     assert "đã trực thuộc" in field_error(response, "new_parent")
 

@@ -136,9 +136,9 @@ def _post_args() -> dict:
     return {"value": BASE_TOO, "starts_on": date(2026, 9, 1), "source": "12-HD/ĐU"}
 
 
-def _form(unit_pk) -> dict:
+def _form(unit_code) -> dict:
     return {
-        "unit": str(unit_pk),
+        "unit": unit_code,
         "value": '{"allowed": true, "levels": ["central", "province", "superior", "base"]}',
         "starts_on": "01/09/2026",
         "ends_on": "",
@@ -152,17 +152,24 @@ def test_the_form_offers_only_the_units_where_the_leader_decides_and_refuses_oth
     client = client_of(leader_of(A, "lanhdao.ubkt.a"))
     url = reverse("rules:detail", args=[assets_row().pk])
     html = client.get(url).content.decode()
-    assert f'<option value="{unit(A).pk}" selected>' in html  # their own unit, preselected
-    assert f'<option value="{unit(A_CELL).pk}">' in html  # and its subtree
-    assert f'<option value="{unit(B).pk}"' not in html
-    assert f'<option value="{unit(BLOC).pk}"' not in html
+    assert f'value="{unit(A).name} ({A})"' in html  # their own unit, preselected
+    offered = client.get(reverse("orgs:pick", args=["to-chuc-quyet-dinh"]), {"q": "chi bo"})
+    offered = offered.content.decode()
+    assert f"({A_CELL})" in offered  # and its subtree, by name
+    for elsewhere in (B, BLOC):
+        assert (
+            f"({elsewhere})"
+            not in client.get(
+                reverse("orgs:pick", args=["to-chuc-quyet-dinh"]), {"q": elsewhere}
+            ).content.decode()
+        )
 
-    response = client.post(url, _form(unit(B).pk))
+    response = client.post(url, _form(B))
     assert response.status_code == 200
-    assert "Đồng chí không có quyền quyết định ở tổ chức này" in response.content.decode()
+    assert f"Không có tổ chức đảng mã {B} trong phạm vi của đồng chí" in response.content.decode()
     assert not RuleRow.objects.filter(origin="office").exists()
 
-    response = client.post(url, _form(unit(A).pk), follow=True)
+    response = client.post(url, _form(f"{unit(A).name} ({A})"), follow=True)
     office = RuleRow.objects.get(origin="office")
     assert office.unit == unit(A)
     assert f"Đã điều chỉnh giá trị cho {unit(A).name} và các tổ chức trực thuộc" in (

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from ktgs.accounts import services as account_services
 from ktgs.audit.models import AuditEvent
-from ktgs.orgs.models import OrgUnit
 from ktgs.rules.lookup import rule_in_force
 from ktgs.rules.models import RuleRow
 from ktgs.rules.selectors import value_lines
@@ -43,7 +42,7 @@ def confirmed_row() -> RuleRow:
 
 def good_post(**changes) -> dict:
     data = {
-        "unit": str(OrgUnit.objects.get(code="HA.DBK").pk),  # where the demo leader decides
+        "unit": "HA.DBK",  # where the demo leader decides
         "value": '{"allowed": true, "levels": ["central", "province", "superior", "base"]}',
         "starts_on": "01/09/2026",
         "ends_on": "",
