@@ -6,10 +6,12 @@ import re
 import unicodedata
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
+SERIOUS = ("serious", "critical")
 USER = "kiemtravien"
 # three grassroots organisations of the demo bloc and a cell whose name is shared by many
 UNITS = ("so y te", "so tai chinh", "so xay dung")
@@ -20,6 +22,14 @@ def bare(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core (bundled in axe-playwright-python, no network) finds no serious or critical
+    violation on the page as it stands."""
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
+    assert not serious, results.generate_report()
 
 
 def sign_in(page: Page, password: str) -> None:
@@ -97,6 +107,7 @@ def test_an_inspection_of_units_and_members_picked_by_name(
         expect(options.first).to_contain_text("sinh năm")
         if n == 0:
             shot("member-suggestions")
+            assert_accessible(page)  # the form with the suggestion list open
         target = options.filter(has_text=code)
         expect(target).to_have_count(1)
         index = [options.nth(i).get_attribute("data-value") for i in range(options.count())].index(
