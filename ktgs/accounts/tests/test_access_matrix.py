@@ -62,6 +62,9 @@ orgs:tree             -                    302   200       200          200     
 orgs:unit_create      -                    302   200       200          200          200          403
 orgs:member_list      -                    302   403       200          200          200          200
 orgs:member_create    -                    302   403       200          200          200          403
+# the picker's suggestions (here: members named "nguyen"): within the scope, empty when none
+orgs:pick             -                    302   200       200          200          200          200
+orgs:pick             missing              302   404       404          404          404          404
 audit:search          -                    302   200       200          403          403          403
 exchange:upload       -                    302   403       200          200          200          403
 exchange:template     -                    302   403       200          200          200          200
@@ -613,6 +616,9 @@ def world(django_db_setup, django_db_blocker) -> World:
 
 def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
+    if name == "orgs:pick":  # a profile of the picker, or one that does not exist
+        profile = "dang-vien" if obj is None else "khong-co-loai-nay"
+        return f"{reverse(name, args=[profile])}?q=nguyen"
     if obj is None:
         return reverse(name)
     if name in UNIT_QUERY_PAGES:
@@ -708,6 +714,27 @@ def test_member_lists_hold_only_members_the_user_may_open(world, db, role):
             code = world.objects[obj].code
             found = client.get(reverse("orgs:member_list"), {"q": code})
             assert code not in _links(found, MEMBER_LINK), (role, clearance, obj)
+
+
+MEMBER_OPTION = r'data-value="[^"]*\(([^)"]+)\)"'
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_picker_suggests_only_members_the_user_may_open(world, db, role):
+    """The name picker asked for each member of the matrix by its exact code and by its name:
+    suggested exactly when POLICY lets the user open the member's page."""
+    pick = reverse("orgs:pick", args=["dang-vien"])
+    members = [o for n, o in TABLE if n == "orgs:member_detail" and o != "missing"]
+    for clearance in CLEARANCES:
+        client = world.clients[role, clearance]
+        for obj in members:
+            member = world.objects[obj]
+            opens = _opens(role, clearance, obj)
+            for typed in (member.code, member.full_name):
+                shown = set(
+                    re.findall(MEMBER_OPTION, client.get(pick, {"q": typed}).content.decode())
+                )
+                assert (member.code in shown) == opens, (role, clearance, obj, typed)
 
 
 def test_system_administrator_sees_units_and_figures_but_no_member(world, db):
