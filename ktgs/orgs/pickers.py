@@ -169,11 +169,14 @@ class PickerInput(forms.TextInput):
             widget["leftover"] = self.leftover
         if self.own:
             typed = widget.get("value") or ""
+            # an own body however written (its short name, its full name from an initial
+            # record, its token alone) ticks its entry: the same token
+            token = picking.trailing_code(typed) if typed.strip() else ""
             own = self.own_choices
-            widget["own"] = [(s.text, s, s.text == typed) for s in own]
-            if any(s.text == typed for s in own):
+            widget["own"] = [(s.text, s, s.token.upper() == token) for s in own]
+            if any(s.token.upper() == token for s in own):
                 widget["value"] = ""
-            widget["other_checked"] = not any(s.text == typed for s in own)
+            widget["other_checked"] = not any(s.token.upper() == token for s in own)
         return context
 
 

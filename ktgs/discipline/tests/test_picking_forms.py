@@ -12,12 +12,14 @@ import pytest
 from django.urls import reverse
 
 from ktgs.accounts.access import visible_to
+from ktgs.core.tests.formpage import FormFields
 from ktgs.core.vietnamese import fold
 from ktgs.discipline.case_forms import CaseForm
 from ktgs.discipline.models import DisciplineCase, Suspension
 from ktgs.discipline.strike_off import CELL_BODIES
 from ktgs.discipline.suspensions import SUSPENDING_BODIES
 from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
+from ktgs.inspections.models import DisciplineProposal, InspectionSubject
 from ktgs.orgs.models import Member, OrgUnit
 from ktgs.orgs.pickers import PROFILES
 from ktgs.orgs.picking import body_label, body_short_name, body_token, member_label
@@ -228,3 +230,38 @@ def test_ma_prefills_the_member_by_name_when_seen(client_as):
     page = client.get(reverse("suspensions:create"), {"ma": outsider.code}).content.decode()
     assert f'name="member" value="{outsider.code}"' in page
     assert outsider.full_name not in page
+
+
+def test_a_case_from_a_proposal_opens_on_the_inspections_body_as_shown(client_as):
+    """The inspection's body comes ticked among the user's own bodies (not written out in the
+    "other body" box); the page submitted as shown opens the case."""
+    row = (
+        InspectionSubject.objects.filter(
+            inspection__body__unit__code="HA.DBK",
+            inspection__body__kind="inspection",
+            inspection__secrecy="normal",
+            inspection__voided_at__isnull=True,
+            member__isnull=False,
+        )
+        .select_related("inspection__body__unit__kind", "member")
+        .first()
+    )
+    assert row is not None, "the demo has an inspection of a member by the bloc's UBKT"
+    proposal = DisciplineProposal.objects.create(
+        inspection=row.inspection, subject=row, proposed_on=row.inspection.decided_on
+    )
+    client = client_as("ubkt_leader")
+    url = reverse("cases:create") + f"?de-nghi={proposal.pk}"
+    page = client.get(url).content.decode()
+    ubkt = row.inspection.body
+    checked = re.search(
+        r'<input type="radio" name="body" value="([^"]*)" data-picker-own checked', page
+    )
+    assert checked and checked.group(1) == f"{body_short_name(ubkt)} ({body_token(ubkt)})"
+    shown = FormFields()
+    shown.feed(page)
+    # a browser sends the ticked radio and the empty text box under the same name
+    response = client.post(url, shown.data | {"body": [checked.group(1), ""]})
+    assert response.status_code == 302, _field_error(response.content.decode(), "body")
+    case = DisciplineCase.objects.get(proposal=proposal)
+    assert case.body == ubkt and case.member == row.member
