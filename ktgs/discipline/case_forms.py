@@ -8,10 +8,10 @@ from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
 from ktgs.orgs.choices import BodyKind
-from ktgs.orgs.forms import VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.lookups import member_by_code
-from ktgs.orgs.models import Body, OrgUnit
-from ktgs.orgs.selectors import RECORDS_CHANGE
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
+from ktgs.orgs.models import Body
+from ktgs.orgs.pickers import PickField, bind_pickers
+from ktgs.orgs.picking import body_name
 
 __all__ = ["attach_errors"]
 DECIDING_BODIES = (
@@ -23,22 +23,32 @@ DECIDING_BODIES = (
 ALIASES = {"__all__": None}
 
 
-def body_field(form: forms.Form, name: str, scope, queryset=None) -> None:
-    ids = [u.pk for u in editable_units(scope, RECORDS_CHANGE)]
-    qs = queryset if queryset is not None else Body.objects.filter(unit_id__in=ids)
-    form.fields[name].queryset = (
-        qs.filter(kind__in=DECIDING_BODIES).select_related("unit").order_by("unit__path", "kind")
-    )
-    form.fields[name].label_from_instance = lambda b: b.name
+BODY_HELP = (
+    "Chọn cơ quan của đồng chí, hoặc «Cơ quan khác» rồi gõ tên (không dấu cũng được) và chọn "
+    "trong gợi ý; một chi bộ: «hội nghị chi bộ» hoặc «chi ủy»."
+)
+
+
+def body_picker(label: str) -> PickField:
+    """The deciding body: the user's own bodies first (short names), any other body of a unit
+    where the user may change records by name. Same set as before: the committee, standing
+    committee, UBKT or cell meeting of those units (DECIDING_BODIES)."""
+    return PickField("co-quan-ghi", own=True, label=label, help_text=BODY_HELP)
 
 
 class CaseForm(VnForm):
-    body = forms.ModelChoiceField(label="Tổ chức đảng xem xét", queryset=Body.objects.none())
-    member_code = forms.CharField(
-        label="Mã đảng viên", max_length=20, required=False, help_text="Đối tượng là đảng viên."
+    body = body_picker("Tổ chức đảng xem xét")
+    member = PickField(
+        "dang-vien",
+        label="Đảng viên là đối tượng",
+        required=False,
+        help_text="Gõ họ tên (không dấu cũng được) hoặc mã đảng viên, rồi chọn trong gợi ý.",
     )
-    unit = forms.ModelChoiceField(
-        label="Hoặc tổ chức đảng là đối tượng", queryset=OrgUnit.objects.none(), required=False
+    unit = PickField(
+        "don-vi-ghi",
+        label="Hoặc tổ chức đảng là đối tượng",
+        required=False,
+        help_text="Để trống khi đối tượng là một đảng viên.",
     )
     origin = forms.ChoiceField(
         label="Nguồn",
@@ -50,10 +60,7 @@ class CaseForm(VnForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        body_field(self, "body", scope)
-        units = editable_units(scope, RECORDS_CHANGE)
-        self.fields["unit"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
-        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        bind_pickers(self, scope)
         allowed = set(scope.secrecy_levels) | {TOP_SECRET}
         field = self.fields["secrecy"]
         field.choices = [(v, label) for v, label in field.choices if v in allowed]
@@ -65,27 +72,22 @@ class CaseForm(VnForm):
 
     def clean(self):
         d = super().clean()
-        code = (d.get("member_code") or "").strip().upper()
-        if code:
-            try:
-                d["member"] = member_by_code(self.scope, code)
-            except ValidationError as exc:
-                self.add_error("member_code", exc)
-                d["member"] = None
-        else:
-            d["member"] = None
-        if bool(code) == bool(d.get("unit")):
-            raise ValidationError("Ghi mã một đảng viên, hoặc chọn một tổ chức đảng (chỉ một).")
+        if "member" in self.errors or "unit" in self.errors:
+            return d  # what was typed is not read yet: its own message says why
+        if bool(d.get("member")) == bool(d.get("unit")):
+            raise ValidationError(
+                "Chọn một đảng viên, hoặc một tổ chức đảng là đối tượng (chỉ một trong hai)."
+            )
         return d
 
 
 class ProposalCaseForm(VnForm):
-    body = forms.ModelChoiceField(label="Tổ chức đảng xem xét", queryset=Body.objects.none())
+    body = body_picker("Tổ chức đảng xem xét")
     opened_on = VnDateField(label="Ngày bắt đầu xem xét")
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        body_field(self, "body", scope)
+        bind_pickers(self, scope)
 
 
 class ViolationForm(VnForm):
@@ -146,7 +148,7 @@ class PauseForm(VnForm):
 
 
 class VoteForm(VnForm):
-    body = forms.ModelChoiceField(label="Tổ chức đảng biểu quyết", queryset=Body.objects.none())
+    body = body_picker("Tổ chức đảng biểu quyết")
     role = forms.ChoiceField(label="Biểu quyết", choices=VoteRole.choices, widget=forms.RadioSelect)
     voted_on = VnDateField(label="Ngày biểu quyết")
     denominator = forms.IntegerField(
@@ -158,7 +160,7 @@ class VoteForm(VnForm):
 
     def __init__(self, *args, scope, forms_allowed, **kwargs):
         super().__init__(*args, **kwargs)
-        body_field(self, "body", scope)
+        bind_pickers(self, scope)
         for form in reversed(DisciplineForm.values):
             if form in forms_allowed:
                 self.fields[f"n_{form}"] = forms.IntegerField(
@@ -206,9 +208,12 @@ class AppealForm(VnForm):
     )
 
     def __init__(self, *args, resolvers, **kwargs):
+        """`resolvers`: the bodies above the deciding one (case_views._resolvers), a short
+        list bounded by the depth of the tree (three bodies a level), mostly outside the
+        user's own units: a plain select, not a picker."""
         super().__init__(*args, **kwargs)
         self.fields["resolver"].queryset = resolvers
-        self.fields["resolver"].label_from_instance = lambda b: b.name
+        self.fields["resolver"].label_from_instance = body_name
 
 
 class AppealResolveForm(VnForm):

@@ -97,7 +97,7 @@ def case_create(request):
             raise Http404("Không tìm thấy đề nghị xem xét kỷ luật.")
     initial = {"opened_on": timezone.localdate()}
     if proposal is not None:
-        initial["body"] = proposal.inspection.body_id
+        initial["body"] = proposal.inspection.body
         form = forms.ProposalCaseForm(request.POST or None, initial=initial, scope=request.scope)
     else:
         form = forms.CaseForm(request.POST or None, initial=initial, scope=request.scope)
@@ -242,7 +242,7 @@ def vote_add(request, pk: int):
         request.POST or None,
         scope=request.scope,
         forms_allowed=allowed,
-        initial={"voted_on": timezone.localdate(), "body": case.body_id, "role": "decide"},
+        initial={"voted_on": timezone.localdate(), "body": case.body, "role": "decide"},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -328,7 +328,7 @@ def _resolvers(decision: Decision):
         qs = qs | Body.objects.filter(
             unit_id=decision.body.unit_id, kind__in=("committee", "standing")
         )
-    return qs.select_related("unit").order_by("unit__path", "kind")
+    return qs.select_related("unit__kind").order_by("unit__path", "kind")
 
 
 def appeal_add(request, pk: int):

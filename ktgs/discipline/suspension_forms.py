@@ -1,56 +1,25 @@
-"""Input shapes of the suspension and strike-off pages (rules: suspensions.py, strike_off.py)."""
+"""Input shapes of the suspension and strike-off pages (rules: suspensions.py, strike_off.py).
+
+The member, the organisation and the body are picked by name (`orgs.pickers`): a member among
+those the user sees, an organisation and a body among the units where the user may change
+records; the body field lists the user's own bodies first."""
 
 from django import forms
 
 from ktgs.discipline.choices import SuspensionSubject
-from ktgs.discipline.strike_off import CELL_BODIES
-from ktgs.discipline.suspensions import SUSPENDING_BODIES
-from ktgs.orgs.forms import INDENT, VnDateField, VnForm, attach_errors, editable_units
-from ktgs.orgs.lookups import member_by_code
-from ktgs.orgs.models import Body, OrgUnit
-from ktgs.orgs.selectors import RECORDS_CHANGE
+from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
+from ktgs.orgs.pickers import PickField, bind_pickers
 
 __all__ = ["attach_errors"]
-ALIASES = {"__all__": None, "member": "member_code", "on": "on", "unit": "subject_unit"}
+ALIASES = {"__all__": None, "on": "on", "unit": "subject_unit"}
+MEMBER_HELP = "Gõ họ tên (không dấu cũng được) hoặc mã đảng viên, rồi chọn trong gợi ý."
+BODY_HELP = (
+    "Chọn cơ quan của đồng chí, hoặc «Cơ quan khác» rồi gõ tên (không dấu cũng được) và chọn "
+    "trong gợi ý."
+)
 
 
-def _bodies(form: forms.Form, scope, kinds) -> None:
-    ids = [u.pk for u in editable_units(scope, RECORDS_CHANGE)]
-    field = form.fields["body"]
-    field.queryset = (
-        Body.objects.filter(unit_id__in=ids, kind__in=kinds)
-        .select_related("unit")
-        .order_by("unit__path", "kind")
-    )
-    field.label_from_instance = lambda b: b.name
-
-
-class _MemberCodeForm(VnForm):
-    member_code = forms.CharField(label="Mã đảng viên", max_length=20)
-
-    def __init__(self, *args, scope, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-
-    def clean_member_code(self):
-        code = self.cleaned_data["member_code"].strip().upper()
-        self.cleaned_data["member"] = member_by_code(self.scope, code)
-        return code
-
-
-def _units(form: forms.Form, scope) -> None:
-    """The organisations the user may change, in tree order; the service says whether the
-    chosen body is above the chosen one."""
-    units = editable_units(scope, RECORDS_CHANGE)
-    field = form.fields["subject_unit"]
-    field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units])
-    top = min((u.depth for u in units), default=0)
-    field.widget.choices = [("", "— Chọn tổ chức đảng —")] + [
-        (u.pk, f"{INDENT * (u.depth - top)}{u.name} ({u.code})") for u in units
-    ]
-
-
-class SuspensionForm(_MemberCodeForm):
+class SuspensionForm(VnForm):
     subject_kind = forms.ChoiceField(
         label="Đình chỉ",
         choices=SuspensionSubject.choices,
@@ -58,13 +27,19 @@ class SuspensionForm(_MemberCodeForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    subject_unit = forms.ModelChoiceField(
+    member = PickField(
+        "dang-vien", label="Đảng viên bị đình chỉ", required=False, help_text=MEMBER_HELP
+    )
+    subject_unit = PickField(
+        "don-vi-ghi",
         label="Tổ chức đảng bị đình chỉ hoạt động",
-        queryset=OrgUnit.objects.none(),
         required=False,
         help_text="Chỉ cấp trên của tổ chức đảng được đình chỉ hoạt động của tổ chức đó.",
     )
-    body = forms.ModelChoiceField(label="Tổ chức đảng đình chỉ", queryset=Body.objects.none())
+    # the committee, standing committee or UBKT (suspensions.SUSPENDING_BODIES)
+    body = PickField(
+        "co-quan-dinh-chi", own=True, label="Tổ chức đảng đình chỉ", help_text=BODY_HELP
+    )
     starts_on = VnDateField(label="Đình chỉ từ ngày")
     ends_on = VnDateField(
         label="Đến hết ngày",
@@ -74,32 +49,25 @@ class SuspensionForm(_MemberCodeForm):
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, scope, **kwargs):
-        super().__init__(*args, scope=scope, **kwargs)
-        self.fields["member_code"].required = False
-        _bodies(self, scope, SUSPENDING_BODIES)
-        _units(self, scope)
-        self.order_fields(
-            ["subject_kind", "member_code", "subject_unit", "body", "starts_on", "ends_on"]
-        )
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        bind_pickers(self, scope)
 
     def clean_subject_kind(self):
         return self.cleaned_data["subject_kind"] or SuspensionSubject.MEMBER
 
-    def clean_member_code(self):
-        if self.data.get("subject_kind") == SuspensionSubject.ORGANISATION:
-            self.cleaned_data["member"] = None
-            return ""
-        if not self.cleaned_data["member_code"].strip():
-            raise forms.ValidationError("Nhập mã đảng viên bị đình chỉ.")
-        return super().clean_member_code()
-
     def clean(self):
         data = super().clean()
         if data.get("subject_kind") == SuspensionSubject.ORGANISATION:
-            if not data.get("subject_unit"):
+            self._errors.pop("member", None)  # a member typed as well is not read
+            data["member"] = None
+            if not data.get("subject_unit") and "subject_unit" not in self.errors:
                 self.add_error("subject_unit", "Chọn tổ chức đảng bị đình chỉ hoạt động.")
         else:
             data["subject_unit"] = None
+            self._errors.pop("subject_unit", None)
+            if not data.get("member") and "member" not in self.errors:
+                self.add_error("member", "Chọn đảng viên bị đình chỉ (gõ họ tên hoặc mã).")
         return data
 
 
@@ -111,8 +79,13 @@ class ExtendForm(VnForm):
     )
 
 
-class StrikeOffForm(_MemberCodeForm):
-    body = forms.ModelChoiceField(label="Tổ chức đảng quyết định", queryset=Body.objects.none())
+class StrikeOffForm(VnForm):
+    member = PickField("dang-vien", label="Đảng viên dự bị", help_text=MEMBER_HELP)
+    # the cell's meeting or committee, or the committee or standing committee of a unit above
+    # (strike_off.CELL_BODIES)
+    body = PickField(
+        "co-quan-xoa-ten", own=True, label="Tổ chức đảng quyết định", help_text=BODY_HELP
+    )
     on = VnDateField(label="Ngày xóa tên")
     number = forms.CharField(label="Số quyết định", max_length=120, required=False)
     reason = forms.CharField(
@@ -121,6 +94,6 @@ class StrikeOffForm(_MemberCodeForm):
     )
 
     def __init__(self, *args, scope, **kwargs):
-        super().__init__(*args, scope=scope, **kwargs)
-        _bodies(self, scope, CELL_BODIES)
-        self.order_fields(["member_code", "body", "on", "number", "reason"])
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        bind_pickers(self, scope)

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.core.vietnamese import nfc
 from ktgs.discipline import strike_off, suspensions
 from ktgs.discipline import suspension_forms as forms
 from ktgs.discipline.models import Suspension
 from ktgs.inspections.selectors import due_state, soon_limit
-from ktgs.orgs.models import CommitteeSeat
+from ktgs.orgs.models import CommitteeSeat, Member
 
 RECENT_DAYS = 180
 LIST_SIZE = 200
@@ -123,10 +124,21 @@ def suspension_detail(request, pk: int):
     )
 
 
+def _member_asked(request) -> Member | str:
+    """The member named by `?ma=` (a code: the links on a member's page), shown by name when
+    the user sees them; otherwise the code as given, read on submit like anything typed (a
+    member out of scope gets the answer of a code that exists nowhere)."""
+    code = nfc(request.GET.get("ma", "")).strip().upper()[:40]
+    if not code:
+        return ""
+    seen = request.scope.visible(Member.objects.live().filter(current_unit__isnull=False))
+    return seen.filter(code=code).select_related("current_unit").first() or code
+
+
 def suspension_create(request):
     if not request.scope.may_anywhere(RECORDS_CHANGE):
         raise PermissionDenied("Vai trò của đồng chí không được đình chỉ sinh hoạt đảng.")
-    initial = {"starts_on": timezone.localdate(), "member_code": request.GET.get("ma", "")}
+    initial = {"starts_on": timezone.localdate(), "member": _member_asked(request)}
     if request.GET.get("to_chuc"):
         initial["subject_kind"] = "organisation"
     form = forms.SuspensionForm(request.POST or None, initial=initial, scope=request.scope)
@@ -178,7 +190,7 @@ def suspension_extend(request, pk: int):
 def strike_off_page(request):
     if not request.scope.may_anywhere(RECORDS_CHANGE):
         raise PermissionDenied("Vai trò của đồng chí không được xóa tên đảng viên.")
-    initial = {"on": timezone.localdate(), "member_code": request.GET.get("ma", "")}
+    initial = {"on": timezone.localdate(), "member": _member_asked(request)}
     form = forms.StrikeOffForm(request.POST or None, initial=initial, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

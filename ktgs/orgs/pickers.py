@@ -132,6 +132,20 @@ PROFILES = {
         kinds=(*ACTING, BodyKind.ADVISORY),
         placeholder="Gõ tên cơ quan khác, ví dụ: chi uy chi bo van phong",
     ),
+    # discipline: the bodies that may suspend (suspensions.SUSPENDING_BODIES) and strike off
+    # a probationary member (strike_off.CELL_BODIES), where the user may change records
+    "co-quan-dinh-chi": Profile(
+        "body",
+        RECORDS_CHANGE,
+        kinds=(BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.INSPECTION),
+        placeholder="Gõ tên cơ quan khác, ví dụ: ubkt dang bo so y te",
+    ),
+    "co-quan-xoa-ten": Profile(
+        "body",
+        RECORDS_CHANGE,
+        kinds=(BodyKind.CELL_MEETING, BodyKind.COMMITTEE, BodyKind.STANDING),
+        placeholder="Gõ tên chi bộ hoặc cấp ủy, ví dụ: chi bo van phong",
+    ),
 }
 
 

@@ -3,7 +3,9 @@ the member appeals within the window, the appeal changes the sanction; the membe
 all of it.
 
 The demo UBKT leader (lanhdao.ubkt, at the bloc; signs in with a printed backup code) opens a
-case on a member of a chi bộ under the đảng bộ cơ sở HA.DBK.001: the chi bộ votes to propose
+case on a member of a chi bộ under the đảng bộ cơ sở HA.DBK.001, picking the chi bộ and the
+member by name typed without diacritics and choosing the suggestion with the keyboard (the
+pickers' combobox: ArrowDown, Enter), and the UBKT among their own bodies: the chi bộ votes to propose
 expulsion, the bloc's UBKT votes and decides it, the member appeals to the bloc's standing
 committee within 30 days of receiving the decision, which changes the sanction to a warning.
 Screenshots: test-artifacts/test_cell_proposes_*.png.
@@ -14,6 +16,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from ktgs.core.vietnamese import fold
 from ktgs.demo.builder import DEMO_SECOND_FACTOR
 
 pytestmark = pytest.mark.browser
@@ -40,6 +43,26 @@ def choose(page: Page, field: str, text: str) -> None:
     select.select_option(value)
 
 
+def pick(page: Page, field: str, typed: str, token: str) -> None:
+    """Type part of a name into the picker `field` and choose, with the keyboard, the
+    suggestion whose code is `token`."""
+    box = page.locator(f"#id_{field}")
+    box.fill("")
+    box.press_sequentially(typed, delay=15)  # key by key: htmx asks as the user types
+    page.wait_for_timeout(400)  # past the picker's 250 ms pause
+    options = page.locator(f"#id_{field}_goi_y [role=option]")
+    expect(page.locator(f"#id_{field}_goi_y [data-value$='({token})']")).to_have_count(1)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    values = [o.get_attribute("data-value") for o in options.all()]
+    index = next(i for i, v in enumerate(values) if v.endswith(f"({token})"))
+    for _ in range(index + 1):
+        box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", f"{field}_goi_y_{index}")
+    box.press("Enter")  # chooses; does not submit the form
+    expect(box).to_have_value(values[index])
+    expect(box).to_have_attribute("aria-expanded", "false")
+
+
 def test_cell_proposes_expulsion_superior_decides_appeal_changes(
     page: Page, live_app: str, demo_password: str, shot
 ):
@@ -54,10 +77,14 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
     member_url = link.get_attribute("href")
     member_code = member_url.rstrip("/").rsplit("/", 1)[-1]
 
-    # The case, considered by the chi bộ.
+    # The case, considered by the chi bộ (its meeting, not its chi ủy), on the member: both
+    # picked by name without diacritics.
     page.goto("/ky-luat/vu-viec/moi/")
-    choose(page, "body", f"Chi bộ {cell_name.removeprefix('Chi bộ ')}")
-    page.locator("#id_member_code").fill(member_code)
+    expect(page.get_by_label("UBKT Đảng bộ Khối")).to_have_count(1)  # own bodies, once
+    pick(page, "body", f"hoi nghi {fold(cell_name)}", f"{CELL}/cb")
+    pick(page, "member", fold(member_name), member_code)
+    expect(page.locator("#id_member")).to_have_value(f"{member_name} ({member_code})")
+    shot("case-picked")
     page.locator("#id_origin").select_option("own")
     page.locator("#id_opened_on").fill("01/09/2026")
     page.get_by_role("button", name="Mở vụ việc").click()
@@ -79,7 +106,7 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
 
     # The chi bộ proposes expulsion (7 of its 9 full members).
     page.get_by_role("link", name="Ghi biểu quyết").click()
-    choose(page, "body", f"Chi bộ {cell_name.removeprefix('Chi bộ ')}")
+    expect(page.locator("#id_body")).to_have_value(re.compile(rf"\({re.escape(CELL)}/cb\)$"))
     page.get_by_label("Đề nghị").check()
     page.locator("#id_voted_on").fill("15/09/2026")
     page.locator("#id_denominator").fill("9")  # as the minutes say
@@ -91,7 +118,9 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
 
     # The bloc's UBKT votes and decides.
     page.get_by_role("link", name="Ghi biểu quyết").click()
-    choose(page, "body", "Ủy ban Kiểm tra Đảng bộ Khối")
+    page.locator("#id_body").fill("chi bo con lai")  # replaced by the own body ticked below
+    page.get_by_label("UBKT Đảng bộ Khối").check()
+    expect(page.locator("#id_body")).to_have_value("")
     page.get_by_label("Quyết định", exact=True).check()
     page.locator("#id_voted_on").fill("01/10/2026")
     page.locator("#id_denominator").fill("7")

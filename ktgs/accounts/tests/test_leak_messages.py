@@ -111,8 +111,8 @@ def _inspection(code: str) -> dict:
 
 def _case(code: str) -> dict:
     return {
-        "body": body_of("HA.DBK.001", "inspection").pk,
-        "member_code": code,
+        "body": body_label(body_of("HA.DBK.001", "inspection")),
+        "member": code,
         "origin": "own",
         "opened_on": "02/03/2026",
         "secrecy": "normal",
@@ -121,22 +121,22 @@ def _case(code: str) -> dict:
 
 def _suspension(code: str) -> dict:
     return {
-        "member_code": code,
-        "body": body_of("HA.DBK.001", "committee").pk,
+        "member": code,
+        "body": body_label(body_of("HA.DBK.001", "committee")),
         "starts_on": "02/03/2026",
         "reason": "Đang xem xét kỷ luật",
     }
 
 
 def _strike_off(code: str) -> dict:
-    return {"member_code": code, "on": "02/03/2026", "reason": "Không đủ điều kiện"}
+    return {"member": code, "on": "02/03/2026", "reason": "Không đủ điều kiện"}
 
 
 CODE_FORMS = [
     CodeForm("inspection", OFFICER, "inspections:create", "member_codes", _inspection),
-    CodeForm("case", OFFICER, "cases:create", "member_code", _case),
-    CodeForm("suspension", OFFICER, "suspensions:create", "member_code", _suspension),
-    CodeForm("strike-off", OFFICER, "suspensions:strike_off", "member_code", _strike_off),
+    CodeForm("case", OFFICER, "cases:create", "member", _case),
+    CodeForm("suspension", OFFICER, "suspensions:create", "member", _suspension),
+    CodeForm("strike-off", OFFICER, "suspensions:strike_off", "member", _strike_off),
 ]
 
 

@@ -10,6 +10,7 @@ from ktgs.core.tests.formpage import FormFields, errors_above, opened
 from ktgs.discipline import decisions, services
 from ktgs.discipline.models import DisciplineCase
 from ktgs.discipline.tests.test_decisions import CELL, DAY, body, case_for, plain_member
+from ktgs.orgs.picking import body_label, body_token, member_label
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,8 @@ def test_open_a_case_by_form_and_refusal_for_an_unknown_member(client_as):
     bad = client.post(
         reverse("cases:create"),
         {
-            "body": cell.pk,
-            "member_code": "KHONGCO9",
+            "body": body_label(cell),
+            "member": "KHONGCO9",
             "origin": "own",
             "opened_on": "01/06/2026",
             "secrecy": "normal",
@@ -32,8 +33,8 @@ def test_open_a_case_by_form_and_refusal_for_an_unknown_member(client_as):
     ok = client.post(
         reverse("cases:create"),
         {
-            "body": cell.pk,
-            "member_code": member.code,
+            "body": body_label(cell),
+            "member": member_label(member),
             "origin": "own",
             "opened_on": "01/06/2026",
             "secrecy": "normal",
@@ -63,7 +64,7 @@ def test_vote_page_records_counts(client_as):
     response = client_as("inspector").post(
         reverse("cases:vote", args=[case.pk]),
         {
-            "body": cell.pk,
+            "body": body_token(cell),
             "role": "propose",
             "voted_on": "01/06/2026",
             "denominator": "9",

@@ -18,6 +18,7 @@ from ktgs.discipline.strike_off import strike_off
 from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import CommitteeSeat, Member, Membership, OrgUnit
+from ktgs.orgs.picking import body_label, body_token, member_label, unit_label
 
 pytestmark = pytest.mark.django_db
 REASON = "Đang bị cơ quan điều tra khởi tố"
@@ -161,15 +162,15 @@ def test_start_page_then_detail_with_committee_seats_and_extension(client_as):
     committee = body("HA.DBK.001", "inspection")
     bad = client.post(
         reverse("suspensions:create"),
-        {"member_code": "KHONGCO9", "body": committee.pk, "starts_on": "", "reason": REASON},
+        {"member": "KHONGCO9", "body": body_label(committee), "starts_on": "", "reason": REASON},
     )
     assert "Không có đảng viên mã KHONGCO9" in bad.content.decode()
     starts_on = today - timedelta(days=85)
     ok = client.post(
         reverse("suspensions:create"),
         {
-            "member_code": member.code,
-            "body": committee.pk,
+            "member": member.code,
+            "body": body_label(committee),
             "starts_on": starts_on.strftime("%d/%m/%Y"),
             "reason": REASON,
         },
@@ -212,13 +213,18 @@ def test_strike_off_page_refuses_a_full_member_then_strikes_off(client_as):
     committee = body("HA.DBK.001", "committee")
     refused = client.post(
         reverse("suspensions:strike_off"),
-        {"member_code": full.code, "body": committee.pk, "on": "01/06/2026", "reason": "X"},
+        {"member": full.code, "body": body_label(committee), "on": "01/06/2026", "reason": "X"},
     ).content.decode()
     assert "Điều lệ Đảng, Điều 5" in refused
     member = _probationary()
     done = client.post(
         reverse("suspensions:strike_off"),
-        {"member_code": member.code, "body": committee.pk, "on": "01/06/2026", "reason": "X"},
+        {
+            "member": member_label(member),
+            "body": body_token(committee),
+            "on": "01/06/2026",
+            "reason": "X",
+        },
     )
     assert done.status_code == 302
     member.refresh_from_db()
@@ -299,13 +305,13 @@ def test_organisation_suspension_pages(client_as):
     starts_on = timezone.localdate() - timedelta(days=10)
     form = {
         "subject_kind": "organisation",
-        "subject_unit": cell.pk,
-        "body": committee.pk,
+        "subject_unit": cell.code,
+        "body": body_label(committee),
         "starts_on": starts_on.strftime("%d/%m/%Y"),
         "reason": REASON,
     }
     own = client.post(
-        reverse("suspensions:create"), form | {"subject_unit": committee.unit_id}
+        reverse("suspensions:create"), form | {"subject_unit": unit_label(committee.unit)}
     ).content.decode()
     assert "không tự đình chỉ hoạt động" in own
     too_long = (starts_on + timedelta(days=91)).strftime("%d/%m/%Y")
