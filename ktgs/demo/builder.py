@@ -215,7 +215,11 @@ def _write_units(plan: Plan) -> dict[str, OrgUnit]:
     for spec in plan.units:
         parent = units[spec.parent].path if spec.parent else ""
         units[spec.code].path = parent + path_segment(units[spec.code].pk)
-    bulk.update_column(OrgUnit, "path", {unit.pk: unit.path for unit in units.values()})
+        units[spec.code].place_key = units[spec.parent].search_key if spec.parent else ""
+    bulk.update(
+        OrgUnit,
+        [(u.pk, {"path": u.path, "place_key": u.place_key}) for u in units.values()],
+    )
     bulk.insert(
         UnitLink,
         (

@@ -51,6 +51,7 @@ from ktgs.orgs.models import (
     path_segment,
     unit_search_key,
 )
+from ktgs.orgs.placekeys import sync_all_place_keys
 from ktgs.orgs.services import MEMBER_FIELDS, default_bodies
 
 ORG_SHEETS: tuple[Sheet, ...] = (
@@ -967,6 +968,7 @@ class Writer:
             self._memberships,
             self._offices,
             self._paths,
+            self._place_keys,
             self._current_units,
         ]
         for done, step in enumerate(steps):
@@ -1243,6 +1245,13 @@ class Writer:
         bulk.update(
             OrgUnit, [(pk, {"path": path(pk)}) for pk, old in stored.items() if path(pk) != old]
         )
+
+    def _place_keys(self):
+        """Each unit's superior's folded name (what the pickers also match), where a unit, a
+        name or a link changed."""
+        d = self.d
+        if any(d[s.name].creates or d[s.name].updates for s in (UNITS, LINKS, SUCCESSIONS, NAMES)):
+            sync_all_place_keys()
 
     def _current_units(self):
         delta = self.d[MEMBERSHIPS.name]

@@ -84,6 +84,9 @@ class OrgUnit(Versioned, Voidable):
     # the name and short name folded (core.vietnamese.fold): what the pickers search; set with
     # sort_key by every writer of a name (`unit_name_keys`). PostgreSQL adds a trigram index.
     search_key = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    # its superior's name folded (today's tree): a word typed may name the place instead of the
+    # unit ("van phong y te"); kept by `orgs.placekeys` wherever names or paths change
+    place_key = models.CharField(max_length=400, editable=False, default="")
 
     class Meta:
         ordering = ["path"]

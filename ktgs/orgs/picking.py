@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from ktgs.audit import probing
 from ktgs.core.models import Dated
@@ -51,6 +51,24 @@ def _looks_like_code(text: str, code: str) -> bool:
     """A code was typed (in brackets, or a word with a digit or a dot), not a name."""
     return bool(code) and (
         bool(_TRAILING_CODE.search(text)) or any(c.isdigit() or c == "." for c in code)
+    )
+
+
+def _unit_words(ws: list[str], prefix: str = "") -> tuple[Q, Q]:
+    """(every word in the unit's name or its superior's, every word in the unit's own name):
+    "van phong y te" finds Chi bộ Văn phòng of Đảng bộ Sở Y tế; the units whose own name holds
+    every word are shown first."""
+    anywhere = Q()
+    for w in ws:
+        anywhere &= Q(**{f"{prefix}search_key__contains": w}) | Q(
+            **{f"{prefix}place_key__contains": w}
+        )
+    return anywhere, _by_words(f"{prefix}search_key", ws)
+
+
+def _own_first(rows, own: Q):
+    return rows.annotate(
+        elsewhere=Case(When(own, then=Value(0)), default=Value(1), output_field=IntegerField())
     )
 
 
@@ -101,15 +119,17 @@ def unit_rows(scope, text: str, *, action=None, grassroots=False, cells=False, l
     code = (text or "").strip().upper()
     if not ws:
         return []
-    match = _by_words("search_key", ws)
+    match, own = _unit_words(ws)
     if code and " " not in code:
         match |= Q(code__startswith=code)
+        own |= Q(code__startswith=code)
     rows = _units(scope, action).filter(match)
     if grassroots:
         rows = rows.filter(kind__is_grassroots=True)
     if cells:
         rows = rows.filter(kind__is_cell=True)
-    return list(rows.select_related("kind").order_by("path")[:limit])
+    rows = _own_first(rows, own).select_related("kind").order_by("elsewhere", "path")
+    return list(rows[:limit])
 
 
 def unit_suggestions(
@@ -250,9 +270,11 @@ def body_rows(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=S
     if not asked and not ws:
         return []
     rows = _bodies(scope, action, [k for k in kinds if not asked or k in asked])
-    if ws:
-        rows = rows.filter(_by_words("unit__search_key", ws))
-    return list(rows.order_by("unit__path", "kind")[:limit])
+    if not ws:
+        return list(rows.order_by("unit__path", "kind")[:limit])
+    match, own = _unit_words(ws, "unit__")
+    rows = _own_first(rows.filter(match), own).order_by("elsewhere", "unit__path", "kind")
+    return list(rows[:limit])
 
 
 def _body_suggestions(rows: list[Body], short=False) -> list[Suggestion]:
@@ -347,7 +369,8 @@ def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | N
             refuse(scope, "unit_code", 1)
             raise ValidationError(NO_UNIT.format(codes=code), code="not_found")
         raise _none(text, "tổ chức đảng")
-    one = _one(found, text, lambda u: fold(u.name))
+    named = [u for u in found if getattr(u, "elsewhere", 0) == 0]  # own name holds every word
+    one = _one(named or found, text, lambda u: fold(u.name))
     if one is not None:
         return one
     return _raise_many(text, found, _unit_suggestions(found[:IN_ERROR]), "tổ chức đảng")
@@ -395,15 +418,18 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
     found = body_rows(scope, text, action=action, kinds=kinds, limit=50)
     if not found:
         raise _none(text, "cơ quan")
+    found = [b for b in found if getattr(b, "elsewhere", 0) == 0] or found  # own name first
     asked, rest = _split_kind(words(text))
     one = _one(found, text, lambda b: fold(body_name(b)))
     if one is None and rest:  # "ubkt dang bo so y te": the unit's whole name typed
         exact = [b for b in found if fold(b.unit.name) == " ".join(rest)]
         one = exact[0] if len(exact) == 1 else None
     if one is None and len({b.unit_id for b in found}) == 1:
-        # one unit named: its committee is what "Đảng bộ X" means when no kind word was typed
-        committee = [b for b in found if b.kind == BodyKind.COMMITTEE]
-        one = committee[0] if len(committee) == 1 and not asked else None
+        # one unit named, no kind word typed: "Đảng bộ X" means its committee, "Chi bộ X" the
+        # cell itself, i.e. its meeting (a cell decides in its meeting; "chi ủy" is typed)
+        meant = BodyKind.CELL_MEETING if found[0].unit.kind.is_cell else BodyKind.COMMITTEE
+        bodies = [b for b in found if b.kind == meant]
+        one = bodies[0] if len(bodies) == 1 and not asked else None
     if one is not None:
         return one
     return _raise_many(text, found, _body_suggestions(found[:IN_ERROR]), "cơ quan")

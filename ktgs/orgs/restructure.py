@@ -42,6 +42,7 @@ from ktgs.orgs.models import (
     path_segment,
     unit_search_key,
 )
+from ktgs.orgs.placekeys import sync_place_keys
 
 # --- checks shared by the operations ---------------------------------------------------------
 
@@ -154,6 +155,7 @@ def _rebase(unit: OrgUnit, new_parent: OrgUnit) -> None:
     OrgUnit.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length("path")))
     )
+    sync_place_keys([unit])
 
 
 def _move_members(member_ids: list[int], source: OrgUnit, target: OrgUnit, on, decision) -> int:
@@ -253,6 +255,7 @@ def unit_rename(
     unit.name, unit.short_name, unit.sort_key = name, short_name, text_sort_key(name)
     unit.search_key = unit_search_key(name, short_name)
     unit.save(update_fields=["name", "short_name", "sort_key", "search_key"])
+    sync_place_keys([unit])
     touch_version(unit)  # an edit form opened before the rename is stale
     record(
         "orgs.unit.renamed",

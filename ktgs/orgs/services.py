@@ -35,6 +35,7 @@ from ktgs.orgs.models import (
     path_segment,
     unit_search_key,
 )
+from ktgs.orgs.placekeys import sync_place_keys
 from ktgs.orgs.selectors import unit_contains_on
 
 MEMBER_FIELDS = (
@@ -143,7 +144,8 @@ def unit_create(
         search_key=unit_search_key(name, nfc(short_name)),
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
-    unit.save(update_fields=["path"])
+    unit.place_key = parent.search_key if parent else ""
+    unit.save(update_fields=["path", "place_key"])
     if parent is not None:
         UnitLink.objects.create(unit=unit, parent=parent, starts_on=starts_on, decision=decision)
     Body.objects.bulk_create(default_bodies(unit))
@@ -176,7 +178,8 @@ def unit_update(
     unit.version = stored.version
     if changes:
         bump_version(unit)
-    unit.save(update_fields=["name", "short_name", "sort_key"])
+    unit.save(update_fields=["name", "short_name", "sort_key", "search_key"])
+    sync_place_keys([unit])  # its sub-units are found by its new name
     record("orgs.unit.updated", target=unit, unit_id=unit.pk, changes=changes)
     return unit
 
@@ -212,6 +215,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "
     OrgUnit.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length("path")))
     )
+    sync_place_keys([unit])
     unit.refresh_from_db()
     record(
         "orgs.unit.moved",

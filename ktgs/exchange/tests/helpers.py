@@ -21,7 +21,8 @@ def _plain(value):
 
 def snapshot() -> dict:
     """Every entity of the format by natural key (ids, users and audit left aside), with the
-    derived fields: a unit's sort key and today's parent (from its path), a member's full name,
+    derived fields: a unit's sort and search keys, its superior's name as searched, and today's
+    parent (from its path), a member's full name,
     search and sort keys and current cell."""
     from ktgs.exchange import orgdata
     from ktgs.orgs.models import Member, OrgUnit
@@ -31,10 +32,12 @@ def snapshot() -> dict:
     for sheet in SHEETS.values():
         rows = orgdata.sorted_rows(sheet, loaded.get(sheet.name, []))
         out[sheet.name] = [{k: _plain(v) for k, v in row.items() if k != "pk"} for row in rows]
-    units = list(OrgUnit.objects.live().values_list("code", "path", "sort_key"))
-    by_path = {path: code for code, path, _key in units}
+    units = list(
+        OrgUnit.objects.live().values_list("code", "path", "sort_key", "search_key", "place_key")
+    )
+    by_path = {path: code for code, path, *_keys in units}
     out["units (derived)"] = sorted(
-        [code, key, by_path.get(path[:-7])] for code, path, key in units
+        [code, *keys, by_path.get(path[:-7])] for code, path, *keys in units
     )
     out["members (derived)"] = sorted(
         list(row)

@@ -27,6 +27,7 @@ from ktgs.orgs.models import (
     UnitName,
     UnitSuccession,
     path_segment,
+    unit_search_key,
 )
 from ktgs.orgs.services import default_bodies
 
@@ -65,6 +66,8 @@ def history(demo):
         closed_decision="12-QĐ/ĐU",
         path="",
         sort_key=text_sort_key("Chi bộ Phòng Kế hoạch (cũ)"),
+        search_key=unit_search_key("Chi bộ Phòng Kế hoạch (cũ)"),
+        place_key=cell.search_key,  # today it lies under its successor
     )
     closed.path = cell.path + path_segment(closed.pk)
     closed.save(update_fields=["path"])
