@@ -211,6 +211,28 @@ def test_a_member_suggestion_shows_the_birth_year_the_cell_and_its_parent(scopes
     assert suggestion.detail == f"sinh năm {member.birth_date.year} · {cell.name} — {parent.name}"
 
 
+def test_closed_or_voided_units_and_voided_members_are_not_suggested(scopes):
+    from datetime import date
+
+    from django.utils import timezone
+
+    scope = scopes[OFFICER]
+    closed, voided = unit("HA.DBK.001.06"), unit("HA.DBK.001.07")
+    member = Member.objects.live().filter(current_unit=unit("HA.DBK.001.01")).first()
+    assert {"HA.DBK.001.06", "HA.DBK.001.07"} <= set(
+        tokens(picking.unit_suggestions(scope, "nghiep vu"))
+    )
+    assert member.code in tokens(picking.member_suggestions(scope, member.code))
+    OrgUnit.objects.filter(pk=closed.pk).update(closed_on=date(2023, 1, 1))
+    OrgUnit.objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+    Member.objects.filter(pk=member.pk).update(voided_at=timezone.now())
+    got = tokens(picking.unit_suggestions(scope, "nghiep vu"))
+    assert got == expected_units(root_of(OFFICER), "nghiep vu")
+    assert not {"HA.DBK.001.06", "HA.DBK.001.07"} & set(got)
+    assert picking.member_suggestions(scope, member.code) == []
+    assert error_of(picking.pick_unit, scope, "HA.DBK.001.06").code == "not_found"
+
+
 # --- scope and clearance ---------------------------------------------------------------------
 
 
@@ -634,6 +656,11 @@ def test_a_code_outside_the_scope_is_refused_like_a_missing_one_and_counted(cast
     assert outside.messages[0] == missing.messages[0].replace("DV999999", sibling.code)
     assert counted() == 5
     assert set(refused.values_list("kind", flat=True)) == {"unit_code", "member_code"}
+    # a body's token outside the scope: the answer a missing one gets
+    outside = error_of(picking.pick_body, scope, "HA.DBK.002/ubkt")
+    missing = error_of(picking.pick_body, scope, "HA.DBK.999/ubkt")
+    assert outside.code == missing.code == "not_found"
+    assert outside.messages[0] == missing.messages[0].replace("HA.DBK.999", "HA.DBK.002")
 
     # up to the limit, the user's own codes still work; one more and look-ups pause
     LookupRefusal.objects.create(user_id=user_id, kind="unit_code", count=probing.LIMIT - 5)
