@@ -48,9 +48,11 @@ SEARCH = "nguyen van"
 # the name pickers' suggestions (issue 13): a common fragment of a member's name, of a unit's
 PICK_MEMBER = "nguyen van"
 PICK_UNIT = "van phong"
-# and a rarer one (a few hundred members in 150,000): on PostgreSQL the common fragment walks the name
+# and a rarer one (far fewer members): on PostgreSQL the common fragment walks the name
 # order and stops at a screenful, the rare one is looked up through the trigram index
 PICK_RARE = "kieu thi"
+# and one that matches nobody (a typo): where no index serves, every key in scope is read
+PICK_NONE = "nguyen xyz"
 BASE_COMMITTEE = "HA.DBK.001"
 NOT_YET = "not available yet"
 
@@ -369,6 +371,11 @@ def step_pages(requests: int) -> dict:
         (
             f"picker: members ?q={PICK_RARE}",
             reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_RARE.replace(' ', '+')}",
+            htmx,
+        ),
+        (
+            f"picker: members ?q={PICK_NONE}",
+            reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_NONE.replace(' ', '+')}",
             htmx,
         ),
         (
