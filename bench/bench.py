@@ -9,9 +9,11 @@ points to PostgreSQL; SQLite files otherwise):
  1. `ktgs migrate` and `ktgs demo --members N` into database A (the bloc with N members).
  2. Pages, in-process through Django's test Client as the demo inspector (`kiemtravien`, whose
     scope is the whole bloc): the member search, the member list (first page, a deep page, a
-    filtered page) and the tree (root page, htmx expansions). For each, the queries of one
+    filtered page), the tree (root page, htmx expansions) and the name pickers' suggestions
+    (`orgs:pick`, a member's and a unit's name fragment). For each, the queries of one
     request, then the median and p95 of R timed requests (server time: the full request through
-    the middleware stack, templates included, no network).
+    the middleware stack, templates included, no network). Beside the pickers, their suggestion
+    query written by hand in SQL, timed alone, and the ratio; on PostgreSQL the query's plan.
  3. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
     then imported into a fresh database B (the unit sheets first, untimed; then "Đảng viên" and
     "Sinh hoạt", members and memberships, in one .zip, timed): rows per second. Beside it,
@@ -43,6 +45,14 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCH_USER = "kiemtravien"  # the demo inspector: the whole bloc in scope, no second factor
 SEARCH = "nguyen van"
+# the name pickers' suggestions (issue 13): a common fragment of a member's name, of a unit's
+PICK_MEMBER = "nguyen van"
+PICK_UNIT = "van phong"
+# and a rarer one (far fewer members): on PostgreSQL the common fragment walks the name
+# order and stops at a screenful, the rare one is looked up through the trigram index
+PICK_RARE = "kieu thi"
+# and one that matches nobody (a typo): where no index serves, every key in scope is read
+PICK_NONE = "nguyen xyz"
 BASE_COMMITTEE = "HA.DBK.001"
 NOT_YET = "not available yet"
 
@@ -112,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{row['name']:<44} {row['queries']:>7} {row['median']:>10.1f} "
                 f"{row['p95']:>8.1f} {row['rows']:>7}"
             )
+        say(picker_lines(pages["rows"]))
 
         say()
         if args.no_import:
@@ -129,6 +140,22 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / "latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"(also written to {RESULTS / 'latest.txt'})")
     return 0
+
+
+def picker_lines(rows: list[dict]) -> str:
+    """Each picker endpoint against its suggestion query by hand (median ratio), and on
+    PostgreSQL the plan of the query it ran."""
+    by_name = {row["name"]: row for row in rows}
+    out = []
+    for row in rows:
+        page = by_name.get(row.get("reference", ""))
+        if page is not None:
+            out.append(
+                f"ratio {page['name']} / SQL by hand (median): "
+                f"{page['median'] / max(row['median'], 1e-6):,.1f}"
+            )
+    out += [f"plan of {row['name']}: {row['plan']}" for row in rows if row.get("plan")]
+    return "\n".join(out)
 
 
 def import_part(dbs: "Databases", env_a: dict, copy_url: str, say) -> None:
@@ -305,6 +332,7 @@ def step_pages(requests: int) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment, teardown_test_environment
+    from django.urls import reverse
 
     from ktgs.accounts.models import User
     from ktgs.orgs.models import Member, OrgUnit
@@ -335,15 +363,36 @@ def step_pages(requests: int) -> dict:
         ("tree page (roots opened)", "/to-chuc/", {}),
         ("tree: expand HA.DBK (htmx)", f"/to-chuc/cay/{bloc.pk}/", htmx),
         (f"tree: expand {BASE_COMMITTEE} (htmx)", f"/to-chuc/cay/{committee.pk}/", htmx),
+        (
+            f"picker: members ?q={PICK_MEMBER}",
+            reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_MEMBER.replace(' ', '+')}",
+            htmx,
+        ),
+        (
+            f"picker: members ?q={PICK_RARE}",
+            reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_RARE.replace(' ', '+')}",
+            htmx,
+        ),
+        (
+            f"picker: members ?q={PICK_NONE}",
+            reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_NONE.replace(' ', '+')}",
+            htmx,
+        ),
+        (
+            f"picker: units ?q={PICK_UNIT}",
+            reverse("orgs:pick", args=["don-vi"]) + f"?q={PICK_UNIT.replace(' ', '+')}",
+            htmx,
+        ),
     ]
     rows = []
     for name, url, headers in cases:
         # One request counted (queries; rows shown, read from the template context, which
         # the test environment's instrumentation provides), then the timed ones without it.
         queries: list[str] = []
+        counter = QueryCounter(queries)
         setup_test_environment()
         try:
-            with connection.execute_wrapper(QueryCounter(queries)):
+            with connection.execute_wrapper(counter):
                 response = client.get(url, **headers)
         finally:
             teardown_test_environment()
@@ -365,6 +414,9 @@ def step_pages(requests: int) -> dict:
                 "rows": shown,
             }
         )
+        if name.startswith("picker:"):
+            rows[-1]["plan"] = suggestion_plan(counter.statements)
+    rows.extend(picker_by_hand(requests, bloc.path, user.clearance))
     context = (
         f"pages as {BENCH_USER} (scope HA.DBK: {in_bloc:,} members, "
         f"{OrgUnit.objects.count():,} units), Django test Client in-process, DEBUG off"
@@ -377,9 +429,11 @@ class QueryCounter:
 
     def __init__(self, sink: list[str]):
         self.sink = sink
+        self.statements: list[tuple[str, object]] = []  # with their parameters
 
     def __call__(self, execute, sql, params, many, context):
         self.sink.append(sql)
+        self.statements.append((sql, params))
         return execute(sql, params, many, context)
 
 
@@ -393,7 +447,91 @@ def shown_rows(context) -> int:
         return sum(1 + len(children) for _node, children in opened)
     if (nodes := context.get("nodes")) is not None:
         return len(nodes)
+    if (suggested := context.get("rows")) is not None:  # a picker's suggestions
+        return len(suggested)
     return 0
+
+
+def suggestion_plan(statements: list[tuple[str, object]]) -> str:
+    """On PostgreSQL, the plan of the suggestion query a picker request ran (the statement on
+    `search_key`), as its scan nodes and indexes, one line; "" on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    found = [(sql, params) for sql, params in statements if "search_key" in sql]
+    if not found:
+        return "no statement on search_key"
+    sql, params = found[0]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = [line for (line,) in cursor.fetchall()]
+    nodes = [
+        line.strip().removeprefix("->").strip().split("  (")[0] for line in plan if "Scan" in line
+    ]
+    return "; ".join(nodes)
+
+
+# The pickers' suggestion queries written by hand: the screenful (one more, for "còn nữa")
+# of the inspector's scope matching the folded words, without the ORM, the view, the template
+# or the middleware. Same filters and order as `ktgs.orgs.picking` (member_rows, unit_rows).
+HAND_MEMBERS = """
+SELECT m.code, m.full_name, m.birth_date, c.name, c.path
+FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
+WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {words}
+ORDER BY m.sort_key, m.code
+LIMIT %s
+"""
+HAND_UNITS = """
+SELECT u.code, u.name, u.path, u.kind_id
+FROM orgs_orgunit u
+WHERE u.voided_at IS NULL AND u.closed_on IS NULL AND u.path LIKE %s {words}
+ORDER BY u.path
+LIMIT %s
+"""
+
+
+def picker_by_hand(requests: int, root: str, clearance: str) -> list[dict]:
+    """The two picker queries by hand-written SQL, timed as the pages are (one statement
+    each): the reference for the ratio endpoint / SQL."""
+    from django.db import connection
+
+    from ktgs.core.models import levels_up_to
+    from ktgs.orgs.picking import SCREENFUL
+
+    levels = list(levels_up_to(clearance))
+    out = []
+    for name, template, text, prefix, extra in (
+        ("members", HAND_MEMBERS, PICK_MEMBER, "m", levels),
+        ("units", HAND_UNITS, PICK_UNIT, "u", []),
+    ):
+        words = text.split()
+        sql = template.format(
+            levels=", ".join(["%s"] * len(extra)),
+            words=" ".join(f"AND {prefix}.search_key LIKE %s" for _ in words),
+        )
+        params = [root + "%", *extra, *(f"%{w}%" for w in words), SCREENFUL + 1]
+        times = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            shown = len(cursor.fetchall())
+            for _ in range(requests):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+        out.append(
+            {
+                "name": f"picker SQL by hand: {name} ?q={text}",
+                "url": "",
+                "queries": 1,
+                "median": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "rows": min(shown, SCREENFUL),
+                "reference": f"picker: {name} ?q={text}",
+            }
+        )
+    return out
 
 
 def step_export(out: Path) -> dict:
