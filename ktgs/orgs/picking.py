@@ -24,6 +24,10 @@ from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.lookups import NO_MEMBER, NO_UNIT, refuse
 from ktgs.orgs.models import PATH_STEP, Body, CommitteeSeat, Member, OrgUnit
 
+NO_BODY = (
+    "Không có cơ quan mã {code} trong phạm vi của đồng chí; hãy gõ tên cơ quan rồi chọn trong "
+    "gợi ý."
+)
 SCREENFUL = 10  # suggestions shown at once; typing more narrows them
 IN_ERROR = 6  # suggestions named in an error message
 
@@ -332,6 +336,15 @@ def _ambiguous(text: str, count: int, suggestions: list[Suggestion], what: str) 
     )
 
 
+def _nearby(text: str, suggestions: list[Suggestion], what: str) -> ValidationError:
+    listed = "; ".join(s.text if not s.detail else f"{s.text} — {s.detail}" for s in suggestions)
+    return ValidationError(
+        f"Không có {what} nào tên «{text}» trong phạm vi của đồng chí; các từ đã gõ có trong tên "
+        f"của: {listed}. Nếu đúng, hãy chọn trong gợi ý hoặc gõ mã trong ngoặc.",
+        code="not_found",
+    )
+
+
 def _none(text: str, what: str) -> ValidationError:
     return ValidationError(
         f"Không có {what} nào tên «{text}» trong phạm vi của đồng chí. Hãy gõ một phần tên "
@@ -370,10 +383,12 @@ def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | N
             raise ValidationError(NO_UNIT.format(codes=code), code="not_found")
         raise _none(text, "tổ chức đảng")
     named = [u for u in found if getattr(u, "elsewhere", 0) == 0]  # own name holds every word
-    one = _one(named or found, text, lambda u: fold(u.name))
+    if not named:  # only with its superior's name: never taken unseen, the user chooses
+        raise _nearby(text, _unit_suggestions(found[:IN_ERROR]), "tổ chức đảng")
+    one = _one(named, text, lambda u: fold(u.name))
     if one is not None:
         return one
-    return _raise_many(text, found, _unit_suggestions(found[:IN_ERROR]), "tổ chức đảng")
+    return _raise_many(text, named, _unit_suggestions(named[:IN_ERROR]), "tổ chức đảng")
 
 
 def _raise_many(text, found, suggestions, what):
@@ -392,6 +407,9 @@ def pick_member(scope, text: str) -> Member | None:
         member = _members(scope).filter(code=code).select_related("current_unit").first()
         if member is not None:
             return member
+    exact = list(_members(scope).filter(search_key=fold(text)).select_related("current_unit")[:2])
+    if len(exact) == 1:  # the whole name typed, borne by one member (however many contain it)
+        return exact[0]
     found = member_rows(scope, text, limit=50)
     if not found:
         if _looks_like_code(text, code):
@@ -410,15 +428,21 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
     text = nfc(text or "")
     if not text:
         return None
+    probing.check(scope.user_id)
     code = trailing_code(text)
     if code and "/" in code:
         body = body_by_token(scope, code, action=action, kinds=kinds)
         if body is not None:
             return body
+        refuse(scope, "body_code", 1)  # a body outside the scope is one that does not exist
+        raise ValidationError(NO_BODY.format(code=code), code="not_found")
     found = body_rows(scope, text, action=action, kinds=kinds, limit=50)
     if not found:
         raise _none(text, "cơ quan")
-    found = [b for b in found if getattr(b, "elsewhere", 0) == 0] or found  # own name first
+    named = [b for b in found if getattr(b, "elsewhere", 0) == 0]  # the unit's own name
+    if not named:  # only with its superior's name: never taken unseen, the user chooses
+        raise _nearby(text, _body_suggestions(found[:IN_ERROR]), "cơ quan")
+    found = named
     asked, rest = _split_kind(words(text))
     one = _one(found, text, lambda b: fold(body_name(b)))
     if one is None and rest:  # "ubkt dang bo so y te": the unit's whole name typed

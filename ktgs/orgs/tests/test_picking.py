@@ -61,6 +61,25 @@ def matches(text: str, key: str, code: str) -> bool:
     return all(w in key for w in words) or (" " not in typed and code.startswith(typed))
 
 
+def unit_match(text: str, own: str, place: str, code: str) -> tuple[bool, bool]:
+    """(found, found by its own name): every folded word of `text` in the unit's own name or
+    in its superior's (`place`), any order; or `text` (one word) the start of the code. Units
+    found by their own name (or code) come first."""
+    typed = text.strip().upper()
+    words = plain(text).split()
+    if not words:
+        return False, False
+    by_code = " " not in typed and code.startswith(typed)
+    own_hit = all(w in own for w in words) or by_code
+    return own_hit or all(w in own or w in place for w in words), own_hit
+
+
+def folded_units() -> dict[str, str]:
+    """{path: folded name and short name} of every unit, read raw."""
+    rows = OrgUnit.objects.values_list("path", "name", "short_name")
+    return {path: plain(f"{name} {short}") for path, name, short in rows}
+
+
 def member_rows_in(root: str, clearance: str) -> list[tuple]:
     """(sort key, code, folded name, cell path) of every live current member under `root`
     whose secrecy the clearance covers, read raw."""
@@ -85,18 +104,17 @@ def expected_members(root: str, clearance: str, text: str, limit: int | None = S
 
 def expected_units(root: str, text: str, *, grassroots=False, limit: int | None = SCREENFUL):
     rows = OrgUnit.objects.values_list(
-        "path", "code", "name", "short_name", "voided_at", "closed_on", "kind__is_grassroots"
+        "path", "code", "voided_at", "closed_on", "kind__is_grassroots"
     )
-    hits = sorted(
-        (path, code)
-        for path, code, name, short, voided, closed, is_grassroots in rows
-        if voided is None
-        and closed is None
-        and path.startswith(root)
-        and (is_grassroots or not grassroots)
-        and matches(text, plain(f"{name} {short}"), code)
-    )
-    return [code for _path, code in hits][:limit]
+    keys = folded_units()
+    hits = []
+    for path, code, voided, closed, is_grassroots in rows:
+        wanted = is_grassroots or not grassroots
+        if voided is None and closed is None and path.startswith(root) and wanted:
+            found, own = unit_match(text, keys[path], keys.get(path[:-7], ""), code)
+            if found:
+                hits.append((not own, path, code))
+    return [code for _own, _path, code in sorted(hits)][:limit]
 
 
 def expected_bodies(root: str, kind: str, unit_words: str, limit=SCREENFUL) -> list[str]:
@@ -106,15 +124,15 @@ def expected_bodies(root: str, kind: str, unit_words: str, limit=SCREENFUL) -> l
         "unit__path", "unit__code", "unit__name", "unit__short_name", "unit__voided_at",
         "unit__closed_on",
     )  # fmt: skip
-    hits = sorted(
-        (path, code)
-        for path, code, name, short, voided, closed in rows
-        if voided is None
-        and closed is None
-        and path.startswith(root)
-        and all(w in plain(f"{name} {short}") for w in plain(unit_words).split())
-    )
-    return [f"{code}/{slug}" for _path, code in hits][:limit]
+    keys = folded_units()
+    hits = []
+    for path, code, _name, _short, voided, closed in rows:
+        if voided is None and closed is None and path.startswith(root):
+            own, place = keys[path], keys.get(path[:-7], "")
+            words = plain(unit_words).split()
+            if all(w in own or w in place for w in words):
+                hits.append((not all(w in own for w in words), path, code))
+    return [f"{code}/{slug}" for _own, _path, code in sorted(hits)][:limit]
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -283,7 +301,12 @@ def test_a_sibling_grassroots_units_members_and_units_are_never_suggested(client
 
     # The sibling's own name and its cells: nothing of it.
     sibling_name = unit("HA.DBK.002").name
-    assert picking.unit_suggestions(scope, sibling_name) == []
+    # its words may occur in own units' names («Tài chính»), never a unit of the sibling
+    assert not [
+        t
+        for t in tokens(picking.unit_suggestions(scope, sibling_name))
+        if t.startswith("HA.DBK.002")
+    ]
     assert error_of(picking.pick_unit, scope, sibling_name).code == "not_found"
     assert tokens(picking.unit_suggestions(scope, "chi bo van phong")) == ["HA.DBK.001.01"]
     assert offered(client_as(OFFICER).get(pick_url("don-vi", "van phong"))) == [
@@ -661,9 +684,11 @@ def test_a_code_outside_the_scope_is_refused_like_a_missing_one_and_counted(cast
     missing = error_of(picking.pick_body, scope, "HA.DBK.999/ubkt")
     assert outside.code == missing.code == "not_found"
     assert outside.messages[0] == missing.messages[0].replace("HA.DBK.999", "HA.DBK.002")
+    assert counted() == 7  # and counted like the others
+    assert "body_code" in set(refused.values_list("kind", flat=True))
 
     # up to the limit, the user's own codes still work; one more and look-ups pause
-    LookupRefusal.objects.create(user_id=user_id, kind="unit_code", count=probing.LIMIT - 5)
+    LookupRefusal.objects.create(user_id=user_id, kind="unit_code", count=probing.LIMIT - 7)
     assert picking.pick_unit(scope, "HA.DBK.001.01") == unit("HA.DBK.001.01")
     events = AuditEvent.objects.filter(action="audit.lookup.throttled")
     before = events.count()
@@ -693,9 +718,10 @@ def test_the_endpoint_needs_a_login_and_a_known_profile(client, client_as):
 def test_the_endpoint_answers_what_its_profile_suggests(profile, client_as, scopes):
     text = {"unit": "van phong", "member": "thi", "body": "van phong"}[PROFILES[profile].what]
     text = "y te" if PROFILES[profile].grassroots else text
-    want = [s.text for s in PROFILES[profile].suggest(scopes[OFFICER], text)][:SCREENFUL]
+    role = LEADER if profile == "to-chuc-quyet-dinh" else OFFICER  # an officer decides nothing
+    want = [s.text for s in PROFILES[profile].suggest(scopes[role], text)][:SCREENFUL]
     assert want
-    assert offered(client_as(OFFICER).get(pick_url(profile, text.replace(" ", "+")))) == want
+    assert offered(client_as(role).get(pick_url(profile, text.replace(" ", "+")))) == want
 
 
 def test_the_grassroots_profile_offers_grassroots_organisations_only(client_as):
@@ -716,13 +742,16 @@ def test_the_folded_keys_have_trigram_indexes_on_postgresql():
         assert cursor.fetchall() == [("pg_trgm",)]
         cursor.execute(
             "SELECT indexname, tablename, indexdef FROM pg_indexes "
-            "WHERE indexname IN ('orgs_orgunit_search_trgm', 'orgs_member_search_trgm') "
+            "WHERE indexname IN ('orgs_orgunit_search_trgm', 'orgs_orgunit_place_trgm', "
+            "'orgs_member_search_trgm') "
             "ORDER BY indexname"
         )
         rows = cursor.fetchall()
     assert [(name, table) for name, table, _def in rows] == [
         ("orgs_member_search_trgm", "orgs_member"),
+        ("orgs_orgunit_place_trgm", "orgs_orgunit"),
         ("orgs_orgunit_search_trgm", "orgs_orgunit"),
     ]
-    for _name, _table, definition in rows:
-        assert "USING gin (search_key gin_trgm_ops)" in definition
+    for name, _table, definition in rows:
+        column = "place_key" if "place" in name else "search_key"
+        assert f"USING gin ({column} gin_trgm_ops)" in definition
