@@ -205,7 +205,7 @@ def _member_data(cid: str, other: Member) -> dict:
         "citizen_id": cid,
         "admitted_on": "01/02/2015",
         "official_on": "01/02/2016",
-        "unit": cell.pk,
+        "unit": cell.code,
         "secrecy": "normal",
     }
 

@@ -166,7 +166,7 @@ def new_member_data(cell: OrgUnit) -> dict:
         "old_id_number": "",
         "admitted_on": "03/02/2015",
         "official_on": "03/02/2016",
-        "unit": cell.pk,
+        "unit": cell.code,
         "starts_on": "",
     }
 
