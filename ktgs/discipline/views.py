@@ -204,7 +204,7 @@ def decision_list(request):
         {
             "page": page,
             "q": q,
-            "pager_query": q.unit_filter.query(request.GET, q.unit),
+            "pager_query": q.unit_filter.pager_query(request.GET, q.unit),
             "bodies": bodies.order_by("unit__path", "kind"),
             "grassroots": counting.GRASSROOTS,
             "grassroots_name": counting.GRASSROOTS_NAME,

@@ -94,7 +94,7 @@ def inspection_list(request):
             "g": g,
             "unit": unit,
             "unit_filter": picked,
-            "pager_query": picked.query(g),
+            "pager_query": picked.pager_query(g),
             "kinds": InspectionKind.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
         },

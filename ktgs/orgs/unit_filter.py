@@ -51,11 +51,21 @@ class UnitFilter:
 
     def query(self, params: QueryDict, unit: OrgUnit | None = None) -> QueryDict:
         """`params` with the unit parameter written as the code of `unit` (default: the unit
-        picked), for the page's own links; unchanged when no unit was picked."""
+        picked), for the page's own links; a text that selected no unit is left out (the page
+        lists without it), never carried on."""
         unit = unit if unit is not None else self.unit
         params = params.copy()
         if unit is not None:
             params[self.name] = unit.code
+        elif self.name in params:
+            del params[self.name]
+        return params
+
+    def pager_query(self, params: QueryDict, unit: OrgUnit | None = None) -> QueryDict:
+        """`query()` for `orgs/_pager.html` (as `pager_query`), which writes `page` itself:
+        never empty, so that the pager uses it rather than the request's own query."""
+        params = self.query(params, unit)
+        params.setdefault("page", "1")
         return params
 
 

@@ -324,7 +324,7 @@ def member_list(request):
             "unit": unit,
             "unit_error": unit_error,
             "unit_filter": picked,
-            "pager_query": picked.query(request.GET),
+            "pager_query": picked.pager_query(request.GET),
             "page": page,
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
