@@ -4,8 +4,8 @@ lists suggestions next to the field; a unit outside the user's scope answers as 
 not exist; never a 404. The page's own links carry the unit's code.
 
 As kiemtravien (inspector at HA.DBK, clearance mật): "dang bo so y te" is HA.DBK.001 (Đảng bộ
-Sở Y tế); "so y te" is also HA.DBK.044 (Đảng bộ Sở Y tế (2)); "chi bo van phong tinh uy" is
-HA.CQD.001, outside the inspector's scope."""
+Sở Y tế); "so y te" is also HA.DBK.044 (Đảng bộ Sở Y tế (2)) and the cells under them; "chi bo
+uy ban kiem tra tinh uy" is HA.CQD.002, outside the inspector's scope."""
 
 import re
 
@@ -92,17 +92,20 @@ def test_an_ambiguous_name_lists_suggestions_next_to_the_field(inspector, page):
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize(
     ("elsewhere", "nowhere"),
-    [("chi bo van phong tinh uy", "chi bo van phong tinh xyz"), ("HA.CQD.001", "HA.CQD.999")],
+    [
+        ("chi bo uy ban kiem tra tinh uy", "chi bo uy ban kiem tra tinh xyz"),
+        ("HA.CQD.002", "HA.CQD.999"),
+    ],
     ids=["name", "code"],
 )
 def test_a_unit_outside_the_scope_answers_as_one_that_does_not_exist(
     inspector, page, elsewhere, nowhere
 ):
-    outside = OrgUnit.objects.get(code="HA.CQD.001")
+    outside = OrgUnit.objects.get(code="HA.CQD.002")
     html = _get(inspector, page, elsewhere)
     assert ALERT.search(html)
     assert "trong phạm vi của đồng chí" in ALERT.search(html).group(1)
-    assert outside.name not in html and "HA.CQD.001" not in html.replace(elsewhere, "")
+    assert outside.name not in html and "HA.CQD.002" not in html.replace(elsewhere, "")
     assert _normalised(html, elsewhere) == _normalised(_get(inspector, page, nowhere), nowhere)
 
 
