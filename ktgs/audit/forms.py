@@ -1,4 +1,13 @@
-"""The audit search filters: input shape only; the unit must lie where the user may search."""
+"""The audit search filters: input shape only; the unit must lie where the user may search.
+
+The unit is chosen with the picker of every filter (a name, without diacritics if you like, a
+chosen suggestion "Tên (MÃ)" or a code). `audit` comes before `orgs` and imports none of its
+code: `orgs` plugs its picker in at start-up (`plug_unit_picker`, from its AppConfig.ready);
+without it the field takes a code.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 
@@ -7,6 +16,21 @@ from ktgs.audit.labels import ACTION_LABELS
 from ktgs.core.vietnamese import parse_date
 
 ANY = [("", "Tất cả")]
+
+
+@dataclass(frozen=True)
+class UnitPicker:
+    widget: Callable[[], forms.Widget]  # a new widget for the field
+    pick: Callable  # (scope, text) -> the unit named, or ValidationError (ambiguous, none)
+
+
+UNIT_PICKER: list[UnitPicker] = []  # the one plugged in by `orgs`
+
+
+def plug_unit_picker(picker: UnitPicker) -> None:
+    UNIT_PICKER[:] = [picker]
+
+
 DAY = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
@@ -17,7 +41,7 @@ class SearchForm(forms.Form):
     nguoi_dung = forms.CharField(label="Người thực hiện", required=False, max_length=150)
     loai = forms.ChoiceField(label="Loại bản ghi", required=False)
     ma = forms.CharField(label="Số hiệu bản ghi", required=False, max_length=60)
-    don_vi = forms.CharField(label="Mã tổ chức", required=False, max_length=40)
+    don_vi = forms.CharField(label="Tổ chức đảng", required=False, max_length=200)
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +49,8 @@ class SearchForm(forms.Form):
         actions = sorted(ACTION_LABELS.items(), key=lambda item: item[1])
         self.fields["hanh_dong"].choices = ANY + actions
         self.fields["loai"].choices = ANY + selectors.record_types()
+        if UNIT_PICKER:
+            self.fields["don_vi"].widget = UNIT_PICKER[0].widget()
 
     def _date(self, name: str):
         text = self.cleaned_data[name].strip()
@@ -45,6 +71,8 @@ class SearchForm(forms.Form):
         code = self.cleaned_data["don_vi"].strip()
         if not code:
             return None
+        if UNIT_PICKER:  # a name or a code, within the user's scope (else ValidationError)
+            code = UNIT_PICKER[0].pick(self.scope, code).code
         unit = selectors.search_unit(scope=self.scope, code=code)
         if unit is None:
             raise forms.ValidationError(

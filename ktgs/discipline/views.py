@@ -6,7 +6,12 @@ figures per deciding body and sanction (docs/discipline-counting.md).
   unit and lists every decision counted in that figure: one above the reader's clearance is a
   "hạn chế" row (no name, no number), so the rows add up to the figure.
 * The figures (`/ky-luat/so-lieu/`) need UNITS_VIEW or RECORDS_VIEW on the unit; every decision
-  counts whatever the reader's clearance. A unit outside the scope is a 404.
+  counts whatever the reader's clearance.
+
+The unit (`don-vi`) is picked as in every filter (`orgs.unit_filter`): a code, a chosen
+suggestion or a unique name; a name matching several units or none (a unit outside the scope is
+one that does not exist) is shown next to the field, and the page lists without that filter
+(the figures: those of the user's top unit). The page's links carry the unit's code.
 """
 
 from dataclasses import dataclass
@@ -30,7 +35,8 @@ from ktgs.discipline import counting
 from ktgs.discipline.effect import with_effect_facts
 from ktgs.inspections.counting_views import read_query, term_start
 from ktgs.orgs.models import Body, OrgUnit
-from ktgs.orgs.selectors import scope_roots, unit_get
+from ktgs.orgs.selectors import scope_roots
+from ktgs.orgs.unit_filter import UnitFilter, read_unit_filter
 
 PAGE_SIZE = 50
 NO_RECORDS = "Vai trò của đồng chí không xem hồ sơ kỷ luật."
@@ -82,6 +88,7 @@ class ListQuery:
     subject: str
     figures: bool  # opened from a figure: every counted decision, restricted rows marked
     errors: list[str]
+    unit_filter: UnitFilter  # the unit field as typed, its message
 
     def params(self, **more) -> str:
         values = {
@@ -110,13 +117,13 @@ def _day(text: str, label: str, errors: list[str]) -> date | None:
 def _list_query(request) -> ListQuery:
     g = request.GET
     scope = request.scope
-    code = g.get("don-vi", "").strip()
-    unit = unit_get(scope=scope, code=code) if code else None
-    if code and unit is None:
-        raise Http404("Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí.")
+    picked = read_unit_filter(request, "don-vi", label="Đối tượng thuộc tổ chức (gồm cấp dưới)")
+    unit = picked.unit
     figures = g.get("so-lieu") == "1"
     if figures and unit is None:
         unit = scope_roots(scope=scope).first()
+        if not picked.text:
+            picked.unit = unit  # the field shows the unit of the figures
     if not scope.may_anywhere(RECORDS_VIEW) or (
         figures and (unit is None or not scope.may(RECORDS_VIEW, unit.path))
     ):
@@ -147,6 +154,7 @@ def _list_query(request) -> ListQuery:
         subject if subject in counting.METRIC_LABELS else "",
         figures,
         errors,
+        picked,
     )
 
 
@@ -196,6 +204,7 @@ def decision_list(request):
         {
             "page": page,
             "q": q,
+            "pager_query": q.unit_filter.pager_query(request.GET, q.unit),
             "bodies": bodies.order_by("unit__path", "kind"),
             "grassroots": counting.GRASSROOTS,
             "grassroots_name": counting.GRASSROOTS_NAME,
@@ -230,7 +239,7 @@ def _cells(row: counting.BodyRow, list_params: str, may_drill: bool) -> list[Cel
 
 @require_GET
 def figures(request):
-    query = read_query(request)  # the unit in scope and readable (404 / 403), the dates
+    query = read_query(request)  # the unit in scope and readable (else the top unit), the dates
     figures = counting.count(query.unit, query.start, query.end)
     may_drill = request.scope.may(RECORDS_VIEW, query.unit.path)
     list_params = urlencode(

@@ -3,7 +3,13 @@ rows behind each number.
 
 The counts need UNITS_VIEW or RECORDS_VIEW on the unit (figures only, every record counted
 whatever the reader's clearance); the rows need RECORDS_VIEW, and a row above the reader's
-clearance is listed as "hạn chế" (no name, no topic, no link). A unit outside the scope is a 404.
+clearance is listed as "hạn chế" (no name, no topic, no link).
+
+The unit (`don-vi`) is picked as in every filter (`orgs.unit_filter`): a code, a chosen
+suggestion or a unique name. On the figures, a name matching several units or none (a unit
+outside the scope is one that does not exist) is shown next to the field, and the figures are
+those of the default unit (the user's top unit). The rows behind a number are opened from the
+figures' links, which carry the unit's code: there, a unit not found is a 404.
 """
 
 from dataclasses import dataclass, field
@@ -23,7 +29,8 @@ from ktgs.core.models import Dated
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.inspections import counting
 from ktgs.orgs.models import OrgUnit, Term
-from ktgs.orgs.selectors import scope_roots, unit_get
+from ktgs.orgs.selectors import scope_roots
+from ktgs.orgs.unit_filter import UnitFilter, read_unit_filter
 
 # URL values of `chi-so` (what a number counts); a kind of inspection is given by its value.
 METRIC_SLUGS = {
@@ -37,6 +44,7 @@ METRIC_SLUGS = {
     **{k: k for k in InspectionKind.values},
 }
 NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
+NO_UNIT = "Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí."
 NO_ROWS = "Vai trò của đồng chí chỉ xem số liệu, không xem danh sách đối tượng, cuộc kiểm tra."
 
 
@@ -47,6 +55,7 @@ class Query:
     end: date
     split: bool
     errors: list[str] = field(default_factory=list)
+    unit_filter: UnitFilter | None = None  # the unit field as typed, its message
 
     def params(self, **more) -> str:
         values = {
@@ -65,16 +74,21 @@ def term_start(unit: OrgUnit, today: date) -> date:
     return term.starts_on if term else date(today.year, 1, 1)
 
 
-def _unit(request) -> OrgUnit:
-    code = request.GET.get("don-vi", "").strip()
-    unit = unit_get(scope=request.scope, code=code) if code else None
-    if code and unit is None:
-        raise Http404("Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí.")
-    if unit is None:
-        unit = scope_roots(scope=request.scope).first()
+UNIT_LABEL = "Tổ chức đảng (gồm cấp dưới)"
+
+
+def _unit(request, *, strict: bool) -> tuple[OrgUnit, UnitFilter]:
+    """The unit picked, else the user's top unit; `strict` (a page opened from a link): a unit
+    typed and not found is a 404 rather than a message next to the field."""
+    picked = read_unit_filter(request, "don-vi", label=UNIT_LABEL)
+    if picked.error and strict:
+        raise Http404(NO_UNIT)
+    unit = picked.unit or scope_roots(scope=request.scope).first()
     if unit is None:
         raise PermissionDenied(NO_FIGURES)
-    return unit
+    if not picked.text:
+        picked.unit = unit  # the field shows the default unit
+    return unit, picked
 
 
 def _day(text: str, default: date, label: str, errors: list[str]) -> date:
@@ -87,10 +101,11 @@ def _day(text: str, default: date, label: str, errors: list[str]) -> date:
         return default
 
 
-def read_query(request) -> Query:
+def read_query(request, *, strict: bool = False) -> Query:
     """The unit (in scope, readable), the range and the split from the query string; a bad date
-    is reported and replaced by its default (the term's first day, today)."""
-    unit = _unit(request)
+    is reported and replaced by its default (the term's first day, today), a unit typed and not
+    found (unless `strict`) by the user's top unit, its message in `unit_filter.error`."""
+    unit, picked = _unit(request, strict=strict)
     scope = request.scope
     if not (scope.may(UNITS_VIEW, unit.path) or scope.may(RECORDS_VIEW, unit.path)):
         raise PermissionDenied(NO_FIGURES)
@@ -106,7 +121,7 @@ def read_query(request) -> Query:
             "khoảng thời gian; trang đang hiện từ đầu nhiệm kỳ đến hôm nay."
         )
         start, end = first, today
-    return Query(unit, start, end, g.get("tach") == "1", errors)
+    return Query(unit, start, end, g.get("tach") == "1", errors, picked)
 
 
 @require_GET
@@ -136,7 +151,7 @@ def _restricted(levels) -> Case:
 
 @require_GET
 def drill_down(request):
-    query = read_query(request)
+    query = read_query(request, strict=True)
     if not request.scope.may(RECORDS_VIEW, query.unit.path):
         raise PermissionDenied(NO_ROWS)
     metric = METRIC_SLUGS.get(request.GET.get("chi-so", ""), counting.ALL)

@@ -26,7 +26,7 @@ from ktgs.inspections.choices import (
 )
 from ktgs.inspections.models import FollowUp, Inspection
 from ktgs.inspections.selectors import RECORDS_CHANGE, RECORDS_VIEW
-from ktgs.orgs.selectors import unit_get
+from ktgs.orgs.unit_filter import read_unit_filter
 from ktgs.programmes.models import ProgrammeItem
 from ktgs.rules.choices import Step
 
@@ -67,9 +67,9 @@ def inspection_list(request):
     if not request.scope.may_anywhere(RECORDS_VIEW):
         raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ kiểm tra, giám sát.")
     g = request.GET
-    unit = (
-        unit_get(scope=request.scope, code=g.get("don_vi", "").strip()) if g.get("don_vi") else None
-    )
+    # a unit picked by code or name; a name matching several units or none: listed without it
+    picked = read_unit_filter(request, "don_vi", label="Tổ chức tiến hành (gồm cấp dưới)")
+    unit = picked.unit
     f = selectors.ListFilter(
         kind=g.get("loai", ""),
         unit_path=unit.path if unit else "",
@@ -93,9 +93,8 @@ def inspection_list(request):
             "f": f,
             "g": g,
             "unit": unit,
-            "unit_error": "Không có tổ chức mã này trong phạm vi của đồng chí."
-            if g.get("don_vi") and unit is None
-            else "",
+            "unit_filter": picked,
+            "pager_query": picked.pager_query(g),
             "kinds": InspectionKind.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
         },

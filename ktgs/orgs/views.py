@@ -21,6 +21,7 @@ from ktgs.orgs import asof, forms, selectors, services
 from ktgs.orgs.choices import Level, MemberStatus
 from ktgs.orgs.models import Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
+from ktgs.orgs.unit_filter import read_unit_filter
 
 PAGE_SIZE = 50
 UNIT_PAGE_MEMBERS = 50
@@ -286,7 +287,6 @@ def _with_status(rows: list[Member], today) -> list[Member]:
 def _filters(params) -> dict:
     return {
         "q": params.get("q", "").strip(),
-        "don_vi": params.get("don_vi", "").strip(),
         "ca_cay": params.get("ca_cay", "1") != "0",  # a hidden "0" precedes the checkbox
         "trang_thai": params.get("trang_thai", "")
         if params.get("trang_thai") in MemberStatus.values
@@ -295,29 +295,15 @@ def _filters(params) -> dict:
     }
 
 
-UNIT_SUGGESTIONS = 1000  # past this the code is typed: 11,000 suggestions cost a second a page
-
-
-def _unit_suggestions(scope) -> list[OrgUnit]:
-    """The units offered as suggestions in the unit filter, or none when there are too many."""
-    units = list(selectors.unit_list(scope=scope).order_by("path")[: UNIT_SUGGESTIONS + 1])
-    return units if len(units) <= UNIT_SUGGESTIONS else []
-
-
 @require_GET
 def member_list(request):
     if not request.scope.may_anywhere(RECORDS_VIEW):
         raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ đảng viên.")
     f = _filters(request.GET)
     as_of = asof.read_as_of(request.GET)
-    unit, unit_error, rows = None, "", []
-    if f["don_vi"]:
-        unit = selectors.unit_get(scope=request.scope, code=f["don_vi"])
-        if unit is None:
-            unit_error = (
-                f"Không có tổ chức đảng mã «{f['don_vi']}» trong phạm vi đồng chí "
-                "được xem. Hãy kiểm tra lại mã, hoặc để trống ô này để xem tất cả."
-            )
+    # a unit picked by code or name; a name matching several units or none lists no one
+    picked = read_unit_filter(request, "don_vi", label="Tổ chức đảng")
+    unit, unit_error, rows = picked.unit, picked.error, []
     if not unit_error:
         rows = selectors.member_list(
             scope=request.scope,
@@ -337,8 +323,9 @@ def member_list(request):
             "f": f,
             "unit": unit,
             "unit_error": unit_error,
+            "unit_filter": picked,
+            "pager_query": picked.pager_query(request.GET),
             "page": page,
-            "units": _unit_suggestions(request.scope),
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
             "as_of": as_of,

@@ -251,14 +251,17 @@ programmes:void        prog:sibling        302   404       404          404     
 programmes:void        missing             302   404       404          404          404          404
 # KTGS figures (/so-lieu/): the counts need any role in the unit (figures only, so the system
 # administrator too); the rows behind a number need records.view there. "-" is the default unit
-# (the user's top unit); a unit outside the scope or unknown is a 404.
+# (the user's top unit). A unit outside the scope or unknown, typed in a filter (figures,
+# discipline list), is no 404: the page answers 200 with the message next to the field and
+# without that unit (test_leak_messages, orgs/tests/test_unit_filters); in the rows behind a
+# number (counting:list, opened from the figures' links) it is a 404.
 counting:counts        -                   302   200       200          200          200          200
 counting:counts        own                 302   200       200          200          200          200
 counting:counts        child               302   200       200          200          200          200
-counting:counts        sibling             302   404       404          404          404          404
-counting:counts        parent              302   404       404          404          404          404
-counting:counts        other               302   404       404          404          404          404
-counting:counts        missing             302   404       404          404          404          404
+counting:counts        sibling             302   200       200          200          200          200
+counting:counts        parent              302   200       200          200          200          200
+counting:counts        other               302   200       200          200          200          200
+counting:counts        missing             302   200       200          200          200          200
 counting:list          -                   302   403       200          200          200          200
 counting:list          own                 302   403       200          200          200          200
 counting:list          child               302   403       200          200          200          200
@@ -269,17 +272,17 @@ counting:list          missing             302   404       404          404     
 discipline:list        -                   302   403       200          200          200          200
 discipline:list        own                 302   403       200          200          200          200
 discipline:list        child               302   403       200          200          200          200
-discipline:list        sibling             302   404       404          404          404          404
-discipline:list        parent              302   404       404          404          404          404
-discipline:list        other               302   404       404          404          404          404
-discipline:list        missing             302   404       404          404          404          404
+discipline:list        sibling             302   403       200          200          200          200
+discipline:list        parent              302   403       200          200          200          200
+discipline:list        other               302   403       200          200          200          200
+discipline:list        missing             302   403       200          200          200          200
 discipline:figures     -                   302   200       200          200          200          200
 discipline:figures     own                 302   200       200          200          200          200
 discipline:figures     child               302   200       200          200          200          200
-discipline:figures     sibling             302   404       404          404          404          404
-discipline:figures     parent              302   404       404          404          404          404
-discipline:figures     other               302   404       404          404          404          404
-discipline:figures     missing             302   404       404          404          404          404
+discipline:figures     sibling             302   200       200          200          200          200
+discipline:figures     parent              302   200       200          200          200          200
+discipline:figures     other               302   200       200          200          200          200
+discipline:figures     missing             302   200       200          200          200          200
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.

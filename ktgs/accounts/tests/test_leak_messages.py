@@ -245,6 +245,7 @@ FILTERS = [
     ("inspections:list", "don_vi"),
     ("counting:counts", "don-vi"),
     ("discipline:list", "don-vi"),
+    ("discipline:figures", "don-vi"),
     ("suspensions:create", "ma"),
 ]
 

@@ -139,6 +139,9 @@ def test_filters_by_action_user_target_unit_and_dates(client_as, edited, cast):
     assert count(hanh_dong="orgs.member.updated") == 2
     assert count(loai="orgs.member", ma=str(edited.pk)) == 1
     assert count(don_vi="HA.DBK.002") == 1
+    # the unit picked by name without diacritics, or as a chosen suggestion: the same filter
+    assert count(don_vi="dang bo so tai chinh") == 1
+    assert count(don_vi="Đảng bộ Sở Tài chính (HA.DBK.002)") == 1
     assert count(tu_ngay=today.strftime("%d/%m/%Y"), den_ngay=today.strftime("%d/%m/%Y")) == 2
     assert count(tu_ngay=tomorrow) == 0
     assert count(nguoi_dung="hệ thống") == 2  # the services ran outside a request
@@ -158,8 +161,17 @@ def test_bad_dates_and_units_outside_the_scope_are_explained(client_as):
     assert "không hợp lệ" in html and "result-line" not in html
     html = client.get(URL, {"tu_ngay": "02/01/2024", "den_ngay": "01/01/2024"}).content.decode()
     assert "phải từ «Từ ngày» trở về sau" in html
+    html = client.get(URL, {"don_vi": "HA.CQD"}).content.decode()
+    assert "Không có tổ chức đảng mã HA.CQD trong phạm vi của đồng chí" in html
+    assert "result-line" not in html
+    # "HA" (the province, above the leader's scope) reads as the start of the codes of the
+    # leader's own units: several match, listed next to the field; the province is not offered
+    province = OrgUnit.objects.get(code="HA")
     html = client.get(URL, {"don_vi": "HA"}).content.decode()
-    assert "Không có tổ chức đảng mã «HA» trong phạm vi" in html
+    alert = re.search(r'<p class="field-error" id="id_don_vi_error" role="alert">([^<]*)', html)
+    assert "«HA» khớp nhiều tổ chức đảng" in alert.group(1) and "(HA.DBK)" in alert.group(1)
+    assert "(HA)" not in alert.group(1) and f"{province.name} (HA)" not in html
+    assert 'role="combobox"' in html  # the field is the picker
 
 
 def test_page_queries_do_not_grow_with_rows(client_as, edited, province_renamed):

@@ -322,7 +322,12 @@ def test_bad_filters_are_explained_or_refused(client_as):
     swapped = client.get(reverse("discipline:list"), {"tu": "01/01/2024", "den": "01/01/2023"})
     assert "sau «Đến ngày»" in swapped.content.decode()
     assert client.get(reverse("discipline:list"), {"co-quan": "x1"}).status_code == 404
-    assert client.get(reverse("discipline:list"), {"don-vi": "KHONG-CO"}).status_code == 404
+    # a unit not found is no 404: the message next to the field, the list without that filter
+    unknown = client.get(reverse("discipline:list"), {"don-vi": "KHONG-CO"})
+    html = unknown.content.decode()
+    assert unknown.status_code == 200
+    assert "Không có tổ chức đảng nào tên «KHONG-CO» trong phạm vi của đồng chí" in html
+    assert "<strong>47</strong> quyết định kỷ luật." in html
     # an unknown form or subject is ignored, not an error
     every = client.get(reverse("discipline:list"), {"hinh-thuc": "bogus", "doi-tuong": "?"})
     assert "<strong>47</strong> quyết định kỷ luật" in every.content.decode()
@@ -330,11 +335,22 @@ def test_bad_filters_are_explained_or_refused(client_as):
 
 def test_a_grassroots_officer_sees_only_the_decisions_of_their_units(client_as):
     """canbo.coso (HA.DBK.001, thường): no demo decision concerns HA.DBK.001, so none listed;
-    the bloc's figures are outside the scope (404)."""
+    the bloc's figures are outside the scope: asked for, the code reads as the beginning of the
+    codes of the officer's own units (a message next to the field lists them), and the figures
+    shown are those of the officer's unit, never the bloc's."""
     client = client_as("grassroots_officer")
     html = client.get(reverse("discipline:list")).content.decode()
     assert re.findall(ROW, html) == []
-    assert client.get(reverse("discipline:figures"), {"don-vi": "HA.DBK"}).status_code == 404
+    page = client.get(reverse("discipline:figures"), {"don-vi": "HA.DBK"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    alert = re.search(r'<p class="field-error"[^>]*role="alert">([^<]*)</p>', html).group(1)
+    assert "«HA.DBK» khớp nhiều tổ chức đảng" in alert and "(HA.DBK.001)" in alert
+    own, bloc = OrgUnit.objects.get(code="HA.DBK.001"), OrgUnit.objects.get(code="HA.DBK")
+    assert "(HA.DBK)" not in alert
+    assert f"thuộc <strong>{own.name}</strong>" in html
+    assert f"<strong>{bloc.name}</strong>" not in html
+    assert "don-vi=HA.DBK&" not in html
 
 
 # --- the read log of the lists (issue 10, finding 10e) -----------------------------------------

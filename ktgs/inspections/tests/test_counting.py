@@ -389,7 +389,8 @@ def test_defaults_bad_dates_and_access(client_as):
     assert page.status_code == 200
     # the user's top unit (HA.DBK), from the start of its committee's current term to today
     current = Term.objects.get(unit__code="HA.DBK", name="2025–2030").starts_on
-    assert 'value="HA.DBK"' in html and current.strftime("%d/%m/%Y") in html
+    bloc = OrgUnit.objects.get(code="HA.DBK")
+    assert f'value="{bloc.name} (HA.DBK)"' in html and current.strftime("%d/%m/%Y") in html
     page = client_as("inspector").get(reverse("counting:counts"), {"tu": "31/02/2026"})
     assert page.status_code == 200 and "không hợp lệ" in page.content.decode()
     page = client_as("inspector").get(
@@ -402,6 +403,21 @@ def test_defaults_bad_dates_and_access(client_as):
     assert page.status_code == 200 and ">114<" in page.content.decode()
     assert reverse("counting:list") not in page.content.decode()
     assert _drill(admin, "own", "cap-uy-vien").status_code == 403
+    # a unit typed outside the scope (the province above, a sibling bloc) is no 404: the
+    # message next to the field, the figures of the user's top unit
+    province = OrgUnit.objects.get(code="HA")
+    for typed in ("HA", "HA.CQD", province.name):
+        page = client_as("inspector").get(reverse("counting:counts"), {"don-vi": typed})
+        html = page.content.decode()
+        assert page.status_code == 200, typed
+        assert re.search(r'<p class="field-error" id="id_don_vi_error" role="alert">', html)
+        assert f"của <strong>{bloc.name}</strong>" in html, typed
+        assert f"<strong>{province.name}</strong>" not in html
+        assert "don-vi=HA&" not in html and "don-vi=HA.CQD" not in html
+    # the rows behind a number are opened from links carrying a code: there it is a 404
     assert (
-        client_as("inspector").get(reverse("counting:counts"), {"don-vi": "HA"}).status_code == 404
+        client_as("inspector")
+        .get(reverse("counting:list"), {"don-vi": "HA.CQD", "chi-so": "kiem-tra"})
+        .status_code
+        == 404
     )

@@ -251,7 +251,9 @@ def test_filter_on_committee_members(client_as):
 def test_unknown_unit_code_is_explained(client_as):
     response = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"don_vi": "KHONG.CO"})
     assert response.status_code == 200
-    assert "Không có tổ chức đảng mã «KHONG.CO»" in response.content.decode()
+    html = response.content.decode()
+    assert "Không có tổ chức đảng mã KHONG.CO trong phạm vi của đồng chí" in html
+    assert 'role="alert"' in html and 'aria-invalid="true"' in html
     assert listed(response) == []
 
 
@@ -260,7 +262,10 @@ def test_unit_outside_scope_is_as_unknown(client_as):
     response = client_as("grassroots_officer").get(
         reverse("orgs:member_list"), {"don_vi": other.code}
     )
-    assert f"Không có tổ chức đảng mã «{other.code}»" in response.content.decode()
+    html = response.content.decode()
+    assert f"Không có tổ chức đảng mã {other.code} trong phạm vi của đồng chí" in html
+    assert other.name not in html
+    assert listed(response) == []
 
 
 def test_grassroots_officer_lists_only_their_members(client_as):
@@ -766,16 +771,12 @@ def test_moving_under_the_same_parent_is_explained(client_as):
     assert "đã trực thuộc" in field_error(response, "new_parent")
 
 
-def test_unit_suggestions_are_left_out_when_there_are_too_many(client_as, monkeypatch):
-    from ktgs.orgs import views
-
-    client = client_as("ubkt_leader")
-    html = client.get(reverse("orgs:member_list")).content.decode()
-    assert '<option value="HA.DBK.001">' in html
-    monkeypatch.setattr(views, "UNIT_SUGGESTIONS", 5)
-    html = client.get(reverse("orgs:member_list")).content.decode()
-    assert '<option value="HA.DBK.001">' not in html
-    assert 'name="don_vi"' in html  # the code can still be typed
+def test_the_unit_filter_is_the_picker_not_a_list_of_every_unit(client_as):
+    html = client_as("ubkt_leader").get(reverse("orgs:member_list")).content.decode()
+    assert "<datalist" not in html and '<option value="HA.DBK.001">' not in html
+    field = re.search(r'<input type="text" name="don_vi"[^>]*>', html, re.S).group(0)
+    assert 'role="combobox"' in field
+    assert f'hx-get="{reverse("orgs:pick", args=["don-vi"])}?o=don_vi"' in field
 
 
 # --- who renames or moves a unit: its superior (issue 10, finding 10f) ------------------------
