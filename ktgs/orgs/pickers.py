@@ -72,7 +72,7 @@ class Profile:
         if self.what != "body":
             return []
         bodies = picking.own_bodies(scope, action=self.action, kinds=self.kinds)
-        return picking._body_suggestions(bodies, short=True)
+        return picking._body_suggestions(bodies, scope, short=True)
 
     def pick(self, scope, text: str):
         if self.what == "unit":

@@ -58,16 +58,18 @@ def _looks_like_code(text: str, code: str) -> bool:
     )
 
 
-def _unit_words(ws: list[str], prefix: str = "") -> tuple[Q, Q]:
+def _unit_words(ws: list[str], scope, prefix: str = "") -> tuple[Q, Q]:
     """(every word in the unit's name or its superior's, every word in the unit's own name):
     "van phong y te" finds Chi bộ Văn phòng of Đảng bộ Sở Y tế; the units whose own name holds
-    every word are shown first."""
+    every word are shown first. The superior's name counts only where the superior is in the
+    user's scope (not for the top units of the user's grants)."""
     anywhere = Q()
     for w in ws:
         anywhere &= Q(**{f"{prefix}search_key__contains": w}) | Q(
             **{f"{prefix}place_key__contains": w}
         )
-    return anywhere, _by_words(f"{prefix}search_key", ws)
+    own = _by_words(f"{prefix}search_key", ws)
+    return own | (anywhere & ~Q(**{f"{prefix}path__in": scope.roots})), own
 
 
 def _own_first(rows, own: Q):
@@ -103,16 +105,18 @@ def _units(scope, action: str | None) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.live().filter(closed_on__isnull=True).filter(scope.q("path", action))
 
 
-def parent_names(paths) -> dict[str, str]:
-    """{path: name} of the parents of the units at `paths` (one query)."""
+def parent_names(paths, scope) -> dict[str, str]:
+    """{path: name} of the parents of the units at `paths` that lie in the user's scope (one
+    query): a unit above the user's grants is not named."""
     parents = {p[:-PATH_STEP] for p in paths if len(p) > PATH_STEP}
+    parents = {p for p in parents if scope.contains(p)}
     if not parents:
         return {}
     return dict(OrgUnit.objects.filter(path__in=parents).values_list("path", "name"))
 
 
-def _unit_suggestions(rows: list[OrgUnit]) -> list[Suggestion]:
-    names = parent_names(u.path for u in rows)
+def _unit_suggestions(rows: list[OrgUnit], scope) -> list[Suggestion]:
+    names = parent_names((u.path for u in rows), scope)
     return [
         Suggestion(u.code, u.name, names.get(u.path[:-PATH_STEP], ""), u.kind.name) for u in rows
     ]
@@ -123,7 +127,7 @@ def unit_rows(scope, text: str, *, action=None, grassroots=False, cells=False, l
     code = (text or "").strip().upper()
     if not ws:
         return []
-    match, own = _unit_words(ws)
+    match, own = _unit_words(ws, scope)
     if code and " " not in code:
         match |= Q(code__startswith=code)
         own |= Q(code__startswith=code)
@@ -140,7 +144,8 @@ def unit_suggestions(
     scope, text: str, *, action=None, grassroots=False, cells=False, limit=SCREENFUL
 ):
     return _unit_suggestions(
-        unit_rows(scope, text, action=action, grassroots=grassroots, cells=cells, limit=limit)
+        unit_rows(scope, text, action=action, grassroots=grassroots, cells=cells, limit=limit),
+        scope,
     )
 
 
@@ -169,7 +174,7 @@ def member_rows(scope, text: str, *, limit=SCREENFUL) -> list[Member]:
 
 def member_suggestions(scope, text: str, *, limit=SCREENFUL) -> list[Suggestion]:
     rows = member_rows(scope, text, limit=limit)
-    names = parent_names(m.current_unit.path for m in rows)
+    names = parent_names((m.current_unit.path for m in rows), scope)
     out = []
     for m in rows:
         cell = m.current_unit
@@ -276,13 +281,13 @@ def body_rows(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=S
     rows = _bodies(scope, action, [k for k in kinds if not asked or k in asked])
     if not ws:
         return list(rows.order_by("unit__path", "kind")[:limit])
-    match, own = _unit_words(ws, "unit__")
+    match, own = _unit_words(ws, scope, "unit__")
     rows = _own_first(rows.filter(match), own).order_by("elsewhere", "unit__path", "kind")
     return list(rows[:limit])
 
 
-def _body_suggestions(rows: list[Body], short=False) -> list[Suggestion]:
-    names = parent_names(b.unit.path for b in rows)
+def _body_suggestions(rows: list[Body], scope, short=False) -> list[Suggestion]:
+    names = parent_names((b.unit.path for b in rows), scope)
     return [
         Suggestion(
             body_token(b),
@@ -295,7 +300,7 @@ def _body_suggestions(rows: list[Body], short=False) -> list[Suggestion]:
 
 
 def body_suggestions(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=SCREENFUL):
-    return _body_suggestions(body_rows(scope, text, action=action, kinds=kinds, limit=limit))
+    return _body_suggestions(body_rows(scope, text, action=action, kinds=kinds, limit=limit), scope)
 
 
 def own_bodies(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Body]:
@@ -384,11 +389,11 @@ def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | N
         raise _none(text, "tổ chức đảng")
     named = [u for u in found if getattr(u, "elsewhere", 0) == 0]  # own name holds every word
     if not named:  # only with its superior's name: never taken unseen, the user chooses
-        raise _nearby(text, _unit_suggestions(found[:IN_ERROR]), "tổ chức đảng")
+        raise _nearby(text, _unit_suggestions(found[:IN_ERROR], scope), "tổ chức đảng")
     one = _one(named, text, lambda u: fold(u.name))
     if one is not None:
         return one
-    return _raise_many(text, named, _unit_suggestions(named[:IN_ERROR]), "tổ chức đảng")
+    return _raise_many(text, named, _unit_suggestions(named[:IN_ERROR], scope), "tổ chức đảng")
 
 
 def _raise_many(text, found, suggestions, what):
@@ -441,7 +446,7 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
         raise _none(text, "cơ quan")
     named = [b for b in found if getattr(b, "elsewhere", 0) == 0]  # the unit's own name
     if not named:  # only with its superior's name: never taken unseen, the user chooses
-        raise _nearby(text, _body_suggestions(found[:IN_ERROR]), "cơ quan")
+        raise _nearby(text, _body_suggestions(found[:IN_ERROR], scope), "cơ quan")
     found = named
     asked, rest = _split_kind(words(text))
     one = _one(found, text, lambda b: fold(body_name(b)))
@@ -456,7 +461,7 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
         one = bodies[0] if len(bodies) == 1 and not asked else None
     if one is not None:
         return one
-    return _raise_many(text, found, _body_suggestions(found[:IN_ERROR]), "cơ quan")
+    return _raise_many(text, found, _body_suggestions(found[:IN_ERROR], scope), "cơ quan")
 
 
 # --- sets of subjects --------------------------------------------------------------------------

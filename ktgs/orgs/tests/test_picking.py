@@ -111,7 +111,8 @@ def expected_units(root: str, text: str, *, grassroots=False, limit: int | None 
     for path, code, voided, closed, is_grassroots in rows:
         wanted = is_grassroots or not grassroots
         if voided is None and closed is None and path.startswith(root) and wanted:
-            found, own = unit_match(text, keys[path], keys.get(path[:-7], ""), code)
+            place = keys.get(path[:-7], "") if path != root else ""  # above the scope: unsaid
+            found, own = unit_match(text, keys[path], place, code)
             if found:
                 hits.append((not own, path, code))
     return [code for _own, _path, code in sorted(hits)][:limit]
@@ -128,7 +129,8 @@ def expected_bodies(root: str, kind: str, unit_words: str, limit=SCREENFUL) -> l
     hits = []
     for path, code, _name, _short, voided, closed in rows:
         if voided is None and closed is None and path.startswith(root):
-            own, place = keys[path], keys.get(path[:-7], "")
+            own = keys[path]
+            place = keys.get(path[:-7], "") if path != root else ""  # above the scope: unsaid
             words = plain(unit_words).split()
             if all(w in own or w in place for w in words):
                 hits.append((not all(w in own for w in words), path, code))
@@ -755,3 +757,18 @@ def test_the_folded_keys_have_trigram_indexes_on_postgresql():
     for name, _table, definition in rows:
         column = "place_key" if "place" in name else "search_key"
         assert f"USING gin ({column} gin_trgm_ops)" in definition
+
+
+def test_a_unit_above_the_users_grants_is_never_named_nor_matched(scopes):
+    """The officer's own đảng bộ lies under the bloc, which the officer does not see: its
+    suggestion does not name the bloc, and the bloc's name does not find it."""
+    scope = scopes[OFFICER]
+    base, bloc = unit("HA.DBK.001"), unit("HA.DBK")
+    (own,) = [s for s in picking.unit_suggestions(scope, base.code) if s.token == base.code]
+    assert own.detail == ""
+    assert base.code not in tokens(picking.unit_suggestions(scope, f"{base.name} {bloc.name}"))
+    # whereas for the inspector, who sees the bloc, both hold
+    (seen,) = [
+        s for s in picking.unit_suggestions(scopes[INSPECTOR], base.code) if s.token == base.code
+    ]
+    assert seen.detail == bloc.name
