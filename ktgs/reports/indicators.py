@@ -160,7 +160,9 @@ def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
     unit_ids = [int(r.key[3:]) for r in counts.rows if r.key.startswith("cu-")]
     levels = {}
     bodies = Body.objects.filter(Q(pk__in=body_ids) | Q(unit_id__in=unit_ids))
-    for pk, unit_id, kind, level in bodies.values_list("pk", "unit_id", "kind", "unit__kind__level"):
+    for pk, unit_id, kind, level in bodies.values_list(
+        "pk", "unit_id", "kind", "unit__kind__level"
+    ):
         levels[str(pk)] = (kind, level)
         levels.setdefault(f"cu-{unit_id}", (BodyKind.COMMITTEE, level))
     groups = {name: [] for name in BODY_GROUPS}
@@ -192,7 +194,9 @@ def _ktgs_value(attr: str):
         rows = [data.counts.row(k) for k in data.groups[p["chu_the"]]]
         if attr == "by_kind":
             kind = p["loai"]
-            return sum(r.by_kind.get(kind, 0) if kind else r.inspections + r.supervisions for r in rows)
+            return sum(
+                r.by_kind.get(kind, 0) if kind else r.inspections + r.supervisions for r in rows
+            )
         return sum(getattr(r, attr) for r in rows)
 
     return value
@@ -222,7 +226,13 @@ KTGS_SOURCE = "Quy định 22-QĐ/TW, Điều 39 (thống kê công tác kiểm 
 for _key, _label, _counts, _attr, _slug in (
     ("ktgs.cuoc_kiem_tra", "Cuộc kiểm tra", CASES, "inspections", "kiem-tra"),
     ("ktgs.cuoc_giam_sat", "Cuộc giám sát", CASES, "supervisions", "giam-sat"),
-    ("ktgs.to_chuc", "Tổ chức đảng được kiểm tra, giám sát", SUBJECT_ORGS, "organisations", "to-chuc"),
+    (
+        "ktgs.to_chuc",
+        "Tổ chức đảng được kiểm tra, giám sát",
+        SUBJECT_ORGS,
+        "organisations",
+        "to-chuc",
+    ),
     (
         "ktgs.cap_uy_vien",
         "Đảng viên là cấp ủy viên được kiểm tra, giám sát",
@@ -230,12 +240,25 @@ for _key, _label, _counts, _attr, _slug in (
         "committee_members",
         "cap-uy-vien",
     ),
-    ("ktgs.dang_vien", "Đảng viên được kiểm tra, giám sát", SUBJECT_MEMBERS, "members", "dang-vien"),
+    (
+        "ktgs.dang_vien",
+        "Đảng viên được kiểm tra, giám sát",
+        SUBJECT_MEMBERS,
+        "members",
+        "dang-vien",
+    ),
     ("ktgs.vi_pham", "Đối tượng kết luận có vi phạm", SUBJECT_CASES, "violations", "vi-pham"),
 ):
     register(
         Indicator(
-            _key, _label, _counts, KTGS_SOURCE, "ktgs", _ktgs_value(_attr), _ktgs_link(_slug), (GROUP,)
+            _key,
+            _label,
+            _counts,
+            KTGS_SOURCE,
+            "ktgs",
+            _ktgs_value(_attr),
+            _ktgs_link(_slug),
+            (GROUP,),
         )
     )
 register(
@@ -257,6 +280,7 @@ register(
 DISCIPLINE_GROUPS = {
     "tat_ca": "mọi cơ quan quyết định",
     "cap_tren": "cơ quan cấp trên của tổ chức",
+    "cap_duoi": "cơ quan của tổ chức trực thuộc trên cơ sở",
     "cap_uy": "cấp ủy, ban thường vụ của tổ chức",
     "ubkt": "ủy ban kiểm tra của tổ chức",
     "co_so": "đảng ủy, chi bộ cơ sở (gồm chi bộ trực thuộc)",
@@ -266,7 +290,7 @@ DISCIPLINE_GROUPS = {
 @dataclass
 class DisciplineFamily:
     figures: discipline_counting.Figures
-    bodies: dict  # row key -> (unit id, kind)
+    bodies: dict  # row key -> (unit id, kind, unit path)
 
 
 def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
@@ -274,30 +298,41 @@ def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamil
     unit and kind of each deciding body."""
     figures = discipline_counting.count(unit, start, end)
     ids = [int(r.key) for r in figures.rows if r.key.isdigit()]
-    bodies = {str(pk): (u, k) for pk, u, k in Body.objects.filter(pk__in=ids).values_list("pk", "unit_id", "kind")}
+    bodies = {
+        str(pk): (u, k, path)
+        for pk, u, k, path in Body.objects.filter(pk__in=ids).values_list(
+            "pk", "unit_id", "kind", "unit__path"
+        )
+    }
     return DisciplineFamily(figures, bodies)
 
 
-def _discipline_rows(data: DisciplineFamily, unit_id: int, group: str) -> list:
-    rows = []
-    for row in data.figures.rows:
-        owner, kind = data.bodies.get(row.key, (None, ""))
-        if group == "tat_ca" or group == row.key:
-            rows.append(row)
-        elif row.key == discipline_counting.GRASSROOTS:
-            rows += [row] if group == "co_so" else []
-        elif group == "cap_tren" and owner != unit_id:
-            rows.append(row)
-        elif group == "cap_uy" and owner == unit_id and kind != BodyKind.INSPECTION:
-            rows.append(row)
-        elif group == "ubkt" and owner == unit_id and kind == BodyKind.INSPECTION:
-            rows.append(row)
-    return rows
+def _in_group(row, body: tuple, unit: OrgUnit, group: str) -> bool:
+    if group in ("tat_ca", row.key):  # every body, or one body named by its id
+        return True
+    if row.key == discipline_counting.GRASSROOTS:
+        return group == "co_so"
+    owner, kind, path = body
+    own = owner == unit.pk
+    return {
+        "cap_tren": not path.startswith(unit.path),
+        "cap_duoi": path.startswith(unit.path) and not own,
+        "cap_uy": own and kind != BodyKind.INSPECTION,
+        "ubkt": own and kind == BodyKind.INSPECTION,
+    }.get(group, False)
+
+
+def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
+    return [
+        row
+        for row in data.figures.rows
+        if _in_group(row, data.bodies.get(row.key, (None, "", "")), unit, group)
+    ]
 
 
 def _discipline_value(tally: str):
     def value(data: DisciplineFamily, p: dict) -> int:
-        rows = _discipline_rows(data, data.figures.unit.pk, p["co_quan"])
+        rows = _discipline_rows(data, data.figures.unit, p["co_quan"])
         tallies = [getattr(r, tally) for r in rows]
         form = p["hinh_thuc"]
         return sum(t.by_form.get(form, 0) if form else t.total for t in tallies)
@@ -307,8 +342,13 @@ def _discipline_value(tally: str):
 
 def _discipline_link(subject: str):
     def link(ctx: Context, data: DisciplineFamily, p: dict) -> str:
-        rows = _discipline_rows(data, ctx.unit.pk, p["co_quan"])
-        query = {"so-lieu": "1", "don-vi": ctx.unit.code, **ctx.range_params(), "doi-tuong": subject}
+        rows = _discipline_rows(data, ctx.unit, p["co_quan"])
+        query = {
+            "so-lieu": "1",
+            "don-vi": ctx.unit.code,
+            **ctx.range_params(),
+            "doi-tuong": subject,
+        }
         if p["hinh_thuc"]:
             query["hinh-thuc"] = p["hinh_thuc"]
         if p["co_quan"] != "tat_ca":
@@ -331,8 +371,20 @@ DECIDER = Param("co_quan", DISCIPLINE_GROUPS, "tat_ca", dynamic=True)
 FORM = Param("hinh_thuc", {"": "mọi hình thức", **dict(DisciplineForm.choices)})
 DISCIPLINE_SOURCE = "Quy định 22-QĐ/TW, Điều 39; Quy định 69-QĐ/TW (hình thức kỷ luật)"
 for _key, _label, _counts, _tally, _subject in (
-    ("kyluat.to_chuc", "Tổ chức đảng bị kỷ luật", SUBJECT_ORGS, "organisations", discipline_counting.ORGANISATIONS),
-    ("kyluat.dang_vien", "Đảng viên bị kỷ luật", SUBJECT_MEMBERS, "members", discipline_counting.MEMBERS),
+    (
+        "kyluat.to_chuc",
+        "Tổ chức đảng bị kỷ luật",
+        SUBJECT_ORGS,
+        "organisations",
+        discipline_counting.ORGANISATIONS,
+    ),
+    (
+        "kyluat.dang_vien",
+        "Đảng viên bị kỷ luật",
+        SUBJECT_MEMBERS,
+        "members",
+        discipline_counting.MEMBERS,
+    ),
     (
         "kyluat.cap_uy_vien",
         "Đảng viên là cấp ủy viên bị kỷ luật",
@@ -369,7 +421,9 @@ def _org_family(unit: OrgUnit, start: date, end: date) -> OrgFamily:
     """The home page's figures on the end date (`orgs.asof.glance_on`, four aggregate queries)
     and the kinds that are cells (one query)."""
     glance = asof.glance_on(unit, end)
-    cell_kinds = set(OrgKind.objects.filter(is_grassroots=True, is_cell=True).values_list("name", flat=True))
+    cell_kinds = set(
+        OrgKind.objects.filter(is_grassroots=True, is_cell=True).values_list("name", flat=True)
+    )
     cells = sum(n for name, n in glance.grassroots_by_kind if name in cell_kinds) if glance else 0
     return OrgFamily(glance, cells, end)
 
@@ -391,7 +445,9 @@ def _member_value(data: OrgFamily, p: dict) -> int:
     g = data.glance
     if g is None:
         return 0
-    return {"": g.members_total, "chinh_thuc": g.members_full, "du_bi": g.members_probationary}[p["loai"]]
+    return {"": g.members_total, "chinh_thuc": g.members_full, "du_bi": g.members_probationary}[
+        p["loai"]
+    ]
 
 
 def _day_param(ctx: Context) -> dict:
@@ -401,12 +457,18 @@ def _day_param(ctx: Context) -> dict:
 
 
 def _org_link(ctx: Context, data: OrgFamily, p: dict) -> str:
-    return f"{reverse('orgs:unit_detail', args=[ctx.unit.code])}?{urlencode(_day_param(ctx))}".rstrip("?")
+    return (
+        f"{reverse('orgs:unit_detail', args=[ctx.unit.code])}?{urlencode(_day_param(ctx))}".rstrip(
+            "?"
+        )
+    )
 
 
 def _member_link(ctx: Context, data: OrgFamily, p: dict) -> str:
     status = {"chinh_thuc": "full", "du_bi": "probationary"}.get(p["loai"], "")
-    query = {"don_vi": ctx.unit.code, **_day_param(ctx)} | ({"trang_thai": status} if status else {})
+    query = {"don_vi": ctx.unit.code, **_day_param(ctx)} | (
+        {"trang_thai": status} if status else {}
+    )
     return f"{reverse('orgs:member_list')}?{urlencode(query)}"
 
 

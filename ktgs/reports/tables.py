@@ -27,7 +27,17 @@ DATA_DIR = Path(__file__).parent / "data"
 EXPANSIONS = {"ky_luat.co_quan": ("co_quan", indicators.discipline_body_rows)}
 TABLE_FIELDS = {"key", "title", "source", "reconstruction", "note", "order", "unit_label"}
 COLUMN_FIELDS = {"key", "label", "indicator", "params", "group", "sum", "source"}
-ROW_FIELDS = {"key", "label", "indicator", "params", "sum", "expand", "source", "subunits", "own_params"}
+ROW_FIELDS = {
+    "key",
+    "label",
+    "indicator",
+    "params",
+    "sum",
+    "expand",
+    "source",
+    "subunits",
+    "own_params",
+}
 
 
 class TableError(ValueError):
@@ -168,7 +178,9 @@ def _fields(raw: dict, allowed: set, required: set, where: str) -> None:
 def _column(raw: dict, where: str) -> Column:
     _fields(raw, COLUMN_FIELDS, {"key", "label"}, where)
     if not raw.get("indicator") and not raw.get("sum"):
-        raise TableError(f"{where} («{raw['label']}»): phải có chỉ tiêu (indicator) hoặc tổng (sum).")
+        raise TableError(
+            f"{where} («{raw['label']}»): phải có chỉ tiêu (indicator) hoặc tổng (sum)."
+        )
     return Column(**raw)
 
 
@@ -183,7 +195,10 @@ def _row(raw: dict, where: str) -> Row:
 
 
 def _check(table: Table, where: str) -> None:
-    for keys, kind in (([c.key for c in table.columns], "cột"), ([r.key for r in table.rows], "dòng")):
+    for keys, kind in (
+        ([c.key for c in table.columns], "cột"),
+        ([r.key for r in table.rows], "dòng"),
+    ):
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
             raise TableError(f"{where}: hai {kind} cùng khóa {', '.join(dupes)}.")
@@ -326,14 +341,18 @@ def compute(table: Table, ctx: Context, previous: Context | None = None) -> Comp
     for row, cells in out:
         for i, c in enumerate(table.columns):
             if c.sum:
-                cells[i] = _total(ctx, previous, row, c, [values[row.key, p] for p in c.sum], "cột", c)
+                cells[i] = _total(
+                    ctx, previous, row, c, [values[row.key, p] for p in c.sum], "cột", c
+                )
                 values[row.key, c.key] = cells[i]
     computed = [ComputedRow(r.key, r.label, cells) for r, cells in out]
     # total rows: the sum of their parts (an expanded part: every row it stands for)
     for row, _g in rows:
         if not row.sum:
             continue
-        parts = [k for r, g in rows if not r.sum and (r.key in row.sum or g in row.sum) for k in [r.key]]
+        parts = [
+            k for r, g in rows if not r.sum and (r.key in row.sum or g in row.sum) for k in [r.key]
+        ]
         cells = []
         for c in table.columns:
             cell = _total(ctx, previous, row, c, [values[k, c.key] for k in parts], "dòng", c)

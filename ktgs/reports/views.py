@@ -105,12 +105,12 @@ def unit_report(request, code: str):
     check = request.GET.get("doi-chieu") == "1"
     subunit_flags = {}
     if check:
-        children = [n.unit for n in asof.unit_children_on(scope=request.scope, parent=unit, day=period.end)]
+        children = [
+            n.unit for n in asof.unit_children_on(scope=request.scope, parent=unit, day=period.end)
+        ]
         for c in computed:
             subunit_flags[c.table.key] = tables.check_subunits(c.table, ctx, children)
-    sections = [
-        {"c": c, "flags": c.flags + subunit_flags.get(c.table.key, [])} for c in computed
-    ]
+    sections = [{"c": c, "flags": c.flags + subunit_flags.get(c.table.key, [])} for c in computed]
     return render(
         request,
         "reports/unit.html",
@@ -133,7 +133,9 @@ def unit_xlsx(request, code: str):
     if period.errors:  # the page says what is wrong with the dates
         return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
     _ctx, computed = build(unit, period, previous=False)
-    response = HttpResponse(workbook_bytes(unit, period.start, period.end, computed), content_type=XLSX)
+    response = HttpResponse(
+        workbook_bytes(unit, period.start, period.end, computed), content_type=XLSX
+    )
     name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

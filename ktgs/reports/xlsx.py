@@ -64,7 +64,9 @@ def write_table(ws, unit: OrgUnit, start: date, end: date, computed, flags: list
         if group:
             _text(ws, top, col, group, font=BOLD, alignment=CENTER, border=BOX)
             if span > 1:
-                ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + span - 1)
+                ws.merge_cells(
+                    start_row=top, start_column=col, end_row=top, end_column=col + span - 1
+                )
             for i, c in enumerate(columns):
                 _text(ws, top + 1, col + i, c.label, font=BOLD, alignment=CENTER, border=BOX)
         else:

@@ -283,6 +283,22 @@ discipline:figures     sibling             302   200       200          200     
 discipline:figures     parent              302   200       200          200          200          200
 discipline:figures     other               302   200       200          200          200          200
 discipline:figures     missing             302   200       200          200          200          200
+# The report (/bao-cao/): the figures need any role in the unit, like the KTGS figures (the
+# system administrator too); the unit is in the URL, so one outside the scope is a 404. "-" (the
+# menu's link) redirects to the report of the user's top unit.
+reports:index          -                   302   302       302          302          302          302
+reports:unit           own                 302   200       200          200          200          200
+reports:unit           child               302   200       200          200          200          200
+reports:unit           sibling             302   404       404          404          404          404
+reports:unit           parent              302   404       404          404          404          404
+reports:unit           other               302   404       404          404          404          404
+reports:unit           missing             302   404       404          404          404          404
+reports:xlsx           own                 302   200       200          200          200          200
+reports:xlsx           child               302   200       200          200          200          200
+reports:xlsx           sibling             302   404       404          404          404          404
+reports:xlsx           parent              302   404       404          404          404          404
+reports:xlsx           other               302   404       404          404          404          404
+reports:xlsx           missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
