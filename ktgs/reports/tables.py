@@ -25,7 +25,7 @@ from ktgs.reports.indicators import Context, Figure
 
 DATA_DIR = Path(__file__).parent / "data"
 EXPANSIONS = {"ky_luat.co_quan": ("co_quan", indicators.discipline_body_rows)}
-TABLE_FIELDS = {"key", "title", "source", "reconstruction", "note", "order", "unit_label"}
+TABLE_FIELDS = {"key", "title", "source", "reconstruction", "note", "order", "row_header"}
 COLUMN_FIELDS = {"key", "label", "indicator", "params", "group", "sum", "source"}
 ROW_FIELDS = {
     "key",
@@ -79,6 +79,7 @@ class Table:
     reconstruction: bool = False
     note: str = ""
     order: int = 0
+    row_header: str = "Chỉ tiêu"  # the label over the rows' labels
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -102,7 +103,7 @@ class Table:
         """The header as (label, colspan, rowspan) cells: a group over its columns, a column
         without a group over both rows."""
         depth = 2 if self.grouped else 1
-        top: list[tuple[str, int, int]] = [("Chỉ tiêu", 1, depth)]
+        top: list[tuple[str, int, int]] = [(self.row_header, 1, depth)]
         below: list[tuple[str, int, int]] = []
         n = 0
         for group, span in self.header_groups:
@@ -164,6 +165,7 @@ def read_table(path: Path) -> Table:
         bool(head.get("reconstruction", False)),
         head.get("note", ""),
         int(head.get("order", 0)),
+        head.get("row_header", "Chỉ tiêu"),
     )
     _check(table, where)
     return table

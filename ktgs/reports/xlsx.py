@@ -55,7 +55,7 @@ def write_table(ws, unit: OrgUnit, start: date, end: date, computed, flags: list
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     top = HEADER_TOP
     depth = 2 if table.grouped else 1
-    _text(ws, top, 1, "Chỉ tiêu", font=BOLD, alignment=CENTER, border=BOX)
+    _text(ws, top, 1, table.row_header, font=BOLD, alignment=CENTER, border=BOX)
     if depth == 2:
         ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
     col = 2
