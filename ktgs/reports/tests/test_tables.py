@@ -8,7 +8,7 @@ import pytest
 
 from ktgs.discipline import counting as discipline_counting
 from ktgs.orgs.models import Body, OrgUnit, Term
-from ktgs.reports import tables
+from ktgs.reports import indicators, tables
 from ktgs.reports.indicators import Context
 
 REFERENCE = date(2023, 6, 30)
@@ -271,3 +271,55 @@ def test_discipline_body_groups_of_the_bloc():
     assert members("co_so", "reprimand") == 12
     ubkt = Body.objects.get(unit__code="HA.DBK", kind="inspection")
     assert members(str(ubkt.pk), "expulsion") == 3
+
+
+@pytest.mark.django_db
+def test_a_later_module_registers_its_own_family_and_indicator(tmp_path, monkeypatch):
+    """Letters, documents…: a family and an indicator registered from outside, used by a table
+    file, with no change to the reports app."""
+    monkeypatch.setattr(indicators, "REGISTRY", dict(indicators.REGISTRY))
+    monkeypatch.setattr(indicators, "FAMILIES", dict(indicators.FAMILIES))
+    calls = []
+
+    def letters(unit_, start, end):
+        calls.append(unit_.code)
+        return {"received": 7, "settled": 5}
+
+    indicators.register_family("don_thu", letters)
+    indicators.register(
+        indicators.Indicator(
+            "donthu.so_don",
+            "Đơn thư",
+            "đơn",
+            "Quy định 22-QĐ/TW",
+            "don_thu",
+            lambda data, p: data[p["loai"]],
+            lambda ctx, data, p: "/don-thu/",
+            (
+                indicators.Param(
+                    "loai", {"received": "nhận", "settled": "đã giải quyết"}, "received"
+                ),
+            ),
+        )
+    )
+    text = """
+[table]
+title = "Đơn thư"
+source = "Quy định 22-QĐ/TW"
+[[column]]
+key = "n"
+label = "Số đơn"
+indicator = "donthu.so_don"
+[[row]]
+key = "nhan"
+label = "Nhận"
+[[row]]
+key = "xong"
+label = "Đã giải quyết"
+params = { loai = "settled" }
+"""
+    (table,) = tables.load_tables(write(tmp_path, text))
+    g = grid(computed("", table=table))
+    assert g == {"nhan": {"n": 7}, "xong": {"n": 5}} and calls == ["HA.DBK"]  # computed once
+    with pytest.raises(ValueError, match="đã được đăng ký"):
+        indicators.register(indicators.REGISTRY["donthu.so_don"])

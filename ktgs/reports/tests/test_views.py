@@ -140,3 +140,26 @@ def test_the_xlsx_opens_and_its_totals_reconcile(client_as):
     for r in [*body_rows, total]:
         assert r[6] == sum(r[2:6])  # "Cộng" = khiển trách + cảnh cáo + cách chức + khai trừ
     assert (total[1], total[6]) == (1, 40)
+
+
+def test_every_record_counts_whatever_the_readers_clearance(client_as):
+    """The inspector (mật) and the UBKT leader (tối mật) see the same figures."""
+    q = period(term_start())
+    pages = [
+        client_as(role).get(reverse("reports:unit", args=["HA.DBK"]), q).content.decode()
+        for role in ("inspector", "ubkt_leader", "committee_leader")
+    ]
+    figures = [
+        re.findall(r'<td class="num[^"]*"[^>]*>(?:<a href="[^"]*">)?([\d.]+)', p) for p in pages
+    ]
+    assert figures[0] == figures[1] == figures[2] and len(figures[0]) > 40
+
+
+def test_the_overviews_links_open(client_as):
+    client = client_as("ubkt_leader")
+    html = client.get(
+        reverse("reports:unit", args=["HA.DBK"]), period(term_start())
+    ).content.decode()
+    for row in ("tccsd", "dang_vien", "du_bi"):
+        ((href, _n),) = row_cells(html, "to_chuc", row)
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, row
