@@ -47,11 +47,13 @@ class Param:
     name: str
     values: dict
     default: str = ""
-    dynamic: bool = False  # also a value the family lists (a body id); checked at compute time
+    dynamic: tuple = ()  # row keys the family lists (a body's id: digits) — for expanded rows
 
     def valid(self, value) -> bool:
         value = str(value)
-        return value in self.values or (self.dynamic and value.isdigit())
+        return value in self.values or (
+            bool(self.dynamic) and (value.isdigit() or value in self.dynamic)
+        )
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ class Context:
         indicator = REGISTRY[key]
         data = self.family(indicator.family)
         p = indicator.resolved(params)
+        wrong = [f"{x.name}={p[x.name]!r}" for x in indicator.params if not x.valid(p[x.name])]
+        if wrong:
+            raise ValueError(f"Chỉ tiêu «{key}»: tham số không hợp lệ {', '.join(wrong)}.")
         url = indicator.link(self, data, p) if indicator.link else None
         return Figure(int(indicator.value(data, p)), url)
 
@@ -367,7 +372,7 @@ def discipline_body_rows(ctx: Context) -> list[tuple[str, str]]:
 
 
 register_family("ky_luat", _discipline_family)
-DECIDER = Param("co_quan", DISCIPLINE_GROUPS, "tat_ca", dynamic=True)
+DECIDER = Param("co_quan", DISCIPLINE_GROUPS, "tat_ca", dynamic=(discipline_counting.GRASSROOTS,))
 FORM = Param("hinh_thuc", {"": "mọi hình thức", **dict(DisciplineForm.choices)})
 DISCIPLINE_SOURCE = "Quy định 22-QĐ/TW, Điều 39; Quy định 69-QĐ/TW (hình thức kỷ luật)"
 for _key, _label, _counts, _tally, _subject in (

@@ -250,7 +250,7 @@ def _check_params(indicator, params: dict, where: str) -> None:
             raise TableError(
                 f"{where}: chỉ tiêu «{indicator.key}» không có tham số «{name}» (có: {names})."
             )
-        if not param.valid(value):
+        if str(value) not in param.values:  # a body's id is for expanded rows, never a file
             raise TableError(
                 f"{where}: tham số «{name}» không nhận giá trị «{value}» "
                 f"(nhận: {', '.join(repr(v) for v in param.values)})."

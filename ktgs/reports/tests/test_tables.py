@@ -323,3 +323,15 @@ params = { loai = "settled" }
     assert g == {"nhan": {"n": 7}, "xong": {"n": 5}} and calls == ["HA.DBK"]  # computed once
     with pytest.raises(ValueError, match="đã được đăng ký"):
         indicators.register(indicators.REGISTRY["donthu.so_don"])
+
+
+def test_a_file_may_not_name_a_body_by_its_id(tmp_path):
+    """A body's id is the database's: a table file naming one would hold for one dataset only."""
+    bad = GOOD.replace('indicator = "ktgs.to_chuc"', 'indicator = "kyluat.dang_vien"')
+    bad = bad.replace('params = { chu_the = "cap_uy" }', 'params = { co_quan = "12" }')
+    bad = bad.replace('chu_the = "ubkt"', 'co_quan = "ubkt"').replace(
+        'chu_the = "cua_don_vi"', 'co_quan = "tat_ca"'
+    )
+    with pytest.raises(tables.TableError, match="không nhận giá trị «12»"):
+        tables.load_tables(write(tmp_path, bad, "sai.toml"))
+    tables.load_tables(write(tmp_path, bad.replace('"12"', '"cap_tren"'), "sai.toml"))
