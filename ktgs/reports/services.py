@@ -41,7 +41,9 @@ def _write(key: str, kinds: list[str], value: int | None, what: str) -> OfficeSe
                 new[kind] = value
         row, _ = OfficeSetting.objects.update_or_create(key=key, defaults={"value": new})
         changes = {
-            f"{key}.{k}": [old.get(k), new.get(k)] for k in kinds if old.get(k) != new.get(k)
+            f"{what}: {PeriodKind(k).label.lower()}": [old.get(k), new.get(k)]
+            for k in kinds
+            if old.get(k) != new.get(k)
         }
         if changes:
             record("core.setting.changed", target=row, changes=changes)

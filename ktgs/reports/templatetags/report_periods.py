@@ -14,12 +14,16 @@ PERIOD_PARAMS = ("tu", "den", "ky", "nam", "thang", "nhiem-ky")  # replaced by a
 
 
 @register.simple_tag(takes_context=True)
-def period_presets(context, unit: OrgUnit, start: date, end: date) -> list[dict]:
-    """[{label, href, title, current}]: each preset's `tu`/`den` for the page's unit, every other
-    parameter of the page kept; `current` when the page shows exactly those dates."""
+def period_presets(
+    context, unit: OrgUnit, start: date, end: date, unit_param: str = "don-vi"
+) -> list[dict]:
+    """[{label, href, title, current}]: each preset's `tu`/`den` for the page's unit (named by
+    its code in `unit_param`: the unit the page shows, even when the one typed was refused),
+    every other parameter of the page kept; `current` when the page shows exactly those dates."""
     kept = context["request"].GET.copy()
     for name in PERIOD_PARAMS:
         kept.pop(name, None)
+    kept[unit_param or "don-vi"] = unit.code
     links = []
     for preset in UnitPeriods(unit).presets():
         period = preset.period
