@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ktgs.programmes",
     "ktgs.inspections",
     "ktgs.discipline",
+    "ktgs.reports",
     "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",
