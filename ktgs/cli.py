@@ -17,7 +17,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs jobs purge               dọn việc nhập cũ, tệp tải lên dở dang (--days, --minutes)
   ktgs rules load               nạp lại bộ quy tắc (thẩm quyền, các bước, thời hạn) từ tệp dữ liệu
   ktgs setting in-use-since NGÀY   ngày bắt đầu dùng KTGS (hồ sơ cũ hơn nhập kèm cảnh báo);
-                                `ktgs setting show` xem thiết lập
+                                `period-cutoff KỲ NGÀY` ngày chốt số liệu, `period-deadline KỲ
+                                SỐ_NGÀY` hạn báo cáo; `ktgs setting show` xem thiết lập
   ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs shell                    mở Python với dự án đã nạp

@@ -62,6 +62,7 @@ ACTION_LABELS: dict[str, str] = {
     "orgs.unit.merged": "Sáp nhập tổ chức đảng",
     "orgs.unit.moved": "Chuyển cấp trên của tổ chức đảng",
     "orgs.unit.renamed": "Đổi tên tổ chức đảng",
+    "orgs.unit.committee_short_name": "Ghi tên gọi tắt của cấp ủy",
     "orgs.unit.split": "Chia tách tổ chức đảng",
     "orgs.unit.updated": "Sửa tên tổ chức đảng",
     "programmes.item.added": "Thêm nội dung chương trình kiểm tra, giám sát",

@@ -141,7 +141,9 @@ class Dated(models.Model):
 class OfficeSetting(models.Model):
     """A setting of the office running KTGS, e.g. `in_use_since` (the date from which records
     are entered in KTGS: older records are history, imported with warnings instead of refusals).
-    Written through `rules.services.office_setting_set` (audited)."""
+    Written through audited services: `inspections.services.office_in_use_since_set`, and
+    `reports.services.period_cutoff_set` / `period_deadline_set` (the report periods' cut-off
+    days and deadlines); set from the command line with `ktgs setting`."""
 
     key = models.CharField("thiết lập", max_length=40, unique=True)
     value = models.JSONField("giá trị")

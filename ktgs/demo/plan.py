@@ -270,9 +270,21 @@ def plan_managed(units, seats, heads) -> list[ManagedPlan]:
     return managed
 
 
+# the names the reports give these committees (docs/reports.md «Tên gọi tắt»)
+COMMITTEE_SHORT_NAMES = {PROVINCE: "Tỉnh ủy", BLOC: "Đảng ủy Khối"}
+
+
 def plan_attributes(units: list[UnitPlan], rng: random.Random) -> list[AttributePlan]:
-    """Some đảng ủy cơ sở are authorised to admit members (from a decision of 2017–2019)."""
-    return [
+    """Some đảng ủy cơ sở are authorised to admit members (from a decision of 2017–2019); the
+    province's and the bloc's committees bear the short names the reports write."""
+    short_names = [
+        AttributePlan(
+            u.code, "committee_short_name", COMMITTEE_SHORT_NAMES[u.code], u.established_on, ""
+        )
+        for u in units
+        if u.code in COMMITTEE_SHORT_NAMES
+    ]
+    return short_names + [
         AttributePlan(
             u.code,
             "may_admit_members",

@@ -44,6 +44,7 @@ from ktgs.discipline.choices import AppealOutcome
 from ktgs.discipline.models import Appeal, Decision
 from ktgs.orgs.choices import Level
 from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.shortnames import GRASSROOTS_GROUP, short_name_of, with_short_names
 
 GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
 GRASSROOTS = "co-so"  # the key of the grassroots row (and of the list's filter)
@@ -79,7 +80,8 @@ class Tally:
 @dataclass
 class BodyRow:
     key: str  # a body id, or GRASSROOTS
-    name: str = ""
+    name: str = ""  # as the reports write it (orgs.shortnames): "UBKT Tỉnh ủy"
+    full_name: str = ""  # the body's name on record, shown as the row's title
     sort: tuple = ()
     organisations: Tally = field(default_factory=Tally)
     members: Tally = field(default_factory=Tally)
@@ -147,23 +149,25 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures:
             target.organisations.add(r["form"], r["n_org"])
             target.members.add(r["form"], r["n_members"])
             target.committee_members.add(r["form"], r["n_committee"])
-    _name_rows(rows)
+    _name_rows(rows, end)
     return Figures(unit, start, end, sorted(rows.values(), key=lambda r: r.sort), total)
 
 
 KIND_ORDER = {"committee": 0, "standing": 1, "inspection": 2, "cell_meeting": 3}
 
 
-def _name_rows(rows: dict[str, BodyRow]) -> None:
+def _name_rows(rows: dict[str, BodyRow], on: date) -> None:
     """Names and order: the highest units first (by path length), then committee, standing
-    committee, UBKT; the grassroots row last."""
+    committee, UBKT; the grassroots row last. A row is named as the reports write it on `on`
+    (the range's last day, `orgs.shortnames`), its full name beside."""
     ids = [int(k) for k in rows if k != GRASSROOTS]
-    for body in Body.objects.filter(pk__in=ids).select_related("unit"):
+    for body in with_short_names(Body.objects.filter(pk__in=ids).select_related("unit"), on):
         row = rows[str(body.pk)]
-        row.name = body.name
+        row.name, row.full_name = str(short_name_of(body)), body.name
         row.sort = (0, len(body.unit.path), body.unit.path, KIND_ORDER.get(body.kind, 9))
     if GRASSROOTS in rows:
-        rows[GRASSROOTS].name = GRASSROOTS_NAME
+        rows[GRASSROOTS].name = GRASSROOTS_GROUP
+        rows[GRASSROOTS].full_name = GRASSROOTS_NAME
         rows[GRASSROOTS].sort = (1,)
 
 

@@ -263,7 +263,8 @@ ATTRIBUTES = register(
                 "Giá trị",
                 "value",
                 cells.attribute_value,
-                "Có hoặc Không.",
+                "Có hoặc Không; một số cho Số tổ đảng; chữ cho Tên gọi tắt của cấp ủy "
+                "(ví dụ Đảng ủy Khối, Tỉnh ủy).",
                 True,
                 cells.write_attribute_value,
             ),
@@ -272,7 +273,8 @@ ATTRIBUTES = register(
             decision_col(),
         ),
         key=("unit", "key", "starts_on"),
-        help="Thuộc tính của tổ chức có thời hạn, ví dụ được ủy quyền kết nạp đảng viên.",
+        help="Thuộc tính của tổ chức có thời hạn, ví dụ được ủy quyền kết nạp đảng viên, tên "
+        "gọi tắt của cấp ủy trong báo cáo.",
     )
 )
 MEMBERS = register(

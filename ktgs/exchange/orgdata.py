@@ -33,7 +33,14 @@ from ktgs.exchange.format import (
     UNITS,
     Sheet,
 )
-from ktgs.orgs.choices import SEAT_ROLES_BY_BODY, BodyKind, Level, MembershipEnd, SeatRole
+from ktgs.orgs.choices import (
+    SEAT_ROLES_BY_BODY,
+    BodyKind,
+    Level,
+    MembershipEnd,
+    SeatRole,
+    UnitAttributeKey,
+)
 from ktgs.orgs.models import (
     Body,
     CommitteeSeat,
@@ -53,6 +60,7 @@ from ktgs.orgs.models import (
 )
 from ktgs.orgs.placekeys import sync_all_place_keys
 from ktgs.orgs.services import MEMBER_FIELDS, default_bodies
+from ktgs.orgs.shortnames import MAX_LENGTH as SHORT_NAME_LENGTH
 
 ORG_SHEETS: tuple[Sheet, ...] = (
     UNITS,
@@ -606,6 +614,26 @@ class Checker:
                     "(bằng hoặc trước ngày bắt đầu khoảng sau).",
                 )
 
+    def _check_short_name(self, values):
+        """A committee's short name is text ("Đảng ủy Khối"), not Có/Không or a number."""
+        value = values.get("value")
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.problem(
+                values["row"],
+                "value",
+                "Tên gọi tắt của cấp ủy phải là chữ.",
+                "Ghi tên như báo cáo vẫn viết, ví dụ «Đảng ủy Khối», «Tỉnh ủy».",
+            )
+        elif len(value) > SHORT_NAME_LENGTH:
+            self.problem(
+                values["row"],
+                "value",
+                f"Tên gọi tắt dài quá {SHORT_NAME_LENGTH} ký tự.",
+                "Ghi tên ngắn như báo cáo vẫn viết.",
+            )
+
     def _check_dates(self, row, values) -> bool:
         if values.get("ends_on") is not None and values["ends_on"] <= values["starts_on"]:
             self.problem(
@@ -619,6 +647,9 @@ class Checker:
             for values in self._file_rows(sheet):
                 self._unit(values["row"], "unit", values["unit"])
                 self._check_dates(values["row"], values)
+        for values in self._file_rows(ATTRIBUTES):
+            if values["key"] == UnitAttributeKey.COMMITTEE_SHORT_NAME:
+                self._check_short_name(values)
         for values in self._file_rows(BODIES):
             self._unit(values["row"], "unit", values["unit"])
         for values in self._file_rows(SUCCESSIONS):

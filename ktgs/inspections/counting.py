@@ -12,7 +12,8 @@ inspected and supervised in a date range, per performing body.
 * Every record counts whatever the reader's clearance: the caller checks that U is in the
   reader's scope; the figures themselves are not filtered by secrecy.
 
-Aggregate queries only: two for the figures, one for the names of the bodies.
+Aggregate queries only: two for the figures, one for the names of the bodies (their short
+names annotated, `orgs.shortnames`).
 """
 
 from dataclasses import dataclass, field, fields
@@ -25,6 +26,7 @@ from ktgs.inspections.choices import SUPERVISION_KINDS, VIOLATION_RESULTS
 from ktgs.inspections.models import Inspection, InspectionSubject
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.shortnames import committee_of, short_name_of, with_short_names
 
 COMMITTEE_KINDS = (BodyKind.COMMITTEE, BodyKind.STANDING)
 COMMITTEE_GROUP = 0  # the group key of "cấp ủy" (committee + standing) of one unit
@@ -77,7 +79,8 @@ class Figures:
 @dataclass
 class BodyRow(Figures):
     key: str = ""  # "cu-<unit id>" for a committee group, else "<body id>" (the drill-down's)
-    name: str = ""
+    name: str = ""  # as the reports write it (orgs.shortnames): "BTV Đảng ủy Khối"
+    full_name: str = ""  # the body's name on record, shown as the row's title
     unit_name: str = ""
     unit_path: str = ""
     own: bool = False  # a body of U itself (not of a unit below)
@@ -178,7 +181,7 @@ def count(unit: OrgUnit, start: date, end: date, *, split: bool = False) -> Coun
         row = rows.setdefault(row_key(r["inspection__unit_id"], r["g"]), BodyRow())
         row.organisations, row.committee_members = r["n_organisations"], r["n_committee"]
         row.members, row.violations = r["n_members"], r["n_violations"]
-    _name_rows(unit, rows)
+    _name_rows(unit, rows, end)
     ordered = sorted(rows.values(), key=lambda r: r.sort)
     own_total, total = Figures(), Figures()
     for row in ordered:
@@ -188,12 +191,14 @@ def count(unit: OrgUnit, start: date, end: date, *, split: bool = False) -> Coun
     return Counts(unit, start, end, split, ordered, own_total, total)
 
 
-def _name_rows(unit: OrgUnit, rows: dict[str, BodyRow]) -> None:
-    """Names and order: U's own bodies first (cấp ủy, ban thường vụ, UBKT), then by unit."""
+def _name_rows(unit: OrgUnit, rows: dict[str, BodyRow], on: date) -> None:
+    """Names and order: U's own bodies first (cấp ủy, ban thường vụ, UBKT), then by unit. A row
+    is named as the reports write it on `on` (the range's last day), its full name beside."""
     body_ids = [int(k) for k in rows if not k.startswith("cu-")]
     unit_ids = [int(k[3:]) for k in rows if k.startswith("cu-")]
-    bodies = Body.objects.filter(
-        Q(pk__in=body_ids) | Q(unit_id__in=unit_ids, kind__in=COMMITTEE_KINDS)
+    bodies = with_short_names(
+        Body.objects.filter(Q(pk__in=body_ids) | Q(unit_id__in=unit_ids, kind__in=COMMITTEE_KINDS)),
+        on,
     )
     by_key: dict[str, Body] = {}
     for body in bodies.select_related("unit"):
@@ -204,7 +209,11 @@ def _name_rows(unit: OrgUnit, rows: dict[str, BodyRow]) -> None:
         body = by_key[key]
         merged = key.startswith("cu-")
         row.key = key
-        row.name = committee_group_name(body.unit) if merged else body.name
+        if merged:
+            row.name = f"{committee_of(body)} (gồm BTV)"
+            row.full_name = committee_group_name(body.unit)
+        else:
+            row.name, row.full_name = str(short_name_of(body)), body.name
         row.unit_name, row.unit_path = body.unit.name, body.unit.path
         row.own = body.unit_id == unit.pk
         kind_rank = BODY_ORDER[BodyKind.COMMITTEE] if merged else BODY_ORDER.get(body.kind, 9)

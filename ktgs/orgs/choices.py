@@ -75,3 +75,6 @@ class UnitAttributeKey(models.TextChoices):
     HAS_CELL_COMMITTEE = "has_cell_committee", "Chi bộ có chi ủy"
     DISPERSED_MEMBERS = "dispersed_members", "Đảng viên làm việc phân tán"
     PARTY_GROUPS = "party_groups", "Số tổ đảng"
+    # the name the reports give the unit's committee ("Đảng ủy Khối", "Tỉnh ủy"): text; the
+    # short names of its bodies derive from it (orgs.shortnames, docs/reports.md)
+    COMMITTEE_SHORT_NAME = "committee_short_name", "Tên gọi tắt của cấp ủy"

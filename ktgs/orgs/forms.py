@@ -300,3 +300,21 @@ class UnitMoveForm(VnForm):
     def __init__(self, *args, scope, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
         bind_pickers(self, scope)
+
+
+class CommitteeShortNameForm(VnForm):
+    """The name the reports give the unit's committee, from a date (orgs.shortnames)."""
+
+    name = forms.CharField(
+        label="Tên gọi tắt của cấp ủy",
+        max_length=120,
+        help_text="Như báo cáo vẫn viết, ví dụ «Đảng ủy Khối», «Tỉnh ủy». Ban thường vụ, ủy ban "
+        "kiểm tra được gọi theo: «BTV Đảng ủy Khối», «UBKT Đảng ủy Khối».",
+    )
+    on = VnDateField(label="Dùng từ ngày")
+    decision = forms.CharField(
+        label="Quyết định (nếu có)",
+        max_length=120,
+        required=False,
+        help_text="Số và ngày của quyết định, ví dụ 22-QĐ/ĐUK ngày 05/3/2024.",
+    )

@@ -204,6 +204,7 @@ class PickerInput(forms.TextInput):
             widget["leftover"] = self.leftover
         if self.own:
             typed = picking.trailing_code(widget.get("value") or "")
+            typed = typed.upper()
             own = [(s.text, s, bool(typed) and s.token.upper() == typed) for s in self.own_choices]
             widget["own"] = own
             mine = any(checked for _t, _s, checked in own)

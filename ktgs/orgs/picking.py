@@ -47,8 +47,18 @@ def trailing_code(text: str) -> str:
     text = nfc(text or "")
     found = _TRAILING_CODE.search(text)
     if found:
-        return found.group(1).upper()
-    return text.upper() if text and " " not in text else ""
+        return found.group(1)
+    return text if text and " " not in text else ""
+
+
+def code_is(code: str, field: str = "code") -> Q:
+    """The code as typed or in capitals (codes are written in capitals; "dv000518" is read as
+    DV000518), each an indexed equality on both engines."""
+    return Q(**{f"{field}__in": list(dict.fromkeys([code, code.upper()]))})
+
+
+def _code_starts(code: str) -> Q:
+    return Q(code__startswith=code) | Q(code__startswith=code.upper())
 
 
 def _looks_like_code(text: str, code: str) -> bool:
@@ -124,13 +134,13 @@ def _unit_suggestions(rows: list[OrgUnit], scope) -> list[Suggestion]:
 
 def unit_rows(scope, text: str, *, action=None, grassroots=False, cells=False, limit=SCREENFUL):
     ws = words(text)
-    code = (text or "").strip().upper()
+    code = (text or "").strip()
     if not ws:
         return []
     match, own = _unit_words(ws, scope)
     if code and " " not in code:
-        match |= Q(code__startswith=code)
-        own |= Q(code__startswith=code)
+        match |= _code_starts(code)
+        own |= _code_starts(code)
     rows = _units(scope, action).filter(match)
     if grassroots:
         rows = rows.filter(kind__is_grassroots=True)
@@ -164,10 +174,10 @@ def member_rows(scope, text: str, *, limit=SCREENFUL) -> list[Member]:
     ws = words(text)
     if not ws:
         return []
-    code = (text or "").strip().upper()
+    code = (text or "").strip()
     match = _by_words("search_key", ws)
     if " " not in code:
-        match |= Q(code__startswith=code)
+        match |= _code_starts(code)
     rows = _members(scope).filter(match).select_related("current_unit")
     return list(rows.order_by("sort_key", "code")[:limit])
 
@@ -315,8 +325,8 @@ def own_bodies(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Body]:
 
 def body_by_token(scope, token: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
     code, _, slug = token.rpartition("/")
-    code, slug = code.upper(), slug.lower()
-    rows = _bodies(scope, action, kinds).filter(unit__code=code)
+    slug = slug.lower()
+    rows = _bodies(scope, action, kinds).filter(code_is(code, "unit__code"))
     if slug in SLUG_KINDS:
         return rows.filter(kind=SLUG_KINDS[slug]).first()
     if slug.startswith("tm") and slug[2:].isdigit():
@@ -378,7 +388,7 @@ def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | N
     if grassroots:
         rows = rows.filter(kind__is_grassroots=True)
     if code:
-        unit = rows.filter(code=code).select_related("kind").first()
+        unit = rows.filter(code_is(code)).select_related("kind").first()
         if unit is not None:
             return unit
     found = unit_rows(scope, text, action=action, grassroots=grassroots, limit=50)
@@ -409,7 +419,7 @@ def pick_member(scope, text: str) -> Member | None:
     probing.check(scope.user_id)
     code = trailing_code(text)
     if code:
-        member = _members(scope).filter(code=code).select_related("current_unit").first()
+        member = _members(scope).filter(code_is(code)).select_related("current_unit").first()
         if member is not None:
             return member
     exact = list(_members(scope).filter(search_key=fold(text)).select_related("current_unit")[:2])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("to-chuc/<str:code>/sua/", views.unit_edit, name="unit_edit"),
     path("to-chuc/<str:code>/chuyen/", views.unit_move, name="unit_move"),
     path("to-chuc/<str:code>/doi-ten/", restructure_views.unit_rename, name="unit_rename"),
+    path("to-chuc/<str:code>/ten-goi-tat/", views.unit_short_name, name="unit_short_name"),
     path("to-chuc/<str:code>/sap-nhap/", restructure_views.unit_merge, name="unit_merge"),
     path("to-chuc/<str:code>/giai-the/", restructure_views.unit_close, name="unit_close"),
     path("dang-vien/", views.member_list, name="member_list"),

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read
 from ktgs.core.vietnamese import format_date, format_int
-from ktgs.orgs import asof, forms, selectors, services
-from ktgs.orgs.choices import Level, MemberStatus
+from ktgs.orgs import asof, forms, selectors, services, shortnames
+from ktgs.orgs.choices import BodyKind, Level, MemberStatus
 from ktgs.orgs.models import Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
 from ktgs.orgs.unit_filter import read_unit_filter
@@ -193,6 +193,15 @@ def _seats_by_body(request, unit: OrgUnit) -> list[tuple]:
     return [(body, [s for s in seats if s.body_id == body.pk]) for body in unit.bodies.all()]
 
 
+def _report_names(unit: OrgUnit, day) -> list[str]:
+    """How the reports name the unit's bodies on `day`: committee, BTV, UBKT, cell meeting."""
+    order = list(BodyKind.values)
+    bodies = shortnames.with_short_names(unit.bodies.exclude(kind=BodyKind.ADVISORY), day)
+    return [
+        str(shortnames.short_name_of(b)) for b in sorted(bodies, key=lambda b: order.index(b.kind))
+    ]
+
+
 @require_GET
 def unit_detail(request, code: str):
     unit = _unit_or_404(request, code)
@@ -222,9 +231,34 @@ def unit_detail(request, code: str):
             "direct_shown": direct_shown,
             "can_edit": request.scope.may(UNITS_CHANGE, unit.path),
             "can_manage": request.scope.manages(unit.path),
+            "committee_name": shortnames.committee_short_name(unit, today),
+            "report_names": _report_names(unit, today),
+            "committee_names": shortnames.recorded_names(unit)[:5],
+            "short_name_form": forms.CommitteeShortNameForm(),
             "can_add_member": request.scope.may(RECORDS_CHANGE, unit.path),
             "today": today,
         },
+    )
+
+
+def unit_short_name(request, code: str):
+    """Record the name the reports give the unit's committee from a date: the call of the body
+    that manages the unit, as a rename is."""
+    unit = _managed_unit(request, code)
+    form = forms.CommitteeShortNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = _run(form, shortnames.committee_short_name_record, unit=unit)
+        if row is not None:
+            day = format_date(row.starts_on)
+            messages.success(request, f"Đã ghi tên gọi tắt của cấp ủy «{row.value}» từ ngày {day}.")
+            return redirect("orgs:unit_detail", code=unit.code)
+    return _form_page(
+        request,
+        form,
+        "orgs/unit_form.html",
+        unit=unit,
+        title=f"Tên gọi tắt của cấp ủy: {unit.name}",
+        submit="Ghi tên gọi tắt",
     )
 
 

@@ -112,6 +112,13 @@ orgs:unit_rename      parent               302   404       404          404     
 orgs:unit_rename      other                302   404       404          404          404          404
 orgs:unit_rename      missing              302   404       404          404          404          404
 
+orgs:unit_short_name  own                  302   200       403          403          403          403
+orgs:unit_short_name  child                302   200       200          200          200          403
+orgs:unit_short_name  sibling              302   404       404          404          404          404
+orgs:unit_short_name  parent               302   404       404          404          404          404
+orgs:unit_short_name  other                302   404       404          404          404          404
+orgs:unit_short_name  missing              302   404       404          404          404          404
+
 orgs:unit_merge       own                  302   200       403          403          403          403
 orgs:unit_merge       child                302   200       200          200          200          403
 orgs:unit_merge       sibling              302   404       404          404          404          404
