@@ -16,15 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_VIEW, UNITS_VIEW
-from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports import tables
 from ktgs.reports.indicators import Context
+from ktgs.reports.periods import Period, PeriodError, UnitPeriods
 from ktgs.reports.xlsx import XLSX, workbook_bytes
 
 NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
@@ -32,43 +31,37 @@ NO_UNIT = "Không tìm thấy tổ chức đảng này trong phạm vi của đ�
 
 
 @dataclass
-class Period:
-    """The range asked. TEMPORARY: `ktgs/reports/periods.py` (another piece of issue 14) replaces
-    `read_period` with its presets; only this function and the form's fields change."""
+class Asked:
+    """The period asked (`reports.periods`: `?ky=nam&nam=2023`, `?tu=&den=`, …) and what was
+    wrong with the query string (the page then shows the default period)."""
 
-    start: date
-    end: date
+    period: Period
     errors: list[str] = field(default_factory=list)
 
-    def params(self, **more) -> str:
-        return urlencode({"tu": format_date(self.start), "den": format_date(self.end)} | more)
+    @property
+    def start(self) -> date:
+        return self.period.start
+
+    @property
+    def end(self) -> date:
+        return self.period.end
+
+    def params(self) -> str:
+        return urlencode(self.period.params())
 
 
-def read_period(request) -> Period:
-    """`?tu=&den=` (dd/mm/yyyy), by default 1 January of this year … today; a bad date is
-    reported and replaced by its default, an end before the start by the default range."""
-    today = timezone.localdate()
-    first = date(today.year, 1, 1)
+def read_period(request, unit: OrgUnit) -> Asked:
+    """The period the query string names; by default 1 January of this year … today. A period
+    that cannot be read is said (PeriodError's message) and replaced by the default."""
+    periods = UnitPeriods(unit)
+    today = periods.today
     errors: list[str] = []
-
-    def day(name: str, default: date, label: str) -> date:
-        text = request.GET.get(name, "").strip()
-        if not text:
-            return default
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            errors.append(f"{label}: {exc}")
-            return default
-
-    start, end = day("tu", first, "Từ ngày"), day("den", today, "Đến ngày")
-    if start > end:
-        errors.append(
-            f"«Từ ngày» ({format_date(start)}) sau «Đến ngày» ({format_date(end)}): đổi lại "
-            "khoảng thời gian; trang đang hiện từ đầu năm đến hôm nay."
-        )
-        start, end = first, today
-    return Period(start, end, errors)
+    try:
+        period = periods.parse(request.GET)
+    except PeriodError as exc:
+        errors.append(f"{exc} Trang đang hiện từ đầu năm đến hôm nay.")
+        period = None
+    return Asked(period or periods.range(date(today.year, 1, 1), today), errors)
 
 
 def _unit(request, code: str) -> OrgUnit:
@@ -81,10 +74,14 @@ def _unit(request, code: str) -> OrgUnit:
     return unit
 
 
-def build(unit: OrgUnit, period: Period, *, previous: bool = True) -> tuple[Context, list]:
+def build(unit: OrgUnit, period: Period, *, previous: bool = True):
+    """(the context, the previous period or None, the computed tables): each family once for the
+    period and once for the previous one (`Period.previous`: the same period a year before, the
+    month or the term before)."""
     ctx = Context(unit, period.start, period.end)
-    prev = ctx.previous() if previous else None
-    return ctx, [tables.compute(t, ctx, prev) for t in tables.tables()]
+    before = period.previous() if previous else None
+    prev = Context(unit, before.start, before.end) if before else None
+    return ctx, before, [tables.compute(t, ctx, prev) for t in tables.tables()]
 
 
 @require_GET
@@ -100,14 +97,13 @@ def index(request):
 @require_GET
 def unit_report(request, code: str):
     unit = _unit(request, code)
-    period = read_period(request)
-    ctx, computed = build(unit, period)
+    asked = read_period(request, unit)
+    ctx, before, computed = build(unit, asked.period)
     check = request.GET.get("doi-chieu") == "1"
     subunit_flags = {}
     if check:
-        children = [
-            n.unit for n in asof.unit_children_on(scope=request.scope, parent=unit, day=period.end)
-        ]
+        nodes = asof.unit_children_on(scope=request.scope, parent=unit, day=asked.end)
+        children = [n.unit for n in nodes]
         for c in computed:
             subunit_flags[c.table.key] = tables.check_subunits(c.table, ctx, children)
     sections = [{"c": c, "flags": c.flags + subunit_flags.get(c.table.key, [])} for c in computed]
@@ -116,12 +112,13 @@ def unit_report(request, code: str):
         "reports/unit.html",
         {
             "unit": unit,
-            "period": period,
-            "previous": ctx.previous(),
+            "period": asked.period,
+            "asked": asked,
+            "previous": before,
             "sections": sections,
             "check": check,
             "may_drill": request.scope.may(RECORDS_VIEW, unit.path),
-            "params": period.params(),
+            "params": asked.params(),
         },
     )
 
@@ -129,13 +126,12 @@ def unit_report(request, code: str):
 @require_GET
 def unit_xlsx(request, code: str):
     unit = _unit(request, code)
-    period = read_period(request)
-    if period.errors:  # the page says what is wrong with the dates
+    asked = read_period(request, unit)
+    if asked.errors:  # the page says what is wrong with the period
         return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
-    _ctx, computed = build(unit, period, previous=False)
-    response = HttpResponse(
-        workbook_bytes(unit, period.start, period.end, computed), content_type=XLSX
-    )
+    period = asked.period
+    _ctx, _before, computed = build(unit, period, previous=False)
+    response = HttpResponse(workbook_bytes(unit, period, computed), content_type=XLSX)
     name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

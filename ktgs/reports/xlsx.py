@@ -9,7 +9,6 @@ not reconcile), not one the spreadsheet recomputes.
 """
 
 import io
-from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -45,13 +44,15 @@ def _text(ws, row: int, col: int, value: str, **style):
     return cell
 
 
-def write_table(ws, unit: OrgUnit, start: date, end: date, computed, flags: list[str]) -> None:
+def write_table(ws, unit: OrgUnit, period, computed, flags: list[str]) -> None:
     table = computed.table
     width = len(table.columns) + 1
     _text(ws, 1, 1, table.title.upper(), font=TITLE, alignment=CENTER)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    period = f"{unit.name} — từ ngày {format_date(start)} đến ngày {format_date(end)}"
-    _text(ws, 2, 1, period, alignment=CENTER)
+    when = f"từ ngày {format_date(period.start)} đến ngày {format_date(period.end)}"
+    if period.label != period.dates_label:
+        when = f"{period.label} ({when})"
+    _text(ws, 2, 1, f"{unit.name} — {when}", alignment=CENTER)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     top = HEADER_TOP
     depth = 2 if table.grouped else 1
@@ -100,13 +101,14 @@ def write_table(ws, unit: OrgUnit, start: date, end: date, computed, flags: list
         ws.column_dimensions[get_column_letter(i)].width = 14
 
 
-def workbook_bytes(unit: OrgUnit, start: date, end: date, computed: list) -> bytes:
+def workbook_bytes(unit: OrgUnit, period, computed: list) -> bytes:
+    """`period`: a `reports.periods.Period` (its label and dates head every sheet)."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set = set()
     for c in computed:
         ws = wb.create_sheet(_sheet_name(c.table.title, used))
-        write_table(ws, unit, start, end, c, c.flags)
+        write_table(ws, unit, period, c, c.flags)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

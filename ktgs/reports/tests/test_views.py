@@ -72,13 +72,34 @@ def test_the_menu_links_to_the_report_of_the_users_unit(client_as):
 
 def test_bad_dates_are_said_and_replaced(client_as):
     client = client_as("ubkt_leader")
-    page = client.get(reverse("reports:unit", args=["HA.DBK"]), period(REFERENCE, date(2023, 1, 1)))
+    url = reverse("reports:unit", args=["HA.DBK"])
+    page = client.get(url, period(REFERENCE, date(2023, 1, 1)))
     assert page.status_code == 200
-    assert "sau «Đến ngày»" in page.content.decode()
-    page = client.get(reverse("reports:unit", args=["HA.DBK"]), {"tu": "31/02/2023"})
-    assert "Từ ngày:" in page.content.decode()
+    html = page.content.decode()
+    assert "trước «Từ ngày»" in html and "Trang đang hiện từ đầu năm đến hôm nay." in html
+    page = client.get(url, {"tu": "31/02/2023", "den": "30/06/2023"})
+    assert "«Từ ngày»:" in page.content.decode()
+    page = client.get(url, {"ky": "nam", "nam": "23"})
+    assert "không phải một năm" in page.content.decode()
     xlsx = client.get(reverse("reports:xlsx", args=["HA.DBK"]), {"tu": "31/02/2023"})
-    assert xlsx.status_code == 302 and xlsx.url.startswith(reverse("reports:unit", args=["HA.DBK"]))
+    assert xlsx.status_code == 302 and xlsx.url.startswith(url)
+
+
+def test_choosing_the_year_2023(client_as):
+    """The period's presets and `?ky=nam&nam=2023` (reports.periods): the year, the year before
+    beside it; the XLSX names the period."""
+    client = client_as("ubkt_leader")
+    html = client.get(reverse("reports:unit", args=["HA.DBK"]), {"ky": "nam", "nam": "2023"})
+    html = html.content.decode()
+    assert '<strong class="period-title">Năm 2023</strong>' in html
+    assert "01/01/2023" in html and "31/12/2023" in html and "năm 2022" in html
+    assert 'class="period-presets"' in html and "Năm trước" in html
+    # a figure's link carries the period's dates
+    (href, _n), *_rest = row_cells(html, "ky_luat", "tong")
+    assert "tu=01%2F01%2F2023" in href and "den=31%2F12%2F2023" in href
+    xlsx = client.get(reverse("reports:xlsx", args=["HA.DBK"]), {"ky": "nam", "nam": "2023"})
+    ws = load_workbook(io.BytesIO(xlsx.content))["Thi hành kỷ luật"]
+    assert "năm 2023 (từ ngày 01/01/2023 đến ngày 31/12/2023)" in ws["A2"].value
 
 
 def test_the_page_takes_a_bounded_number_of_queries(client_as):
@@ -92,9 +113,9 @@ def test_the_page_takes_a_bounded_number_of_queries(client_as):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("reports:unit", args=["HA.DBK"]), q).status_code == 200
         counts.append(len(ctx.captured_queries))
-    # each family's aggregate queries, twice (the period and the one before), and the session's:
+    # each family's aggregate queries, twice (the period and the one before), the periods' (the\n    # office settings, the unit's terms, for the page and its presets) and the session's:
     # a few fewer where a family has no rows to name, never more with more records
-    assert max(counts) <= 30 and counts[0] >= counts[1] >= counts[2], counts
+    assert max(counts) <= 40 and counts[0] >= counts[1] >= counts[2], counts
 
 
 def test_the_sub_unit_check_on_the_page(client_as):
