@@ -23,7 +23,7 @@ from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports import tables
 from ktgs.reports.indicators import Context
-from ktgs.reports.periods import Period, PeriodError, UnitPeriods
+from ktgs.reports.periods import Period, PeriodError, PeriodKind, UnitPeriods
 from ktgs.reports.xlsx import XLSX, workbook_bytes
 
 NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
@@ -119,6 +119,7 @@ def unit_report(request, code: str):
             "check": check,
             "may_drill": request.scope.may(RECORDS_VIEW, unit.path),
             "params": asked.params(),
+            "kinds": [(k, label) for k, label in PeriodKind.choices if k != PeriodKind.RANGE],
         },
     )
 
