@@ -117,15 +117,30 @@ def build(bloc: Bloc, path: Path) -> Path:
         if parent:
             s.add("Trực thuộc", Mã_tổ_chức=code, Mã_cấp_trên=parent, Từ_ngày=d(founded))
 
-    s.add("Tổ chức", Mã_tổ_chức=p, Tên_tổ_chức=bloc.province_name, Mã_loại="province",
-          Ngày_thành_lập=d(province_founded))  # fmt: skip
+    s.add(
+        "Tổ chức",
+        Mã_tổ_chức=p,
+        Tên_tổ_chức=bloc.province_name,
+        Mã_loại="province",
+        Ngày_thành_lập=d(province_founded),
+    )
     unit(k, bloc.bloc_name, "superior", p)
     for code, short, since in ((p, "Tỉnh ủy", province_founded), (k, "Đảng ủy Khối", founded)):
-        s.add("Thuộc tính", Mã_tổ_chức=code, Thuộc_tính="Tên gọi tắt của cấp ủy", Giá_trị=short,
-              Từ_ngày=d(since))  # fmt: skip
+        s.add(
+            "Thuộc tính",
+            Mã_tổ_chức=code,
+            Thuộc_tính="Tên gọi tắt của cấp ủy",
+            Giá_trị=short,
+            Từ_ngày=d(since),
+        )
     term_end = bloc.term_start.replace(year=bloc.term_start.year + 5)
-    s.add("Nhiệm kỳ", Mã_tổ_chức=k, Nhiệm_kỳ="2020–2025", Từ_ngày=d(bloc.term_start),
-          Đến_trước_ngày=d(term_end))  # fmt: skip
+    s.add(
+        "Nhiệm kỳ",
+        Mã_tổ_chức=k,
+        Nhiệm_kỳ="2020–2025",
+        Từ_ngày=d(bloc.term_start),
+        Đến_trước_ngày=d(term_end),
+    )
 
     # Organisations: đảng bộ cơ sở PREFIX.K.001… with cells .01…, chi bộ cơ sở PREFIX.K.501…
     committees = [f"{k}.{i + 1:03d}" for i in range(bloc.committees)]
@@ -173,14 +188,29 @@ def build(bloc: Bloc, path: Path) -> Path:
         by_committee[code] = own
         for j, member in enumerate(own[: bloc.seats_per_committee]):
             title = "Bí thư" if j == 0 else "Phó Bí thư" if j == 1 else "Cấp ủy viên"
-            s.add("Cấp ủy viên", Mã_đảng_viên=member, Mã_tổ_chức=code, Cơ_quan="Cấp ủy",
-                  Chức_danh=title, Từ_ngày=d(seat_start))  # fmt: skip
+            s.add(
+                "Cấp ủy viên",
+                Mã_đảng_viên=member,
+                Mã_tổ_chức=code,
+                Cơ_quan="Cấp ủy",
+                Chức_danh=title,
+                Từ_ngày=d(seat_start),
+            )
             seated.append(member)
     # The bloc's own secretary and UBKT chairman (grassroots members, not counted anywhere).
-    for member, body, title in ((seated[0], "Cấp ủy", "Bí thư"),
-                                (seated[1], "Ủy ban kiểm tra", "Chủ nhiệm UBKT")):  # fmt: skip
-        s.add("Cấp ủy viên", Mã_đảng_viên=member, Mã_tổ_chức=k, Cơ_quan=body, Chức_danh=title,
-              Nhiệm_kỳ="2020–2025", Từ_ngày=d(bloc.term_start))  # fmt: skip
+    for member, body, title in (
+        (seated[0], "Cấp ủy", "Bí thư"),
+        (seated[1], "Ủy ban kiểm tra", "Chủ nhiệm UBKT"),
+    ):
+        s.add(
+            "Cấp ủy viên",
+            Mã_đảng_viên=member,
+            Mã_tổ_chức=k,
+            Cơ_quan=body,
+            Chức_danh=title,
+            Nhiệm_kỳ="2020–2025",
+            Từ_ngày=d(bloc.term_start),
+        )
     taken = set(seated)  # subjects of discipline: members of cells under a đảng bộ cơ sở
     ordinary = [m for m in members if m not in taken and cell_of[m].count(".") == 3]
 
@@ -196,16 +226,31 @@ def _inspections(s: Sheets, bloc: Bloc, k: str, grassroots, seated, by_committee
     year = bloc.term_start.year
 
     def record(code, kind, unit, body, number, on, orgs, people, concluded=True):
-        s.add("Kiểm tra, giám sát", Mã_hồ_sơ=code, Loại=kind, Tổ_chức_thực_hiện=unit,
-              Cơ_quan_thực_hiện=body, Số_quyết_định=number, Ngày_quyết_định=d(on),
-              Nội_dung="Việc thực hiện nghị quyết đại hội",
-              Ngày_thông_báo_kết_luận=d(on + timedelta(days=60)) if concluded else "")  # fmt: skip
+        s.add(
+            "Kiểm tra, giám sát",
+            Mã_hồ_sơ=code,
+            Loại=kind,
+            Tổ_chức_thực_hiện=unit,
+            Cơ_quan_thực_hiện=body,
+            Số_quyết_định=number,
+            Ngày_quyết_định=d(on),
+            Nội_dung="Việc thực hiện nghị quyết đại hội",
+            Ngày_thông_báo_kết_luận=d(on + timedelta(days=60)) if concluded else "",
+        )
         for org in orgs:
-            s.add("Đối tượng KTGS", Mã_hồ_sơ=code, Mã_tổ_chức=org,
-                  Kết_quả="Có ưu điểm, có hạn chế, khuyết điểm" if concluded else "")  # fmt: skip
+            s.add(
+                "Đối tượng KTGS",
+                Mã_hồ_sơ=code,
+                Mã_tổ_chức=org,
+                Kết_quả="Có ưu điểm, có hạn chế, khuyết điểm" if concluded else "",
+            )
         for member in people:
-            s.add("Đối tượng KTGS", Mã_hồ_sơ=code, Mã_đảng_viên=member,
-                  Kết_quả="Không có khuyết điểm" if concluded else "")  # fmt: skip
+            s.add(
+                "Đối tượng KTGS",
+                Mã_hồ_sơ=code,
+                Mã_đảng_viên=member,
+                Kết_quả="Không có khuyết điểm" if concluded else "",
+            )
 
     groups = (
         (("Cấp ủy", "Ban thường vụ"), bloc.committee_inspected, "ĐUK"),
@@ -215,17 +260,50 @@ def _inspections(s: Sheets, bloc: Bloc, k: str, grassroots, seated, by_committee
         orgs, people = grassroots[:n_org], seated[:n_people]
         half_o, half_p = (n_org + 1) // 2, (n_people + 1) // 2
         # the two overlap by one organisation and one member
-        record(f"{k}-KTGS-{n}-A", "Giám sát chuyên đề", k, bodies[0], f"{10 + n}-QĐ/{suffix}",
-               date(year + 1, 4, 10), orgs[: half_o + 1], people[: half_p + 1])  # fmt: skip
-        record(f"{k}-KTGS-{n}-B", "Kiểm tra chấp hành", k, bodies[1], f"{20 + n}-QĐ/{suffix}",
-               date(year + 2, 5, 12), orgs[half_o:], people[half_p:])  # fmt: skip
+        record(
+            f"{k}-KTGS-{n}-A",
+            "Giám sát chuyên đề",
+            k,
+            bodies[0],
+            f"{10 + n}-QĐ/{suffix}",
+            date(year + 1, 4, 10),
+            orgs[: half_o + 1],
+            people[: half_p + 1],
+        )
+        record(
+            f"{k}-KTGS-{n}-B",
+            "Kiểm tra chấp hành",
+            k,
+            bodies[1],
+            f"{20 + n}-QĐ/{suffix}",
+            date(year + 2, 5, 12),
+            orgs[half_o:],
+            people[half_p:],
+        )
     # After the range: does not count.
-    record(f"{k}-KTGS-SAU", "Kiểm tra chấp hành", k, "Ủy ban kiểm tra", "99-QĐ/UBKTĐUK",
-           bloc.end + timedelta(days=1), grassroots[-3:], seated[-3:], concluded=False)  # fmt: skip
+    record(
+        f"{k}-KTGS-SAU",
+        "Kiểm tra chấp hành",
+        k,
+        "Ủy ban kiểm tra",
+        "99-QĐ/UBKTĐUK",
+        bloc.end + timedelta(days=1),
+        grassroots[-3:],
+        seated[-3:],
+        concluded=False,
+    )
     # By a grassroots committee on one of its cells: a row of the subtree, not the bloc's own.
     first = next(iter(by_committee))
-    record(f"{first}-GS-1", "Giám sát chuyên đề", first, "Cấp ủy", "05-QĐ/ĐU",
-           date(year + 1, 9, 1), [f"{first}.01"], [])  # fmt: skip
+    record(
+        f"{first}-GS-1",
+        "Giám sát chuyên đề",
+        first,
+        "Cấp ủy",
+        "05-QĐ/ĐU",
+        date(year + 1, 9, 1),
+        [f"{first}.01"],
+        [],
+    )
 
 
 def _discipline(s: Sheets, bloc: Bloc, p, k, committees, base_cells, cell_of, seated, ordinary):
