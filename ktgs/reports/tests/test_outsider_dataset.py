@@ -1,0 +1,179 @@
+"""KTGS checked as an outsider would: a bloc built from docs/formats.md alone (outsider.py: its
+own names, codes and sizes, nothing of the demo), imported into an EMPTY database as README's
+«Cài đặt lần đầu với dữ liệu lịch sử» says (migrate, `ktgs setting in-use-since`, `ktgs import`),
+gives the figures it was built for — the example report's (dataset 1) and others (dataset 2) —
+read in that database by the app's own selectors (home page overview, Số liệu KTGS, Số liệu kỷ
+luật) in a child process. SQLite file or a fresh PostgreSQL database, as test_roundtrip.py."""
+
+import json
+import uuid
+from datetime import date
+
+import pytest
+
+from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.reports.tests.outsider import (
+    BLOC_BTV,
+    BLOC_UBKT,
+    CELL,
+    GRASSROOTS_COMMITTEE,
+    PROVINCE_BTV,
+    PROVINCE_UBKT,
+    Bloc,
+    build,
+)
+
+FIGURES = (
+    "import django, json, sys; django.setup(); "
+    "from ktgs.reports.tests.outsider import figures; "
+    "print(json.dumps(figures(sys.argv[1], sys.argv[2])))"
+)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """(data folder, DATABASE_URL or None) of a migrated, empty database (as test_roundtrip)."""
+    url, name = None, None
+    if engine() == "postgresql":
+        from ktgs.ops.tests.test_backup_postgres import Server
+
+        name = f"ktgs_outsider_{uuid.uuid4().hex[:8]}"
+        url = Server().create(name)
+    data_dir = tmp_path / "empty"
+    data_dir.mkdir()
+    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, database_url=url)
+    yield data_dir, url
+    if name:
+        Server().drop(name)
+
+
+def load(bloc: Bloc, tmp_path, empty_database) -> tuple[str, dict]:
+    """Build the workbook, import it into the empty database; (import output, figures)."""
+    data_dir, url = empty_database
+    path = build(bloc, tmp_path / f"{bloc.prefix}.xlsx")
+    ktgs("setting", "in-use-since", "01/01/2024", data_dir=data_dir, database_url=url)
+    imported = ktgs("import", str(path), data_dir=data_dir, database_url=url).stdout
+    args = ("-c", FIGURES, f"{bloc.prefix}.K", bloc.end.isoformat())
+    figures = json.loads(ktgs(*args, data_dir=data_dir, database_url=url).stdout)
+    return imported, figures
+
+
+# The example report (shared/domain/example-report.txt), from the start of the 2020–2025 term to
+# 30/06/2023; the province's UBKT warning one organisation is outside Điều lệ Đảng, Điều 36 (the
+# import takes it with a warning, being older than the day KTGS came into use).
+EXAMPLE = Bloc(
+    prefix="BS",
+    province_name="Đảng bộ tỉnh Bình Sơn",
+    bloc_name="Đảng bộ Khối Doanh nghiệp tỉnh Bình Sơn",
+    committees=44,
+    cells=288,
+    base_cells=28,
+    members=4759,
+    term_start=date(2020, 10, 1),
+    committee_inspected=(19, 114),
+    ubkt_inspected=(17, 49),
+    discipline=[
+        (PROVINCE_BTV, "Cách chức", "member", 1),
+        (PROVINCE_UBKT, "Cảnh cáo", "org", 1),
+        (PROVINCE_UBKT, "Cảnh cáo", "member", 11),
+        (PROVINCE_UBKT, "Khiển trách", "member", 4),
+        (PROVINCE_UBKT, "Khai trừ", "member", 1),
+        (BLOC_BTV, "Khai trừ", "member", 1),
+        (BLOC_UBKT, "Khai trừ", "member", 3),
+        (BLOC_UBKT, "Cảnh cáo", "member", 4),
+        (CELL, "Khiển trách", "member", 12),
+        (GRASSROOTS_COMMITTEE, "Cảnh cáo", "member", 3),
+    ],
+)
+
+OTHER = Bloc(
+    prefix="TL",
+    province_name="Đảng bộ tỉnh Tân Lập",
+    bloc_name="Đảng bộ Khối Các cơ quan tỉnh Tân Lập",
+    committees=20,
+    cells=90,
+    base_cells=10,
+    members=1234,
+    term_start=date(2020, 9, 15),
+    committee_inspected=(7, 25),
+    ubkt_inspected=(5, 12),
+    seats_per_committee=3,
+    end=date(2022, 12, 31),
+    discipline=[
+        (PROVINCE_BTV, "Cách chức", "member", 1),
+        (PROVINCE_UBKT, "Khiển trách", "member", 2),
+        (BLOC_BTV, "Cảnh cáo", "org", 1),
+        (BLOC_UBKT, "Khai trừ", "member", 2),
+        (BLOC_UBKT, "Khiển trách", "member", 1),
+        (CELL, "Khiển trách", "member", 5),
+        (GRASSROOTS_COMMITTEE, "Cảnh cáo", "member", 2),
+    ],
+)
+
+
+def test_the_example_reports_figures_from_an_outsiders_file(tmp_path, empty_database):
+    imported, got = load(EXAMPLE, tmp_path, empty_database)
+    # 4.759 members today and the 5 expelled ones
+    assert "Đảng viên: thêm 4.764, sửa 0, không đổi 0" in imported
+    assert imported.count("Cảnh báo") == 1 and "Điều 36" in imported, imported
+
+    assert got["term"] == ["2020–2025", "2020-10-01"]
+    overview = {
+        "by_kind": {"Đảng bộ cơ sở": 44, "Chi bộ cơ sở": 28},
+        "grassroots": 72,
+        "cells": 288,
+        "members": 4759,
+    }
+    assert got["today"] == overview
+    assert got["on_end"] == overview
+
+    # "Đảng uỷ Khối … 19 tổ chức đảng và 114 … cấp uỷ viên; Uỷ ban Kiểm tra … 17 … và 49"
+    assert got["ktgs_rows"] == {"Đảng ủy Khối (gồm BTV)": [19, 114], "UBKT Đảng ủy Khối": [17, 49]}
+    assert got["ktgs_own"] == [36, 163]
+    # the grassroots committee's supervision of one of its cells is in the subtree's total only
+    assert got["ktgs_total"] == [37, 163]
+
+    assert got["discipline"] == {
+        "BTV Tỉnh ủy": {"organisations": {}, "members": {"Cách chức": 1}},
+        "UBKT Tỉnh ủy": {
+            "organisations": {"Cảnh cáo": 1},
+            "members": {"Khiển trách": 4, "Cảnh cáo": 11, "Khai trừ": 1},
+        },
+        "BTV Đảng ủy Khối": {"organisations": {}, "members": {"Khai trừ": 1}},
+        "UBKT Đảng ủy Khối": {"organisations": {}, "members": {"Cảnh cáo": 4, "Khai trừ": 3}},
+        "Đảng ủy, chi bộ cơ sở": {
+            "organisations": {},
+            "members": {"Khiển trách": 12, "Cảnh cáo": 3},
+        },
+    }
+    assert got["discipline_total"] == [1, 40]  # the decision signed after 30/06/2023 left out
+
+
+def test_another_bloc_gives_its_own_figures(tmp_path, empty_database):
+    imported, got = load(OTHER, tmp_path, empty_database)
+    assert "Đảng viên: thêm 1.236, sửa 0, không đổi 0" in imported
+    assert "Cảnh báo" not in imported, imported
+
+    assert got["term"] == ["2020–2025", "2020-09-15"]
+    overview = {
+        "by_kind": {"Đảng bộ cơ sở": 20, "Chi bộ cơ sở": 10},
+        "grassroots": 30,
+        "cells": 90,
+        "members": 1234,
+    }
+    assert got["today"] == overview
+    assert got["on_end"] == overview
+    assert got["ktgs_rows"] == {"Đảng ủy Khối (gồm BTV)": [7, 25], "UBKT Đảng ủy Khối": [5, 12]}
+    assert got["ktgs_own"] == [12, 37]
+    assert got["ktgs_total"] == [13, 37]
+    assert got["discipline"] == {
+        "BTV Tỉnh ủy": {"organisations": {}, "members": {"Cách chức": 1}},
+        "UBKT Tỉnh ủy": {"organisations": {}, "members": {"Khiển trách": 2}},
+        "BTV Đảng ủy Khối": {"organisations": {"Cảnh cáo": 1}, "members": {}},
+        "UBKT Đảng ủy Khối": {"organisations": {}, "members": {"Khiển trách": 1, "Khai trừ": 2}},
+        "Đảng ủy, chi bộ cơ sở": {
+            "organisations": {},
+            "members": {"Khiển trách": 5, "Cảnh cáo": 2},
+        },
+    }
+    assert got["discipline_total"] == [1, 13]
