@@ -374,6 +374,7 @@ def figures(unit_code: str, end: str) -> dict:
     ktgs = inspections.count(unit, start, last)
     rows = discipline.count(unit, start, last)
     return {
+        "tables": report_tables(unit, start, last),
         "term": [term.name, start.isoformat()],
         "today": glance(selectors.unit_glance(unit)),
         "on_end": glance(asof.glance_on(unit, last)),
@@ -391,3 +392,22 @@ def figures(unit_code: str, end: str) -> dict:
         },
         "discipline_total": [rows.total.organisations.total, rows.total.members.total],
     }
+
+
+def report_tables(unit, start, end) -> dict:
+    """Every shipped report table as the report page computes it: {table: {"rows": {row key:
+    {column key: value}}, "flags": [...]}} (run in the child process)."""
+    from ktgs.reports import tables
+    from ktgs.reports.indicators import Context
+
+    out = {}
+    for table in tables.load_tables():
+        done = tables.compute(table, Context(unit, start, end))
+        out[table.key] = {
+            "rows": {
+                r.key: {c.key: cell.value for c, cell in zip(table.columns, r.cells, strict=True)}
+                for r in done.rows
+            },
+            "flags": done.flags,
+        }
+    return out

@@ -148,6 +148,9 @@ def test_the_example_reports_figures_from_an_outsiders_file(tmp_path, empty_data
     }
     assert got["discipline_total"] == [1, 40]  # the decision signed after 30/06/2023 left out
 
+    # the same figures through the report's tables, as the report page computes them
+    assert_tables(got["tables"], overview, committee=(19, 114), ubkt=(17, 49), disciplined=(1, 40))
+
 
 def test_another_bloc_gives_its_own_figures(tmp_path, empty_database):
     imported, got = load(OTHER, tmp_path, empty_database)
@@ -177,3 +180,20 @@ def test_another_bloc_gives_its_own_figures(tmp_path, empty_database):
         },
     }
     assert got["discipline_total"] == [1, 13]
+    assert_tables(got["tables"], overview, committee=(7, 25), ubkt=(5, 12), disciplined=(1, 13))
+
+
+def assert_tables(tables: dict, overview: dict, *, committee, ubkt, disciplined) -> None:
+    ktgs = tables["ktgs_chu_the"]["rows"]
+    assert (ktgs["cap_uy"]["to_chuc"], ktgs["cap_uy"]["cap_uy_vien"]) == committee
+    assert (ktgs["ubkt"]["to_chuc"], ktgs["ubkt"]["cap_uy_vien"]) == ubkt
+    total = tables["ky_luat"]["rows"]["tong"]
+    assert (total["to_chuc"], total["dv_tong"]) == disciplined
+    org = {key: row["so_luong"] for key, row in tables["to_chuc"]["rows"].items()}
+    assert org["dang_bo_co_so"] == overview["by_kind"]["Đảng bộ cơ sở"]
+    assert org["chi_bo_co_so"] == overview["by_kind"]["Chi bộ cơ sở"]
+    assert org["tccsd"] == overview["grassroots"]
+    assert org["chi_bo_truc_thuoc"] == overview["cells"]
+    assert org["dang_vien"] == overview["members"]
+    for table in tables.values():  # every total reconciles with its parts
+        assert table["flags"] == []
