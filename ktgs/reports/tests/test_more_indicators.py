@@ -402,3 +402,23 @@ def test_ptdl_members_disciplined_count_whoever_decided(demo):
     got = {r.key: r.cells[0].value for r in c.rows}
     members = _standing(ctx()).exclude(subject_kind=DisciplineSubject.ORGANISATION)
     assert got["f_canh_cao"] == members.filter(form="warning").count()
+
+
+@pytest.mark.django_db
+def test_ptdl_on_the_page_and_in_the_xlsx(client_as, demo):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client = client_as("ubkt_leader")
+    q = {"ky": "khoang", "tu": start().strftime("%d/%m/%Y"), "den": "30/06/2023"}
+    page = client.get(reverse("reports:unit", args=["HA.DBK"]), q).content.decode()
+    assert "Biểu PTDL (cơ sở, hằng tháng)" in page and "bao-cao-ptdl.html" in page
+    response = client.get(reverse("reports:xlsx", args=["HA.DBK"]), q)
+    ws = load_workbook(io.BytesIO(response.content))["Biểu PTDL (cơ sở, hằng tháng)"]
+    values = {r[0]: r[1] for r in ws.iter_rows(min_row=1, values_only=True) if r and r[0]}
+    forms = ("Khiển trách", "Cảnh cáo", "Cách chức", "Khai trừ")
+    parts = [v for k, v in values.items() if k.startswith("F. Thi hành") and k.endswith(forms)]
+    assert len(parts) == 4
+    assert values["F. Tổng thi hành kỷ luật (đảng viên)"] == sum(parts) == 40
