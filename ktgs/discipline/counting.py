@@ -40,15 +40,22 @@ from django.db.models import (
 )
 
 from ktgs.core.choices import DisciplineForm, DisciplineSubject
-from ktgs.discipline.choices import AppealOutcome
-from ktgs.discipline.models import Appeal, Decision
-from ktgs.orgs.choices import Level
+from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
+from ktgs.discipline.models import Appeal, Decision, Suspension
+from ktgs.orgs.choices import BodyKind, Level
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.shortnames import GRASSROOTS_GROUP, short_name_of, with_short_names
 
 GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
 GRASSROOTS = "co-so"  # the key of the grassroots row (and of the list's filter)
 GRASSROOTS_NAME = "Đảng ủy, chi bộ cơ sở (gồm chi bộ trực thuộc)"
+# The grassroots row split in two (`count(..., split_grassroots=True)`): what the committees,
+# standing committees and cells decided, apart from what the grassroots UBKTs decided.
+GRASSROOTS_COMMITTEES, GRASSROOTS_UBKT = "co-so-cap-uy", "co-so-ubkt"
+GRASSROOTS_PARTS = {
+    GRASSROOTS_COMMITTEES: "Đảng ủy, ban thường vụ, chi bộ cơ sở và chi bộ trực thuộc",
+    GRASSROOTS_UBKT: "Ủy ban kiểm tra đảng ủy cơ sở",
+}
 FORMS = DisciplineForm.values  # lightest first
 ORGANISATIONS, MEMBERS, COMMITTEE_MEMBERS = "to-chuc", "dang-vien", "cap-uy-vien"
 METRIC_LABELS = {
@@ -120,18 +127,27 @@ def _grassroots_q(unit: OrgUnit) -> Q:
     return Q(body__unit__kind__level__in=GRASSROOTS_LEVELS) & ~Q(body__unit_id=unit.pk)
 
 
-def group_key(unit: OrgUnit):
-    """The deciding body's id, or 0 for the grassroots row."""
-    return Case(
-        When(_grassroots_q(unit), then=Value(0)), default=F("body_id"), output_field=IntegerField()
-    )
+def group_key(unit: OrgUnit, split_grassroots: bool = False):
+    """The deciding body's id, or 0 for the grassroots row (split: -1 for grassroots UBKTs)."""
+    whens = [When(_grassroots_q(unit), then=Value(0))]
+    if split_grassroots:
+        whens.insert(
+            0, When(_grassroots_q(unit) & Q(body__kind=BodyKind.INSPECTION), then=Value(-1))
+        )
+    return Case(*whens, default=F("body_id"), output_field=IntegerField())
 
 
-def count(unit: OrgUnit, start: date, end: date) -> Figures:
+GROUP_KEYS = {0: GRASSROOTS, -1: GRASSROOTS_UBKT}
+SPLIT_KEYS = {0: GRASSROOTS_COMMITTEES, -1: GRASSROOTS_UBKT}
+
+
+def count(unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = False) -> Figures:
+    """The figures per deciding body and sanction; with `split_grassroots`, the grassroots row
+    is two: committees and cells (GRASSROOTS_COMMITTEES), grassroots UBKTs (GRASSROOTS_UBKT)."""
     org = Q(subject_kind=DisciplineSubject.ORGANISATION)
     rows_q = (
         counted(unit, start, end)
-        .annotate(g=group_key(unit))
+        .annotate(g=group_key(unit, split_grassroots))
         .values("g", "form")
         .annotate(
             n_org=Count("pk", filter=org),
@@ -143,7 +159,8 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures:
     rows: dict[str, BodyRow] = {}
     total = BodyRow("")
     for r in rows_q:
-        key = GRASSROOTS if r["g"] == 0 else str(r["g"])
+        keys = SPLIT_KEYS if split_grassroots else GROUP_KEYS
+        key = keys.get(r["g"], str(r["g"]))
         row = rows.setdefault(key, BodyRow(key))
         for target in (row, total):
             target.organisations.add(r["form"], r["n_org"])
@@ -160,7 +177,7 @@ def _name_rows(rows: dict[str, BodyRow], on: date) -> None:
     """Names and order: the highest units first (by path length), then committee, standing
     committee, UBKT; the grassroots row last. A row is named as the reports write it on `on`
     (the range's last day, `orgs.shortnames`), its full name beside."""
-    ids = [int(k) for k in rows if k != GRASSROOTS]
+    ids = [int(k) for k in rows if k.isdigit()]
     for body in with_short_names(Body.objects.filter(pk__in=ids).select_related("unit"), on):
         row = rows[str(body.pk)]
         row.name, row.full_name = str(short_name_of(body)), body.name
@@ -169,13 +186,17 @@ def _name_rows(rows: dict[str, BodyRow], on: date) -> None:
         rows[GRASSROOTS].name = GRASSROOTS_GROUP
         rows[GRASSROOTS].full_name = GRASSROOTS_NAME
         rows[GRASSROOTS].sort = (1,)
+    for n, (key, name) in enumerate(GRASSROOTS_PARTS.items(), 2):
+        if key in rows:
+            rows[key].name = rows[key].full_name = name
+            rows[key].sort = (n,)
 
 
 # --- the rows behind a number (and the list's filters) -------------------------------------------
 
 
 def valid_body_key(key: str) -> bool:
-    return key in ("", GRASSROOTS) or key.isdigit()
+    return key in ("", GRASSROOTS, *GRASSROOTS_PARTS) or key.isdigit()
 
 
 def body_filter(unit: OrgUnit | None, key: str) -> Q:
@@ -186,6 +207,15 @@ def body_filter(unit: OrgUnit | None, key: str) -> Q:
         if unit is None:
             return Q(body__unit__kind__level__in=GRASSROOTS_LEVELS)
         return _grassroots_q(unit)
+    if key in GRASSROOTS_PARTS:
+        ubkt = Q(body__kind=BodyKind.INSPECTION)
+        part = ubkt if key == GRASSROOTS_UBKT else ~ubkt
+        whole = (
+            Q(body__unit__kind__level__in=GRASSROOTS_LEVELS)
+            if unit is None
+            else _grassroots_q(unit)
+        )
+        return whole & part
     return Q(body_id=int(key))
 
 
@@ -196,3 +226,40 @@ def metric_filter(metric: str) -> Q:
         MEMBERS: ~org,
         COMMITTEE_MEMBERS: ~org & Q(committee_unit__isnull=False),
     }.get(metric, Q())
+
+
+# --- appeals and suspensions -----------------------------------------------------------------
+
+
+def appeal_figures(unit: OrgUnit, start: date, end: date) -> dict:
+    """{outcome: n} of the appeals resolved in [start, end] by U's subtree, plus "filed" (filed
+    in [start, end] with such a resolver) and "pending" (filed by `end`, not resolved by `end`).
+    Cases (vụ), not subjects. One aggregate query."""
+    resolved = Q(resolved_on__gte=start, resolved_on__lte=end) & ~Q(outcome=AppealOutcome.PENDING)
+    unresolved_at_end = Q(outcome=AppealOutcome.PENDING) | Q(resolved_on__gt=end)
+    outcomes = [o for o in AppealOutcome.values if o]
+    r = Appeal.objects.filter(
+        decision__voided_at__isnull=True, resolver__unit__path__startswith=unit.path
+    ).aggregate(
+        filed=Count("pk", filter=Q(filed_on__gte=start, filed_on__lte=end)),
+        pending=Count("pk", filter=Q(filed_on__lte=end) & unresolved_at_end),
+        **{f"o_{o}": Count("pk", filter=resolved & Q(outcome=o)) for o in outcomes},
+    )
+    out = {o: r[f"o_{o}"] for o in outcomes}
+    out["resolved"] = sum(out.values())
+    out["filed"], out["pending"] = r["filed"], r["pending"]
+    return out
+
+
+def suspension_figures(unit: OrgUnit, start: date, end: date) -> dict:
+    """{subject kind: n} of the suspensions started in [start, end] on subjects of U's subtree
+    (the organisation, or the member's cell on the start date), whoever decided; a voided
+    member's suspensions do not count. One aggregate query."""
+    kinds = SuspensionSubject.values
+    return (
+        Suspension.objects.filter(
+            subject_unit__path__startswith=unit.path, starts_on__gte=start, starts_on__lte=end
+        )
+        .exclude(member__voided_at__isnull=False)
+        .aggregate(**{k: Count("pk", filter=Q(subject_kind=k)) for k in kinds})
+    )

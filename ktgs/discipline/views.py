@@ -208,6 +208,7 @@ def decision_list(request):
             "bodies": bodies.order_by("unit__path", "kind"),
             "grassroots": counting.GRASSROOTS,
             "grassroots_name": counting.GRASSROOTS_NAME,
+            "grassroots_parts": counting.GRASSROOTS_PARTS.items(),
             "forms": DisciplineForm.choices,
             "subjects": SUBJECT_CHOICES,
             "figures_url": f"{reverse('discipline:figures')}?{q.params(**{'so-lieu': ''})}"

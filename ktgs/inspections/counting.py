@@ -22,8 +22,13 @@ from datetime import date
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from ktgs.core.choices import InspectionKind
-from ktgs.inspections.choices import SUPERVISION_KINDS, VIOLATION_RESULTS
-from ktgs.inspections.models import Inspection, InspectionSubject
+from ktgs.inspections.choices import (
+    SUPERVISION_KINDS,
+    VIOLATION_RESULTS,
+    ConclusionResult,
+    FollowUpStatus,
+)
+from ktgs.inspections.models import FollowUp, Inspection, InspectionSubject
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.shortnames import committee_of, short_name_of, with_short_names
@@ -40,12 +45,34 @@ ORGANISATIONS, COMMITTEE_MEMBERS, MEMBERS, VIOLATIONS = (
     "violations",
 )
 INSPECTIONS, SUPERVISIONS, ALL = "inspections", "supervisions", "all"
-SUBJECT_METRICS = (ORGANISATIONS, COMMITTEE_MEMBERS, MEMBERS, VIOLATIONS)
+# Counted as rows (lượt), not distinct subjects: the outcomes as the sector splits them, and the
+# subjects met (an organisation or a member met twice by one body is two "lượt").
+VIOLATIONS_DISCIPLINE, SIGNS, ORGANISATION_CASES, MEMBER_CASES = (
+    "violations_discipline",
+    "signs_of_violation",
+    "organisation_cases",
+    "member_cases",
+)
+ROW_METRICS = (VIOLATIONS, VIOLATIONS_DISCIPLINE, SIGNS, ORGANISATION_CASES, MEMBER_CASES)
+SUBJECT_METRICS = (
+    ORGANISATIONS,
+    COMMITTEE_MEMBERS,
+    MEMBERS,
+    VIOLATIONS,
+    VIOLATIONS_DISCIPLINE,
+    SIGNS,
+    ORGANISATION_CASES,
+    MEMBER_CASES,
+)
 METRIC_LABELS = {
     ORGANISATIONS: "tổ chức đảng được kiểm tra, giám sát",
     COMMITTEE_MEMBERS: "đảng viên là cấp ủy viên được kiểm tra, giám sát",
     MEMBERS: "đảng viên được kiểm tra, giám sát",
     VIOLATIONS: "lượt đối tượng kết luận có vi phạm",
+    VIOLATIONS_DISCIPLINE: "lượt đối tượng kết luận có vi phạm đến mức phải xem xét kỷ luật",
+    SIGNS: "lượt đối tượng giám sát phát hiện có dấu hiệu vi phạm",
+    ORGANISATION_CASES: "lượt tổ chức đảng được kiểm tra, giám sát",
+    MEMBER_CASES: "lượt đảng viên được kiểm tra, giám sát",
     INSPECTIONS: "cuộc kiểm tra",
     SUPERVISIONS: "cuộc giám sát",
     ALL: "cuộc kiểm tra, giám sát",
@@ -166,6 +193,104 @@ def subject_figures(unit: OrgUnit, start: date, end: date, split: bool):
     )
 
 
+# --- per kind of inspection or supervision (the reports' "subjects of inspections on signs of
+# violation", outcomes as the sector splits them, cases as well as distinct subjects) ----------
+
+
+@dataclass
+class KindFigures:
+    """What one performing body (row key as in `count`) did in one kind of inspection or
+    supervision: distinct subjects (per body and kind), subject rows ("lượt"), outcomes (rows),
+    and the cases (cuộc) in which at least one subject was concluded in violation."""
+
+    organisations: int = 0
+    committee_members: int = 0
+    members: int = 0
+    organisation_cases: int = 0
+    member_cases: int = 0
+    violations: int = 0
+    violations_discipline: int = 0
+    signs_of_violation: int = 0
+    no_shortcoming: int = 0
+    shortcomings: int = 0
+    plain_violations: int = 0  # "có vi phạm" not warranting discipline
+    cases_with_violation: int = 0
+
+
+def kind_figures(
+    unit: OrgUnit, start: date, end: date, *, split: bool = False
+) -> dict[tuple[str, str], KindFigures]:
+    """{(row key, kind): KindFigures} for the inspections `count` counts (one aggregate query).
+    Distinct subjects are distinct per body AND kind: a member met by one body in two kinds
+    counts once in `count` and once in each kind here."""
+    R = ConclusionResult
+    org, member = Q(member__isnull=True), Q(member__isnull=False)
+    rows = (
+        counted_subjects(unit, start, end)
+        .annotate(g=group_key(split, "inspection__"))
+        .values("inspection__unit_id", "g", "inspection__kind")
+        .annotate(
+            organisations=Count("unit_id", filter=org, distinct=True),
+            committee_members=Count(
+                "member_id", filter=Q(committee_unit__isnull=False), distinct=True
+            ),
+            members=Count("member_id", distinct=True),
+            organisation_cases=Count("pk", filter=org),
+            member_cases=Count("pk", filter=member),
+            violations=Count("pk", filter=Q(result__in=VIOLATION_RESULTS)),
+            violations_discipline=Count("pk", filter=Q(result=R.VIOLATION_DISCIPLINE)),
+            signs_of_violation=Count("pk", filter=Q(result=R.SIGNS_OF_VIOLATION)),
+            no_shortcoming=Count("pk", filter=Q(result=R.NO_SHORTCOMING)),
+            shortcomings=Count("pk", filter=Q(result=R.SHORTCOMINGS)),
+            plain_violations=Count("pk", filter=Q(result=R.VIOLATION)),
+            cases_with_violation=Count(
+                "inspection_id", filter=Q(result__in=VIOLATION_RESULTS), distinct=True
+            ),
+        )
+        .order_by()
+    )
+    out = {}
+    names = [f.name for f in fields(KindFigures)]
+    for r in rows:
+        key = (row_key(r["inspection__unit_id"], r["g"]), r["inspection__kind"])
+        out[key] = KindFigures(**{n: r[n] for n in names})
+    return out
+
+
+# --- follow-ups (kiến nghị) of the conclusions ----------------------------------------------------
+
+
+@dataclass
+class FollowUpFigures:
+    done: int = 0  # carried out in [start, end]
+    pending: int = 0  # not carried out at the end date
+    overdue: int = 0  # of which past their due date at the end date
+
+
+def counted_follow_ups(unit: OrgUnit, end: date) -> QuerySet[FollowUp]:
+    """The recommendations of live inspections performed in U's subtree and decided by `end`,
+    except those no longer to be carried out (cancelled: no date is kept, so they never
+    count)."""
+    return FollowUp.objects.filter(
+        inspection__voided_at__isnull=True,
+        inspection__unit__path__startswith=unit.path,
+        inspection__decided_on__lte=end,
+    ).exclude(status=FollowUpStatus.CANCELLED)
+
+
+def follow_up_figures(unit: OrgUnit, start: date, end: date) -> FollowUpFigures:
+    """Follow-ups done in [start, end] and pending at `end` (one aggregate query). A follow-up
+    done after `end` was pending at `end`."""
+    done = Q(status=FollowUpStatus.DONE, done_on__lte=end)
+    pending = ~done
+    r = counted_follow_ups(unit, end).aggregate(
+        done=Count("pk", filter=done & Q(done_on__gte=start)),
+        pending=Count("pk", filter=pending),
+        overdue=Count("pk", filter=pending & Q(due_on__lt=end)),
+    )
+    return FollowUpFigures(**r)
+
+
 def row_key(unit_id: int, g: int) -> str:
     return f"cu-{unit_id}" if g == COMMITTEE_GROUP else str(g)
 
@@ -263,22 +388,29 @@ def body_label(unit: OrgUnit, key: str) -> str | None:
     return body.name if body else None
 
 
+SUBJECT_FILTERS = {
+    ORGANISATIONS: Q(member__isnull=True),
+    COMMITTEE_MEMBERS: Q(committee_unit__isnull=False),
+    MEMBERS: Q(member__isnull=False),
+    VIOLATIONS: Q(result__in=VIOLATION_RESULTS),
+    VIOLATIONS_DISCIPLINE: Q(result=ConclusionResult.VIOLATION_DISCIPLINE),
+    SIGNS: Q(result=ConclusionResult.SIGNS_OF_VIOLATION),
+    ORGANISATION_CASES: Q(member__isnull=True),
+    MEMBER_CASES: Q(member__isnull=False),
+}
+
+
 def drill_subjects(
-    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = ""
+    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = "", kind: str = ""
 ) -> QuerySet[InspectionSubject]:
-    """The subject rows behind an organisations / committee members / members / violations
-    number (a subject met twice by one body is two rows here and one in the count)."""
+    """The subject rows behind a subject number (a subject met twice by one body is two rows
+    here and one in a distinct count), of one kind of inspection or supervision if given."""
     rows = counted_subjects(unit, start, end)
     if body_key:
         rows = rows.filter(_body_filter(unit, body_key, "inspection__"))
-    rows = rows.filter(
-        {
-            ORGANISATIONS: Q(member__isnull=True),
-            COMMITTEE_MEMBERS: Q(committee_unit__isnull=False),
-            MEMBERS: Q(member__isnull=False),
-            VIOLATIONS: Q(result__in=VIOLATION_RESULTS),
-        }[metric]
-    )
+    if kind:
+        rows = rows.filter(inspection__kind=kind)
+    rows = rows.filter(SUBJECT_FILTERS[metric])
     return rows.select_related("inspection__body", "unit", "member", "committee_unit").order_by(
         "name", "member_id", "unit_id", "inspection__decided_on", "pk"
     )
@@ -302,7 +434,7 @@ def drill_inspections(
 def distinct_subjects(rows: list[InspectionSubject], metric: str, split: bool = False) -> int:
     """What the figures say for these drill-down rows: distinct subjects per performing body
     (committee and standing merged unless split), summed; violations are counted as rows."""
-    if metric == VIOLATIONS:
+    if metric in ROW_METRICS:
         return len(rows)
     seen = set()
     for row in rows:

@@ -38,6 +38,10 @@ METRIC_SLUGS = {
     "cap-uy-vien": counting.COMMITTEE_MEMBERS,
     "dang-vien": counting.MEMBERS,
     "vi-pham": counting.VIOLATIONS,
+    "vi-pham-ky-luat": counting.VIOLATIONS_DISCIPLINE,
+    "dau-hieu": counting.SIGNS,
+    "luot-to-chuc": counting.ORGANISATION_CASES,
+    "luot-dang-vien": counting.MEMBER_CASES,
     "kiem-tra": counting.INSPECTIONS,
     "giam-sat": counting.SUPERVISIONS,
     "tat-ca": counting.ALL,
@@ -158,10 +162,15 @@ def drill_down(request):
     body_key = request.GET.get("co-quan", "").strip()
     if not counting.valid_body_key(body_key):
         raise Http404("Không có cơ quan này.")
+    kind = request.GET.get("loai", "")
+    if kind and (kind not in InspectionKind.values or metric not in counting.SUBJECT_METRICS):
+        raise Http404("Không có loại kiểm tra, giám sát này.")
     levels = request.scope.secrecy_levels
     args = (query.unit, query.start, query.end, metric, body_key)
     if metric in counting.SUBJECT_METRICS:
-        rows = list(counting.drill_subjects(*args).annotate(restricted=_restricted(levels)))
+        rows = list(
+            counting.drill_subjects(*args, kind=kind).annotate(restricted=_restricted(levels))
+        )
         figure = counting.distinct_subjects(rows, metric, query.split)
     else:
         inspections = counting.drill_inspections(*args).prefetch_related("subjects")
@@ -184,11 +193,13 @@ def drill_down(request):
         {
             "q": query,
             "metric": metric,
-            "metric_label": counting.METRIC_LABELS[metric],
+            "metric_label": counting.METRIC_LABELS[metric]
+            + (f" ({InspectionKind(kind).label.lower()})" if kind else ""),
             "body": body,
             "rows": rows,
             "figure": figure,
             "by_subject": metric in counting.SUBJECT_METRICS,
+            "row_metric": metric in counting.ROW_METRICS,
             "back": query.params(),
         },
     )

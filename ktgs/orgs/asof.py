@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import format_date, parse_date
+from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import Membership, OrgKind, OrgUnit, UnitLink, UnitName
 from ktgs.orgs.selectors import Glance, TreeNode, glance_of, scope_roots
 
@@ -224,3 +225,31 @@ def _named_roots(roots: list[OrgUnit], day: date) -> list[OrgUnit]:
     for unit in roots:
         unit.name = names.get(unit.pk, unit.name)
     return roots
+
+
+# --- admissions and strike-offs in a period ---------------------------------------------------
+
+
+def membership_changes(unit: OrgUnit, start: date, end: date) -> dict:
+    """Members admitted (kết nạp) in [start, end] into a cell of U's subtree (as it stood on
+    `end`): `Member.admitted_on` in the range and a registration holding that day in the
+    subtree; and members struck off the list (xóa tên, `MembershipEnd.STRUCK_OFF`) in the range,
+    by the registration it ended. Voided members never count. Two aggregate queries."""
+    ids = subtree_ids(unit.pk, end)
+    admitted_day = F("member__admitted_on")
+    admitted = Membership.objects.filter(  # the cell of admission
+        Q(ends_on__isnull=True) | Q(ends_on__gt=admitted_day),
+        unit_id__in=ids,
+        member__voided_at__isnull=True,
+        member__admitted_on__gte=start,
+        member__admitted_on__lte=end,
+        starts_on__lte=admitted_day,
+    ).aggregate(n=Count("member_id", distinct=True))["n"]
+    struck = Membership.objects.filter(
+        unit_id__in=ids,
+        member__voided_at__isnull=True,
+        end_reason=MembershipEnd.STRUCK_OFF,
+        ends_on__gte=start,
+        ends_on__lte=end,
+    ).aggregate(n=Count("member_id", distinct=True))["n"]
+    return {"admitted": admitted, "struck_off": struck}

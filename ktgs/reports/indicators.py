@@ -14,6 +14,7 @@ A later module registers its own families and indicators with `register_family()
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -22,6 +23,7 @@ from django.urls import reverse
 from ktgs.core.choices import DisciplineForm, InspectionKind
 from ktgs.core.vietnamese import format_date
 from ktgs.discipline import counting as discipline_counting
+from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
 from ktgs.inspections import counting as ktgs_counting
 from ktgs.orgs import asof
 from ktgs.orgs.choices import BodyKind, Level
@@ -156,6 +158,12 @@ class KtgsFamily:
     counts: ktgs_counting.Counts
     groups: dict  # group name -> [row keys]
 
+    @cached_property
+    def by_kind(self) -> dict:
+        """{(row key, kind): KindFigures}: one more aggregate query, on first use only."""
+        c = self.counts
+        return ktgs_counting.kind_figures(c.unit, c.start, c.end)
+
 
 def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
     """`inspections.counting.count` (two aggregate queries and one for names) and one query for
@@ -207,19 +215,24 @@ def _ktgs_value(attr: str):
     return value
 
 
+def _drill_link(ctx: Context, data: KtgsFamily, p: dict, extra: dict) -> str:
+    """The drill-down of one body group's rows (`extra`: what they count), or the figures per
+    body when the group is several bodies (each figure there a link to its records)."""
+    keys = data.groups[p["chu_the"]]
+    base = {"don-vi": ctx.unit.code, **ctx.range_params()}
+    if p["chu_the"] in ("tat_ca", "cua_don_vi") or len(keys) == 1:
+        body = {"tat_ca": "", "cua_don_vi": ktgs_counting.OWN}.get(p["chu_the"])
+        body = keys[0] if body is None and keys else (body or "")
+        if keys or p["chu_the"] in ("tat_ca", "cua_don_vi"):
+            query = base | {"co-quan": body, **extra}
+            return f"{reverse('counting:list')}?{urlencode(query)}"
+    return f"{reverse('counting:counts')}?{urlencode(base)}"
+
+
 def _ktgs_link(slug: str):
     def link(ctx: Context, data: KtgsFamily, p: dict) -> str:
-        keys = data.groups[p["chu_the"]]
         metric = (p.get("loai") or "tat-ca") if slug == "loai" else slug
-        base = {"don-vi": ctx.unit.code, **ctx.range_params()}
-        if p["chu_the"] in ("tat_ca", "cua_don_vi") or len(keys) == 1:
-            body = {"tat_ca": "", "cua_don_vi": ktgs_counting.OWN}.get(p["chu_the"])
-            body = keys[0] if body is None and keys else (body or "")
-            if keys or p["chu_the"] in ("tat_ca", "cua_don_vi"):
-                query = base | {"co-quan": body, "chi-so": metric}
-                return f"{reverse('counting:list')}?{urlencode(query)}"
-        # several bodies (or none): the figures per body, each one a link to its records
-        return f"{reverse('counting:counts')}?{urlencode(base)}"
+        return _drill_link(ctx, data, p, {"chi-so": metric})
 
     return link
 
@@ -280,6 +293,155 @@ register(
 )
 
 
+# --- the same family per kind of inspection or supervision: subjects, "lượt", outcomes ----------
+
+SUBJECTS = {"to_chuc": "tổ chức đảng", "dang_vien": "đảng viên", "cap_uy_vien": "cấp ủy viên"}
+SUBJECT_ATTR = {
+    "to_chuc": "organisations",
+    "dang_vien": "members",
+    "cap_uy_vien": "committee_members",
+}
+SUBJECT_SLUG = {"to_chuc": "to-chuc", "dang_vien": "dang-vien", "cap_uy_vien": "cap-uy-vien"}
+CASE_SUBJECTS = {"to_chuc": "lượt tổ chức đảng", "dang_vien": "lượt đảng viên"}
+CASE_ATTR = {"to_chuc": "organisation_cases", "dang_vien": "member_cases"}
+CASE_SLUG = {"to_chuc": "luot-to-chuc", "dang_vien": "luot-dang-vien"}
+# Outcomes of the conclusions as the sector splits them (lượt đối tượng).
+RESULTS = {
+    "vi_pham": "có vi phạm",
+    "vi_pham_ky_luat": "có vi phạm đến mức phải xem xét kỷ luật",
+    "dau_hieu": "giám sát phát hiện có dấu hiệu vi phạm",
+    "khong_khuyet_diem": "không có khuyết điểm (thực hiện tốt)",
+    "han_che": "có ưu điểm, có hạn chế, khuyết điểm",
+    "chua_den_ky_luat": "có hạn chế, khuyết điểm, vi phạm chưa đến mức kỷ luật",
+}
+RESULT_ATTRS = {
+    "vi_pham": ("violations",),
+    "vi_pham_ky_luat": ("violations_discipline",),
+    "dau_hieu": ("signs_of_violation",),
+    "khong_khuyet_diem": ("no_shortcoming",),
+    "han_che": ("shortcomings",),
+    "chua_den_ky_luat": ("shortcomings", "plain_violations"),
+}
+# The drill-down lists the rows of one result; a result made of two has no single list.
+RESULT_SLUG = {"vi_pham": "vi-pham", "vi_pham_ky_luat": "vi-pham-ky-luat", "dau_hieu": "dau-hieu"}
+
+
+def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
+    """The sum of `attrs` over the group's bodies, in one kind (or every kind)."""
+    keys, kind = set(data.groups[p["chu_the"]]), p["loai"]
+    return sum(
+        getattr(f, a)
+        for (key, k), f in data.by_kind.items()
+        if key in keys and (not kind or k == kind)
+        for a in attrs
+    )
+
+
+def _subjects_value(data: KtgsFamily, p: dict) -> int:
+    attr = SUBJECT_ATTR[p["doi_tuong"]]
+    if not p["loai"]:  # distinct per body across kinds: the figures of `count`
+        return sum(getattr(data.counts.row(k), attr) for k in data.groups[p["chu_the"]])
+    return _kind_sum(data, p, (attr,))
+
+
+def _kind_extra(p: dict, slug: str) -> dict:
+    return {"chi-so": slug, **({"loai": p["loai"]} if p["loai"] else {})}
+
+
+register(
+    Indicator(
+        "ktgs.doi_tuong",
+        "Đối tượng được kiểm tra, giám sát (theo loại)",
+        f"{SUBJECT_ORGS} hoặc {SUBJECT_MEMBERS}: mỗi đối tượng một lần trong mỗi chủ thể "
+        "(và mỗi loại, khi chọn loại)",
+        KTGS_SOURCE,
+        "ktgs",
+        _subjects_value,
+        lambda ctx, data, p: _drill_link(
+            ctx, data, p, _kind_extra(p, SUBJECT_SLUG[p["doi_tuong"]])
+        ),
+        (GROUP, KIND, Param("doi_tuong", SUBJECTS, "dang_vien")),
+    )
+)
+register(
+    Indicator(
+        "ktgs.luot",
+        "Lượt đối tượng được kiểm tra, giám sát",
+        f"{SUBJECT_CASES}: mỗi đối tượng trong mỗi cuộc một lượt",
+        KTGS_SOURCE,
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, (CASE_ATTR[p["doi_tuong"]],)),
+        lambda ctx, data, p: _drill_link(ctx, data, p, _kind_extra(p, CASE_SLUG[p["doi_tuong"]])),
+        (GROUP, KIND, Param("doi_tuong", CASE_SUBJECTS, "dang_vien")),
+    )
+)
+
+
+def _result_link(ctx: Context, data: KtgsFamily, p: dict) -> str | None:
+    slug = RESULT_SLUG.get(p["ket_qua"])
+    return _drill_link(ctx, data, p, _kind_extra(p, slug)) if slug else None
+
+
+register(
+    Indicator(
+        "ktgs.ket_qua",
+        "Kết quả kết luận kiểm tra, giám sát",
+        f"{SUBJECT_CASES} theo kết quả kết luận (tổ chức và đảng viên)",
+        KTGS_SOURCE + "; Quy định 22-QĐ/TW, Điều 11, 14, 21 (kết luận)",
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, RESULT_ATTRS[p["ket_qua"]]),
+        _result_link,
+        (GROUP, KIND, Param("ket_qua", RESULTS, "vi_pham")),
+    )
+)
+register(
+    Indicator(
+        "ktgs.cuoc_vi_pham",
+        "Cuộc kiểm tra có kết luận vi phạm",
+        f"{CASES}: cuộc có ít nhất một đối tượng kết luận có vi phạm",
+        KTGS_SOURCE,
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, ("cases_with_violation",)),
+        None,  # no list of inspections by result: the subjects in violation are one click away
+        (GROUP, KIND),
+    )
+)
+
+
+# --- family "kien_nghi": follow-ups of the conclusions --------------------------------------
+
+FOLLOW_UPS = {
+    "tong": "phải theo dõi (đã thực hiện trong kỳ và chưa thực hiện cuối kỳ)",
+    "da_thuc_hien": "đã thực hiện trong kỳ",
+    "chua_thuc_hien": "chưa thực hiện ngày cuối kỳ",
+    "qua_han": "chưa thực hiện và quá hạn ngày cuối kỳ",
+}
+
+
+def _follow_up_value(data, p: dict) -> int:
+    return {
+        "tong": data.done + data.pending,
+        "da_thuc_hien": data.done,
+        "chua_thuc_hien": data.pending,
+        "qua_han": data.overdue,
+    }[p["tinh_trang"]]
+
+
+register_family("kien_nghi", ktgs_counting.follow_up_figures)
+register(
+    Indicator(
+        "ktgs.kien_nghi",
+        "Kiến nghị sau kiểm tra, giám sát (theo dõi thực hiện)",
+        "nội dung kiến nghị (mỗi kiến nghị một)",
+        "Quy định 22-QĐ/TW (theo dõi việc thực hiện kết luận); Biểu PTDL mục G",
+        "kien_nghi",
+        _follow_up_value,
+        None,  # the due list shows open follow-ups near their date, not a period's
+        (Param("tinh_trang", FOLLOW_UPS, "tong"),),
+    )
+)
+
+
 # --- family "ky_luat": discipline per deciding body and sanction -----------------------------
 
 DISCIPLINE_GROUPS = {
@@ -289,6 +451,13 @@ DISCIPLINE_GROUPS = {
     "cap_uy": "cấp ủy, ban thường vụ của tổ chức",
     "ubkt": "ủy ban kiểm tra của tổ chức",
     "co_so": "đảng ủy, chi bộ cơ sở (gồm chi bộ trực thuộc)",
+    "co_so_cap_uy": "trong đó đảng ủy, ban thường vụ, chi bộ cơ sở, chi bộ trực thuộc",
+    "co_so_ubkt": "trong đó ủy ban kiểm tra đảng ủy cơ sở",
+}
+# The two parts of the grassroots row, from `discipline.counting.count(split_grassroots=True)`.
+GRASSROOTS_PARTS = {
+    "co_so_cap_uy": discipline_counting.GRASSROOTS_COMMITTEES,
+    "co_so_ubkt": discipline_counting.GRASSROOTS_UBKT,
 }
 
 
@@ -296,6 +465,12 @@ DISCIPLINE_GROUPS = {
 class DisciplineFamily:
     figures: discipline_counting.Figures
     bodies: dict  # row key -> (unit id, kind, unit path)
+
+    @cached_property
+    def split(self) -> discipline_counting.Figures:
+        """The figures with the grassroots row in two: one more query, on first use only."""
+        f = self.figures
+        return discipline_counting.count(f.unit, f.start, f.end, split_grassroots=True)
 
 
 def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
@@ -328,6 +503,9 @@ def _in_group(row, body: tuple, unit: OrgUnit, group: str) -> bool:
 
 
 def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
+    if group in GRASSROOTS_PARTS:
+        row = data.split.row(GRASSROOTS_PARTS[group])
+        return [row] if row else []
     return [
         row
         for row in data.figures.rows
@@ -356,7 +534,9 @@ def _discipline_link(subject: str):
         }
         if p["hinh_thuc"]:
             query["hinh-thuc"] = p["hinh_thuc"]
-        if p["co_quan"] != "tat_ca":
+        if p["co_quan"] in GRASSROOTS_PARTS:
+            query["co-quan"] = GRASSROOTS_PARTS[p["co_quan"]]
+        elif p["co_quan"] != "tat_ca":
             if len(rows) != 1:
                 return f"{reverse('discipline:figures')}?{urlencode({'don-vi': ctx.unit.code, **ctx.range_params()})}"
             query["co-quan"] = rows[0].key
@@ -410,6 +590,43 @@ for _key, _label, _counts, _tally, _subject in (
             (DECIDER, FORM),
         )
     )
+
+
+# --- families "khieu_nai" and "dinh_chi": appeals and suspensions ----------------------------
+
+APPEALS = {
+    "giai_quyet": "đã giải quyết trong kỳ",
+    **{o: f"trong đó: {label.lower()}" for o, label in AppealOutcome.choices if o},
+    "da_nhan": "nhận trong kỳ",
+    "ton": "chưa giải quyết ngày cuối kỳ",
+}
+APPEAL_KEYS = {"giai_quyet": "resolved", "da_nhan": "filed", "ton": "pending"}
+register_family("khieu_nai", discipline_counting.appeal_figures)
+register(
+    Indicator(
+        "kyluat.khieu_nai",
+        "Khiếu nại kỷ luật (theo kết quả)",
+        "vụ (mỗi đơn khiếu nại một), do cơ quan của tổ chức và cấp dưới giải quyết",
+        "Điều lệ Đảng, Điều 37; Quy định 22-QĐ/TW (giải quyết khiếu nại kỷ luật đảng)",
+        "khieu_nai",
+        lambda data, p: data[APPEAL_KEYS.get(p["ket_qua"], p["ket_qua"])],
+        None,  # no list page of appeals yet: each appeal is on its decision's page
+        (Param("ket_qua", APPEALS, "giai_quyet"),),
+    )
+)
+register_family("dinh_chi", discipline_counting.suspension_figures)
+register(
+    Indicator(
+        "kyluat.dinh_chi",
+        "Đình chỉ sinh hoạt đảng, đình chỉ hoạt động (bắt đầu trong kỳ)",
+        "lượt đình chỉ (mỗi quyết định đình chỉ một)",
+        "Điều lệ Đảng, Điều 39; Quy định 22-QĐ/TW (đình chỉ)",
+        "dinh_chi",
+        lambda data, p: data[p["doi_tuong"]] if p["doi_tuong"] else sum(data.values()),
+        None,  # the suspensions page lists current and recent ones, not a period's
+        (Param("doi_tuong", {"": "mọi đối tượng", **dict(SuspensionSubject.choices)}),),
+    )
+)
 
 
 # --- family "to_chuc": the organisation overview on the end date -----------------------------
@@ -513,5 +730,33 @@ register(
         _member_value,
         _member_link,
         (Param("loai", {"": "tổng số", "chinh_thuc": "chính thức", "du_bi": "dự bị"}),),
+    )
+)
+
+
+# --- family "bien_dong": admissions and strike-offs in the period ----------------------------
+
+register_family("bien_dong", asof.membership_changes)
+CHANGES_SOURCE = "Điều lệ Đảng, Điều 4 (kết nạp), Điều 5 (xóa tên đảng viên dự bị)"
+register(
+    Indicator(
+        "tochuc.ket_nap",
+        "Đảng viên kết nạp trong kỳ",
+        f"{PEOPLE} (ngày vào Đảng trong kỳ, sinh hoạt tại chi bộ của tổ chức ngày đó)",
+        CHANGES_SOURCE,
+        "bien_dong",
+        lambda data, p: data["admitted"],
+        None,  # the members' list filters by status on a day, not by admission date
+    )
+)
+register(
+    Indicator(
+        "tochuc.xoa_ten",
+        "Đảng viên bị xóa tên trong kỳ",
+        f"{PEOPLE} (xóa tên đảng viên dự bị; không phải hình thức kỷ luật)",
+        CHANGES_SOURCE,
+        "bien_dong",
+        lambda data, p: data["struck_off"],
+        None,  # no list of former members by end reason
     )
 )

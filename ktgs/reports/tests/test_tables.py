@@ -145,7 +145,7 @@ def write(tmp_path: Path, text: str, name: str = "thu.toml") -> Path:
 
 def test_shipped_tables_load():
     keys = [t.key for t in tables.load_tables()]
-    assert keys == ["ktgs_chu_the", "ky_luat", "to_chuc"]
+    assert keys == ["ktgs_chu_the", "ky_luat", "to_chuc", "ptdl"]
     assert all(t.reconstruction and t.note for t in tables.load_tables())
 
 

@@ -138,6 +138,7 @@ def test_the_xlsx_opens_and_its_totals_reconcile(client_as):
         "Kiểm tra, giám sát theo chủ thể",
         "Thi hành kỷ luật",
         "Tổ chức đảng, đảng viên",
+        "Biểu PTDL (cơ sở, hằng tháng)",
     ]
     ws = wb["Kiểm tra, giám sát theo chủ thể"]
     assert ws["A1"].value == "KIỂM TRA, GIÁM SÁT THEO CHỦ THỂ"
