@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -69,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-import", action="store_true", help="pages only: skip the export and import"
+    )
+    parser.add_argument(
+        "--demo-records",
+        action="store_true",
+        help="period report on the demo's records only (no term's worth of records added)",
     )
     parser.add_argument(
         "--analyze",
@@ -124,8 +129,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         say(picker_lines(pages["rows"]))
 
-        report = child_json(["report", "--requests", str(args.requests)], env_a)
         say()
+        if args.demo_records:
+            say("term records: the demo's only (--demo-records)")
+        else:
+            added = child_json(["records"], env_a)
+            say(added.get("line") or f"term records: {NOT_YET} ({added.get('why')})")
+            if dbs.url or args.analyze:
+                dbs.analyze("a")
+        report = child_json(["report", "--requests", str(args.requests)], env_a)
         for line in report_lines(report):
             say(line)
 
@@ -537,6 +549,177 @@ def picker_by_hand(requests: int, root: str, clearance: str) -> list[dict]:
             }
         )
     return out
+
+
+# --- a term's worth of records (inspections, supervisions, discipline) -------------------------
+
+# The demo writes the example report's records (the bloc's bodies, four grassroots organisations:
+# ~90 inspections and ~45 decisions over the 2020–2025 term, whatever its size). A province's
+# term has far more: the bench adds, for the term holding the demo's reference date, what every
+# grassroots organisation's bodies would do in it — each year its committee one inspection and one
+# supervision of one of its cells (the cell and two of its members; the first a committee member),
+# its UBKT (if any) one inspection of its KTGS duties — and discipline decisions on
+# DISCIPLINE_SHARE of the members (grassroots committees and UBKTs; the bloc's UBKT now and then).
+DISCIPLINE_SHARE = 1 / 300
+
+
+def step_records() -> dict:
+    setup_django()
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ktgs.core import bulk
+    from ktgs.core.choices import DisciplineForm, InspectionKind
+    from ktgs.demo.layout import DEMO_REFERENCE_DATE
+    from ktgs.discipline.models import Decision
+    from ktgs.inspections.choices import ConclusionResult
+    from ktgs.inspections.models import Inspection, InspectionSubject
+    from ktgs.orgs.choices import BodyKind
+    from ktgs.orgs.models import Body, Member, OrgUnit, UnitLink
+    from ktgs.reports.periods import term_on, unit_terms
+
+    rng = random.Random("ktgs-bench/records")
+    now = timezone.now()
+    bloc = OrgUnit.objects.get(code="HA.DBK")
+    term = term_on(unit_terms(bloc), DEMO_REFERENCE_DATE)
+    if term is None:
+        return {"why": "the bloc has no term holding the demo's reference date"}
+    start = term.starts_on
+    end = term.ends_on - timedelta(days=1) if term.ends_on else timezone.localdate()
+    units = {
+        pk: (name, grassroots, level)
+        for pk, name, grassroots, level in OrgUnit.objects.filter(
+            voided_at__isnull=True, closed_on__isnull=True, path__startswith=bloc.path
+        ).values_list("pk", "name", "kind__is_grassroots", "kind__level")
+    }
+    parent = dict(
+        UnitLink.objects.filter(ends_on__isnull=True, unit_id__in=units).values_list(
+            "unit_id", "parent_id"
+        )
+    )
+
+    def grassroots_of(pk):
+        while pk is not None and pk in units and not units[pk][1]:
+            pk = parent.get(pk)
+        return pk if pk in units else None
+
+    members_of: dict[int, list[tuple]] = {}
+    for row in Member.objects.filter(voided_at__isnull=True, current_unit_id__in=units).values_list(
+        "pk", "current_unit_id", "full_name", "official_on"
+    ):
+        members_of.setdefault(row[1], []).append(row)
+    cells_of: dict[int, list[int]] = {}
+    for pk in members_of:
+        org = grassroots_of(pk)
+        if org is not None and org != bloc.pk:
+            cells_of.setdefault(org, []).append(pk)
+    bodies = {
+        (unit_id, kind): pk
+        for pk, unit_id, kind in Body.objects.filter(unit_id__in=cells_of).values_list(
+            "pk", "unit_id", "kind"
+        )
+    }
+    bloc_ubkt = Body.objects.filter(unit=bloc, kind=BodyKind.INSPECTION).first()
+
+    def day_in(year: int):
+        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+    inspections, subjects = [], []  # subjects: (index of the inspection, row)
+    for org, cells in sorted(cells_of.items()):
+        committee = bodies.get((org, BodyKind.COMMITTEE))
+        ubkt = bodies.get((org, BodyKind.INSPECTION))
+        for year in range(start.year, end.year + 1):
+            plans = [(committee, InspectionKind.COMPLIANCE, 2)]
+            plans.append((committee, InspectionKind.SUPERVISION_THEMATIC, 2))
+            if ubkt:
+                plans.append((ubkt, InspectionKind.KTGS_DUTY, 1))
+            for body, kind, n_members in plans:
+                if body is None:
+                    continue
+                cell = rng.choice(cells)
+                day = day_in(year)
+                inspections.append(
+                    dict(
+                        kind=kind,
+                        body_id=body,
+                        unit_id=org,
+                        topic="Kiểm tra, giám sát theo chương trình năm (dữ liệu đo tốc độ)",
+                        legal_basis="Quy định 22-QĐ/TW",
+                        decision_number=f"{len(inspections) + 1}-QĐ/BENCH",
+                        decided_on=day,
+                        concluded_on=day + timedelta(days=45),
+                        created_at=now,
+                    )
+                )
+                index = len(inspections) - 1
+                result = lambda: (  # noqa: E731
+                    ConclusionResult.VIOLATION
+                    if rng.random() < 0.05
+                    else rng.choice(
+                        (ConclusionResult.NO_SHORTCOMING, ConclusionResult.SHORTCOMINGS)
+                    )
+                )
+                if cell != org:  # a grassroots cell inspects its members only
+                    subjects.append(
+                        (index, dict(unit_id=cell, name=units[cell][0], result=result()))
+                    )
+                people = rng.sample(members_of[cell], min(n_members, len(members_of[cell])))
+                for n, (pk, unit_id, name, _official) in enumerate(people):
+                    row = dict(unit_id=unit_id, member_id=pk, name=name, result=result())
+                    if n == 0:  # sat on the grassroots committee on the decision date
+                        row.update(committee_unit_id=org, committee_level=units[org][2])
+                    subjects.append((index, row))
+    forms = [DisciplineForm.REPRIMAND] * 14 + [DisciplineForm.WARNING] * 5
+    forms += [DisciplineForm.REMOVAL, DisciplineForm.EXPULSION]
+    decisions = []
+    everyone = [(org, cell) for org, cells in sorted(cells_of.items()) for cell in cells]
+    members_total = sum(len(members_of[cell]) for _org, cell in everyone)
+    for n in range(round(members_total * DISCIPLINE_SHARE)):
+        org, cell = rng.choice(everyone)
+        pk, _unit, name, official = rng.choice(members_of[cell])
+        day = start + timedelta(days=rng.randint(0, (end - start).days))
+        if bloc_ubkt is not None and n % 10 == 0:
+            body = bloc_ubkt.pk
+        else:
+            body = bodies.get((org, BodyKind.INSPECTION)) if n % 3 == 0 else None
+            body = body or bodies.get((org, BodyKind.COMMITTEE))
+        if body is None:
+            continue
+        decisions.append(
+            dict(
+                body_id=body,
+                subject_unit_id=cell,
+                member_id=pk,
+                subject_name=name,
+                subject_kind="full" if official and official <= day else "probationary",
+                form=rng.choice(forms),
+                number=f"{n + 1}-QĐ/BENCH",
+                signed_on=day,
+                effective_on=day,
+                basis="Quy định 69-QĐ/TW",
+                created_at=now,
+            )
+        )
+    first_id = (Inspection.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    bulk.insert(Inspection, inspections)
+    ids = list(
+        Inspection.objects.filter(pk__gte=first_id).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(ids) != len(inspections):
+        return {"why": "the inspections written could not be read back in order"}
+    bulk.insert(
+        InspectionSubject,
+        (dict(row, inspection_id=ids[index]) for index, row in subjects),
+    )
+    bulk.insert(Decision, decisions)
+    return {
+        "line": f"term records added (bench, {start:%d/%m/%Y}–{end:%d/%m/%Y}): "
+        f"{len(inspections):,} inspections and supervisions of {len(cells_of):,} grassroots "
+        f"organisations, {len(subjects):,} subjects, {len(decisions):,} discipline decisions"
+    }
 
 
 # --- the period report (issue 14): the page, the computation, the same figures by hand ---------
@@ -985,6 +1168,7 @@ def child_main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     pages = sub.add_parser("pages")
     pages.add_argument("--requests", type=int, default=30)
+    sub.add_parser("records")
     report = sub.add_parser("report")
     report.add_argument("--requests", type=int, default=30)
     export = sub.add_parser("export")
@@ -994,6 +1178,8 @@ def child_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.step == "pages":
         result = step_pages(args.requests)
+    elif args.step == "records":
+        result = step_records()
     elif args.step == "report":
         result = step_report(args.requests)
     elif args.step == "export":
@@ -1005,6 +1191,6 @@ def child_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "report", "export", "import"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "records", "report", "export", "import"):
         sys.exit(child_main(sys.argv[1:]))
     sys.exit(main())
