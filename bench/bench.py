@@ -14,7 +14,15 @@ points to PostgreSQL; SQLite files otherwise):
     request, then the median and p95 of R timed requests (server time: the full request through
     the middleware stack, templates included, no network). Beside the pickers, their suggestion
     query written by hand in SQL, timed alone, and the ratio; on PostgreSQL the query's plan.
- 3. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
+ 3. The period report (issue 14): a term's worth of records added to database A (inspections,
+    supervisions and discipline decisions of every grassroots organisation, `step_records`; the
+    demo alone has the example report's ~90), then the full report of the bloc over its
+    2020–2025 term — the page `/bao-cao/HA.DBK/?ky=nhiem-ky…` through the test Client, and
+    `tables.compute` of every shipped table with one `indicators.Context` — beside the same
+    figures by hand-written SQL aggregates (three statements), timed alone in the same process,
+    and the ratio. Every cell of the report is checked equal to the hand-written SQL's figure
+    first: the script stops, naming the cells, when one differs.
+ 4. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
     then imported into a fresh database B (the unit sheets first, untimed; then "Đảng viên" and
     "Sinh hoạt", members and memberships, in one .zip, timed): rows per second. Beside it,
     PostgreSQL `COPY` of the same two CSV files into scratch tables of text columns, in the same
