@@ -14,7 +14,15 @@ points to PostgreSQL; SQLite files otherwise):
     request, then the median and p95 of R timed requests (server time: the full request through
     the middleware stack, templates included, no network). Beside the pickers, their suggestion
     query written by hand in SQL, timed alone, and the ratio; on PostgreSQL the query's plan.
- 3. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
+ 3. The period report (issue 14): a term's worth of records added to database A (inspections,
+    supervisions and discipline decisions of every grassroots organisation, `step_records`; the
+    demo alone has the example report's ~90), then the full report of the bloc over its
+    2020–2025 term — the page `/bao-cao/HA.DBK/?ky=nhiem-ky…` through the test Client, and
+    `tables.compute` of every shipped table with one `indicators.Context` — beside the same
+    figures by hand-written SQL aggregates (three statements), timed alone in the same process,
+    and the ratio. Every cell of the report is checked equal to the hand-written SQL's figure
+    first: the script stops, naming the cells, when one differs.
+ 4. The members of database A exported in the interchange format (`ktgs.exchange.exporter`),
     then imported into a fresh database B (the unit sheets first, untimed; then "Đảng viên" and
     "Sinh hoạt", members and memberships, in one .zip, timed): rows per second. Beside it,
     PostgreSQL `COPY` of the same two CSV files into scratch tables of text columns, in the same
@@ -36,10 +44,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-import", action="store_true", help="pages only: skip the export and import"
+    )
+    parser.add_argument(
+        "--demo-records",
+        action="store_true",
+        help="period report on the demo's records only (no term's worth of records added)",
     )
     parser.add_argument(
         "--analyze",
@@ -123,6 +136,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{row['p95']:>8.1f} {row['rows']:>7}"
             )
         say(picker_lines(pages["rows"]))
+
+        say()
+        if args.demo_records:
+            say("term records: the demo's only (--demo-records)")
+        else:
+            added = child_json(["records"], env_a)
+            say(added.get("line") or f"term records: {NOT_YET} ({added.get('why')})")
+            if dbs.url or args.analyze:
+                dbs.analyze("a")
+        report = child_json(["report", "--requests", str(args.requests)], env_a)
+        for line in report_lines(report):
+            say(line)
 
         say()
         if args.no_import:
@@ -534,6 +559,518 @@ def picker_by_hand(requests: int, root: str, clearance: str) -> list[dict]:
     return out
 
 
+# --- a term's worth of records (inspections, supervisions, discipline) -------------------------
+
+# The demo writes the example report's records (the bloc's bodies, four grassroots organisations:
+# ~90 inspections and ~45 decisions over the 2020–2025 term, whatever its size). A province's
+# term has far more: the bench adds, for the term holding the demo's reference date, what every
+# grassroots organisation's bodies would do in it — each year its committee one inspection and one
+# supervision of one of its cells (the cell and two of its members; the first a committee member),
+# its UBKT (if any) one inspection of its KTGS duties — and discipline decisions on
+# DISCIPLINE_SHARE of the members (grassroots committees and UBKTs; the bloc's UBKT now and then).
+DISCIPLINE_SHARE = 1 / 300
+
+
+def step_records() -> dict:
+    setup_django()
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ktgs.core import bulk
+    from ktgs.core.choices import DisciplineForm, InspectionKind
+    from ktgs.demo.layout import DEMO_REFERENCE_DATE
+    from ktgs.discipline.models import Decision
+    from ktgs.inspections.choices import ConclusionResult
+    from ktgs.inspections.models import Inspection, InspectionSubject
+    from ktgs.orgs.choices import BodyKind
+    from ktgs.orgs.models import Body, Member, OrgUnit, UnitLink
+    from ktgs.reports.periods import term_on, unit_terms
+
+    rng = random.Random("ktgs-bench/records")
+    now = timezone.now()
+    bloc = OrgUnit.objects.get(code="HA.DBK")
+    term = term_on(unit_terms(bloc), DEMO_REFERENCE_DATE)
+    if term is None:
+        return {"why": "the bloc has no term holding the demo's reference date"}
+    start = term.starts_on
+    end = term.ends_on - timedelta(days=1) if term.ends_on else timezone.localdate()
+    units = {
+        pk: (name, grassroots, level)
+        for pk, name, grassroots, level in OrgUnit.objects.filter(
+            voided_at__isnull=True, closed_on__isnull=True, path__startswith=bloc.path
+        ).values_list("pk", "name", "kind__is_grassroots", "kind__level")
+    }
+    parent = dict(
+        UnitLink.objects.filter(ends_on__isnull=True, unit_id__in=units).values_list(
+            "unit_id", "parent_id"
+        )
+    )
+
+    def grassroots_of(pk):
+        while pk is not None and pk in units and not units[pk][1]:
+            pk = parent.get(pk)
+        return pk if pk in units else None
+
+    members_of: dict[int, list[tuple]] = {}
+    for row in Member.objects.filter(voided_at__isnull=True, current_unit_id__in=units).values_list(
+        "pk", "current_unit_id", "full_name", "official_on"
+    ):
+        members_of.setdefault(row[1], []).append(row)
+    cells_of: dict[int, list[int]] = {}
+    for pk in members_of:
+        org = grassroots_of(pk)
+        if org is not None and org != bloc.pk:
+            cells_of.setdefault(org, []).append(pk)
+    bodies = {
+        (unit_id, kind): pk
+        for pk, unit_id, kind in Body.objects.filter(unit_id__in=cells_of).values_list(
+            "pk", "unit_id", "kind"
+        )
+    }
+    bloc_ubkt = Body.objects.filter(unit=bloc, kind=BodyKind.INSPECTION).first()
+
+    def day_in(year: int):
+        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+    inspections, subjects = [], []  # subjects: (index of the inspection, row)
+    for org, cells in sorted(cells_of.items()):
+        committee = bodies.get((org, BodyKind.COMMITTEE))
+        ubkt = bodies.get((org, BodyKind.INSPECTION))
+        for year in range(start.year, end.year + 1):
+            plans = [(committee, InspectionKind.COMPLIANCE, 2)]
+            plans.append((committee, InspectionKind.SUPERVISION_THEMATIC, 2))
+            if ubkt:
+                plans.append((ubkt, InspectionKind.KTGS_DUTY, 1))
+            for body, kind, n_members in plans:
+                if body is None:
+                    continue
+                cell = rng.choice(cells)
+                day = day_in(year)
+                inspections.append(
+                    dict(
+                        kind=kind,
+                        body_id=body,
+                        unit_id=org,
+                        topic="Kiểm tra, giám sát theo chương trình năm (dữ liệu đo tốc độ)",
+                        legal_basis="Quy định 22-QĐ/TW",
+                        decision_number=f"{len(inspections) + 1}-QĐ/BENCH",
+                        decided_on=day,
+                        concluded_on=day + timedelta(days=45),
+                        created_at=now,
+                    )
+                )
+                index = len(inspections) - 1
+                result = lambda: (  # noqa: E731
+                    ConclusionResult.VIOLATION
+                    if rng.random() < 0.05
+                    else rng.choice(
+                        (ConclusionResult.NO_SHORTCOMING, ConclusionResult.SHORTCOMINGS)
+                    )
+                )
+                if cell != org:  # a grassroots cell inspects its members only
+                    subjects.append(
+                        (index, dict(unit_id=cell, name=units[cell][0], result=result()))
+                    )
+                people = rng.sample(members_of[cell], min(n_members, len(members_of[cell])))
+                for n, (pk, unit_id, name, _official) in enumerate(people):
+                    row = dict(unit_id=unit_id, member_id=pk, name=name, result=result())
+                    if n == 0:  # sat on the grassroots committee on the decision date
+                        row.update(committee_unit_id=org, committee_level=units[org][2])
+                    subjects.append((index, row))
+    forms = [DisciplineForm.REPRIMAND] * 14 + [DisciplineForm.WARNING] * 5
+    forms += [DisciplineForm.REMOVAL, DisciplineForm.EXPULSION]
+    decisions = []
+    everyone = [(org, cell) for org, cells in sorted(cells_of.items()) for cell in cells]
+    members_total = sum(len(members_of[cell]) for _org, cell in everyone)
+    for n in range(round(members_total * DISCIPLINE_SHARE)):
+        org, cell = rng.choice(everyone)
+        pk, _unit, name, official = rng.choice(members_of[cell])
+        day = start + timedelta(days=rng.randint(0, (end - start).days))
+        if bloc_ubkt is not None and n % 10 == 0:
+            body = bloc_ubkt.pk
+        else:
+            body = bodies.get((org, BodyKind.INSPECTION)) if n % 3 == 0 else None
+            body = body or bodies.get((org, BodyKind.COMMITTEE))
+        if body is None:
+            continue
+        decisions.append(
+            dict(
+                body_id=body,
+                subject_unit_id=cell,
+                member_id=pk,
+                subject_name=name,
+                subject_kind="full" if official and official <= day else "probationary",
+                form=rng.choice(forms),
+                number=f"{n + 1}-QĐ/BENCH",
+                signed_on=day,
+                effective_on=day,
+                basis="Quy định 69-QĐ/TW",
+                created_at=now,
+            )
+        )
+    first_id = (Inspection.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    bulk.insert(Inspection, inspections)
+    ids = list(
+        Inspection.objects.filter(pk__gte=first_id).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(ids) != len(inspections):
+        return {"why": "the inspections written could not be read back in order"}
+    bulk.insert(
+        InspectionSubject,
+        (dict(row, inspection_id=ids[index]) for index, row in subjects),
+    )
+    bulk.insert(Decision, decisions)
+    return {
+        "line": f"term records added (bench, {start:%d/%m/%Y}–{end:%d/%m/%Y}): "
+        f"{len(inspections):,} inspections and supervisions of {len(cells_of):,} grassroots "
+        f"organisations, {len(subjects):,} subjects, {len(decisions):,} discipline decisions"
+    }
+
+
+# --- the period report (issue 14): the page, the computation, the same figures by hand ---------
+
+
+def step_report(requests: int) -> dict:
+    """The full period report of the bloc over a term: the page `/bao-cao/<code>/` (through the
+    test Client, as the other pages), the computation alone (`tables.compute` of every shipped
+    table with one `indicators.Context`), and the same figures by hand-written SQL aggregates,
+    timed alone. Stops (SystemExit) when a figure by hand differs from the report's."""
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    from ktgs.accounts.models import User
+    from ktgs.demo.layout import DEMO_REFERENCE_DATE
+    from ktgs.discipline.models import Decision
+    from ktgs.inspections.models import Inspection, InspectionSubject
+    from ktgs.orgs.models import OrgUnit
+    from ktgs.reports import indicators, tables
+    from ktgs.reports.periods import UnitPeriods, term_on, unit_terms
+
+    bloc = OrgUnit.objects.get(code="HA.DBK")
+    term = term_on(unit_terms(bloc), DEMO_REFERENCE_DATE)
+    if term is None:
+        return {"why": "the bloc has no term holding the demo's reference date"}
+    period = UnitPeriods(bloc).term(term)
+    start, end = period.start, period.end
+    before = period.previous()
+    shipped = tables.load_tables()
+    missing = [t.key for t in shipped if t.key not in HAND_TABLES]
+    if missing:
+        return {"why": f"no hand-written SQL reference for the table(s) {', '.join(missing)}"}
+
+    # what the period holds (a term's worth of records?)
+    in_bloc = {"unit__path__startswith": bloc.path, "decided_on__range": (start, end)}
+    held = {
+        "inspections": Inspection.objects.filter(voided_at__isnull=True, **in_bloc).count(),
+        "subjects": InspectionSubject.objects.filter(
+            inspection__voided_at__isnull=True,
+            **{f"inspection__{k}": v for k, v in in_bloc.items()},
+        ).count(),
+        "decisions": Decision.objects.filter(
+            voided_at__isnull=True,
+            subject_unit__path__startswith=bloc.path,
+            signed_on__range=(start, end),
+        ).count(),
+    }
+
+    def compute_all(ctx_start, ctx_end):
+        ctx = indicators.Context(bloc, ctx_start, ctx_end)
+        return [tables.compute(t, ctx) for t in shipped]
+
+    # equality: every cell of every shipped table against the figures by hand
+    computed = compute_all(start, end)
+    by_hand = hand_report(connection, bloc, start, end)
+    wrong = []
+    for c in computed:
+        for row in c.rows:
+            for column, cell in zip(c.table.columns, row.cells, strict=True):
+                expected = HAND_TABLES[c.table.key](by_hand, row.key, column.key)
+                if expected != cell.value:
+                    wrong.append(
+                        f"{c.table.key} [{row.key} × {column.key}]: report {cell.value}, "
+                        f"SQL by hand {expected}"
+                    )
+    if wrong:
+        raise SystemExit(
+            "period report: the hand-written SQL does not give the report's figures "
+            f"({len(wrong)} cells differ):\n  " + "\n  ".join(wrong[:20])
+        )
+    cells = sum(len(r.cells) for c in computed for r in c.rows)
+
+    user = User.objects.get(username=BENCH_USER)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    url = f"/bao-cao/{bloc.code}/?{urlencode(period.params())}"
+
+    def timed(fn) -> tuple[list[float], int]:
+        queries: list[str] = []
+        with connection.execute_wrapper(QueryCounter(queries)):
+            fn()
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        return times, len(queries)
+
+    def page():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+
+    page_times, page_queries = timed(page)
+    compute_times, compute_queries = timed(lambda: compute_all(start, end))
+    hand_times, hand_queries = timed(lambda: hand_report(connection, bloc, start, end))
+    periods = [(start, end)] + ([(before.start, before.end)] if before else [])
+    both_times, both_queries = timed(
+        lambda: [hand_report(connection, bloc, s, e) for s, e in periods]
+    )
+
+    def row(name, times, queries):
+        return {
+            "name": name,
+            "queries": queries,
+            "median": statistics.median(times),
+            "p95": percentile(times, 0.95),
+        }
+
+    previous_text = (
+        f"the previous term {before.start:%d/%m/%Y}–{before.end:%d/%m/%Y} beside it"
+        if before
+        else "no previous term recorded"
+    )
+    return {
+        "context": f"period report of {bloc.code}, term {term.name} "
+        f"({start:%d/%m/%Y}–{end:%d/%m/%Y}; {previous_text}): {len(shipped)} tables, "
+        f"{cells} cells; the period holds {held['inspections']:,} inspections and supervisions "
+        f"({held['subjects']:,} subjects) and {held['decisions']:,} discipline decisions",
+        "url": url,
+        "rows": [
+            row("report page (its periods, template)", page_times, page_queries),
+            row("tables.compute, every table, one Context", compute_times, compute_queries),
+            row("the same figures by hand-written SQL", hand_times, hand_queries),
+            row(f"SQL by hand for the page's {len(periods)} period(s)", both_times, both_queries),
+        ],
+        "equal": f"every cell ({cells}) equals the hand-written SQL's figure",
+    }
+
+
+def report_lines(report: dict) -> list[str]:
+    if report.get("why"):
+        return [f"period report vs SQL by hand: {NOT_YET} ({report['why']})"]
+    out = [report["context"], f"page: {report['url']}; {report['equal']}"]
+    out.append(f"{'period report':<46} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    rows = report["rows"]
+    for r in rows:
+        out.append(f"{r['name']:<46} {r['queries']:>7} {r['median']:>10.1f} {r['p95']:>8.1f}")
+    page, compute, hand, both = (r["median"] for r in rows)
+    out.append(
+        f"ratio computation / SQL by hand (medians): {compute / max(hand, 1e-6):.2f}x (goal <= 1.2x)"
+    )
+    out.append(f"ratio page / SQL by hand for its periods (medians): {page / max(both, 1e-6):.2f}x")
+    return out
+
+
+# The report's figures written by hand: one statement per family, the same rules as the counting
+# modules (docs/counting.md, docs/discipline-counting.md) and the organisation overview
+# (`orgs.asof.glance_on`), for the unit's subtree over [start, end].
+
+# Inspections and supervisions: per performing row (a body; a unit's committee and standing
+# committee merged), its figures (distinct subjects per row), summed per group of rows: "cap_uy"
+# / "ubkt" (the unit's own), "cap_uy_co_so" / "ubkt_co_so" (grassroots levels below), "khac".
+HAND_KTGS = """
+WITH ins AS (
+  SELECT i.id, i.kind, b.unit_id AS owner,
+    CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g,
+    CASE
+      WHEN b.unit_id = %(unit)s AND b.kind IN ('committee', 'standing', 'cell_meeting')
+        THEN 'cap_uy'
+      WHEN b.unit_id = %(unit)s AND b.kind = 'inspection' THEN 'ubkt'
+      WHEN k.level IN ('base', 'below_base') AND b.kind IN ('committee', 'standing', 'cell_meeting')
+        THEN 'cap_uy_co_so'
+      WHEN k.level IN ('base', 'below_base') AND b.kind = 'inspection' THEN 'ubkt_co_so'
+      ELSE 'khac' END AS grp
+  FROM inspections_inspection i
+  JOIN orgs_orgunit iu ON iu.id = i.unit_id
+  JOIN orgs_body b ON b.id = i.body_id
+  JOIN orgs_orgunit bu ON bu.id = b.unit_id
+  JOIN orgs_orgkind k ON k.id = bu.kind_id
+  WHERE i.voided_at IS NULL AND iu.path LIKE %(path)s
+    AND i.decided_on >= %(start)s AND i.decided_on <= %(end)s
+), per_row AS (
+  SELECT ins.grp, ins.owner, ins.g,
+    COUNT(DISTINCT CASE WHEN s.member_id IS NULL THEN s.unit_id END) AS orgs,
+    COUNT(DISTINCT CASE WHEN s.committee_unit_id IS NOT NULL THEN s.member_id END) AS cuv,
+    COUNT(DISTINCT s.member_id) AS members,
+    SUM(CASE WHEN s.result IN %(violations)s THEN 1 ELSE 0 END) AS violations
+  FROM ins JOIN inspections_inspectionsubject s ON s.inspection_id = ins.id
+  GROUP BY ins.grp, ins.owner, ins.g
+)
+SELECT grp, 'cases', SUM(CASE WHEN kind IN %(supervision)s THEN 0 ELSE 1 END),
+  SUM(CASE WHEN kind IN %(supervision)s THEN 1 ELSE 0 END), 0, 0
+FROM ins GROUP BY grp
+UNION ALL
+SELECT grp, 'subjects', SUM(orgs), SUM(cuv), SUM(members), SUM(violations)
+FROM per_row GROUP BY grp
+"""
+
+# Discipline: standing decisions on subjects in the subtree, per deciding body (the bodies of
+# grassroots levels other than the unit's own: one row, 0) and sanction.
+HAND_DISCIPLINE = """
+SELECT CASE WHEN k.level IN ('base', 'below_base') AND b.unit_id <> %(unit)s THEN 0
+            ELSE d.body_id END AS g,
+  d.form,
+  SUM(CASE WHEN d.subject_kind = 'organisation' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN d.subject_kind <> 'organisation' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN d.subject_kind <> 'organisation' AND d.committee_unit_id IS NOT NULL
+      THEN 1 ELSE 0 END)
+FROM discipline_decision d
+JOIN orgs_orgunit su ON su.id = d.subject_unit_id
+JOIN orgs_body b ON b.id = d.body_id
+JOIN orgs_orgunit bu ON bu.id = b.unit_id
+JOIN orgs_orgkind k ON k.id = bu.kind_id
+WHERE d.voided_at IS NULL AND su.path LIKE %(path)s
+  AND d.signed_on >= %(start)s AND d.signed_on <= %(end)s
+  AND NOT EXISTS (SELECT 1 FROM discipline_decision r
+                  WHERE r.replaces_id = d.id AND r.voided_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM discipline_appeal a
+                  WHERE a.decision_id = d.id AND a.outcome = 'annulled')
+GROUP BY 1, 2
+"""
+
+# The organisation overview on the last day: the subtree that day (links holding), its units
+# present that day, and the memberships holding that day.
+HAND_ORGS = """
+WITH RECURSIVE sub(id) AS (
+  SELECT CAST(%(unit)s AS BIGINT)
+  UNION SELECT l.unit_id FROM orgs_unitlink l JOIN sub ON l.parent_id = sub.id
+  WHERE l.starts_on <= %(end)s AND (l.ends_on IS NULL OR l.ends_on > %(end)s)
+), present AS (
+  SELECT u.id, k.is_grassroots, k.is_cell
+  FROM sub JOIN orgs_orgunit u ON u.id = sub.id JOIN orgs_orgkind k ON k.id = u.kind_id
+  WHERE u.voided_at IS NULL AND u.established_on <= %(end)s
+    AND (u.closed_on IS NULL OR u.closed_on > %(end)s)
+)
+SELECT
+  (SELECT COUNT(*) FROM present WHERE is_grassroots = %(yes)s AND id <> %(unit)s),
+  (SELECT COUNT(*) FROM present
+   WHERE is_grassroots = %(yes)s AND is_cell = %(yes)s AND id <> %(unit)s),
+  (SELECT COUNT(*) FROM present WHERE is_cell = %(yes)s AND is_grassroots = %(no)s),
+  (SELECT COUNT(*) FROM present WHERE id = %(unit)s),
+  COUNT(*),
+  SUM(CASE WHEN m.official_on <= %(end)s THEN 1 ELSE 0 END)
+FROM orgs_membership ms JOIN orgs_member m ON m.id = ms.member_id
+WHERE ms.unit_id IN (SELECT id FROM sub) AND m.voided_at IS NULL
+  AND ms.starts_on <= %(end)s AND (ms.ends_on IS NULL OR ms.ends_on > %(end)s)
+"""
+
+
+def hand_report(connection, unit, start, end) -> dict:
+    """The report's figures by the three statements above (no ORM)."""
+    from ktgs.inspections.choices import SUPERVISION_KINDS, VIOLATION_RESULTS
+
+    params = {
+        "unit": unit.pk,
+        "path": unit.path + "%",
+        "start": start,
+        "end": end,
+        "supervision": tuple(str(k) for k in SUPERVISION_KINDS),
+        "violations": tuple(str(r) for r in VIOLATION_RESULTS),
+        "yes": True,
+        "no": False,
+    }
+    ktgs: dict[str, dict] = {}
+    discipline: dict[tuple[int, str], tuple[int, int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(expand_in(HAND_KTGS, params), params)
+        for grp, what, a, b, c, d in cursor.fetchall():
+            figures = ktgs.setdefault(grp, {})
+            if what == "cases":
+                figures.update(cases=int(a or 0), supervisions=int(b or 0))
+            else:
+                figures.update(
+                    orgs=int(a or 0), cuv=int(b or 0), members=int(c or 0), violations=int(d or 0)
+                )
+        cursor.execute(HAND_DISCIPLINE, params)
+        for g, form, orgs, members, cuv in cursor.fetchall():
+            discipline[int(g), form] = (int(orgs or 0), int(members or 0), int(cuv or 0))
+        cursor.execute(HAND_ORGS, params)
+        grassroots, gr_cells, sub_cells, present, members, full = cursor.fetchone()
+    if not present:  # the unit did not exist on the last day: no overview
+        grassroots = gr_cells = sub_cells = members = full = 0
+    orgs = {
+        "tccsd": grassroots,
+        "chi_bo_co_so": gr_cells,
+        "dang_bo_co_so": grassroots - gr_cells,
+        "chi_bo_truc_thuoc": sub_cells,
+        "dang_vien": members,
+        "chinh_thuc": int(full or 0),
+        "du_bi": members - int(full or 0),
+    }
+    return {"ktgs": ktgs, "ky_luat": discipline, "to_chuc": orgs}
+
+
+def expand_in(sql: str, params: dict) -> str:
+    """`IN %(name)s` with a tuple parameter: spelt out as one placeholder per value (the
+    parameter's items become %(name_0)s, … in `params`)."""
+    for name, value in list(params.items()):
+        if isinstance(value, tuple):
+            names = []
+            for i, item in enumerate(value):
+                params[f"{name}_{i}"] = item
+                names.append(f"%({name}_{i})s")
+            sql = sql.replace(f"IN %({name})s", f"IN ({', '.join(names)})")
+    return sql
+
+
+KTGS_COLUMNS = {
+    "cuoc_kt": "cases",
+    "cuoc_gs": "supervisions",
+    "to_chuc": "orgs",
+    "dang_vien": "members",
+    "cap_uy_vien": "cuv",
+    "vi_pham": "violations",
+}
+
+
+def _hand_ktgs(by_hand: dict, row: str, column: str) -> int:
+    groups = by_hand["ktgs"]
+    chosen = list(groups) if row == "tong" else [row]
+    return sum(groups.get(g, {}).get(KTGS_COLUMNS[column], 0) for g in chosen)
+
+
+DISCIPLINE_FORMS = {"kt": "reprimand", "cc": "warning", "cch": "removal", "ktr": "expulsion"}
+
+
+def _hand_discipline(by_hand: dict, row: str, column: str) -> int:
+    figures = by_hand["ky_luat"]
+    if row == "tong":
+        chosen = figures.items()
+    else:  # "co_quan:<body id>" or "co_quan:co-so" (the grassroots row, key 0)
+        key = row.split(":", 1)[1]
+        g = 0 if key == "co-so" else int(key)
+        chosen = [(k, v) for k, v in figures.items() if k[0] == g]
+    if column == "to_chuc":
+        return sum(v[0] for _k, v in chosen)
+    if column == "cap_uy_vien":
+        return sum(v[2] for _k, v in chosen)
+    form = DISCIPLINE_FORMS.get(column)  # "dv_tong": every form
+    return sum(v[1] for k, v in chosen if form is None or k[1] == form)
+
+
+def _hand_orgs(by_hand: dict, row: str, column: str) -> int:
+    return by_hand["to_chuc"][row]
+
+
+# The shipped tables (ktgs/reports/data/*.toml) and how to read each cell from the figures by
+# hand: a table not listed here makes the comparison "not available".
+HAND_TABLES = {"ktgs_chu_the": _hand_ktgs, "ky_luat": _hand_discipline, "to_chuc": _hand_orgs}
+
+
 def step_export(out: Path) -> dict:
     """Export database A in the interchange format (CSV, one file per sheet) into `out`."""
     setup_django()
@@ -639,6 +1176,9 @@ def child_main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     pages = sub.add_parser("pages")
     pages.add_argument("--requests", type=int, default=30)
+    sub.add_parser("records")
+    report = sub.add_parser("report")
+    report.add_argument("--requests", type=int, default=30)
     export = sub.add_parser("export")
     export.add_argument("--out", type=Path, required=True)
     imp = sub.add_parser("import")
@@ -646,6 +1186,10 @@ def child_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.step == "pages":
         result = step_pages(args.requests)
+    elif args.step == "records":
+        result = step_records()
+    elif args.step == "report":
+        result = step_report(args.requests)
     elif args.step == "export":
         result = step_export(args.out)
     else:
@@ -655,6 +1199,6 @@ def child_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "export", "import"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "records", "report", "export", "import"):
         sys.exit(child_main(sys.argv[1:]))
     sys.exit(main())

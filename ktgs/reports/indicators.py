@@ -157,6 +157,7 @@ BODY_GROUPS = {
 class KtgsFamily:
     counts: ktgs_counting.Counts
     groups: dict  # group name -> [row keys]
+    by_key: dict = field(default_factory=dict)  # row key -> row (a group sums thousands of rows)
 
     @cached_property
     def by_kind(self) -> dict:
@@ -199,12 +200,12 @@ def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
             groups["cap_uy_cac_cap"].append(row.key)
         if inspection:
             groups["ubkt_cac_cap"].append(row.key)
-    return KtgsFamily(counts, groups)
+    return KtgsFamily(counts, groups, {row.key: row for row in counts.rows})
 
 
 def _ktgs_value(attr: str):
     def value(data: KtgsFamily, p: dict) -> int:
-        rows = [data.counts.row(k) for k in data.groups[p["chu_the"]]]
+        rows = [data.by_key[k] for k in data.groups[p["chu_the"]]]
         if attr == "by_kind":
             kind = p["loai"]
             return sum(
