@@ -757,10 +757,13 @@ def step_report(requests: int) -> dict:
     period = UnitPeriods(bloc).term(term)
     start, end = period.start, period.end
     before = period.previous()
-    shipped = tables.load_tables()
-    missing = [t.key for t in shipped if t.key not in HAND_TABLES]
-    if missing:
-        return {"why": f"no hand-written SQL reference for the table(s) {', '.join(missing)}"}
+    every = tables.load_tables()
+    # compared: the tables with a hand-written SQL reference; the others are named in the output
+    # and left out of the computation timed against it (the page still computes them all)
+    shipped = [t for t in every if t.key in HAND_TABLES]
+    missing = [t.key for t in every if t.key not in HAND_TABLES]
+    if not shipped:
+        return {"why": "no shipped table has a hand-written SQL reference"}
 
     # what the period holds (a term's worth of records?)
     in_bloc = {"unit__path__startswith": bloc.path, "decided_on__range": (start, end)}
@@ -845,7 +848,7 @@ def step_report(requests: int) -> dict:
     )
     return {
         "context": f"period report of {bloc.code}, term {term.name} "
-        f"({start:%d/%m/%Y}–{end:%d/%m/%Y}; {previous_text}): {len(shipped)} tables, "
+        f"({start:%d/%m/%Y}–{end:%d/%m/%Y}; {previous_text}): {len(shipped)} tables compared, "
         f"{cells} cells; the period holds {held['inspections']:,} inspections and supervisions "
         f"({held['subjects']:,} subjects) and {held['decisions']:,} discipline decisions",
         "url": url,
@@ -856,6 +859,7 @@ def step_report(requests: int) -> dict:
             row(f"SQL by hand for the page's {len(periods)} period(s)", both_times, both_queries),
         ],
         "equal": f"every cell ({cells}) equals the hand-written SQL's figure",
+        "uncompared": missing,
     }
 
 
@@ -863,6 +867,11 @@ def report_lines(report: dict) -> list[str]:
     if report.get("why"):
         return [f"period report vs SQL by hand: {NOT_YET} ({report['why']})"]
     out = [report["context"], f"page: {report['url']}; {report['equal']}"]
+    if report.get("uncompared"):
+        out.append(
+            "not compared (no hand-written SQL reference yet; computed by the page, not by the "
+            f"timed computation): {', '.join(report['uncompared'])}"
+        )
     out.append(f"{'period report':<46} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
     rows = report["rows"]
     for r in rows:
