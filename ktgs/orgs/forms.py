@@ -17,7 +17,6 @@ from ktgs.orgs.choices import Sex
 from ktgs.orgs.lookups import citizen_id_problem
 from ktgs.orgs.models import OrgKind, OrgUnit
 from ktgs.orgs.pickers import PickField, bind_pickers
-from ktgs.orgs.selectors import RECORDS_CHANGE, UNITS_CHANGE, units_for
 
 
 class VnDateField(forms.Field):
@@ -46,11 +45,6 @@ class VnDateField(forms.Field):
         return format_date(value) if isinstance(value, date) else value
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.name} ({obj.code})"
-
-
 class VnForm(forms.Form):
     """Required-field messages that name the field: "Chưa nhập ngày sinh."."""
 
@@ -74,58 +68,6 @@ def attach_errors(form: forms.Form, exc: ValidationError, aliases: dict | None =
     for key, errors in exc.error_dict.items():
         name = (aliases or {}).get(key, key)
         form.add_error(name if name in form.fields else None, errors)
-
-
-# --- choices limited to what the user may edit ----------------------------------------------
-
-
-def editable_units(scope, family: str) -> list[OrgUnit]:
-    """Live units in scope where the user's role allows `family` (a page family such as
-    "records.change"), in tree order (one query)."""
-    return list(units_for(scope=scope, action=family).order_by("path"))
-
-
-def _limit(field: forms.ModelChoiceField, units: list[OrgUnit]) -> None:
-    field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units]).select_related("kind")
-
-
-INDENT = "\u2003"  # em space: nesting shown in a plain <select>
-
-
-def _indented_choices(units: list[OrgUnit], blank: str) -> list:
-    top = min((u.depth for u in units), default=0)
-    return [("", blank)] + [(u.pk, f"{INDENT * (u.depth - top)}{u.name} ({u.code})") for u in units]
-
-
-def _cells_by_parent(units: list[OrgUnit], blank: str) -> list:
-    """Cells grouped under their parent's name, for a select with optgroups."""
-    by_path = {u.path: u for u in units}
-    groups: dict[str, list] = {}
-    for u in units:
-        if u.kind.is_cell:
-            parent = by_path.get(u.parent_path)
-            label = parent.name if parent is not None else "Chi bộ"
-            groups.setdefault(label, []).append((u.pk, f"{u.name} ({u.code})"))
-    return [("", blank)] + list(groups.items())
-
-
-def cell_field(form: forms.Form, name: str, scope) -> None:
-    """Offer the cells where the user may register members; accept any such unit so that the
-    service can say why not."""
-    units = editable_units(scope, RECORDS_CHANGE)
-    _limit(form.fields[name], units)
-    form.fields[name].widget.choices = _cells_by_parent(units, "— Chọn chi bộ —")
-
-
-def parent_field(form: forms.Form, name: str, scope, exclude: OrgUnit | None = None) -> None:
-    units = editable_units(scope, UNITS_CHANGE)
-    if exclude is not None:
-        units = [u for u in units if not u.path.startswith(exclude.path)]
-    _limit(form.fields[name], units)
-    form.fields[name].widget.choices = _indented_choices(units, "— Chọn tổ chức cấp trên —")
-
-
-NOT_EDITABLE = "Đồng chí không được cập nhật tổ chức này; hãy chọn trong danh sách."
 
 
 # --- members ---------------------------------------------------------------------------------

@@ -13,11 +13,6 @@ from ktgs.orgs.pickers import PickManyField, bind_pickers
 DECISION_HELP = "Số và ngày của quyết định, ví dụ 22-QĐ/ĐUK ngày 05/3/2024."
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.name} ({obj.code})"
-
-
 class UnitRenameForm(VnForm):
     name = forms.CharField(label="Tên mới", max_length=255)
     short_name = forms.CharField(label="Tên gọi tắt mới", max_length=120, required=False)
