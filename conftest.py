@@ -161,3 +161,25 @@ def client_as(cast):
         return client
 
     return login
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """(data folder, DATABASE_URL or None) of a migrated, empty database: a fresh SQLite file,
+    or a fresh database on the PostgreSQL server of a PostgreSQL run (dropped afterwards)."""
+    import uuid
+
+    from ktgs.ops.tests.helpers import engine, ktgs
+
+    url, name = None, None
+    if engine() == "postgresql":
+        from ktgs.ops.tests.test_backup_postgres import Server
+
+        name = f"ktgs_empty_{uuid.uuid4().hex[:8]}"
+        url = Server().create(name)
+    data_dir = tmp_path / "empty"
+    data_dir.mkdir()
+    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, database_url=url)
+    yield data_dir, url
+    if name:
+        Server().drop(name)

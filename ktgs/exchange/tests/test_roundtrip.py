@@ -3,7 +3,6 @@ own SQLite file, or a second PostgreSQL database in the PostgreSQL run), export 
 sheet has the same cells and both databases hold the same entities by natural key."""
 
 import json
-import uuid
 import zipfile
 from datetime import date
 
@@ -15,7 +14,7 @@ from ktgs.exchange.exporter import export_csv, export_xlsx
 from ktgs.exchange.importer import run_import
 from ktgs.exchange.tests.helpers import SNAPSHOT, snapshot_json
 from ktgs.inspections.services import SubjectInput, inspection_create
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import ktgs
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import (
     Body,
@@ -32,23 +31,6 @@ from ktgs.orgs.models import (
 from ktgs.orgs.services import default_bodies
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """(data folder, DATABASE_URL or None) of a migrated, empty database."""
-    url, name = None, None
-    if engine() == "postgresql":
-        from ktgs.ops.tests.test_backup_postgres import Server
-
-        name = f"ktgs_exchange_{uuid.uuid4().hex[:8]}"
-        url = Server().create(name)
-    data_dir = tmp_path / "empty"
-    data_dir.mkdir()
-    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, database_url=url)
-    yield data_dir, url
-    if name:
-        Server().drop(name)
 
 
 @pytest.fixture

@@ -6,12 +6,9 @@ read in that database by the app's own selectors (home page overview, Số liệ
 luật) in a child process. SQLite file or a fresh PostgreSQL database, as test_roundtrip.py."""
 
 import json
-import uuid
 from datetime import date
 
-import pytest
-
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import ktgs
 from ktgs.reports.tests.outsider import (
     BLOC_BTV,
     BLOC_UBKT,
@@ -28,23 +25,6 @@ FIGURES = (
     "from ktgs.reports.tests.outsider import figures; "
     "print(json.dumps(figures(sys.argv[1], sys.argv[2])))"
 )
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """(data folder, DATABASE_URL or None) of a migrated, empty database (as test_roundtrip)."""
-    url, name = None, None
-    if engine() == "postgresql":
-        from ktgs.ops.tests.test_backup_postgres import Server
-
-        name = f"ktgs_outsider_{uuid.uuid4().hex[:8]}"
-        url = Server().create(name)
-    data_dir = tmp_path / "empty"
-    data_dir.mkdir()
-    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, database_url=url)
-    yield data_dir, url
-    if name:
-        Server().drop(name)
 
 
 def load(bloc: Bloc, tmp_path, empty_database) -> tuple[str, dict]:
