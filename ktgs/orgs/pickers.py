@@ -71,8 +71,7 @@ class Profile:
     def own(self, scope) -> list[picking.Suggestion]:
         if self.what != "body":
             return []
-        bodies = picking.own_bodies(scope, action=self.action, kinds=self.kinds)
-        return picking._body_suggestions(bodies, scope, short=True)
+        return picking.own_body_suggestions(scope, action=self.action, kinds=self.kinds)
 
     def pick(self, scope, text: str):
         if self.what == "unit":
@@ -160,7 +159,6 @@ class PickerInput(forms.TextInput):
         self.profile = profile
         self.many = many
         self.own = own
-        self.scope = None
         self.chosen: list[str] = []  # (many) texts resolved, shown as ticked entries
         self.leftover = ""  # (many) what was typed and could not be read, kept in the box
         self.own_choices: list[picking.Suggestion] = []
@@ -217,20 +215,29 @@ class PickerInput(forms.TextInput):
 # --- fields -----------------------------------------------------------------------------------
 
 
-class PickField(forms.Field):
-    """One unit, body or member, picked by name or code; cleans to the record (or None)."""
+class _Picker(forms.Field):
+    """What both pickers share: the profile, and the user's scope given by `bind_pickers`."""
 
     picks = True  # "Chưa chọn …" when left empty (VnForm)
 
-    def __init__(self, profile: str, *, own: bool = False, **kwargs):
+    def __init__(self, profile: str, widget: "PickerInput", **kwargs):
         self.profile = profile
-        kwargs.setdefault("widget", PickerInput(profile, own=own))
+        kwargs.setdefault("widget", widget)
         super().__init__(**kwargs)
         self.scope = None
 
     def bind(self, scope) -> None:
         self.scope = scope
-        self.widget.scope = scope
+
+
+class PickField(_Picker):
+    """One unit, body or member, picked by name or code; cleans to the record (or None)."""
+
+    def __init__(self, profile: str, *, own: bool = False, **kwargs):
+        super().__init__(profile, PickerInput(profile, own=own), **kwargs)
+
+    def bind(self, scope) -> None:
+        super().bind(scope)
         if self.widget.own:
             self.widget.own_choices = PROFILES[self.profile].own(scope)
 
@@ -249,22 +256,14 @@ class PickField(forms.Field):
 _SEPARATORS = re.compile(r"[;\n]+")
 
 
-class PickManyField(forms.Field):
+class PickManyField(_Picker):
     """Several records picked one by one (each a ticked entry; unticking removes it), or typed
     in the text box separated by ";"; cleans to a list without repeats, in the order picked."""
 
     hidden_widget = forms.MultipleHiddenInput  # an edit form's opened-with values, one each
-    picks = True
 
     def __init__(self, profile: str, **kwargs):
-        self.profile = profile
-        kwargs.setdefault("widget", PickerInput(profile, many=True))
-        super().__init__(**kwargs)
-        self.scope = None
-
-    def bind(self, scope) -> None:
-        self.scope = scope
-        self.widget.scope = scope
+        super().__init__(profile, PickerInput(profile, many=True), **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple) and value and not isinstance(value[0], str):
@@ -300,5 +299,5 @@ class PickManyField(forms.Field):
 def bind_pickers(form: forms.Form, scope) -> None:
     """Give the form's pickers the user's scope: what they suggest and accept."""
     for field in form.fields.values():
-        if isinstance(field, PickField | PickManyField):
+        if isinstance(field, _Picker):
             field.bind(scope)

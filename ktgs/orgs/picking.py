@@ -323,6 +323,11 @@ def own_bodies(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Body]:
     return sorted(rows, key=lambda b: (len(b.unit.path), b.unit.path, order.get(b.kind, 3)))
 
 
+def own_body_suggestions(scope, *, action=None, kinds=tuple(BODY_SLUGS)) -> list[Suggestion]:
+    """`own_bodies` as suggestions, by their short names."""
+    return _body_suggestions(own_bodies(scope, action=action, kinds=kinds), scope, short=True)
+
+
 def body_by_token(scope, token: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
     code, _, slug = token.rpartition("/")
     slug = slug.lower()
@@ -403,11 +408,7 @@ def pick_unit(scope, text: str, *, action=None, grassroots=False) -> OrgUnit | N
     one = _one(named, text, lambda u: fold(u.name))
     if one is not None:
         return one
-    return _raise_many(text, named, _unit_suggestions(named[:IN_ERROR], scope), "tổ chức đảng")
-
-
-def _raise_many(text, found, suggestions, what):
-    raise _ambiguous(text, len(found), suggestions, what)
+    raise _ambiguous(text, len(named), _unit_suggestions(named[:IN_ERROR], scope), "tổ chức đảng")
 
 
 def pick_member(scope, text: str) -> Member | None:
@@ -434,7 +435,7 @@ def pick_member(scope, text: str) -> Member | None:
     one = _one(found, text, lambda m: m.search_key)
     if one is not None:
         return one
-    return _raise_many(text, found, member_suggestions(scope, text, limit=IN_ERROR), "đảng viên")
+    raise _ambiguous(text, len(found), member_suggestions(scope, text, limit=IN_ERROR), "đảng viên")
 
 
 def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body | None:
@@ -471,7 +472,7 @@ def pick_body(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS)) -> Body
         one = bodies[0] if len(bodies) == 1 and not asked else None
     if one is not None:
         return one
-    return _raise_many(text, found, _body_suggestions(found[:IN_ERROR], scope), "cơ quan")
+    raise _ambiguous(text, len(found), _body_suggestions(found[:IN_ERROR], scope), "cơ quan")
 
 
 # --- sets of subjects --------------------------------------------------------------------------
