@@ -11,7 +11,6 @@ from ktgs.discipline.exchange import DECISIONS
 from ktgs.discipline.models import Decision
 from ktgs.exchange.importer import run_import
 from ktgs.exchange.tests.helpers import headers, workbook
-from ktgs.exchange.tests.test_roundtrip import empty_database  # noqa: F401 (fixture)
 from ktgs.inspections.exchange import INSPECTIONS, SUBJECTS
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import office_in_use_since_set
