@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from ktgs.audit import probing
 from ktgs.core.models import Dated
@@ -23,6 +24,7 @@ from ktgs.core.vietnamese import fold, nfc
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.lookups import NO_MEMBER, NO_UNIT, refuse
 from ktgs.orgs.models import PATH_STEP, Body, CommitteeSeat, Member, OrgUnit
+from ktgs.orgs.shortnames import body_short_names
 
 NO_BODY = (
     "Không có cơ quan mã {code} trong phạm vi của đồng chí; hãy gõ tên cơ quan rồi chọn trong "
@@ -207,13 +209,6 @@ BODY_SLUGS = {
     BodyKind.CELL_MEETING: "cb",
 }
 SLUG_KINDS = {slug: kind for kind, slug in BODY_SLUGS.items()}
-SHORT_KIND = {
-    BodyKind.COMMITTEE: "Cấp ủy",
-    BodyKind.STANDING: "BTV",
-    BodyKind.INSPECTION: "UBKT",
-    BodyKind.CELL_MEETING: "Chi bộ",
-    BodyKind.ADVISORY: "",
-}
 # words that name a kind of body rather than the unit: removed before the unit's name is
 # searched ("ubkt so y te" → the UBKT of units matching "so y te"); "đảng ủy" and "chi ủy" are
 # the committee of a "đảng bộ", a "chi bộ"
@@ -244,15 +239,6 @@ def body_name(body: Body) -> str:
     if body.kind == BodyKind.COMMITTEE and unit.kind.is_cell:
         return f"Chi ủy {unit.name}"
     return body.name
-
-
-def body_short_name(body: Body) -> str:
-    """ "UBKT Đảng bộ Khối": the kind abbreviated, the unit's short name when it has one."""
-    if body.kind == BodyKind.ADVISORY:
-        return body.name
-    if body.kind == BodyKind.CELL_MEETING:
-        return body_name(body)
-    return f"{SHORT_KIND[body.kind]} {body.unit.short_name or body.unit.name}"
 
 
 def _split_kind(ws: list[str]) -> tuple[set[str], list[str]]:
@@ -298,10 +284,12 @@ def body_rows(scope, text: str, *, action=None, kinds=tuple(BODY_SLUGS), limit=S
 
 def _body_suggestions(rows: list[Body], scope, short=False) -> list[Suggestion]:
     names = parent_names((b.unit.path for b in rows), scope)
+    # the user's own bodies by the short names the reports use today (one query)
+    shorts = body_short_names([b.pk for b in rows], timezone.localdate()) if short else {}
     return [
         Suggestion(
             body_token(b),
-            body_short_name(b) if short else body_name(b),
+            str(shorts[b.pk]) if short else body_name(b),
             names.get(b.unit.path[:-PATH_STEP], ""),
             b.get_kind_display(),
         )

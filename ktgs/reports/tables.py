@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ktgs.reports import indicators
 from ktgs.reports.indicators import Context, Figure
+from ktgs.reports.indicators import discipline as discipline_indicators
 
 DATA_DIR = Path(__file__).parent / "data"
-EXPANSIONS = {"ky_luat.co_quan": ("co_quan", indicators.discipline_body_rows)}
+EXPANSIONS = {"ky_luat.co_quan": ("co_quan", discipline_indicators.discipline_body_rows)}
 TABLE_FIELDS = {"key", "title", "source", "reconstruction", "note", "order", "row_header"}
 COLUMN_FIELDS = {"key", "label", "indicator", "params", "group", "sum", "source"}
 ROW_FIELDS = {

@@ -80,7 +80,7 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
     # The case, considered by the chi bộ (its meeting, not its chi ủy), on the member: both
     # picked by name without diacritics.
     page.goto("/ky-luat/vu-viec/moi/")
-    expect(page.get_by_label("UBKT Đảng bộ Khối")).to_have_count(1)  # own bodies, once
+    expect(page.get_by_label("UBKT Đảng ủy Khối")).to_have_count(1)  # own bodies, once
     pick(page, "body", f"hoi nghi {fold(cell_name)}", f"{CELL}/cb")
     pick(page, "member", fold(member_name), member_code)
     expect(page.locator("#id_member")).to_have_value(f"{member_name} ({member_code})")
@@ -119,7 +119,7 @@ def test_cell_proposes_expulsion_superior_decides_appeal_changes(
     # The bloc's UBKT votes and decides.
     page.get_by_role("link", name="Ghi biểu quyết").click()
     page.locator("#id_body").fill("chi bo con lai")  # replaced by the own body ticked below
-    page.get_by_label("UBKT Đảng bộ Khối").check()
+    page.get_by_label("UBKT Đảng ủy Khối").check()
     expect(page.locator("#id_body")).to_have_value("")
     page.get_by_label("Quyết định", exact=True).check()
     page.locator("#id_voted_on").fill("01/10/2026")

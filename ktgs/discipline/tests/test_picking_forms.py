@@ -7,6 +7,7 @@ is a sibling đảng bộ."""
 import html
 import re
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -22,7 +23,8 @@ from ktgs.discipline.tests.test_decisions import CELL, body, plain_member
 from ktgs.inspections.models import DisciplineProposal, InspectionSubject
 from ktgs.orgs.models import Member, OrgUnit
 from ktgs.orgs.pickers import PROFILES
-from ktgs.orgs.picking import body_label, body_short_name, body_token, member_label
+from ktgs.orgs.picking import body_label, body_token, member_label
+from ktgs.orgs.shortnames import body_short_name as dated_short_name
 
 pytestmark = pytest.mark.django_db
 OFFICER = "grassroots_officer"
@@ -162,7 +164,7 @@ def test_the_body_field_lists_the_users_own_bodies_once_by_short_name(client_as)
     page = client_as(OFFICER).get(reverse("cases:create")).content.decode()
     radios = re.findall(r'<input type="radio" name="body" value="([^"]*)"', page)
     own = [body(OWN, kind) for kind in ("inspection", "standing", "committee")]
-    assert radios == [f"{body_short_name(b)} ({body_token(b)})" for b in own] + [""]
+    assert radios == [f"{dated_short_name(b, date.today())} ({body_token(b)})" for b in own] + [""]
     assert "UBKT Đảng bộ Sở Y tế" in page and page.count("(HA.DBK.001/ubkt)") == 1
     assert "<select" not in page.split('name="body"', 1)[1].split("</div>", 1)[0]
     # the radio ticked (and the "other body" box left empty) is what is read
@@ -257,7 +259,10 @@ def test_a_case_from_a_proposal_opens_on_the_inspections_body_as_shown(client_as
     checked = re.search(
         r'<input type="radio" name="body" value="([^"]*)" data-picker-own checked', page
     )
-    assert checked and checked.group(1) == f"{body_short_name(ubkt)} ({body_token(ubkt)})"
+    assert (
+        checked
+        and checked.group(1) == f"{dated_short_name(ubkt, date.today())} ({body_token(ubkt)})"
+    )
     shown = FormFields()
     shown.feed(page)
     # a browser sends the ticked radio and the empty text box under the same name

@@ -550,17 +550,17 @@ def test_a_cells_meeting_and_its_committee_are_two_distinct_entries(scopes, clie
         (
             INSPECTOR,
             [
-                "UBKT Đảng bộ Khối (HA.DBK/ubkt)",
-                "BTV Đảng bộ Khối (HA.DBK/btv)",
-                "Cấp ủy Đảng bộ Khối (HA.DBK/cu)",
+                "UBKT Đảng ủy Khối (HA.DBK/ubkt)",
+                "BTV Đảng ủy Khối (HA.DBK/btv)",
+                "Đảng ủy Khối (HA.DBK/cu)",
             ],
         ),
         (
             OFFICER,
             [
-                "UBKT Đảng bộ Sở Y tế (HA.DBK.001/ubkt)",
-                "BTV Đảng bộ Sở Y tế (HA.DBK.001/btv)",
-                "Cấp ủy Đảng bộ Sở Y tế (HA.DBK.001/cu)",
+                "UBKT Đảng ủy Sở Y tế (HA.DBK.001/ubkt)",
+                "BTV Đảng ủy Sở Y tế (HA.DBK.001/btv)",
+                "Đảng ủy Sở Y tế (HA.DBK.001/cu)",
             ],
         ),
     ],

@@ -1,0 +1,210 @@
+"""Indicators of the families "ky_luat" (discipline per deciding body and form), "khieu_nai"
+(appeals) and "dinh_chi" (suspensions)."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from ktgs.core.choices import DisciplineForm
+from ktgs.discipline import counting as discipline_counting
+from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
+from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.models import Body, OrgUnit
+from ktgs.reports.indicators import (
+    SUBJECT_MEMBERS,
+    SUBJECT_ORGS,
+    Context,
+    Indicator,
+    Param,
+    register,
+    register_family,
+)
+
+# --- family "ky_luat": discipline per deciding body and sanction -----------------------------
+
+DISCIPLINE_GROUPS = {
+    "tat_ca": "mọi cơ quan quyết định",
+    "cap_tren": "cơ quan cấp trên của tổ chức",
+    "cap_duoi": "cơ quan của tổ chức trực thuộc trên cơ sở",
+    "cap_uy": "cấp ủy, ban thường vụ của tổ chức",
+    "ubkt": "ủy ban kiểm tra của tổ chức",
+    "co_so": "đảng ủy, chi bộ cơ sở (gồm chi bộ trực thuộc)",
+    "co_so_cap_uy": "trong đó đảng ủy, ban thường vụ, chi bộ cơ sở, chi bộ trực thuộc",
+    "co_so_ubkt": "trong đó ủy ban kiểm tra đảng ủy cơ sở",
+}
+# The two parts of the grassroots row, from `discipline.counting.count(split_grassroots=True)`.
+GRASSROOTS_PARTS = {
+    "co_so_cap_uy": discipline_counting.GRASSROOTS_COMMITTEES,
+    "co_so_ubkt": discipline_counting.GRASSROOTS_UBKT,
+}
+
+
+@dataclass
+class DisciplineFamily:
+    figures: discipline_counting.Figures
+    bodies: dict  # row key -> (unit id, kind, unit path)
+
+    @cached_property
+    def split(self) -> discipline_counting.Figures:
+        """The figures with the grassroots row in two: one more query, on first use only."""
+        f = self.figures
+        return discipline_counting.count(f.unit, f.start, f.end, split_grassroots=True)
+
+
+def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
+    """`discipline.counting.count` (one aggregate query and one for names) and one query for the
+    unit and kind of each deciding body."""
+    figures = discipline_counting.count(unit, start, end)
+    ids = [int(r.key) for r in figures.rows if r.key.isdigit()]
+    bodies = {
+        str(pk): (u, k, path)
+        for pk, u, k, path in Body.objects.filter(pk__in=ids).values_list(
+            "pk", "unit_id", "kind", "unit__path"
+        )
+    }
+    return DisciplineFamily(figures, bodies)
+
+
+def _in_group(row, body: tuple, unit: OrgUnit, group: str) -> bool:
+    if group in ("tat_ca", row.key):  # every body, or one body named by its id
+        return True
+    if row.key == discipline_counting.GRASSROOTS:
+        return group == "co_so"
+    owner, kind, path = body
+    own = owner == unit.pk
+    return {
+        "cap_tren": not path.startswith(unit.path),
+        "cap_duoi": path.startswith(unit.path) and not own,
+        "cap_uy": own and kind != BodyKind.INSPECTION,
+        "ubkt": own and kind == BodyKind.INSPECTION,
+    }.get(group, False)
+
+
+def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
+    if group in GRASSROOTS_PARTS:
+        row = data.split.row(GRASSROOTS_PARTS[group])
+        return [row] if row else []
+    return [
+        row
+        for row in data.figures.rows
+        if _in_group(row, data.bodies.get(row.key, (None, "", "")), unit, group)
+    ]
+
+
+def _discipline_value(tally: str):
+    def value(data: DisciplineFamily, p: dict) -> int:
+        rows = _discipline_rows(data, data.figures.unit, p["co_quan"])
+        tallies = [getattr(r, tally) for r in rows]
+        form = p["hinh_thuc"]
+        return sum(t.by_form.get(form, 0) if form else t.total for t in tallies)
+
+    return value
+
+
+def _discipline_link(subject: str):
+    def link(ctx: Context, data: DisciplineFamily, p: dict) -> str:
+        rows = _discipline_rows(data, ctx.unit, p["co_quan"])
+        query = {
+            "so-lieu": "1",
+            "don-vi": ctx.unit.code,
+            **ctx.range_params(),
+            "doi-tuong": subject,
+        }
+        if p["hinh_thuc"]:
+            query["hinh-thuc"] = p["hinh_thuc"]
+        if p["co_quan"] in GRASSROOTS_PARTS:
+            query["co-quan"] = GRASSROOTS_PARTS[p["co_quan"]]
+        elif p["co_quan"] != "tat_ca":
+            if len(rows) != 1:
+                return f"{reverse('discipline:figures')}?{urlencode({'don-vi': ctx.unit.code, **ctx.range_params()})}"
+            query["co-quan"] = rows[0].key
+        return f"{reverse('discipline:list')}?{urlencode(query)}"
+
+    return link
+
+
+def discipline_body_rows(ctx: Context) -> list[tuple[str, str]]:
+    """(key, name) of the deciding bodies of the period, as `discipline.counting` orders them:
+    the rows a table expands with `expand = "ky_luat.co_quan"`."""
+    return [(r.key, r.name) for r in ctx.family("ky_luat").figures.rows]
+
+
+register_family("ky_luat", _discipline_family)
+DECIDER = Param("co_quan", DISCIPLINE_GROUPS, "tat_ca", dynamic=(discipline_counting.GRASSROOTS,))
+FORM = Param("hinh_thuc", {"": "mọi hình thức", **dict(DisciplineForm.choices)})
+DISCIPLINE_SOURCE = "Quy định 22-QĐ/TW, Điều 39; Quy định 69-QĐ/TW (hình thức kỷ luật)"
+for _key, _label, _counts, _tally, _subject in (
+    (
+        "kyluat.to_chuc",
+        "Tổ chức đảng bị kỷ luật",
+        SUBJECT_ORGS,
+        "organisations",
+        discipline_counting.ORGANISATIONS,
+    ),
+    (
+        "kyluat.dang_vien",
+        "Đảng viên bị kỷ luật",
+        SUBJECT_MEMBERS,
+        "members",
+        discipline_counting.MEMBERS,
+    ),
+    (
+        "kyluat.cap_uy_vien",
+        "Đảng viên là cấp ủy viên bị kỷ luật",
+        SUBJECT_MEMBERS,
+        "committee_members",
+        discipline_counting.COMMITTEE_MEMBERS,
+    ),
+):
+    register(
+        Indicator(
+            _key,
+            _label,
+            f"{_counts}; mỗi quyết định một lượt",
+            DISCIPLINE_SOURCE,
+            "ky_luat",
+            _discipline_value(_tally),
+            _discipline_link(_subject),
+            (DECIDER, FORM),
+        )
+    )
+
+
+# --- families "khieu_nai" and "dinh_chi": appeals and suspensions ----------------------------
+
+APPEALS = {
+    "giai_quyet": "đã giải quyết trong kỳ",
+    **{o: f"trong đó: {label.lower()}" for o, label in AppealOutcome.choices if o},
+    "da_nhan": "nhận trong kỳ",
+    "ton": "chưa giải quyết ngày cuối kỳ",
+}
+APPEAL_KEYS = {"giai_quyet": "resolved", "da_nhan": "filed", "ton": "pending"}
+register_family("khieu_nai", discipline_counting.appeal_figures)
+register(
+    Indicator(
+        "kyluat.khieu_nai",
+        "Khiếu nại kỷ luật (theo kết quả)",
+        "vụ (mỗi đơn khiếu nại một), do cơ quan của tổ chức và cấp dưới giải quyết",
+        "Điều lệ Đảng, Điều 37; Quy định 22-QĐ/TW (giải quyết khiếu nại kỷ luật đảng)",
+        "khieu_nai",
+        lambda data, p: data[APPEAL_KEYS.get(p["ket_qua"], p["ket_qua"])],
+        None,  # no list page of appeals yet: each appeal is on its decision's page
+        (Param("ket_qua", APPEALS, "giai_quyet"),),
+    )
+)
+register_family("dinh_chi", discipline_counting.suspension_figures)
+register(
+    Indicator(
+        "kyluat.dinh_chi",
+        "Đình chỉ sinh hoạt đảng, đình chỉ hoạt động (bắt đầu trong kỳ)",
+        "lượt đình chỉ (mỗi quyết định đình chỉ một)",
+        "Điều lệ Đảng, Điều 39; Quy định 22-QĐ/TW (đình chỉ)",
+        "dinh_chi",
+        lambda data, p: data[p["doi_tuong"]] if p["doi_tuong"] else sum(data.values()),
+        None,  # the suspensions page lists current and recent ones, not a period's
+        (Param("doi_tuong", {"": "mọi đối tượng", **dict(SuspensionSubject.choices)}),),
+    )
+)

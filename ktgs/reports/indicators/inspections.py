@@ -1,0 +1,331 @@
+"""Indicators of the families "ktgs" (inspections and supervisions per performing body, per kind,
+subjects, outcomes) and "kien_nghi" (follow-ups of the conclusions)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+
+from ktgs.core.choices import InspectionKind
+from ktgs.inspections import counting as ktgs_counting
+from ktgs.orgs.choices import BodyKind, Level
+from ktgs.orgs.models import Body, OrgUnit
+from ktgs.reports.indicators import (
+    CASES,
+    SUBJECT_CASES,
+    SUBJECT_MEMBERS,
+    SUBJECT_ORGS,
+    Context,
+    Indicator,
+    Param,
+    register,
+    register_family,
+)
+
+# --- family "ktgs": inspections and supervisions per performing body -------------------------
+
+GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
+COMMITTEE_SIDE = (BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.CELL_MEETING)
+BODY_GROUPS = {
+    "tat_ca": "mọi chủ thể (gồm tổ chức đảng trực thuộc)",
+    "cua_don_vi": "cấp ủy và ủy ban kiểm tra của chính tổ chức",
+    "cap_uy": "cấp ủy (gồm ban thường vụ) của tổ chức",
+    "ubkt": "ủy ban kiểm tra của tổ chức",
+    "cap_uy_co_so": "cấp ủy cơ sở (đảng ủy, chi bộ cơ sở và chi bộ trực thuộc)",
+    "ubkt_co_so": "ủy ban kiểm tra cơ sở",
+    "cap_uy_cac_cap": "cấp ủy các cấp",
+    "ubkt_cac_cap": "ủy ban kiểm tra các cấp",
+}
+
+
+@dataclass
+class KtgsFamily:
+    counts: ktgs_counting.Counts
+    groups: dict  # group name -> [row keys]
+    by_key: dict = field(default_factory=dict)  # row key -> row (a group sums thousands of rows)
+
+    @cached_property
+    def by_kind(self) -> dict:
+        """{(row key, kind): KindFigures}: one more aggregate query, on first use only."""
+        c = self.counts
+        return ktgs_counting.kind_figures(c.unit, c.start, c.end)
+
+
+def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
+    """`inspections.counting.count` (two aggregate queries and one for names) and one query for
+    the kind and level of each row's body."""
+    counts = ktgs_counting.count(unit, start, end)
+    body_ids = [int(r.key) for r in counts.rows if not r.key.startswith("cu-")]
+    unit_ids = [int(r.key[3:]) for r in counts.rows if r.key.startswith("cu-")]
+    levels = {}
+    bodies = Body.objects.filter(Q(pk__in=body_ids) | Q(unit_id__in=unit_ids))
+    for pk, unit_id, kind, level in bodies.values_list(
+        "pk", "unit_id", "kind", "unit__kind__level"
+    ):
+        levels[str(pk)] = (kind, level)
+        levels.setdefault(f"cu-{unit_id}", (BodyKind.COMMITTEE, level))
+    groups = {name: [] for name in BODY_GROUPS}
+    for row in counts.rows:
+        kind, level = levels.get(row.key, ("", ""))
+        committee = row.key.startswith("cu-") or kind in COMMITTEE_SIDE
+        inspection = kind == BodyKind.INSPECTION
+        groups["tat_ca"].append(row.key)
+        if row.own:
+            groups["cua_don_vi"].append(row.key)
+            if committee:
+                groups["cap_uy"].append(row.key)
+            if inspection:
+                groups["ubkt"].append(row.key)
+        elif level in GRASSROOTS_LEVELS:
+            if committee:
+                groups["cap_uy_co_so"].append(row.key)
+            if inspection:
+                groups["ubkt_co_so"].append(row.key)
+        if committee:
+            groups["cap_uy_cac_cap"].append(row.key)
+        if inspection:
+            groups["ubkt_cac_cap"].append(row.key)
+    return KtgsFamily(counts, groups, {row.key: row for row in counts.rows})
+
+
+def _ktgs_value(attr: str):
+    def value(data: KtgsFamily, p: dict) -> int:
+        rows = [data.by_key[k] for k in data.groups[p["chu_the"]]]
+        if attr == "by_kind":
+            kind = p["loai"]
+            return sum(
+                r.by_kind.get(kind, 0) if kind else r.inspections + r.supervisions for r in rows
+            )
+        return sum(getattr(r, attr) for r in rows)
+
+    return value
+
+
+def _drill_link(ctx: Context, data: KtgsFamily, p: dict, extra: dict) -> str:
+    """The drill-down of one body group's rows (`extra`: what they count), or the figures per
+    body when the group is several bodies (each figure there a link to its records)."""
+    keys = data.groups[p["chu_the"]]
+    base = {"don-vi": ctx.unit.code, **ctx.range_params()}
+    if p["chu_the"] in ("tat_ca", "cua_don_vi") or len(keys) == 1:
+        body = {"tat_ca": "", "cua_don_vi": ktgs_counting.OWN}.get(p["chu_the"])
+        body = keys[0] if body is None and keys else (body or "")
+        if keys or p["chu_the"] in ("tat_ca", "cua_don_vi"):
+            query = base | {"co-quan": body, **extra}
+            return f"{reverse('counting:list')}?{urlencode(query)}"
+    return f"{reverse('counting:counts')}?{urlencode(base)}"
+
+
+def _ktgs_link(slug: str):
+    def link(ctx: Context, data: KtgsFamily, p: dict) -> str:
+        metric = (p.get("loai") or "tat-ca") if slug == "loai" else slug
+        return _drill_link(ctx, data, p, {"chi-so": metric})
+
+    return link
+
+
+register_family("ktgs", _ktgs_family)
+GROUP = Param("chu_the", BODY_GROUPS, "tat_ca")
+KIND = Param("loai", {"": "mọi loại", **dict(InspectionKind.choices)})
+KTGS_SOURCE = "Quy định 22-QĐ/TW, Điều 39 (thống kê công tác kiểm tra, giám sát)"
+for _key, _label, _counts, _attr, _slug in (
+    ("ktgs.cuoc_kiem_tra", "Cuộc kiểm tra", CASES, "inspections", "kiem-tra"),
+    ("ktgs.cuoc_giam_sat", "Cuộc giám sát", CASES, "supervisions", "giam-sat"),
+    (
+        "ktgs.to_chuc",
+        "Tổ chức đảng được kiểm tra, giám sát",
+        SUBJECT_ORGS,
+        "organisations",
+        "to-chuc",
+    ),
+    (
+        "ktgs.cap_uy_vien",
+        "Đảng viên là cấp ủy viên được kiểm tra, giám sát",
+        SUBJECT_MEMBERS,
+        "committee_members",
+        "cap-uy-vien",
+    ),
+    (
+        "ktgs.dang_vien",
+        "Đảng viên được kiểm tra, giám sát",
+        SUBJECT_MEMBERS,
+        "members",
+        "dang-vien",
+    ),
+    ("ktgs.vi_pham", "Đối tượng kết luận có vi phạm", SUBJECT_CASES, "violations", "vi-pham"),
+):
+    register(
+        Indicator(
+            _key,
+            _label,
+            _counts,
+            KTGS_SOURCE,
+            "ktgs",
+            _ktgs_value(_attr),
+            _ktgs_link(_slug),
+            (GROUP,),
+        )
+    )
+register(
+    Indicator(
+        "ktgs.cuoc",
+        "Cuộc kiểm tra, giám sát theo loại",
+        CASES,
+        KTGS_SOURCE,
+        "ktgs",
+        _ktgs_value("by_kind"),
+        _ktgs_link("loai"),
+        (GROUP, KIND),
+    )
+)
+
+
+# --- the same family per kind of inspection or supervision: subjects, "lượt", outcomes ----------
+
+SUBJECTS = {"to_chuc": "tổ chức đảng", "dang_vien": "đảng viên", "cap_uy_vien": "cấp ủy viên"}
+SUBJECT_ATTR = {
+    "to_chuc": "organisations",
+    "dang_vien": "members",
+    "cap_uy_vien": "committee_members",
+}
+SUBJECT_SLUG = {"to_chuc": "to-chuc", "dang_vien": "dang-vien", "cap_uy_vien": "cap-uy-vien"}
+CASE_SUBJECTS = {"to_chuc": "lượt tổ chức đảng", "dang_vien": "lượt đảng viên"}
+CASE_ATTR = {"to_chuc": "organisation_cases", "dang_vien": "member_cases"}
+CASE_SLUG = {"to_chuc": "luot-to-chuc", "dang_vien": "luot-dang-vien"}
+# Outcomes of the conclusions as the sector splits them (lượt đối tượng).
+RESULTS = {
+    "vi_pham": "có vi phạm",
+    "vi_pham_ky_luat": "có vi phạm đến mức phải xem xét kỷ luật",
+    "dau_hieu": "giám sát phát hiện có dấu hiệu vi phạm",
+    "khong_khuyet_diem": "không có khuyết điểm (thực hiện tốt)",
+    "han_che": "có ưu điểm, có hạn chế, khuyết điểm",
+    "chua_den_ky_luat": "có hạn chế, khuyết điểm, vi phạm chưa đến mức kỷ luật",
+}
+RESULT_ATTRS = {
+    "vi_pham": ("violations",),
+    "vi_pham_ky_luat": ("violations_discipline",),
+    "dau_hieu": ("signs_of_violation",),
+    "khong_khuyet_diem": ("no_shortcoming",),
+    "han_che": ("shortcomings",),
+    "chua_den_ky_luat": ("shortcomings", "plain_violations"),
+}
+# The drill-down lists the rows of one result; a result made of two has no single list.
+RESULT_SLUG = {"vi_pham": "vi-pham", "vi_pham_ky_luat": "vi-pham-ky-luat", "dau_hieu": "dau-hieu"}
+
+
+def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
+    """The sum of `attrs` over the group's bodies, in one kind (or every kind)."""
+    keys, kind = set(data.groups[p["chu_the"]]), p["loai"]
+    return sum(
+        getattr(f, a)
+        for (key, k), f in data.by_kind.items()
+        if key in keys and (not kind or k == kind)
+        for a in attrs
+    )
+
+
+def _subjects_value(data: KtgsFamily, p: dict) -> int:
+    attr = SUBJECT_ATTR[p["doi_tuong"]]
+    if not p["loai"]:  # distinct per body across kinds: the figures of `count`
+        return sum(getattr(data.counts.row(k), attr) for k in data.groups[p["chu_the"]])
+    return _kind_sum(data, p, (attr,))
+
+
+def _kind_extra(p: dict, slug: str) -> dict:
+    return {"chi-so": slug, **({"loai": p["loai"]} if p["loai"] else {})}
+
+
+register(
+    Indicator(
+        "ktgs.doi_tuong",
+        "Đối tượng được kiểm tra, giám sát (theo loại)",
+        f"{SUBJECT_ORGS} hoặc {SUBJECT_MEMBERS}: mỗi đối tượng một lần trong mỗi chủ thể "
+        "(và mỗi loại, khi chọn loại)",
+        KTGS_SOURCE,
+        "ktgs",
+        _subjects_value,
+        lambda ctx, data, p: _drill_link(
+            ctx, data, p, _kind_extra(p, SUBJECT_SLUG[p["doi_tuong"]])
+        ),
+        (GROUP, KIND, Param("doi_tuong", SUBJECTS, "dang_vien")),
+    )
+)
+register(
+    Indicator(
+        "ktgs.luot",
+        "Lượt đối tượng được kiểm tra, giám sát",
+        f"{SUBJECT_CASES}: mỗi đối tượng trong mỗi cuộc một lượt",
+        KTGS_SOURCE,
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, (CASE_ATTR[p["doi_tuong"]],)),
+        lambda ctx, data, p: _drill_link(ctx, data, p, _kind_extra(p, CASE_SLUG[p["doi_tuong"]])),
+        (GROUP, KIND, Param("doi_tuong", CASE_SUBJECTS, "dang_vien")),
+    )
+)
+
+
+def _result_link(ctx: Context, data: KtgsFamily, p: dict) -> str | None:
+    slug = RESULT_SLUG.get(p["ket_qua"])
+    return _drill_link(ctx, data, p, _kind_extra(p, slug)) if slug else None
+
+
+register(
+    Indicator(
+        "ktgs.ket_qua",
+        "Kết quả kết luận kiểm tra, giám sát",
+        f"{SUBJECT_CASES} theo kết quả kết luận (tổ chức và đảng viên)",
+        KTGS_SOURCE + "; Quy định 22-QĐ/TW, Điều 11, 14, 21 (kết luận)",
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, RESULT_ATTRS[p["ket_qua"]]),
+        _result_link,
+        (GROUP, KIND, Param("ket_qua", RESULTS, "vi_pham")),
+    )
+)
+register(
+    Indicator(
+        "ktgs.cuoc_vi_pham",
+        "Cuộc kiểm tra có kết luận vi phạm",
+        f"{CASES}: cuộc có ít nhất một đối tượng kết luận có vi phạm",
+        KTGS_SOURCE,
+        "ktgs",
+        lambda data, p: _kind_sum(data, p, ("cases_with_violation",)),
+        None,  # no list of inspections by result: the subjects in violation are one click away
+        (GROUP, KIND),
+    )
+)
+
+
+# --- family "kien_nghi": follow-ups of the conclusions --------------------------------------
+
+FOLLOW_UPS = {
+    "tong": "phải theo dõi (đã thực hiện trong kỳ và chưa thực hiện cuối kỳ)",
+    "da_thuc_hien": "đã thực hiện trong kỳ",
+    "chua_thuc_hien": "chưa thực hiện ngày cuối kỳ",
+    "qua_han": "chưa thực hiện và quá hạn ngày cuối kỳ",
+}
+
+
+def _follow_up_value(data, p: dict) -> int:
+    return {
+        "tong": data.done + data.pending,
+        "da_thuc_hien": data.done,
+        "chua_thuc_hien": data.pending,
+        "qua_han": data.overdue,
+    }[p["tinh_trang"]]
+
+
+register_family("kien_nghi", ktgs_counting.follow_up_figures)
+register(
+    Indicator(
+        "ktgs.kien_nghi",
+        "Kiến nghị sau kiểm tra, giám sát (theo dõi thực hiện)",
+        "nội dung kiến nghị (mỗi kiến nghị một)",
+        "Quy định 22-QĐ/TW (theo dõi việc thực hiện kết luận); Biểu PTDL mục G",
+        "kien_nghi",
+        _follow_up_value,
+        None,  # the due list shows open follow-ups near their date, not a period's
+        (Param("tinh_trang", FOLLOW_UPS, "tong"),),
+    )
+)
