@@ -134,3 +134,33 @@ def test_an_unknown_filter_is_said_plainly(client_as, demo, query):
     page = client_as("ubkt_leader").get(reverse("counting:list"), {"don-vi": "HA.DBK", **query})
     assert page.status_code == 400
     assert "không có" in page.content.decode()
+
+
+@pytest.mark.parametrize("key", ["tochuc.ket_nap", "tochuc.xoa_ten"])
+def test_admissions_and_strike_offs_list_their_members(client_as, bloc_ctx, key):
+    figure = bloc_ctx.figure(key, {})
+    page = client_as("ubkt_leader").get(figure.url)
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == figure.value
+    html = page.content.decode()
+    assert f"<strong>{figure.value}</strong> đảng viên" in html
+    assert html.count("data-member=") == min(figure.value, page.context["page"].paginator.per_page)
+
+
+def test_admissions_figure_is_not_zero_on_the_demo(bloc_ctx):
+    assert bloc_ctx.figure("tochuc.ket_nap", {}).value > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"vao-dang-tu": "32/13/2023", "vao-dang-den": "30/06/2023"},
+        {"xoa-ten-tu": "01/01/2023"},
+        {"vao-dang-tu": "01/01/2023", "vao-dang-den": "30/06/2023", "xoa-ten-tu": "01/01/2023"},
+    ],
+)
+def test_a_bad_member_range_is_said(client_as, demo, query):
+    page = client_as("ubkt_leader").get(reverse("orgs:member_list"), {"don_vi": "HA.DBK", **query})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="field-error" role="alert"' in html and "data-member=" not in html
