@@ -231,35 +231,76 @@ def metric_filter(metric: str) -> Q:
 # --- appeals and suspensions -----------------------------------------------------------------
 
 
-def appeal_figures(unit: OrgUnit, start: date, end: date) -> dict:
-    """{outcome: n} of the appeals resolved in [start, end] by U's subtree, plus "filed" (filed
-    in [start, end] with such a resolver) and "pending" (filed by `end`, not resolved by `end`).
-    Cases (vụ), not subjects. One aggregate query."""
-    resolved = Q(resolved_on__gte=start, resolved_on__lte=end) & ~Q(outcome=AppealOutcome.PENDING)
-    unresolved_at_end = Q(outcome=AppealOutcome.PENDING) | Q(resolved_on__gt=end)
-    outcomes = [o for o in AppealOutcome.values if o]
-    r = Appeal.objects.filter(
+# The states of an appeal in a range (`appeal_figures`' keys, `counted_appeals`' `state`):
+# resolved in the range (RESOLVED: any outcome; or one outcome's value), filed in the range,
+# not resolved at the range's end; ALL_APPEALS: any of these (the list without a filter).
+RESOLVED, FILED, PENDING, ALL_APPEALS = "resolved", "filed", "pending", "all"
+APPEAL_OUTCOMES = tuple(o for o in AppealOutcome.values if o)
+APPEAL_STATES = (RESOLVED, *APPEAL_OUTCOMES, FILED, PENDING, ALL_APPEALS)
+
+
+def appeals_of(unit: OrgUnit) -> QuerySet[Appeal]:
+    """Appeals whose resolver is a body of U's subtree, against a decision not voided."""
+    return Appeal.objects.filter(
         decision__voided_at__isnull=True, resolver__unit__path__startswith=unit.path
-    ).aggregate(
-        filed=Count("pk", filter=Q(filed_on__gte=start, filed_on__lte=end)),
-        pending=Count("pk", filter=Q(filed_on__lte=end) & unresolved_at_end),
-        **{f"o_{o}": Count("pk", filter=resolved & Q(outcome=o)) for o in outcomes},
     )
-    out = {o: r[f"o_{o}"] for o in outcomes}
-    out["resolved"] = sum(out.values())
-    out["filed"], out["pending"] = r["filed"], r["pending"]
-    return out
+
+
+def appeal_state(start: date, end: date, state: str) -> Q:
+    """The appeals in `state` over [start, end] (APPEAL_STATES; ValueError for another)."""
+    resolved = Q(resolved_on__gte=start, resolved_on__lte=end) & ~Q(outcome=AppealOutcome.PENDING)
+    if state == RESOLVED:
+        return resolved
+    if state in APPEAL_OUTCOMES:
+        return resolved & Q(outcome=state)
+    if state == FILED:
+        return Q(filed_on__gte=start, filed_on__lte=end)
+    if state == PENDING:
+        unresolved_at_end = Q(outcome=AppealOutcome.PENDING) | Q(resolved_on__gt=end)
+        return Q(filed_on__lte=end) & unresolved_at_end
+    if state == ALL_APPEALS:
+        return (
+            appeal_state(start, end, RESOLVED)
+            | appeal_state(start, end, FILED)
+            | (appeal_state(start, end, PENDING))
+        )
+    raise ValueError(f"unknown appeal state {state!r}")
+
+
+def counted_appeals(unit: OrgUnit, start: date, end: date, state: str = ALL_APPEALS):
+    """The appeals behind one figure of `appeal_figures` (the list of the report's link)."""
+    return appeals_of(unit).filter(appeal_state(start, end, state))
+
+
+def appeal_figures(unit: OrgUnit, start: date, end: date) -> dict:
+    """{state: n} over [start, end] for each of APPEAL_STATES but ALL_APPEALS: the appeals
+    resolved in the range by U's subtree (each outcome, and "resolved": any), "filed" in the
+    range with such a resolver and "pending" at `end` (filed by `end`, not resolved by `end`).
+    Cases (vụ), not subjects. One aggregate query, over `counted_appeals`' definition."""
+    states = [s for s in APPEAL_STATES if s != ALL_APPEALS]
+    return appeals_of(unit).aggregate(
+        **{s: Count("pk", filter=appeal_state(start, end, s)) for s in states}
+    )
+
+
+def suspensions_of(unit: OrgUnit) -> QuerySet[Suspension]:
+    """Suspensions of subjects in U's subtree (the organisation, or the member's cell on the
+    start date), whoever decided; a voided member's are left out."""
+    return Suspension.objects.filter(subject_unit__path__startswith=unit.path).exclude(
+        member__voided_at__isnull=False
+    )
+
+
+def counted_suspensions(unit: OrgUnit, start: date, end: date, subject: str = ""):
+    """The suspensions behind one figure of `suspension_figures`: started in [start, end], of
+    one subject kind (SuspensionSubject) or of both ("")."""
+    rows = suspensions_of(unit).filter(starts_on__gte=start, starts_on__lte=end)
+    return rows.filter(subject_kind=subject) if subject else rows
 
 
 def suspension_figures(unit: OrgUnit, start: date, end: date) -> dict:
-    """{subject kind: n} of the suspensions started in [start, end] on subjects of U's subtree
-    (the organisation, or the member's cell on the start date), whoever decided; a voided
-    member's suspensions do not count. One aggregate query."""
-    kinds = SuspensionSubject.values
-    return (
-        Suspension.objects.filter(
-            subject_unit__path__startswith=unit.path, starts_on__gte=start, starts_on__lte=end
-        )
-        .exclude(member__voided_at__isnull=False)
-        .aggregate(**{k: Count("pk", filter=Q(subject_kind=k)) for k in kinds})
+    """{subject kind: n} of `counted_suspensions` (started in [start, end]). One aggregate
+    query."""
+    return counted_suspensions(unit, start, end).aggregate(
+        **{k: Count("pk", filter=Q(subject_kind=k)) for k in SuspensionSubject.values}
     )

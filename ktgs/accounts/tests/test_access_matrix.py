@@ -290,6 +290,23 @@ discipline:figures     sibling             302   200       200          200     
 discipline:figures     parent              302   200       200          200          200          200
 discipline:figures     other               302   200       200          200          200          200
 discipline:figures     missing             302   200       200          200          200          200
+# The records behind the report's appeals and suspensions figures (a unit and a period, opened
+# from the report's links): like counting:list, records.view on the unit; a unit outside the
+# scope or unknown is a 404.
+discipline:appeals     -                   302   403       200          200          200          200
+discipline:appeals     own                 302   403       200          200          200          200
+discipline:appeals     child               302   403       200          200          200          200
+discipline:appeals     sibling             302   404       404          404          404          404
+discipline:appeals     parent              302   404       404          404          404          404
+discipline:appeals     other               302   404       404          404          404          404
+discipline:appeals     missing             302   404       404          404          404          404
+suspensions:period     -                   302   403       200          200          200          200
+suspensions:period     own                 302   403       200          200          200          200
+suspensions:period     child               302   403       200          200          200          200
+suspensions:period     sibling             302   404       404          404          404          404
+suspensions:period     parent              302   404       404          404          404          404
+suspensions:period     other               302   404       404          404          404          404
+suspensions:period     missing             302   404       404          404          404          404
 # The report (/bao-cao/): the figures need any role in the unit, like the KTGS figures (the
 # system administrator too); the unit is in the URL, so one outside the scope is a 404. "-" (the
 # menu's link) redirects to the report of the user's top unit.
@@ -372,6 +389,8 @@ UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
     "counting:list",
     "discipline:list",
     "discipline:figures",
+    "discipline:appeals",
+    "suspensions:period",
 }
 INSPECTION_PARTS = {
     "inspections:step": "steps",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from ktgs.core.choices import DisciplineForm
 from ktgs.discipline import counting as discipline_counting
 from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
+from ktgs.discipline.period_views import APPEAL_SLUGS, SUSPENSION_SLUGS
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.reports.indicators import (
@@ -181,7 +182,35 @@ APPEALS = {
     "da_nhan": "nhận trong kỳ",
     "ton": "chưa giải quyết ngày cuối kỳ",
 }
-APPEAL_KEYS = {"giai_quyet": "resolved", "da_nhan": "filed", "ton": "pending"}
+APPEAL_KEYS = {
+    "giai_quyet": discipline_counting.RESOLVED,
+    "da_nhan": discipline_counting.FILED,
+    "ton": discipline_counting.PENDING,
+}
+
+
+def _appeal_state(p: dict) -> str:
+    return APPEAL_KEYS.get(p["ket_qua"], p["ket_qua"])
+
+
+def _appeal_link(ctx: Context, data: dict, p: dict) -> str:
+    """The appeals list of the unit and period (`discipline:appeals`), one state's."""
+    query = {
+        "don-vi": ctx.unit.code,
+        **ctx.range_params(),
+        "ket-qua": APPEAL_SLUGS[_appeal_state(p)],
+    }
+    return f"{reverse('discipline:appeals')}?{urlencode(query)}"
+
+
+def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
+    """The suspensions started in the period (`suspensions:period`), of one subject kind."""
+    query = {"don-vi": ctx.unit.code, **ctx.range_params()}
+    if p["doi_tuong"]:
+        query["doi-tuong"] = SUSPENSION_SLUGS[p["doi_tuong"]]
+    return f"{reverse('suspensions:period')}?{urlencode(query)}"
+
+
 register_family("khieu_nai", discipline_counting.appeal_figures)
 register(
     Indicator(
@@ -190,8 +219,8 @@ register(
         "vụ (mỗi đơn khiếu nại một), do cơ quan của tổ chức và cấp dưới giải quyết",
         "Điều lệ Đảng, Điều 37; Quy định 22-QĐ/TW (giải quyết khiếu nại kỷ luật đảng)",
         "khieu_nai",
-        lambda data, p: data[APPEAL_KEYS.get(p["ket_qua"], p["ket_qua"])],
-        None,  # no list page of appeals yet: each appeal is on its decision's page
+        lambda data, p: data[_appeal_state(p)],
+        _appeal_link,
         (Param("ket_qua", APPEALS, "giai_quyet"),),
     )
 )
@@ -204,7 +233,7 @@ register(
         "Điều lệ Đảng, Điều 39; Quy định 22-QĐ/TW (đình chỉ)",
         "dinh_chi",
         lambda data, p: data[p["doi_tuong"]] if p["doi_tuong"] else sum(data.values()),
-        None,  # the suspensions page lists current and recent ones, not a period's
+        _suspension_link,
         (Param("doi_tuong", {"": "mọi đối tượng", **dict(SuspensionSubject.choices)}),),
     )
 )
