@@ -8,12 +8,11 @@ JavaScript the block is a page of its own. Access as the report page: a unit out
 is a 404, a role without figures a 403.
 """
 
+from csp.decorators import csp
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-
-from csp.decorators import csp
 
 from ktgs.reports import charts
 from ktgs.reports.views import _unit, read_period
@@ -46,7 +45,13 @@ def chart_block(request, code: str, name: str):
     unit, asked = _chart(request, code, name)
     data = charts.chart_data(name, unit, asked.period)
     svg = f"{reverse('reports:chart_svg', args=[unit.code, name])}?{asked.params()}"
-    context = {"unit": unit, "period": asked.period, "chart": data, "svg": svg, "params": asked.params()}
+    context = {
+        "unit": unit,
+        "period": asked.period,
+        "chart": data,
+        "svg": svg,
+        "params": asked.params(),
+    }
     if request.htmx:
         return render(request, "reports/_chart.html", context)
     return render(request, "reports/chart.html", context)

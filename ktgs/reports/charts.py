@@ -89,7 +89,7 @@ class Panel:
         """(category, the value of each series, their total): the chart's table."""
         return [
             (c, [s.values[i] for s in self.series], t)
-            for i, (c, t) in enumerate(zip(self.categories, self.totals()))
+            for i, (c, t) in enumerate(zip(self.categories, self.totals(), strict=True))
         ]
 
 
@@ -196,7 +196,10 @@ def _quarters(unit: OrgUnit, period: Period) -> ChartData:
 def _bodies(unit: OrgUnit, period: Period) -> ChartData:
     data = ChartData("ktgs-chu-the", "Kiểm tra, giám sát theo chủ thể", period.dates_label)
     ctx = Context(unit, period.start, period.end)
-    groups = [(label, (g,)) for g, label in zip(OWN_AND_GRASSROOTS, _body_labels(unit, period))]
+    groups = [
+        (label, (g,))
+        for g, label in zip(OWN_AND_GRASSROOTS, _body_labels(unit, period), strict=True)
+    ]
     kt, gs = [_ktgs_row(ctx, KT, groups)], [_ktgs_row(ctx, GS, groups)]
     labels = _with_others([g[0] for g in groups], [kt, gs])
     series = [Series("Cuộc kiểm tra", kt[0]), Series("Cuộc giám sát", gs[0])]
@@ -288,7 +291,7 @@ def _draw(data: ChartData):
         return fig
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     numbers = FuncFormatter(lambda v, _pos: format_int(int(v)))
-    for index, (ax, panel) in enumerate(zip(axes, panels)):
+    for index, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
         _panel(ax, panel, index)
         value_axis = ax.xaxis if panel.horizontal else ax.yaxis
         value_axis.set_major_locator(MaxNLocator(integer=True))
@@ -315,15 +318,23 @@ def _panel(ax, panel: Panel, index: int) -> None:
     (`total-<panel>-<category>` above a stack), so that a test can read what the chart says."""
     n, k = len(panel.categories), len(panel.series)
     positions = list(range(n))
-    top = max([*(panel.totals() if panel.stacked else []), *(v for s in panel.series for v in s.values), 1])
+    top = max(
+        [
+            *(panel.totals() if panel.stacked else []),
+            *(v for s in panel.series for v in s.values),
+            1,
+        ]
+    )
     if panel.stacked:
         base = [0] * n
-        for k_i, ((fill, hatch), s) in enumerate(zip(STYLES, panel.series)):
+        for k_i, ((fill, hatch), s) in enumerate(
+            zip(STYLES[: len(panel.series)], panel.series, strict=True)
+        ):
             bars = ax.bar(
                 positions, s.values, 0.6, bottom=base, label=s.label, color=fill,
                 edgecolor=INK, hatch=hatch, linewidth=0.6,
             )  # fmt: skip
-            for i, (bar, v, b) in enumerate(zip(bars, s.values, base)):
+            for i, (bar, v, b) in enumerate(zip(bars, s.values, base, strict=True)):
                 if v and v >= top * 0.12:  # a segment tall enough holds its figure
                     ax.text(
                         bar.get_x() + bar.get_width() / 2, b + v / 2, format_int(v),
@@ -331,8 +342,8 @@ def _panel(ax, panel: Panel, index: int) -> None:
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
                         gid=f"value-{index}-{k_i}-{i}",
                     )  # fmt: skip
-            base = [b + v for b, v in zip(base, s.values)]
-        for x, total in zip(positions, base):
+            base = [b + v for b, v in zip(base, s.values, strict=True)]
+        for x, total in zip(positions, base, strict=True):
             ax.text(x, total + top * 0.02, format_int(total), ha="center", va="bottom",
                     fontsize=7.5, fontweight="bold", gid=f"total-{index}-{x}")  # fmt: skip
         ax.set_ylim(0, top * 1.15)
@@ -341,7 +352,9 @@ def _panel(ax, panel: Panel, index: int) -> None:
         ax.set_title(f"{panel.title} (số trên cột: tổng)", fontsize=8.5, loc="left")
         return
     width = 0.8 / k
-    for i, ((fill, hatch), s) in enumerate(zip(STYLES, panel.series)):
+    for i, ((fill, hatch), s) in enumerate(
+        zip(STYLES[: len(panel.series)], panel.series, strict=True)
+    ):
         offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
         draw = ax.barh if panel.horizontal else ax.bar
         bars = draw(offsets, s.values, width * 0.9, label=s.label, color=fill, edgecolor=INK,
