@@ -8,11 +8,16 @@ class InspectionKind(models.TextChoices):
 
     COMPLIANCE = "compliance", "Kiểm tra chấp hành (theo chương trình)"
     SIGNS_OF_VIOLATION = "signs_of_violation", "Kiểm tra khi có dấu hiệu vi phạm"
-    KTGS_DUTY = (
-        "ktgs_duty",
-        "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát và thi hành kỷ luật",
+    # Điều lệ Đảng Điều 32 khoản 2 names one task ("thực hiện nhiệm vụ kiểm tra, giám sát và thi
+    # hành kỷ luật trong Đảng"); the sector's forms count its two halves apart (KT_THNVKT, KT_THKL)
+    KTGS_DUTY = "ktgs_duty", "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát"
+    DISCIPLINE_ENFORCEMENT = (
+        "discipline_enforcement",
+        "Kiểm tra việc thi hành kỷ luật trong Đảng",
     )
     FINANCE = "finance", "Kiểm tra tài chính đảng"
+    # a part of party finance the sector counts apart (form KTTC_DPHI; national reports)
+    PARTY_FEES = "party_fees", "Kiểm tra thu, nộp đảng phí"
     ASSETS = "assets", "Kiểm soát kê khai tài sản, thu nhập"
     SUPERVISION_REGULAR = "supervision_regular", "Giám sát thường xuyên"
     SUPERVISION_THEMATIC = "supervision_thematic", "Giám sát chuyên đề"
