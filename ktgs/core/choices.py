@@ -49,8 +49,11 @@ class SubjectRelation(models.TextChoices):
     LOWER_LEVEL_COMMITTEE = "lower_level_committee", "Cấp ủy viên cấp dưới"
     HIGHER_MANAGED = "higher_managed", "Cán bộ thuộc diện cấp ủy cấp trên quản lý"
     ORG_DIRECTLY_UNDER = "org_directly_under", "Tổ chức đảng trực thuộc"
-    ORG_UNDER_LOWER = "org_under_lower", "Tổ chức đảng thuộc cấp ủy cấp dưới"
+    ORG_UNDER_LOWER = "org_under_lower", "Tổ chức đảng trực thuộc cấp ủy cấp dưới"
     ORG_TWO_LEVELS_DOWN = "org_two_levels_down", "Tổ chức đảng cấp dưới hai cấp"
+    # no row names these two: nobody decides on them from this body (a refusal names the row)
+    ORG_FURTHER_DOWN = "org_further_down", "Tổ chức đảng cấp dưới từ ba cấp trở xuống"
+    ORG_NOT_BELOW = "org_not_below", "Tổ chức đảng không phải cấp dưới"
 
 
 class ViolationKind(models.TextChoices):
