@@ -114,8 +114,9 @@ def test_the_page_takes_a_bounded_number_of_queries(client_as):
             assert client.get(reverse("reports:unit", args=["HA.DBK"]), q).status_code == 200
         counts.append(len(ctx.captured_queries))
     # each family's aggregate queries, twice (the period and the one before), the periods' (the\n    # office settings, the unit's terms, for the page and its presets) and the session's:
-    # a few fewer where a family has no rows to name, never more with more records
-    assert max(counts) <= 40 and counts[0] >= counts[1] >= counts[2], counts
+    # a few fewer where a family has no rows to name, never more with more records (the QĐ 357
+    # discipline forms add the grassroots split of the discipline figures: two queries a period)
+    assert max(counts) <= 44 and counts[0] >= counts[1] >= counts[2], counts
 
 
 def test_the_sub_unit_check_on_the_page(client_as):
@@ -134,12 +135,13 @@ def test_the_xlsx_opens_and_its_totals_reconcile(client_as):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == [
+    assert wb.sheetnames[:4] == [
         "Kiểm tra, giám sát theo chủ thể",
         "Thi hành kỷ luật",
         "Tổ chức đảng, đảng viên",
         "Biểu PTDL (cơ sở, hằng tháng)",
     ]
+    assert wb.sheetnames[4].startswith("KTDV_D30 — ")  # the QĐ 357 forms follow
     ws = wb["Kiểm tra, giám sát theo chủ thể"]
     assert ws["A1"].value == "KIỂM TRA, GIÁM SÁT THEO CHỦ THỂ"
     assert ws["A2"].value.startswith("'=HYPERLINK")  # a formula never: the exchange's escape
