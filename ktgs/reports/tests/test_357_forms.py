@@ -257,6 +257,9 @@ def test_the_page_lists_every_table_and_the_xlsx_has_them(client_as, demo):
     assert anchors == [t.key for t in tables.load_tables()]
     for key in anchors:
         assert f'id="bieu-{key}"' in html and f'data-table="{key}"' in html
+    # each reconstruction's note, folded under its source
+    assert html.count('<details class="report-note">') == len(anchors)
+    assert form("gqknkl").note.split(".")[0] in html
     response = client.get(reverse("reports:xlsx", args=["HA.DBK"]), q)
     wb = load_workbook(io.BytesIO(response.content))
     assert len(wb.sheetnames) == len(anchors) == len(set(wb.sheetnames))
