@@ -94,7 +94,7 @@ def test_every_figure_links_to_the_records_it_counts(demo):
     g = computed("ktgs_chu_the")
     committee = g.rows[0].cells[2].url  # the committee's organisations
     assert "/so-lieu/kiem-tra-giam-sat/danh-sach/?" in committee
-    assert f"co-quan=cu-{unit('HA.DBK').pk}" in committee and "chi-so=to-chuc" in committee
+    assert "co-quan=nhom-cap-uy&" in committee and "chi-so=to-chuc" in committee
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ktgs.orgs.models import OrgUnit, Term
+from ktgs.reports import tables
 
 pytestmark = pytest.mark.django_db
 REFERENCE = date(2023, 6, 30)
@@ -135,13 +136,17 @@ def test_the_xlsx_opens_and_its_totals_reconcile(client_as):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames[:4] == [
+    titles = [
         "Kiểm tra, giám sát theo chủ thể",
         "Thi hành kỷ luật",
         "Tổ chức đảng, đảng viên",
         "Biểu PTDL (cơ sở, hằng tháng)",
     ]
-    assert wb.sheetnames[4].startswith("KTDV_D30 — ")  # the QĐ 357 forms follow
+    n = len(tables.load_tables())  # each table (the QĐ 357 forms after these), then its lũy kế
+    assert len(wb.sheetnames) == 2 * n
+    assert wb.sheetnames[:4] == titles and wb.sheetnames[4].startswith("KTDV_D30 — ")
+    assert wb.sheetnames[n : n + 4] == [f"LK {t}"[:31] for t in titles]
+    assert wb.sheetnames[n + 4].startswith("LK KTDV_D30 — ")
     ws = wb["Kiểm tra, giám sát theo chủ thể"]
     assert ws["A1"].value == "KIỂM TRA, GIÁM SÁT THEO CHỦ THỂ"
     assert ws["A2"].value.startswith("'=HYPERLINK")  # a formula never: the exchange's escape
