@@ -63,7 +63,7 @@ def by_own(rows, kinds):
 @pytest.mark.django_db
 def test_every_form_is_a_sourced_reconstruction_and_reconciles(demo):
     shipped = forms()
-    assert len(shipped) == 14
+    assert len(shipped) == 16
     for t in shipped:
         assert t.reconstruction and "statistical-forms.md" in t.note, t.key
         assert "Chưa đưa vào" in t.note and "monsoc/wh_qldld@608b48ec" in t.source, t.key
@@ -95,9 +95,12 @@ def test_the_forms_are_not_all_zero_on_the_demo(demo):
         t.key for t in forms() if any(v for row in grid(t.key[6:]).values() for v in row.values())
     }
     # the demo has no organisation inspected on signs of violation, no organisation disciplined
-    # by a committee of the bloc and no appeal (the appeals test adds some)
+    # by a committee of the bloc, no inspection of discipline enforcement or of đảng phí and no appeal (the
+    # appeals test adds some; test_kt_thkl_counts_its_own_kind adds an enforcement inspection)
     assert {t.key for t in forms()} - nonzero == {
         "qd357_ktdhvptc",
+        "qd357_kt_thkl",
+        "qd357_kttc_dphi",
         "qd357_thkl_tcd_capuy",
         "qd357_gqknkl",
     }
@@ -247,7 +250,14 @@ def test_each_figure_is_the_counting_pages_figure(client_as, demo):
     assert seen == {
         t.key
         for t in forms()
-        if t.key not in ("qd357_ktdhvptc", "qd357_thkl_tcd_capuy", "qd357_gqknkl")
+        if t.key
+        not in (
+            "qd357_ktdhvptc",
+            "qd357_kt_thkl",
+            "qd357_kttc_dphi",
+            "qd357_thkl_tcd_capuy",
+            "qd357_gqknkl",
+        )
     }
 
 

@@ -11,7 +11,8 @@ from ktgs.core.choices import InspectionKind
 from ktgs.inspections.models import Inspection
 from ktgs.orgs.models import OrgUnit, Term
 from ktgs.reports import tables
-from ktgs.reports.indicators import KIND, Context
+from ktgs.reports.indicators import Context
+from ktgs.reports.indicators.inspections import KIND
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,11 @@ def test_ptdl_section_i_counts_party_fees_within_party_finance(demo):
     after = ptdl_values()
     assert (after["i_tai_chinh"], after["i_dang_phi"]) == (0, finance)
     assert after["i_so_cuoc"] == finance  # "Số cuộc kiểm tra tài chính Đảng" includes đảng phí
+    # the QĐ 357 forms: KTTC_DPHI counts đảng phí, KTTC_TC_NGANSACH the other finance inspections
+    for key, want in (("qd357_kttc_dphi", finance), ("qd357_kttc", 0)):
+        table = next(t for t in tables.load_tables() if t.key == key)
+        rows = {r.key: r for r in tables.compute(table, ctx()).rows}
+        assert rows["tong"].cells[1].value == want, key  # column "cuoc"
 
 
 def test_discipline_enforcement_is_a_figure_of_its_own(demo):
@@ -84,3 +90,20 @@ def test_counts_page_and_drill_down_show_party_fees(client_as, demo):
     ).content.decode()
     assert f'data-inspection="{finance[0]}"' in listed
     assert all(f'data-inspection="{pk}"' not in listed for pk in finance[1:])
+
+
+def test_kt_thkl_counts_its_own_kind_and_kt_thnvkt_the_rest(demo):
+    """The QĐ 357 forms KT_THNVKT and KT_THKL split the inspections of the KTGS duty from those of
+    discipline enforcement: an organisation inspected on enforcement moves from one to the other."""
+
+    def total(key: str) -> int:
+        table = next(t for t in tables.load_tables() if t.key == key)
+        computed = tables.compute(table, ctx())
+        assert computed.flags == []
+        return next(r for r in computed.rows if r.key == "tong").cells[0].value
+
+    duty = in_range(InspectionKind.KTGS_DUTY)
+    orgs = ctx().figure("ktgs.doi_tuong", {"loai": "ktgs_duty", "doi_tuong": "to_chuc"}).value
+    assert total("qd357_kt_thnvkt") == orgs > 0 and total("qd357_kt_thkl") == 0
+    duty.update(kind=InspectionKind.DISCIPLINE_ENFORCEMENT)
+    assert (total("qd357_kt_thnvkt"), total("qd357_kt_thkl")) == (0, orgs)
