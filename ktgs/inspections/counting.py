@@ -384,20 +384,21 @@ GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
 
 
 def places(unit: OrgUnit, prefix: str = "") -> dict:
-    """The annotations `place` and `side` of the performing body (functions of the row)."""
-    body = f"{prefix}body__"
+    """The annotations `place` and `side` of the performing body (functions of the row). The
+    place reads the inspection's `unit` (the body's unit, kept beside it), already joined."""
     return {
         "place": Case(
-            When(**{f"{body}unit_id": unit.pk}, then=Value(PLACE_OWN)),
+            When(**{f"{prefix}unit_id": unit.pk}, then=Value(PLACE_OWN)),
             When(
-                **{f"{body}unit__kind__level__in": GRASSROOTS_LEVELS}, then=Value(PLACE_GRASSROOTS)
+                **{f"{prefix}unit__kind__level__in": GRASSROOTS_LEVELS},
+                then=Value(PLACE_GRASSROOTS),
             ),
             default=Value(PLACE_BETWEEN),
             output_field=CharField(),
         ),
         "side": Case(
-            When(**{f"{body}kind__in": COMMITTEE_SIDE}, then=Value(SIDE_COMMITTEE)),
-            When(**{f"{body}kind": BodyKind.INSPECTION}, then=Value(SIDE_INSPECTION)),
+            When(**{f"{prefix}body__kind__in": COMMITTEE_SIDE}, then=Value(SIDE_COMMITTEE)),
+            When(**{f"{prefix}body__kind": BodyKind.INSPECTION}, then=Value(SIDE_INSPECTION)),
             default=Value(SIDE_OTHER),
             output_field=CharField(),
         ),
