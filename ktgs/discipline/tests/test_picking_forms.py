@@ -165,7 +165,7 @@ def test_the_body_field_lists_the_users_own_bodies_once_by_short_name(client_as)
     radios = re.findall(r'<input type="radio" name="body" value="([^"]*)"', page)
     own = [body(OWN, kind) for kind in ("inspection", "standing", "committee")]
     assert radios == [f"{dated_short_name(b, date.today())} ({body_token(b)})" for b in own] + [""]
-    assert "UBKT Đảng bộ Sở Y tế" in page and page.count("(HA.DBK.001/ubkt)") == 1
+    assert "UBKT Đảng ủy Sở Y tế" in page and page.count("(HA.DBK.001/ubkt)") == 1
     assert "<select" not in page.split('name="body"', 1)[1].split("</div>", 1)[0]
     # the radio ticked (and the "other body" box left empty) is what is read
     client = client_as(OFFICER)

@@ -70,15 +70,6 @@ class KtgsFamily:
         """The GroupFigures the body group sums."""
         return [f for (place, side), f in self.groups.items() if _in_group(group, place, side)]
 
-    def rows(self, group: str) -> int:
-        """How many performing rows (bodies, committee groups) the group sums."""
-        return sum(f.rows for f in self.parts(group))
-
-    def only_key(self, group: str) -> str | None:
-        """The row key (`counting.count`'s) of the group's one row, None unless exactly one."""
-        parts = [f for f in self.parts(group) if f.rows]
-        return parts[0].key if len(parts) == 1 and parts[0].rows == 1 else None
-
 
 def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
     """`inspections.counting.group_counts`: the rows of `count` summed per place and side of the
@@ -99,16 +90,25 @@ def _ktgs_value(attr: str):
     return value
 
 
+# A body group's `co-quan` in the drill-down (`inspections.counting.BODY_GROUPS`).
+GROUP_KEYS = {
+    "tat_ca": "",
+    "cua_don_vi": ktgs_counting.OWN,
+    "cap_uy": "nhom-cap-uy",
+    "ubkt": "nhom-ubkt",
+    "cap_uy_co_so": "nhom-cap-uy-co-so",
+    "ubkt_co_so": "nhom-ubkt-co-so",
+    "cap_uy_cac_cap": "nhom-cap-uy-cac-cap",
+    "ubkt_cac_cap": "nhom-ubkt-cac-cap",
+}
+
+
 def _drill_link(ctx: Context, data: KtgsFamily, p: dict, extra: dict) -> str:
-    """The drill-down of one body group's rows (`extra`: what they count), or the figures per
-    body when the group is several bodies (each figure there a link to its records)."""
+    """The drill-down of one body group's records (`extra`: what they count)."""
     group = p["chu_the"]
-    base = {"don-vi": ctx.unit.code, **ctx.range_params()}
-    body = {"tat_ca": "", "cua_don_vi": ktgs_counting.OWN}.get(group, data.only_key(group))
-    if body is not None:
-        query = base | {"co-quan": body, **extra}
-        return f"{reverse('counting:list')}?{urlencode(query)}"
-    return f"{reverse('counting:counts')}?{urlencode(base)}"
+    body = GROUP_KEYS.get(group, group)  # a body's row key (an expanded row) as it is
+    query = {"don-vi": ctx.unit.code, **ctx.range_params(), "co-quan": body, **extra}
+    return f"{reverse('counting:list')}?{urlencode(query)}"
 
 
 def _ktgs_link(slug: str):
@@ -204,8 +204,15 @@ RESULT_ATTRS = {
     "han_che": ("shortcomings",),
     "chua_den_ky_luat": ("shortcomings", "plain_violations"),
 }
-# The drill-down lists the rows of one result; a result made of two has no single list.
-RESULT_SLUG = {"vi_pham": "vi-pham", "vi_pham_ky_luat": "vi-pham-ky-luat", "dau_hieu": "dau-hieu"}
+# The drill-down's `chi-so` of each result (a result made of two: one filter for both).
+RESULT_SLUG = {
+    "vi_pham": "vi-pham",
+    "vi_pham_ky_luat": "vi-pham-ky-luat",
+    "dau_hieu": "dau-hieu",
+    "khong_khuyet_diem": "khong-khuyet-diem",
+    "han_che": "han-che",
+    "chua_den_ky_luat": "chua-den-ky-luat",
+}
 
 
 def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
@@ -284,7 +291,7 @@ register(
         KTGS_SOURCE,
         "ktgs",
         lambda data, p: _kind_sum(data, p, ("cases_with_violation",)),
-        None,  # no list of inspections by result: the subjects in violation are one click away
+        lambda ctx, data, p: _drill_link(ctx, data, p, _kind_extra(p, "cuoc-vi-pham")),
         (GROUP, KIND),
     )
 )
@@ -309,6 +316,20 @@ def _follow_up_value(data, p: dict) -> int:
     }[p["tinh_trang"]]
 
 
+FOLLOW_UP_SLUGS = {
+    "tong": "tat-ca",
+    "da_thuc_hien": "da-thuc-hien",
+    "chua_thuc_hien": "chua-thuc-hien",
+    "qua_han": "qua-han",
+}
+
+
+def _follow_up_link(ctx: Context, data, p: dict) -> str:
+    query = {"don-vi": ctx.unit.code, **ctx.range_params(), "chi-so": "kien-nghi"}
+    query["tinh-trang"] = FOLLOW_UP_SLUGS[p["tinh_trang"]]
+    return f"{reverse('counting:list')}?{urlencode(query)}"
+
+
 register_family("kien_nghi", ktgs_counting.follow_up_figures)
 register(
     Indicator(
@@ -318,7 +339,7 @@ register(
         "Quy định 22-QĐ/TW (theo dõi việc thực hiện kết luận); Biểu PTDL mục G",
         "kien_nghi",
         _follow_up_value,
-        None,  # the due list shows open follow-ups near their date, not a period's
+        _follow_up_link,
         (Param("tinh_trang", FOLLOW_UPS, "tong"),),
     )
 )
