@@ -957,14 +957,16 @@ GROUP BY 1, 2
 HAND_KINDS = """
 WITH ins AS (
   SELECT i.id, i.kind, i.unit_id AS owner,
-    CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g
+    CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g,
+    CASE WHEN i.unit_id = %(unit)s AND b.kind IN ('committee', 'standing', 'cell_meeting')
+      THEN 1 ELSE 0 END AS own_cu
   FROM inspections_inspection i
   JOIN orgs_orgunit iu ON iu.id = i.unit_id
   JOIN orgs_body b ON b.id = i.body_id
   WHERE i.voided_at IS NULL AND iu.path LIKE %(path)s
     AND i.decided_on >= %(start)s AND i.decided_on <= %(end)s
 ), per_row AS (
-  SELECT ins.kind,
+  SELECT ins.kind, ins.own_cu,
     COUNT(DISTINCT CASE WHEN s.member_id IS NULL THEN s.unit_id END) AS orgs,
     COUNT(DISTINCT s.member_id) AS members,
     SUM(CASE WHEN s.result = 'no_shortcoming' THEN 1 ELSE 0 END) AS good,
@@ -973,13 +975,13 @@ WITH ins AS (
     SUM(CASE WHEN s.result = 'signs_of_violation' THEN 1 ELSE 0 END) AS signs,
     COUNT(DISTINCT CASE WHEN s.result IN %(violations)s THEN s.inspection_id END) AS cases_vp
   FROM ins JOIN inspections_inspectionsubject s ON s.inspection_id = ins.id
-  GROUP BY ins.kind, ins.owner, ins.g
+  GROUP BY ins.kind, ins.own_cu, ins.owner, ins.g
 )
-SELECT kind, 'cases', COUNT(*), 0, 0, 0, 0, 0, 0 FROM ins GROUP BY kind
+SELECT kind, own_cu, 'cases', COUNT(*), 0, 0, 0, 0, 0, 0 FROM ins GROUP BY kind, own_cu
 UNION ALL
-SELECT kind, 'subjects', SUM(orgs), SUM(members), SUM(good), SUM(shortcomings), SUM(plain),
-  SUM(signs), SUM(cases_vp)
-FROM per_row GROUP BY kind
+SELECT kind, own_cu, 'subjects', SUM(orgs), SUM(members), SUM(good), SUM(shortcomings),
+  SUM(plain), SUM(signs), SUM(cases_vp)
+FROM per_row GROUP BY kind, own_cu
 """
 
 # Follow-ups (of live inspections performed in the subtree, decided by the end, not cancelled):
@@ -1064,13 +1066,16 @@ def hand_report(connection, unit, start, end) -> dict:
             discipline[int(g), form] = (int(orgs or 0), int(members or 0), int(cuv or 0))
         kinds: dict[str, dict] = {}
         cursor.execute(expand_in(HAND_KINDS, params), params)
-        for kind, what, *values in cursor.fetchall():
-            figures = kinds.setdefault(kind, {})
-            if what == "cases":
-                figures["cases"] = int(values[0] or 0)
-            else:
+        for kind, own_cu, what, *values in cursor.fetchall():
+            # per kind: every body (own_cu None), and the unit's own committee side alone (1)
+            for key in ((kind, None), (kind, 1)) if own_cu else ((kind, None),):
+                figures = kinds.setdefault(key, {})
+                if what == "cases":
+                    figures["cases"] = figures.get("cases", 0) + int(values[0] or 0)
+                    continue
                 names = ("orgs", "members", "good", "shortcomings", "plain", "signs", "cases_vp")
-                figures.update({n: int(v or 0) for n, v in zip(names, values, strict=False)})
+                for n, v in zip(names, values, strict=False):
+                    figures[n] = figures.get(n, 0) + int(v or 0)
         cursor.execute(HAND_FOLLOW_UPS_APPEALS, params)
         follow_ups, appeals = {"done": 0, "pending": 0}, {}
         for what, a, b in cursor.fetchall():
@@ -1153,23 +1158,29 @@ def _hand_orgs(by_hand: dict, row: str, column: str) -> int:
     return by_hand["to_chuc"][row]
 
 
-# The grassroots form PTDL (4_ptdl.toml): each row as (kind, what of the kind's figures).
+# The grassroots form PTDL (4_ptdl.toml): each row as (kinds, what of their figures, only the
+# unit's own committee side or every body).
 PTDL_KINDS = {
-    "a_tcd_kt": ("compliance", ("orgs",)),
-    "a_dv_kt": ("compliance", ("members",)),
-    "a_kl_tot": ("compliance", ("good",)),
-    "a_kl_chuatot": ("compliance", ("shortcomings", "plain")),
-    "b_tcd_dhvp": ("signs_of_violation", ("orgs",)),
-    "b_dv_dhvp": ("signs_of_violation", ("members",)),
-    "b_kl_chua": ("signs_of_violation", ("shortcomings", "plain")),
-    "c_so_cuoc": ("supervision_thematic", ("cases",)),
-    "c_so_tc": ("supervision_thematic", ("orgs",)),
-    "c_so_dv": ("supervision_thematic", ("members",)),
-    "c_kl_tot": ("supervision_thematic", ("good",)),
-    "c_kl_hanche": ("supervision_thematic", ("shortcomings",)),
-    "c_dau_hieu": ("supervision_thematic", ("signs",)),
-    "i_so_cuoc": ("finance", ("cases",)),
-    "i_co_vp": ("finance", ("cases_vp",)),
+    "a_tcd_kt": (("compliance",), ("orgs",)),
+    "a_dv_kt": (("compliance",), ("members",)),
+    "a_kl_tot": (("compliance",), ("good",)),
+    "a_kl_chuatot": (("compliance",), ("shortcomings", "plain")),
+    "b_tcd_dhvp": (("signs_of_violation",), ("orgs",)),
+    "b_dv_dhvp": (("signs_of_violation",), ("members",)),
+    "b_kl_chua": (("signs_of_violation",), ("shortcomings", "plain")),
+    "c_so_cuoc": (("supervision_thematic",), ("cases",)),
+    "c_so_tc": (("supervision_thematic",), ("orgs",)),
+    "c_so_dv": (("supervision_thematic",), ("members",)),
+    "c_kl_tot": (("supervision_thematic",), ("good",)),
+    "c_kl_hanche": (("supervision_thematic",), ("shortcomings",)),
+    "c_dau_hieu": (("supervision_thematic",), ("signs",)),
+    "i_so_cuoc": (("finance", "party_fees"), ("cases",)),
+    "i_tai_chinh": (("finance",), ("cases",)),
+    "i_dang_phi": (("party_fees",), ("cases",)),
+    "i_co_vp": (("finance", "party_fees"), ("cases_vp",)),
+    "i_co_vp_tai_chinh": (("finance",), ("cases_vp",)),
+    "i_co_vp_dang_phi": (("party_fees",), ("cases_vp",)),
+    "j_dv_du_kt": (("compliance",), ("members",), 1),
 }
 PTDL_FORMS = {
     "f_khien_trach": "reprimand",
@@ -1182,9 +1193,9 @@ PTDL_FORMS = {
 
 def _hand_ptdl(by_hand: dict, row: str, column: str) -> int:
     if row in PTDL_KINDS:
-        kind, what = PTDL_KINDS[row]
-        figures = by_hand["kinds"].get(kind, {})
-        return sum(figures.get(w, 0) for w in what)
+        kinds, what, *own = PTDL_KINDS[row]
+        chosen = [by_hand["kinds"].get((k, own[0] if own else None), {}) for k in kinds]
+        return sum(f.get(w, 0) for f in chosen for w in what)
     if row in PTDL_FORMS:
         form = PTDL_FORMS[row]
         return sum(v[1] for k, v in by_hand["ky_luat"].items() if form is None or k[1] == form)
