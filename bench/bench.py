@@ -951,6 +951,63 @@ WHERE d.voided_at IS NULL AND su.path LIKE %(path)s
 GROUP BY 1, 2
 """
 
+# Per kind of inspection or supervision (the grassroots form PTDL): the cases, and per performing
+# row and kind its distinct subjects, outcomes (subject rows) and cases with a subject in violation,
+# summed per kind.
+HAND_KINDS = """
+WITH ins AS (
+  SELECT i.id, i.kind, i.unit_id AS owner,
+    CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g,
+    CASE WHEN i.unit_id = %(unit)s AND b.kind IN ('committee', 'standing', 'cell_meeting')
+      THEN 1 ELSE 0 END AS own_cu
+  FROM inspections_inspection i
+  JOIN orgs_orgunit iu ON iu.id = i.unit_id
+  JOIN orgs_body b ON b.id = i.body_id
+  WHERE i.voided_at IS NULL AND iu.path LIKE %(path)s
+    AND i.decided_on >= %(start)s AND i.decided_on <= %(end)s
+), per_row AS (
+  SELECT ins.kind, ins.own_cu,
+    COUNT(DISTINCT CASE WHEN s.member_id IS NULL THEN s.unit_id END) AS orgs,
+    COUNT(DISTINCT s.member_id) AS members,
+    SUM(CASE WHEN s.result = 'no_shortcoming' THEN 1 ELSE 0 END) AS good,
+    SUM(CASE WHEN s.result = 'shortcomings' THEN 1 ELSE 0 END) AS shortcomings,
+    SUM(CASE WHEN s.result = 'violation' THEN 1 ELSE 0 END) AS plain,
+    SUM(CASE WHEN s.result = 'signs_of_violation' THEN 1 ELSE 0 END) AS signs,
+    COUNT(DISTINCT CASE WHEN s.result IN %(violations)s THEN s.inspection_id END) AS cases_vp
+  FROM ins JOIN inspections_inspectionsubject s ON s.inspection_id = ins.id
+  GROUP BY ins.kind, ins.own_cu, ins.owner, ins.g
+)
+SELECT kind, own_cu, 'cases', COUNT(*), 0, 0, 0, 0, 0, 0 FROM ins GROUP BY kind, own_cu
+UNION ALL
+SELECT kind, own_cu, 'subjects', SUM(orgs), SUM(members), SUM(good), SUM(shortcomings),
+  SUM(plain), SUM(signs), SUM(cases_vp)
+FROM per_row GROUP BY kind, own_cu
+"""
+
+# Follow-ups (of live inspections performed in the subtree, decided by the end, not cancelled):
+# done in the range, pending on the last day; appeals resolved in the range by the subtree's
+# bodies, per outcome.
+HAND_FOLLOW_UPS_APPEALS = """
+SELECT 'follow_up', SUM(CASE WHEN f.status = 'done' AND f.done_on >= %(start)s
+                              AND f.done_on <= %(end)s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN f.status = 'done' AND f.done_on IS NOT NULL AND f.done_on <= %(end)s
+      THEN 0 ELSE 1 END)
+FROM inspections_followup f
+JOIN inspections_inspection i ON i.id = f.inspection_id
+JOIN orgs_orgunit iu ON iu.id = i.unit_id
+WHERE i.voided_at IS NULL AND iu.path LIKE %(path)s AND i.decided_on <= %(end)s
+  AND f.status <> 'cancelled'
+UNION ALL
+SELECT a.outcome, COUNT(*), 0
+FROM discipline_appeal a
+JOIN discipline_decision d ON d.id = a.decision_id
+JOIN orgs_body rb ON rb.id = a.resolver_id
+JOIN orgs_orgunit ru ON ru.id = rb.unit_id
+WHERE d.voided_at IS NULL AND ru.path LIKE %(path)s AND a.outcome <> ''
+  AND a.resolved_on >= %(start)s AND a.resolved_on <= %(end)s
+GROUP BY a.outcome
+"""
+
 # The organisation overview on the last day: the subtree that day (links holding), its units
 # present that day, and the memberships holding that day.
 HAND_ORGS = """
@@ -979,7 +1036,7 @@ WHERE ms.unit_id IN (SELECT id FROM sub) AND m.voided_at IS NULL
 
 
 def hand_report(connection, unit, start, end) -> dict:
-    """The report's figures by the three statements above (no ORM)."""
+    """The report's figures by the five statements above (no ORM)."""
     from ktgs.inspections.choices import SUPERVISION_KINDS, VIOLATION_RESULTS
 
     params = {
@@ -1007,6 +1064,25 @@ def hand_report(connection, unit, start, end) -> dict:
         cursor.execute(HAND_DISCIPLINE, params)
         for g, form, orgs, members, cuv in cursor.fetchall():
             discipline[int(g), form] = (int(orgs or 0), int(members or 0), int(cuv or 0))
+        kinds: dict[str, dict] = {}
+        cursor.execute(expand_in(HAND_KINDS, params), params)
+        for kind, own_cu, what, *values in cursor.fetchall():
+            # per kind: every body (own_cu None), and the unit's own committee side alone (1)
+            for key in ((kind, None), (kind, 1)) if own_cu else ((kind, None),):
+                figures = kinds.setdefault(key, {})
+                if what == "cases":
+                    figures["cases"] = figures.get("cases", 0) + int(values[0] or 0)
+                    continue
+                names = ("orgs", "members", "good", "shortcomings", "plain", "signs", "cases_vp")
+                for n, v in zip(names, values, strict=False):
+                    figures[n] = figures.get(n, 0) + int(v or 0)
+        cursor.execute(HAND_FOLLOW_UPS_APPEALS, params)
+        follow_ups, appeals = {"done": 0, "pending": 0}, {}
+        for what, a, b in cursor.fetchall():
+            if what == "follow_up":
+                follow_ups = {"done": int(a or 0), "pending": int(b or 0)}
+            else:
+                appeals[what] = int(a or 0)
         cursor.execute(HAND_ORGS, params)
         grassroots, gr_cells, sub_cells, present, members, full = cursor.fetchone()
     if not present:  # the unit did not exist on the last day: no overview
@@ -1020,7 +1096,14 @@ def hand_report(connection, unit, start, end) -> dict:
         "chinh_thuc": int(full or 0),
         "du_bi": members - int(full or 0),
     }
-    return {"ktgs": ktgs, "ky_luat": discipline, "to_chuc": orgs}
+    return {
+        "ktgs": ktgs,
+        "ky_luat": discipline,
+        "to_chuc": orgs,
+        "kinds": kinds,
+        "follow_ups": follow_ups,
+        "appeals": appeals,
+    }
 
 
 def expand_in(sql: str, params: dict) -> str:
@@ -1075,9 +1158,66 @@ def _hand_orgs(by_hand: dict, row: str, column: str) -> int:
     return by_hand["to_chuc"][row]
 
 
+# The grassroots form PTDL (4_ptdl.toml): each row as (kinds, what of their figures, only the
+# unit's own committee side or every body).
+PTDL_KINDS = {
+    "a_tcd_kt": (("compliance",), ("orgs",)),
+    "a_dv_kt": (("compliance",), ("members",)),
+    "a_kl_tot": (("compliance",), ("good",)),
+    "a_kl_chuatot": (("compliance",), ("shortcomings", "plain")),
+    "b_tcd_dhvp": (("signs_of_violation",), ("orgs",)),
+    "b_dv_dhvp": (("signs_of_violation",), ("members",)),
+    "b_kl_chua": (("signs_of_violation",), ("shortcomings", "plain")),
+    "c_so_cuoc": (("supervision_thematic",), ("cases",)),
+    "c_so_tc": (("supervision_thematic",), ("orgs",)),
+    "c_so_dv": (("supervision_thematic",), ("members",)),
+    "c_kl_tot": (("supervision_thematic",), ("good",)),
+    "c_kl_hanche": (("supervision_thematic",), ("shortcomings",)),
+    "c_dau_hieu": (("supervision_thematic",), ("signs",)),
+    "i_so_cuoc": (("finance", "party_fees"), ("cases",)),
+    "i_tai_chinh": (("finance",), ("cases",)),
+    "i_dang_phi": (("party_fees",), ("cases",)),
+    "i_co_vp": (("finance", "party_fees"), ("cases_vp",)),
+    "i_co_vp_tai_chinh": (("finance",), ("cases_vp",)),
+    "i_co_vp_dang_phi": (("party_fees",), ("cases_vp",)),
+    "j_dv_du_kt": (("compliance",), ("members",), 1),
+}
+PTDL_FORMS = {
+    "f_khien_trach": "reprimand",
+    "f_canh_cao": "warning",
+    "f_cach_chuc": "removal",
+    "f_khai_tru": "expulsion",
+    "f_tong": None,
+}
+
+
+def _hand_ptdl(by_hand: dict, row: str, column: str) -> int:
+    if row in PTDL_KINDS:
+        kinds, what, *own = PTDL_KINDS[row]
+        chosen = [by_hand["kinds"].get((k, own[0] if own else None), {}) for k in kinds]
+        return sum(f.get(w, 0) for f in chosen for w in what)
+    if row in PTDL_FORMS:
+        form = PTDL_FORMS[row]
+        return sum(v[1] for k, v in by_hand["ky_luat"].items() if form is None or k[1] == form)
+    done, pending = by_hand["follow_ups"]["done"], by_hand["follow_ups"]["pending"]
+    appeals = by_hand["appeals"]
+    return {
+        "g_so_nd": done + pending,
+        "g_hoan_thanh": done,
+        "g_chua": pending,
+        "h_kn_gq": sum(appeals.values()),
+        "h_kn_doi_hts": appeals.get("changed", 0),
+    }.get(row)  # a row without a reference here: None, named as differing
+
+
 # The shipped tables (ktgs/reports/data/*.toml) and how to read each cell from the figures by
 # hand: a table not listed here makes the comparison "not available".
-HAND_TABLES = {"ktgs_chu_the": _hand_ktgs, "ky_luat": _hand_discipline, "to_chuc": _hand_orgs}
+HAND_TABLES = {
+    "ktgs_chu_the": _hand_ktgs,
+    "ky_luat": _hand_discipline,
+    "to_chuc": _hand_orgs,
+    "ptdl": _hand_ptdl,
+}
 
 
 def step_export(out: Path) -> dict:

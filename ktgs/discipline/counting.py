@@ -20,16 +20,24 @@ subtree in a date range, per deciding body and sanction.
   decision is one sanction of one subject: a member disciplined twice counts twice.
 * Every record counts whatever the reader's clearance (the caller checks U is in scope).
 
-Aggregate queries only: one for the figures, one for the names of the bodies.
+Each row also says where its body stands relative to U (`place`: U's own, above U, between U and
+the grassroots, the grassroots row) and whether it is a UBKT, from the same query: the reports
+group the rows by these without reading the bodies again.
+
+Aggregate queries only: one for the figures (the grassroots row's two parts always apart, merged
+unless `split_grassroots`), one for the names of the bodies.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -84,12 +92,18 @@ class Tally:
             self.by_form[form] = self.by_form.get(form, 0) + n
 
 
+# Where a deciding body stands relative to U (`place_of`).
+PLACE_OWN, PLACE_ABOVE, PLACE_BETWEEN, PLACE_GRASSROOTS = "own", "above", "between", "grassroots"
+
+
 @dataclass
 class BodyRow:
     key: str  # a body id, or GRASSROOTS
     name: str = ""  # as the reports write it (orgs.shortnames): "UBKT Tỉnh ủy"
     full_name: str = ""  # the body's name on record, shown as the row's title
     sort: tuple = ()
+    place: str = ""  # PLACE_*: U's own body, above U, between U and the grassroots, grassroots
+    ubkt: bool = False  # a UBKT (the grassroots row: never; its UBKT part: always)
     organisations: Tally = field(default_factory=Tally)
     members: Tally = field(default_factory=Tally)
     committee_members: Tally = field(default_factory=Tally)
@@ -102,6 +116,7 @@ class Figures:
     end: date
     rows: list[BodyRow]
     total: BodyRow
+    parts: dict = field(default_factory=dict)  # the grassroots row's two parts, by SPLIT_KEYS
 
     def row(self, key: str) -> BodyRow | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -137,18 +152,34 @@ def group_key(unit: OrgUnit, split_grassroots: bool = False):
     return Case(*whens, default=F("body_id"), output_field=IntegerField())
 
 
+def place_of(unit: OrgUnit):
+    """The deciding body's place relative to U (the grassroots first, as `group_key`)."""
+    return Case(
+        When(body__unit_id=unit.pk, then=Value(PLACE_OWN)),
+        When(_grassroots_q(unit), then=Value(PLACE_GRASSROOTS)),
+        When(body__unit__path__startswith=unit.path, then=Value(PLACE_BETWEEN)),
+        default=Value(PLACE_ABOVE),
+        output_field=CharField(),
+    )
+
+
 GROUP_KEYS = {0: GRASSROOTS, -1: GRASSROOTS_UBKT}
 SPLIT_KEYS = {0: GRASSROOTS_COMMITTEES, -1: GRASSROOTS_UBKT}
 
 
 def count(unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = False) -> Figures:
     """The figures per deciding body and sanction; with `split_grassroots`, the grassroots row
-    is two: committees and cells (GRASSROOTS_COMMITTEES), grassroots UBKTs (GRASSROOTS_UBKT)."""
+    is two: committees and cells (GRASSROOTS_COMMITTEES), grassroots UBKTs (GRASSROOTS_UBKT).
+    Either way `Figures.parts` holds the two parts."""
     org = Q(subject_kind=DisciplineSubject.ORGANISATION)
     rows_q = (
         counted(unit, start, end)
-        .annotate(g=group_key(unit, split_grassroots))
-        .values("g", "form")
+        .annotate(
+            g=group_key(unit, split_grassroots=True),
+            place=place_of(unit),
+            ubkt=ExpressionWrapper(Q(body__kind=BodyKind.INSPECTION), BooleanField()),
+        )
+        .values("g", "form", "place", "ubkt")
         .annotate(
             n_org=Count("pk", filter=org),
             n_members=Count("pk", filter=~org),
@@ -157,17 +188,30 @@ def count(unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = Fal
         .order_by()
     )
     rows: dict[str, BodyRow] = {}
+    parts: dict[str, BodyRow] = {}
     total = BodyRow("")
     for r in rows_q:
-        keys = SPLIT_KEYS if split_grassroots else GROUP_KEYS
-        key = keys.get(r["g"], str(r["g"]))
-        row = rows.setdefault(key, BodyRow(key))
-        for target in (row, total):
+        targets = [total]
+        if r["g"] > 0:
+            key = str(r["g"])
+            targets.append(rows.setdefault(key, BodyRow(key, place=r["place"], ubkt=r["ubkt"])))
+        else:
+            part = SPLIT_KEYS[r["g"]]
+            targets.append(parts.setdefault(part, BodyRow(part, place=PLACE_GRASSROOTS)))
+            targets[-1].ubkt = part == GRASSROOTS_UBKT
+            if not split_grassroots:
+                targets.append(
+                    rows.setdefault(GRASSROOTS, BodyRow(GRASSROOTS, place=PLACE_GRASSROOTS))
+                )
+        for target in targets:
             target.organisations.add(r["form"], r["n_org"])
             target.members.add(r["form"], r["n_members"])
             target.committee_members.add(r["form"], r["n_committee"])
-    _name_rows(rows, end)
-    return Figures(unit, start, end, sorted(rows.values(), key=lambda r: r.sort), total)
+    if split_grassroots:
+        rows.update(parts)
+    _name_rows(rows | parts, end)
+    ordered = sorted(rows.values(), key=lambda r: r.sort)
+    return Figures(unit, start, end, ordered, total, parts)
 
 
 KIND_ORDER = {"committee": 0, "standing": 1, "inspection": 2, "cell_meeting": 3}

@@ -13,14 +13,18 @@ inspected and supervised in a date range, per performing body.
   reader's scope; the figures themselves are not filtered by secrecy.
 
 Aggregate queries only: two for the figures, one for the names of the bodies (their short
-names annotated, `orgs.shortnames`).
+names annotated, `orgs.shortnames`). The reports' sums over groups of bodies (`group_counts`,
+`group_kind_figures`) are the same per-body queries summed in the database (`_summed`): no row
+per body reaches Python, no name is read.
 """
 
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.db import connections
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -199,11 +203,14 @@ def _kind_counts() -> dict:
     return {f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in InspectionKind.values}
 
 
-def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool):
+def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool, by: dict | None = None):
+    """Per performing row (`row_unit`, `g`): cases, per kind too. `by`: more annotations to
+    group by (functions of the row, e.g. `places`: they never split a row)."""
+    by = by or {}
     return (
         counted_inspections(unit, start, end)
-        .annotate(g=group_key(split))
-        .values("unit_id", "g")
+        .annotate(row_unit=F("unit_id"), g=group_key(split), **by)
+        .values("row_unit", "g", *by)
         .annotate(
             n_inspections=Count("pk", filter=~Q(kind__in=SUPERVISION_KINDS)),
             n_supervisions=Count("pk", filter=Q(kind__in=SUPERVISION_KINDS)),
@@ -213,11 +220,13 @@ def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool):
     )
 
 
-def subject_figures(unit: OrgUnit, start: date, end: date, split: bool):
+def subject_figures(unit: OrgUnit, start: date, end: date, split: bool, by: dict | None = None):
+    """Per performing row: distinct subjects, violations (rows)."""
+    by = by or {}
     return (
         counted_subjects(unit, start, end)
-        .annotate(g=group_key(split, "inspection__"))
-        .values("inspection__unit_id", "g")
+        .annotate(row_unit=F("inspection__unit_id"), g=group_key(split, "inspection__"), **by)
+        .values("row_unit", "g", *by)
         .annotate(
             n_organisations=Count("unit_id", filter=Q(member__isnull=True), distinct=True),
             n_committee=Count("member_id", filter=Q(committee_unit__isnull=False), distinct=True),
@@ -252,18 +261,23 @@ class KindFigures:
     cases_with_violation: int = 0
 
 
-def kind_figures(
-    unit: OrgUnit, start: date, end: date, *, split: bool = False
-) -> dict[tuple[str, str], KindFigures]:
-    """{(row key, kind): KindFigures} for the inspections `count` counts (one aggregate query).
-    Distinct subjects are distinct per body AND kind: a member met by one body in two kinds
-    counts once in `count` and once in each kind here."""
+KIND_FIELDS = [f.name for f in fields(KindFigures)]
+
+
+def kind_rows(unit: OrgUnit, start: date, end: date, split: bool, by: dict | None = None):
+    """Per performing row and kind (`of_kind`): the aggregates of KindFigures."""
     R = ConclusionResult
     org, member = Q(member__isnull=True), Q(member__isnull=False)
-    rows = (
+    by = by or {}
+    return (
         counted_subjects(unit, start, end)
-        .annotate(g=group_key(split, "inspection__"))
-        .values("inspection__unit_id", "g", "inspection__kind")
+        .annotate(
+            row_unit=F("inspection__unit_id"),
+            g=group_key(split, "inspection__"),
+            of_kind=F("inspection__kind"),
+            **by,
+        )
+        .values("row_unit", "g", "of_kind", *by)
         .annotate(
             organisations=Count("unit_id", filter=org, distinct=True),
             committee_members=Count(
@@ -284,12 +298,20 @@ def kind_figures(
         )
         .order_by()
     )
-    out = {}
-    names = [f.name for f in fields(KindFigures)]
-    for r in rows:
-        key = (row_key(r["inspection__unit_id"], r["g"]), r["inspection__kind"])
-        out[key] = KindFigures(**{n: r[n] for n in names})
-    return out
+
+
+def kind_figures(
+    unit: OrgUnit, start: date, end: date, *, split: bool = False
+) -> dict[tuple[str, str], KindFigures]:
+    """{(row key, kind): KindFigures} for the inspections `count` counts (one aggregate query).
+    Distinct subjects are distinct per body AND kind: a member met by one body in two kinds
+    counts once in `count` and once in each kind here."""
+    return {
+        (row_key(r["row_unit"], r["g"]), r["of_kind"]): KindFigures(
+            **{n: r[n] for n in KIND_FIELDS}
+        )
+        for r in kind_rows(unit, start, end, split)
+    }
 
 
 # --- follow-ups (kiến nghị) of the conclusions ----------------------------------------------------
@@ -353,11 +375,11 @@ def count(unit: OrgUnit, start: date, end: date, *, split: bool = False) -> Coun
     """The figures of every performing body in U's subtree for decisions in [start, end]."""
     rows: dict[str, BodyRow] = {}
     for r in inspection_figures(unit, start, end, split):
-        row = rows.setdefault(row_key(r["unit_id"], r["g"]), BodyRow())
+        row = rows.setdefault(row_key(r["row_unit"], r["g"]), BodyRow())
         row.inspections, row.supervisions = r["n_inspections"], r["n_supervisions"]
         row.by_kind = {k: r[f"kind_{k}"] for k in InspectionKind.values if r[f"kind_{k}"]}
     for r in subject_figures(unit, start, end, split):
-        row = rows.setdefault(row_key(r["inspection__unit_id"], r["g"]), BodyRow())
+        row = rows.setdefault(row_key(r["row_unit"], r["g"]), BodyRow())
         row.organisations, row.committee_members = r["n_organisations"], r["n_committee"]
         row.members, row.violations = r["n_members"], r["n_violations"]
     _name_rows(unit, rows, end)
@@ -403,15 +425,150 @@ def committee_group_name(unit: OrgUnit) -> str:
     return f"Cấp ủy {unit.name} (gồm Ban Thường vụ)"
 
 
+# --- sums over groups of performing bodies (the reports) ----------------------------------------
+# A row of `count` (a body, or a unit's committee and standing committee) has a PLACE relative to U
+# — U's own, a grassroots organisation or a cell below one ("cơ sở", "dưới cơ sở"), or a unit
+# between U and the grassroots — and a SIDE: the committee side (committee, standing committee,
+# cell meeting), the UBKT, or another body. The reports sum the rows of each (place, side) in the
+# database: the same per-row queries as `count`, grouped once more (`_summed`).
+
+PLACE_OWN, PLACE_GRASSROOTS, PLACE_BETWEEN = "own", "grassroots", "between"
+SIDE_COMMITTEE, SIDE_INSPECTION, SIDE_OTHER = "committee", "inspection", "other"
+COMMITTEE_SIDE = (BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.CELL_MEETING)
+GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
+
+
+def _own_q(unit: OrgUnit, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}unit_id": unit.pk})
+
+
+def _grassroots_level_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}unit__kind__level__in": GRASSROOTS_LEVELS})
+
+
+def _side_q(side: str, prefix: str = "") -> Q:
+    committee = Q(**{f"{prefix}body__kind__in": COMMITTEE_SIDE})
+    inspection = Q(**{f"{prefix}body__kind": BodyKind.INSPECTION})
+    return {
+        SIDE_COMMITTEE: committee,
+        SIDE_INSPECTION: inspection,
+        SIDE_OTHER: ~committee & ~inspection,
+    }[side]
+
+
+def place_q(unit: OrgUnit, place: str, prefix: str = "") -> Q:
+    """The rows of one place relative to U (the drill-down of a body group filters by it)."""
+    own, grassroots = _own_q(unit, prefix), _grassroots_level_q(prefix)
+    return {
+        PLACE_OWN: own,
+        PLACE_GRASSROOTS: ~own & grassroots,
+        PLACE_BETWEEN: ~own & ~grassroots,
+    }[place]
+
+
+def places(unit: OrgUnit, prefix: str = "") -> dict:
+    """The annotations `place` and `side` of the performing body (functions of the row), by
+    the rules of `place_q` and `_side_q`. The place reads the inspection's `unit` (the body's
+    unit, kept beside it), already joined."""
+    return {
+        "place": Case(
+            When(_own_q(unit, prefix), then=Value(PLACE_OWN)),
+            When(_grassroots_level_q(prefix), then=Value(PLACE_GRASSROOTS)),
+            default=Value(PLACE_BETWEEN),
+            output_field=CharField(),
+        ),
+        "side": Case(
+            When(_side_q(SIDE_COMMITTEE, prefix), then=Value(SIDE_COMMITTEE)),
+            When(_side_q(SIDE_INSPECTION, prefix), then=Value(SIDE_INSPECTION)),
+            default=Value(SIDE_OTHER),
+            output_field=CharField(),
+        ),
+    }
+
+
+def _summed(per_row: QuerySet, keys: tuple, sums: list[str], *, rows: bool = False) -> list[dict]:
+    """The per-row aggregates `sums` of `per_row` summed over its rows, grouped by its
+    annotations `keys`: one statement, the per-row query as a subquery. With `rows`, also the
+    number of rows summed and the smallest `row_unit` and `g` (the row, when there is one)."""
+    connection = connections[per_row.db]
+    sql, params = per_row.query.get_compiler(per_row.db).as_sql()
+    qn = connection.ops.quote_name
+    group = ", ".join(qn(k) for k in keys)
+    select = [*(qn(k) for k in keys), *(f"SUM({qn(s)})" for s in sums)]
+    names = [*keys, *sums]
+    if rows:
+        select += ["COUNT(*)", f"MIN({qn('row_unit')})", f"MIN({qn('g')})"]
+        names += ["rows", "row_unit", "g"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(select)} FROM ({sql}) per_row GROUP BY {group}", params)
+        out = []
+        for values in cursor.fetchall():
+            r = dict(zip(keys, values, strict=False))
+            r.update(
+                {
+                    n: int(v or 0)
+                    for n, v in zip(names[len(keys) :], values[len(keys) :], strict=True)
+                }
+            )
+            out.append(r)
+        return out
+
+
+@dataclass
+class GroupFigures(Figures):
+    """The figures of the rows of one (place, side), summed: what `count` says of each row,
+    added up (distinct subjects per row, then summed)."""
+
+    rows: int = 0  # rows of `count` summed here
+    key: str = ""  # the row's key when there is one row (the drill-down's `co-quan`)
+
+
+def group_counts(unit: OrgUnit, start: date, end: date) -> dict[tuple[str, str], GroupFigures]:
+    """{(place, side): GroupFigures} over the rows of `count(unit, start, end)` (committee and
+    standing committee merged): two aggregate queries."""
+    by = places(unit)
+    kinds = [f"kind_{k}" for k in InspectionKind.values]
+    out: dict[tuple[str, str], GroupFigures] = {}
+    cases = inspection_figures(unit, start, end, False, by)
+    for r in _summed(
+        cases, ("place", "side"), ["n_inspections", "n_supervisions", *kinds], rows=True
+    ):
+        out[r["place"], r["side"]] = GroupFigures(
+            inspections=r["n_inspections"],
+            supervisions=r["n_supervisions"],
+            by_kind={k: r[f"kind_{k}"] for k in InspectionKind.values if r[f"kind_{k}"]},
+            rows=r["rows"],
+            key=row_key(r["row_unit"], r["g"]),
+        )
+    subjects = subject_figures(unit, start, end, False, places(unit, "inspection__"))
+    sums = ["n_organisations", "n_committee", "n_members", "n_violations"]
+    for r in _summed(subjects, ("place", "side"), sums):
+        group = out.setdefault((r["place"], r["side"]), GroupFigures())
+        group.organisations, group.committee_members = r["n_organisations"], r["n_committee"]
+        group.members, group.violations = r["n_members"], r["n_violations"]
+    return out
+
+
+def group_kind_figures(
+    unit: OrgUnit, start: date, end: date
+) -> dict[tuple[str, str, str], KindFigures]:
+    """{(place, side, kind): KindFigures} over the rows of `kind_figures(unit, start, end)`,
+    summed per (place, side): one aggregate query."""
+    per_row = kind_rows(unit, start, end, False, places(unit, "inspection__"))
+    return {
+        (r["place"], r["side"], r["of_kind"]): KindFigures(**{n: r[n] for n in KIND_FIELDS})
+        for r in _summed(per_row, ("place", "side", "of_kind"), KIND_FIELDS)
+    }
+
+
 # --- the drill-down: the rows behind one number --------------------------------------------------
 
 
 OWN = "own"  # the bodies of U itself (the "sum" row of U)
 
 
-# Groups of performing bodies (the report's rows "cấp ủy cơ sở", "ủy ban kiểm tra các cấp", …):
-# the committee side is the committee, its standing committee and a cell's meeting.
-COMMITTEE_SIDE = (BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.CELL_MEETING)
+# Groups of performing bodies (the report's rows "cấp ủy cơ sở", "ủy ban kiểm tra các cấp", …),
+# by the place and side of the body (`place_q`, `_side_q`: the rules the report's sums group by).
 BODY_GROUPS = {
     "nhom-cap-uy": "Cấp ủy (gồm ban thường vụ) của {unit}",
     "nhom-ubkt": "Ủy ban kiểm tra của {unit}",
@@ -424,19 +581,12 @@ BODY_GROUPS = {
 
 def _group_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:
     """A group of `BODY_GROUPS`: own bodies of U, grassroots bodies below U, or every level."""
-    inspection = key.startswith("nhom-ubkt")
-    side = (
-        Q(**{f"{prefix}body__kind": BodyKind.INSPECTION})
-        if inspection
-        else Q(**{f"{prefix}body__kind__in": COMMITTEE_SIDE})
-    )
-    own = Q(**{f"{prefix}unit_id": unit.pk})
+    side = _side_q(SIDE_INSPECTION if key.startswith("nhom-ubkt") else SIDE_COMMITTEE, prefix)
     if key.endswith("-co-so"):
-        levels = (Level.BASE, Level.BELOW_BASE)
-        return side & ~own & Q(**{f"{prefix}unit__kind__level__in": levels})
+        return side & place_q(unit, PLACE_GRASSROOTS, prefix)
     if key.endswith("-cac-cap"):
         return side
-    return side & own
+    return side & place_q(unit, PLACE_OWN, prefix)
 
 
 def _body_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:

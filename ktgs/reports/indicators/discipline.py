@@ -3,7 +3,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -12,8 +11,7 @@ from ktgs.core.choices import DisciplineForm
 from ktgs.discipline import counting as discipline_counting
 from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
 from ktgs.discipline.period_views import APPEAL_SLUGS, SUSPENSION_SLUGS
-from ktgs.orgs.choices import BodyKind
-from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.models import OrgUnit
 from ktgs.reports.indicators import (
     SUBJECT_MEMBERS,
     SUBJECT_ORGS,
@@ -43,56 +41,37 @@ GRASSROOTS_PARTS = {
 }
 
 
+D = discipline_counting
+# Each group as the rows it takes: by place (`discipline.counting.place_of`) and UBKT or not.
+GROUP_RULES = {
+    "cap_tren": lambda r: r.place == D.PLACE_ABOVE,
+    "cap_duoi": lambda r: r.place == D.PLACE_BETWEEN,
+    "cap_uy": lambda r: r.place == D.PLACE_OWN and not r.ubkt,
+    "ubkt": lambda r: r.place == D.PLACE_OWN and r.ubkt,
+    "co_so": lambda r: r.key == D.GRASSROOTS,
+}
+
+
 @dataclass
 class DisciplineFamily:
-    figures: discipline_counting.Figures
-    bodies: dict  # row key -> (unit id, kind, unit path)
-
-    @cached_property
-    def split(self) -> discipline_counting.Figures:
-        """The figures with the grassroots row in two: one more query, on first use only."""
-        f = self.figures
-        return discipline_counting.count(f.unit, f.start, f.end, split_grassroots=True)
+    figures: discipline_counting.Figures  # a row per deciding body, each with its place
 
 
 def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
-    """`discipline.counting.count` (one aggregate query and one for names) and one query for the
-    unit and kind of each deciding body."""
-    figures = discipline_counting.count(unit, start, end)
-    ids = [int(r.key) for r in figures.rows if r.key.isdigit()]
-    bodies = {
-        str(pk): (u, k, path)
-        for pk, u, k, path in Body.objects.filter(pk__in=ids).values_list(
-            "pk", "unit_id", "kind", "unit__path"
-        )
-    }
-    return DisciplineFamily(figures, bodies)
-
-
-def _in_group(row, body: tuple, unit: OrgUnit, group: str) -> bool:
-    if group in ("tat_ca", row.key):  # every body, or one body named by its id
-        return True
-    if row.key == discipline_counting.GRASSROOTS:
-        return group == "co_so"
-    owner, kind, path = body
-    own = owner == unit.pk
-    return {
-        "cap_tren": not path.startswith(unit.path),
-        "cap_duoi": path.startswith(unit.path) and not own,
-        "cap_uy": own and kind != BodyKind.INSPECTION,
-        "ubkt": own and kind == BodyKind.INSPECTION,
-    }.get(group, False)
+    """`discipline.counting.count`: one aggregate query (its rows carry each body's place and
+    the grassroots row's two parts) and one for the names (the expanded rows show them)."""
+    return DisciplineFamily(discipline_counting.count(unit, start, end))
 
 
 def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
+    figures = data.figures
     if group in GRASSROOTS_PARTS:
-        row = data.split.row(GRASSROOTS_PARTS[group])
+        row = figures.parts.get(GRASSROOTS_PARTS[group])
         return [row] if row else []
-    return [
-        row
-        for row in data.figures.rows
-        if _in_group(row, data.bodies.get(row.key, (None, "", "")), unit, group)
-    ]
+    if group == "tat_ca":
+        return figures.rows
+    rule = GROUP_RULES.get(group, lambda r: r.key == group)  # else one body named by its key
+    return [row for row in figures.rows if rule(row)]
 
 
 def _discipline_value(tally: str):

@@ -1,18 +1,16 @@
-"""Indicators of the families "ktgs" (inspections and supervisions per performing body, per kind,
-subjects, outcomes) and "kien_nghi" (follow-ups of the conclusions)."""
+"""Indicators of the families "ktgs" (inspections and supervisions per group of performing bodies,
+per kind, subjects, outcomes) and "kien_nghi" (follow-ups of the conclusions)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.urls import reverse
 
 from ktgs.core.choices import InspectionKind
 from ktgs.inspections import counting as ktgs_counting
-from ktgs.orgs.choices import BodyKind, Level
-from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.models import OrgUnit
 from ktgs.reports.indicators import (
     CASES,
     SUBJECT_CASES,
@@ -25,10 +23,9 @@ from ktgs.reports.indicators import (
     register_family,
 )
 
-# --- family "ktgs": inspections and supervisions per performing body -------------------------
+# --- family "ktgs": inspections and supervisions per group of performing bodies ----------------
 
-GRASSROOTS_LEVELS = (Level.BASE, Level.BELOW_BASE)
-COMMITTEE_SIDE = (BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.CELL_MEETING)
+C = ktgs_counting
 BODY_GROUPS = {
     "tat_ca": "mọi chủ thể (gồm tổ chức đảng trực thuộc)",
     "cua_don_vi": "cấp ủy và ủy ban kiểm tra của chính tổ chức",
@@ -39,67 +36,56 @@ BODY_GROUPS = {
     "cap_uy_cac_cap": "cấp ủy các cấp",
     "ubkt_cac_cap": "ủy ban kiểm tra các cấp",
 }
+# Each group as the (place, side) of the performing rows it sums (`counting.places`); None: any.
+GROUP_PARTS = {
+    "tat_ca": (None, None),
+    "cua_don_vi": (C.PLACE_OWN, None),
+    "cap_uy": (C.PLACE_OWN, C.SIDE_COMMITTEE),
+    "ubkt": (C.PLACE_OWN, C.SIDE_INSPECTION),
+    "cap_uy_co_so": (C.PLACE_GRASSROOTS, C.SIDE_COMMITTEE),
+    "ubkt_co_so": (C.PLACE_GRASSROOTS, C.SIDE_INSPECTION),
+    "cap_uy_cac_cap": (None, C.SIDE_COMMITTEE),
+    "ubkt_cac_cap": (None, C.SIDE_INSPECTION),
+}
+
+
+def _in_group(group: str, place: str, side: str) -> bool:
+    want_place, want_side = GROUP_PARTS[group]
+    return want_place in (None, place) and want_side in (None, side)
 
 
 @dataclass
 class KtgsFamily:
-    counts: ktgs_counting.Counts
-    groups: dict  # group name -> [row keys]
-    by_key: dict = field(default_factory=dict)  # row key -> row (a group sums thousands of rows)
+    unit: OrgUnit
+    start: date
+    end: date
+    groups: dict  # (place, side) -> counting.GroupFigures
 
     @cached_property
     def by_kind(self) -> dict:
-        """{(row key, kind): KindFigures}: one more aggregate query, on first use only."""
-        c = self.counts
-        return ktgs_counting.kind_figures(c.unit, c.start, c.end)
+        """{(place, side, kind): KindFigures}: one more aggregate query, on first use only."""
+        return ktgs_counting.group_kind_figures(self.unit, self.start, self.end)
+
+    def parts(self, group: str) -> list:
+        """The GroupFigures the body group sums."""
+        return [f for (place, side), f in self.groups.items() if _in_group(group, place, side)]
 
 
 def _ktgs_family(unit: OrgUnit, start: date, end: date) -> KtgsFamily:
-    """`inspections.counting.count` (two aggregate queries and one for names) and one query for
-    the kind and level of each row's body."""
-    counts = ktgs_counting.count(unit, start, end)
-    body_ids = [int(r.key) for r in counts.rows if not r.key.startswith("cu-")]
-    unit_ids = [int(r.key[3:]) for r in counts.rows if r.key.startswith("cu-")]
-    levels = {}
-    bodies = Body.objects.filter(Q(pk__in=body_ids) | Q(unit_id__in=unit_ids))
-    for pk, unit_id, kind, level in bodies.values_list(
-        "pk", "unit_id", "kind", "unit__kind__level"
-    ):
-        levels[str(pk)] = (kind, level)
-        levels.setdefault(f"cu-{unit_id}", (BodyKind.COMMITTEE, level))
-    groups = {name: [] for name in BODY_GROUPS}
-    for row in counts.rows:
-        kind, level = levels.get(row.key, ("", ""))
-        committee = row.key.startswith("cu-") or kind in COMMITTEE_SIDE
-        inspection = kind == BodyKind.INSPECTION
-        groups["tat_ca"].append(row.key)
-        if row.own:
-            groups["cua_don_vi"].append(row.key)
-            if committee:
-                groups["cap_uy"].append(row.key)
-            if inspection:
-                groups["ubkt"].append(row.key)
-        elif level in GRASSROOTS_LEVELS:
-            if committee:
-                groups["cap_uy_co_so"].append(row.key)
-            if inspection:
-                groups["ubkt_co_so"].append(row.key)
-        if committee:
-            groups["cap_uy_cac_cap"].append(row.key)
-        if inspection:
-            groups["ubkt_cac_cap"].append(row.key)
-    return KtgsFamily(counts, groups, {row.key: row for row in counts.rows})
+    """`inspections.counting.group_counts`: the rows of `count` summed per place and side of the
+    performing body, in the database (two aggregate queries; no row per body, no names)."""
+    return KtgsFamily(unit, start, end, ktgs_counting.group_counts(unit, start, end))
 
 
 def _ktgs_value(attr: str):
     def value(data: KtgsFamily, p: dict) -> int:
-        rows = [data.by_key[k] for k in data.groups[p["chu_the"]]]
+        parts = data.parts(p["chu_the"])
         if attr == "by_kind":
             kind = p["loai"]
             return sum(
-                r.by_kind.get(kind, 0) if kind else r.inspections + r.supervisions for r in rows
+                f.by_kind.get(kind, 0) if kind else f.inspections + f.supervisions for f in parts
             )
-        return sum(getattr(r, attr) for r in rows)
+        return sum(getattr(f, attr) for f in parts)
 
     return value
 
@@ -231,11 +217,11 @@ RESULT_SLUG = {
 
 def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
     """The sum of `attrs` over the group's bodies, in one kind (or every kind)."""
-    keys, kind = set(data.groups[p["chu_the"]]), p["loai"]
+    group, kind = p["chu_the"], p["loai"]
     return sum(
         getattr(f, a)
-        for (key, k), f in data.by_kind.items()
-        if key in keys and (not kind or k == kind)
+        for (place, side, k), f in data.by_kind.items()
+        if _in_group(group, place, side) and (not kind or k == kind)
         for a in attrs
     )
 
@@ -243,7 +229,7 @@ def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
 def _subjects_value(data: KtgsFamily, p: dict) -> int:
     attr = SUBJECT_ATTR[p["doi_tuong"]]
     if not p["loai"]:  # distinct per body across kinds: the figures of `count`
-        return sum(getattr(data.counts.row(k), attr) for k in data.groups[p["chu_the"]])
+        return sum(getattr(f, attr) for f in data.parts(p["chu_the"]))
     return _kind_sum(data, p, (attr,))
 
 
