@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<str:code>/", views.unit_report, name="unit"),
     path("<str:code>/xlsx/", views.unit_xlsx, name="xlsx"),
+    path("<str:code>/du-thao/", views.draft_list, name="drafts"),
+    path("<str:code>/du-thao/moi/", views.draft_create, name="draft_create"),
+    path("<str:code>/du-thao/<int:pk>/", views.draft_detail, name="draft"),
 ]
