@@ -257,8 +257,11 @@ class Review:
         out = [self.paragraph(key) for key in GENERATED]
         counted = [f["value"] for p in out if p.key != "tong_quan" for f in p.figures]
         if not any(counted):
+            when = self.period.title
+            if self.period.label != self.period.dates_label:
+                when += f" ({self.period.dates_label})"
             raise ReviewError(
-                f"{self.period.title} ({self.period.dates_label}) chưa có số liệu kiểm tra, "
+                f"{when} chưa có số liệu kiểm tra, "
                 f"giám sát hay thi hành kỷ luật nào trong hồ sơ của {self.unit.name}: chưa soạn "
                 "được báo cáo. Đồng chí chọn kỳ khác, hoặc nhập hồ sơ của kỳ này trước."
             )
