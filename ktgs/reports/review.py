@@ -293,14 +293,22 @@ class Review:
             dang_vien=members,
         )
 
-    def _subjects(self, group: str, who: str) -> tuple[int, str]:
-        """(how many subjects, how the sentence names them) of a KTGS body group."""
-        s = "kiem_tra_giam_sat"
-        orgs = self._fig("ktgs.to_chuc", {"chu_the": group}, f"tổ chức đảng được {who} KTGS")
-        members = self._fig("ktgs.dang_vien", {"chu_the": group}, f"đảng viên được {who} KTGS")
-        on_committees = self._fig(
-            "ktgs.cap_uy_vien", {"chu_the": group}, f"cấp ủy viên được {who} KTGS"
+    def _subject_figures(self, group: str, who: str) -> tuple[int, int, int]:
+        """(organisations, members, committee members) a KTGS body group inspected or
+        supervised (distinct per body: `ktgs.to_chuc`, `ktgs.dang_vien`, `ktgs.cap_uy_vien`)."""
+        return tuple(
+            self._fig(key, {"chu_the": group}, f"{what} được {who} KTGS")
+            for key, what in (
+                ("ktgs.to_chuc", "tổ chức đảng"),
+                ("ktgs.dang_vien", "đảng viên"),
+                ("ktgs.cap_uy_vien", "cấp ủy viên"),
+            )
         )
+
+    def _subjects(self, orgs: int, members: int, on_committees: int) -> str:
+        """How the sentence names the subjects: "36 tổ chức đảng và 163 đảng viên là cấp ủy
+        viên" (members all on committees), "… 172 đảng viên (trong đó 160 cấp ủy viên)"."""
+        s = "kiem_tra_giam_sat"
         if members and members == on_committees:
             people = self._s(s, "cap_uy_vien", so=members)
         elif members:
@@ -308,57 +316,33 @@ class Review:
         else:
             people = ""
         orgs_text = self._s(s, "to_chuc", so=orgs) if orgs else ""
-        return orgs + members, self._join(s, "noi", [orgs_text, people])
+        return self._join(s, "noi", [orgs_text, people])
 
     def _kiem_tra_giam_sat(self) -> str:
         s = "kiem_tra_giam_sat"
         c = self.common
-        own_n, own = self._subjects("cua_don_vi", f"{c['cap_uy']} và {c['ubkt']}")
+        own = self._subject_figures("cua_don_vi", f"{c['cap_uy']} và {c['ubkt']}")
         parts = []
         for group, who in (("cap_uy", c["cap_uy"]), ("ubkt", c["ubkt"])):
-            n, subjects = self._subjects(group, who)
-            if n:
-                parts.append(self._s(s, "phan", chu_the=who, doi_tuong=subjects))
-        below_n, below = self._subjects_below()
-        if not own_n:
-            if below_n:
-                return self._s(s, "chi_cap_duoi", **c, cap_duoi=below)
+            figures = self._subject_figures(group, who)
+            if any(figures):
+                parts.append(self._s(s, "phan", chu_the=who, doi_tuong=self._subjects(*figures)))
+        # the sub-units' bodies: every body's figure less the unit's own (a group is the sum of
+        # its bodies' rows, so the difference is exact)
+        every = self._subject_figures("tat_ca", "các cấp")
+        below = tuple(a - b for a, b in zip(every, own, strict=True))
+        if not any(own):
+            if any(below):
+                return self._s(s, "chi_cap_duoi", **c, cap_duoi=self._subjects(*below))
             return self._s(s, "khong_co", **c)
         return self._s(
             s,
             "cau",
             **c,
-            doi_tuong=own,
+            doi_tuong=self._subjects(*own),
             cac_phan=self._join(s, "noi_phan", parts) if len(parts) > 1 else "",
-            cap_duoi=below,
+            cap_duoi=self._subjects(*below),
         )
-
-    def _subjects_below(self) -> tuple[int, str]:
-        """The sub-units' bodies: every body's figure less the unit's own (a group is the sum
-        of its bodies' rows, so the difference is exact)."""
-        s = "kiem_tra_giam_sat"
-        who = "các cấp"
-        figures = {}
-        for key, what in (
-            ("ktgs.to_chuc", "tổ chức đảng"),
-            ("ktgs.dang_vien", "đảng viên"),
-            ("ktgs.cap_uy_vien", "cấp ủy viên"),
-        ):
-            every = self._fig(key, {"chu_the": "tat_ca"}, f"{what} được {who} KTGS")
-            figures[key] = every - next(
-                f["value"]
-                for f in self._used
-                if f["key"] == key and f["params"] == {"chu_the": "cua_don_vi"}
-            )
-        orgs, members, on_committees = figures.values()
-        if members and members == on_committees:
-            people = self._s(s, "cap_uy_vien", so=members)
-        elif members:
-            people = self._s(s, "dang_vien", so=members, cap_uy_vien=on_committees)
-        else:
-            people = ""
-        orgs_text = self._s(s, "to_chuc", so=orgs) if orgs else ""
-        return orgs + members, self._join(s, "noi", [orgs_text, people])
 
     def _forms(self, key: str, body: str, name: str, what: str) -> tuple[int, str]:
         """(total, "11 cảnh cáo, 04 khiển trách") of one deciding body and kind of subject."""
@@ -410,13 +394,6 @@ class Review:
                 doi_tuong = self._join(s, "noi_co_quan", subjects)
                 parts.append(self._s(s, "phan", co_quan=name, doi_tuong=doi_tuong))
         return self._s(s, "cau", **c, doi_tuong=total, cac_phan=self._join(s, "noi_phan", parts))
-
-
-def outdated(unit: OrgUnit, start, end, figures: list) -> list[str]:
-    """What changed since a paragraph was written: "40 → 41 đảng viên bị kỷ luật", one per
-    figure whose value the records now give differently (the families' aggregate queries)."""
-    ctx = Context(unit, start, end)
-    return outdated_in(ctx, figures)
 
 
 def outdated_in(ctx: Context, figures: list) -> list[str]:

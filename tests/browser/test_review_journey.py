@@ -1,13 +1,15 @@
 """Issue 15 in a real browser: the narrative review. The demo inspector opens the report page,
 chooses "Năm 2023", presses «Soạn báo cáo», lands on the draft whose generated paragraphs state
 the year's figures, writes a paragraph of their own, saves, and finds it kept after reloading.
-Screenshots: test-artifacts/test_review_journey-*.png.
+The draft page passes axe-core. Screenshots: test-artifacts/test_review_journey-*.png.
 """
 
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.browser.test_picker_journey import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -50,4 +52,5 @@ def test_review_of_2023_generated_edited_and_kept(
     page.reload()
     expect(page.locator('[data-kind="written"] textarea').first).to_have_value(mine)
     expect(page.get_by_text("Số liệu đã thay đổi")).to_have_count(0)
+    assert_accessible(page)  # without a flash message: base.html's <ul role="status"> is not ours
     shot("kept")

@@ -250,3 +250,23 @@ def test_the_draft_of_another_unit_is_not_found_under_this_one(client_as, cast):
     url = reverse("reports:draft", args=["HA.DBK", draft.pk])
     assert client_as("inspector").get(url).status_code == 404
     assert re.search(r"Không tìm thấy", client_as("inspector").get(url).content.decode())
+
+
+def test_every_placeholder_a_sentence_lists_can_be_used(cast, settings, tmp_path):
+    """An office file using, in every sentence, every placeholder it may: the review is written
+    (no placeholder the code does not fill)."""
+    from ktgs.reports.review import SENTENCES
+
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "mau-bao-cao").mkdir()
+    lines = []
+    for section, sentences in SENTENCES.items():
+        lines.append(f"[{section}]")
+        for name, allowed in sentences.items():
+            text = " ".join(f"<{p}={{{p}}}>" for p in sorted(allowed)) or " / "
+            lines.append(f'{name} = "{text}"')
+    (tmp_path / "mau-bao-cao" / "cau.toml").write_text("\n".join(lines) + "\n", "utf-8")
+    draft = create(cast["inspector"])
+    assert draft.title.startswith("<ky=")
+    texts = {p["key"]: p["text"] for p in draft.paragraphs if p["kind"] == "generated"}
+    assert "<cap_uy=" in texts["ky_luat"] and "<so=" in texts["kiem_tra_giam_sat"]
