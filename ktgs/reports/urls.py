@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ktgs.reports import views
+from ktgs.reports import chart_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:code>/du-thao/", views.draft_list, name="drafts"),
     path("<str:code>/du-thao/moi/", views.draft_create, name="draft_create"),
     path("<str:code>/du-thao/<int:pk>/", views.draft_detail, name="draft"),
+    path("<str:code>/bieu-do/<slug:name>.svg", chart_views.chart_svg, name="chart_svg"),
+    path("<str:code>/bieu-do/<slug:name>/", chart_views.chart_block, name="chart"),
 ]

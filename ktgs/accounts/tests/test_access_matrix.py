@@ -306,6 +306,18 @@ reports:xlsx           sibling             302   404       404          404     
 reports:xlsx           parent              302   404       404          404          404          404
 reports:xlsx           other               302   404       404          404          404          404
 reports:xlsx           missing             302   404       404          404          404          404
+reports:chart_svg      own                 302   200       200          200          200          200
+reports:chart_svg      child               302   200       200          200          200          200
+reports:chart_svg      sibling             302   404       404          404          404          404
+reports:chart_svg      parent              302   404       404          404          404          404
+reports:chart_svg      other               302   404       404          404          404          404
+reports:chart_svg      missing             302   404       404          404          404          404
+reports:chart          own                 302   200       200          200          200          200
+reports:chart          child               302   200       200          200          200          200
+reports:chart          sibling             302   404       404          404          404          404
+reports:chart          parent              302   404       404          404          404          404
+reports:chart          other               302   404       404          404          404          404
+reports:chart          missing             302   404       404          404          404          404
 # The narrative review's drafts (docs/reports.md, «Báo cáo thuyết minh»): seen like the report
 # page; generated (a POST with the report page's period; none here: back to the report page)
 # with records.change in the unit. "draft:own" is a draft of HA.DBK.001, "draft:sibling" one of
@@ -671,6 +683,9 @@ def world(django_db_setup, django_db_blocker) -> World:
         transaction.set_rollback(True)
 
 
+CHART_PAGES = ("reports:chart_svg", "reports:chart")
+
+
 def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
     if name == "orgs:pick":  # a profile of the picker, or one that does not exist
@@ -689,6 +704,8 @@ def _url(name: str, obj) -> str:
         return reverse(name, kwargs={"code": code, "pk": obj.pk})
     if name in OWNER_PAGES:  # a page about a record's files: the record's type and id
         return reverse(name, kwargs={"owner_type": "orgs.member", "owner_id": obj.pk})
+    if name in CHART_PAGES:  # a chart of the report of a unit
+        return reverse(name, kwargs={"code": obj.code, "name": "ktgs-chu-the"})
     try:
         return reverse(name, kwargs={"code": obj.code})
     except (NoReverseMatch, AttributeError):  # AttributeError: an attachment has no code
