@@ -236,8 +236,8 @@ def draft_create(request, code: str):
     unit = _unit(request, code)
     if not drafts.may_write(request.scope, unit):
         raise PermissionDenied(drafts.NO_WRITE)
-    back = f"{reverse('reports:unit', args=[unit.code])}?{request.POST.urlencode()}"
     fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    back = f"{reverse('reports:unit', args=[unit.code])}?{urlencode(fields)}"  # no token in a URL
     try:
         period = UnitPeriods(unit).parse(fields)
         if period is None:

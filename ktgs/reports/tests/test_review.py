@@ -164,6 +164,7 @@ def test_a_period_with_no_figures_is_said_and_nothing_saved(client_as):
     )
     assert ReportDraft.objects.count() == before
     assert "chưa có số liệu kiểm tra, giám sát hay thi hành kỷ luật" in response.content.decode()
+    assert response.redirect_chain[0][0].endswith("/bao-cao/HA.DBK/?ky=nam&nam=2001")
 
 
 def test_a_period_ending_before_it_starts_is_refused(client_as, cast):
