@@ -70,6 +70,9 @@ ACTION_LABELS: dict[str, str] = {
     "programmes.item.updated": "Sửa nội dung chương trình kiểm tra, giám sát",
     "programmes.programme.created": "Lập chương trình kiểm tra, giám sát",
     "programmes.programme.voided": "Hủy chương trình kiểm tra, giám sát",
+    "reports.draft.created": "Soạn dự thảo báo cáo thuyết minh",
+    "reports.draft.regenerated": "Viết lại đoạn báo cáo từ số liệu",
+    "reports.draft.updated": "Sửa dự thảo báo cáo thuyết minh",
     "rules.calendar.corrected": "Điều chỉnh lịch ngày làm việc",
     "rules.row.overridden": "Điều chỉnh giá trị quy tắc (cấp đơn vị)",
 }
@@ -78,6 +81,7 @@ TARGET_LABELS: dict[str, str] = {
     "accounts.user": "Người dùng",
     "orgs.member": "Đảng viên",
     "orgs.orgunit": "Tổ chức đảng",
+    "reports.reportdraft": "Dự thảo báo cáo",
 }
 
 DETAIL_LABELS: dict[str, str] = {
@@ -114,11 +118,12 @@ DETAIL_LABELS: dict[str, str] = {
     "on": "ngày",
     "origin": "nguồn",
     "outcome": "kết quả",
+    "paragraphs": "các đoạn",
     "parent": "cấp trên",
     "position": "thứ tự",
     "reason": "lý do",
-    "refused": "số mã bị từ chối",
     "recommendations": "số kiến nghị",
+    "refused": "số mã bị từ chối",
     "remedy": "xử lý ngoài kỷ luật",
     "resolved_on": "ngày giải quyết",
     "resolver": "cấp giải quyết",
@@ -135,6 +140,8 @@ DETAIL_LABELS: dict[str, str] = {
     "subject": "đối tượng",
     "subject_note": "đối tượng (ghi chú)",
     "subjects": "đối tượng",
+    "text": "nội dung",
+    "title": "tiêu đề",
     "to": "chuyển đến",
     "topic": "nội dung",
     "unit": "tổ chức",

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from ktgs.accounts.access import RECORDS_VIEW, UNITS_VIEW
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW, UNITS_VIEW
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
@@ -171,6 +173,8 @@ def unit_report(request, code: str):
             "sections": sections,
             "check": check,
             "may_drill": request.scope.may(RECORDS_VIEW, unit.path),
+            "may_write": request.scope.may(RECORDS_CHANGE, unit.path),
+            "period_fields": sorted(asked.period.params().items()),
             "params": asked.params(),
             "cumulative": cum,
             "showing_cumulative": wants_cum and cum is not None,
@@ -193,3 +197,124 @@ def unit_xlsx(request, code: str):
     name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- the narrative review's drafts (docs/reports.md, «Báo cáo thuyết minh») -------------------
+
+
+def _draft(request, code: str, pk: int):
+    from ktgs.reports.models import ReportDraft
+
+    unit = _unit(request, code)
+    draft = ReportDraft.objects.filter(pk=pk, unit=unit).select_related("unit").first()
+    if draft is None:
+        raise Http404("Không tìm thấy dự thảo báo cáo này.")
+    return unit, draft
+
+
+@require_GET
+def draft_list(request, code: str):
+    from ktgs.reports.drafts import may_write
+    from ktgs.reports.models import ReportDraft
+
+    unit = _unit(request, code)
+    drafts = ReportDraft.objects.filter(unit=unit).select_related("created_by", "updated_by")
+    return render(
+        request,
+        "reports/drafts.html",
+        {"unit": unit, "drafts": drafts, "may_write": may_write(request.scope, unit)},
+    )
+
+
+@require_POST
+def draft_create(request, code: str):
+    """Generate the review of the period the form names (the report page's period) and open
+    the draft; a period that cannot be read or has no figures goes back to the report page
+    with the reason (nothing saved)."""
+    from ktgs.reports import drafts
+
+    unit = _unit(request, code)
+    if not drafts.may_write(request.scope, unit):
+        raise PermissionDenied(drafts.NO_WRITE)
+    fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    back = f"{reverse('reports:unit', args=[unit.code])}?{urlencode(fields)}"  # no token in a URL
+    try:
+        period = UnitPeriods(unit).parse(fields)
+        if period is None:
+            raise PeriodError("Chưa chọn kỳ báo cáo: đồng chí chọn kỳ rồi bấm «Soạn báo cáo».")
+        draft = drafts.draft_create(
+            scope=request.scope, unit=unit, period=period, user=request.user
+        )
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, "Đã soạn dự thảo báo cáo từ số liệu của kỳ.")
+    return redirect("reports:draft", code=unit.code, pk=draft.pk)
+
+
+def draft_detail(request, code: str, pk: int):
+    """The draft: each paragraph in a textarea (for a user who may write reports of the unit),
+    the generated ones flagged when the records now give other figures, with a button to write
+    them again."""
+    from ktgs.reports import drafts
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    unit, draft = _draft(request, code, pk)
+    may_write = drafts.may_write(request.scope, unit)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied(drafts.NO_WRITE)
+        action = request.POST.get("action", "luu")
+        try:
+            with transaction.atomic():  # the clerk's edits are kept before any other action
+                draft = drafts.draft_save(
+                    scope=request.scope,
+                    draft=draft,
+                    title=request.POST.get("tieu-de", ""),
+                    texts=request.POST.getlist("doan"),
+                    user=request.user,
+                )
+            if action.startswith("tao-lai-"):
+                drafts.draft_regenerate(
+                    scope=request.scope, draft=draft, index=_index(action), user=request.user
+                )
+                messages.success(request, "Đã viết lại đoạn từ số liệu hiện có.")
+            elif action.startswith("them-"):
+                drafts.draft_add_paragraph(
+                    scope=request.scope, draft=draft, after=_index(action), user=request.user
+                )
+                messages.success(request, "Đã thêm một đoạn để đồng chí viết.")
+            else:
+                messages.success(request, "Đã lưu dự thảo.")
+            return redirect("reports:draft", code=unit.code, pk=draft.pk)
+        except ValidationError as exc:
+            errors = exc.messages
+    outdated = drafts.draft_outdated(draft)
+    paragraphs = [
+        {"n": n, "p": p, "outdated": outdated.get(n, [])} for n, p in enumerate(draft.paragraphs)
+    ]
+    return render(
+        request,
+        "reports/draft.html",
+        {
+            "unit": unit,
+            "draft": draft,
+            "paragraphs": paragraphs,
+            "may_write": may_write,
+            "errors": errors,
+            "any_outdated": bool(outdated),
+        },
+    )
+
+
+def _index(action: str) -> int:
+    try:
+        return int(action.rsplit("-", 1)[1])
+    except ValueError:
+        raise ValidationError("Không có đoạn này trong dự thảo.") from None

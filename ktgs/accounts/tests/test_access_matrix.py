@@ -335,6 +335,23 @@ reports:chart          sibling             302   404       404          404     
 reports:chart          parent              302   404       404          404          404          404
 reports:chart          other               302   404       404          404          404          404
 reports:chart          missing             302   404       404          404          404          404
+# The narrative review's drafts (docs/reports.md, «Báo cáo thuyết minh»): seen like the report
+# page; generated (a POST with the report page's period; none here: back to the report page)
+# with records.change in the unit. "draft:own" is a draft of HA.DBK.001, "draft:sibling" one of
+# HA.DBK.002.
+reports:drafts         own                 302   200       200          200          200          200
+reports:drafts         child               302   200       200          200          200          200
+reports:drafts         sibling             302   404       404          404          404          404
+reports:drafts         parent              302   404       404          404          404          404
+reports:drafts         missing             302   404       404          404          404          404
+reports:draft_create   own                 302   403       302          302          302          403
+reports:draft_create   child               302   403       302          302          302          403
+reports:draft_create   sibling             302   404       404          404          404          404
+reports:draft_create   parent              302   404       404          404          404          404
+reports:draft_create   missing             302   404       404          404          404          404
+reports:draft          draft:own           302   200       200          200          200          200
+reports:draft          draft:sibling       302   404       404          404          404          404
+reports:draft          missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -392,10 +409,11 @@ suspensions:extend     missing             302   404       404          404     
 
 # How a page is asked: logging out and voiding are POSTs (voiding with no reason: the form
 # comes back with its error, nothing is written); the tree's children are an htmx request.
-POSTED = {"logout", "orgs:member_void"}
+POSTED = {"logout", "orgs:member_void", "reports:draft_create"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
+DRAFT_PAGES = {"reports:draft"}
 UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
     "counting:counts",
     "counting:list",
@@ -645,6 +663,18 @@ def _make_programmes() -> dict:
     }
 
 
+def _make_drafts(units: dict) -> dict:
+    from ktgs.reports.models import ReportDraft
+
+    def made(code: str) -> ReportDraft:
+        unit = units.get(code) or OrgUnit.objects.get(code=code)
+        return ReportDraft.objects.create(
+            unit=unit, period_kind="nam", starts_on=date(2023, 1, 1), ends_on=date(2023, 6, 30)
+        )
+
+    return {"draft:own": made("HA.DBK.001"), "draft:sibling": made("HA.DBK.002")}
+
+
 def _make_objects() -> dict:
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_AT.values())}
     objects: dict = {relation: units[code] for relation, code in UNIT_AT.items()}
@@ -658,6 +688,7 @@ def _make_objects() -> dict:
             pdf = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%%EOF\n")
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
     objects["rule:any"] = RuleRow.objects.filter(status="to_check", origin="pack").first()
+    objects |= _make_drafts(units)
     return objects | _make_inspections() | _make_programmes() | _make_cases() | _make_suspensions()
 
 
@@ -687,6 +718,9 @@ def _url(name: str, obj) -> str:
         part = INSPECTION_PARTS[name]
         sub = getattr(obj, part).order_by("pk").first() if hasattr(obj, part) else None
         return reverse(name, kwargs={"pk": obj.pk, f"{part[:-1]}_pk": sub.pk if sub else 1})
+    if name in DRAFT_PAGES:  # a draft under its unit's report
+        code = obj.unit.code if hasattr(obj, "unit") else obj.code
+        return reverse(name, kwargs={"code": code, "pk": obj.pk})
     if name in OWNER_PAGES:  # a page about a record's files: the record's type and id
         return reverse(name, kwargs={"owner_type": "orgs.member", "owner_id": obj.pk})
     if name in CHART_PAGES:  # a chart of the report of a unit

@@ -420,3 +420,26 @@ def report_tables(unit, start, end) -> dict:
             "flags": done.flags,
         }
     return out
+
+
+def review(unit_code: str, end: str) -> dict:
+    """The narrative review of a unit from the start of its term holding `end` to `end` (run in
+    the child process): {"title", "paragraphs": {key: {"text", "figures"}}, "bodies": {deciding
+    body id as the figures' params name it: its short name on `end`}}."""
+    from ktgs.orgs.models import OrgUnit
+    from ktgs.reports.indicators import Context
+    from ktgs.reports.indicators.discipline import discipline_body_rows
+    from ktgs.reports.periods import UnitPeriods, term_on, unit_terms
+    from ktgs.reports.review import Review
+
+    unit = OrgUnit.objects.get(code=unit_code)
+    last = date.fromisoformat(end)
+    periods = UnitPeriods(unit)
+    term = term_on(unit_terms(unit), last)
+    period = periods.range(term.starts_on, last)
+    r = Review(unit, period)
+    return {
+        "title": r.title(),
+        "paragraphs": {p.key: {"text": p.text, "figures": p.figures} for p in r.paragraphs()},
+        "bodies": dict(discipline_body_rows(Context(unit, term.starts_on, last))),
+    }
