@@ -87,7 +87,10 @@ def _line(
     return p
 
 
-def _two_columns(doc, widths=(Mm(75), Mm(85))):
+COLUMNS = (Mm(75), Mm(85))  # the two halves of the header and signature rows
+
+
+def _two_columns(doc, widths=COLUMNS):
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
