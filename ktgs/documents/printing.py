@@ -258,3 +258,60 @@ def document_text(content: bytes) -> str:
 
     walk(doc)
     return "\n".join(lines)
+
+
+# --- the issuer block of a body ----------------------------------------------------------------
+
+ON_BEHALF = {
+    "standing": "T/M BAN THƯỜNG VỤ",
+    "committee": "T/M {unit}",
+    "inspection": "T/M ỦY BAN KIỂM TRA",
+    "cell_meeting": "T/M CHI BỘ",
+}
+SIGNER_TITLE = {
+    "standing": "BÍ THƯ",
+    "committee": "BÍ THƯ",
+    "inspection": "CHỦ NHIỆM",
+    "cell_meeting": "BÍ THƯ",
+}
+
+
+@dataclass(frozen=True)
+class Issuer:
+    superior: str
+    issuer: str
+    on_behalf: str
+    signer_title: str
+
+
+def _committee_name(unit) -> str:
+    from ktgs.orgs.choices import BodyKind
+
+    body = unit.bodies.filter(kind=BodyKind.COMMITTEE).order_by("pk").first()
+    return body.name if body is not None else unit.name
+
+
+def issuer_of(body, on: date) -> Issuer:
+    """The issuer block of `body` on `on` (HD 36): a UBKT writes its committee above
+    "ỦY BAN KIỂM TRA"; a committee or its standing committee writes the superior's committee
+    above its own name."""
+    from ktgs.orgs.selectors import parent_on
+
+    unit = body.unit
+    if body.kind == "inspection":
+        superior, issuer = _committee_name(unit), "Ủy ban Kiểm tra"
+    else:
+        parent = parent_on(unit, on)
+        superior = _committee_name(parent) if parent is not None else ""
+        issuer = _committee_name(unit)
+    on_behalf = ON_BEHALF.get(body.kind, "T/M {unit}").format(unit=issuer.upper())
+    return Issuer(superior, issuer, on_behalf, SIGNER_TITLE.get(body.kind, ""))
+
+
+def docx_response(content: bytes, name: str):
+    """A download of `content` as `name` (ASCII; `.docx` added)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
