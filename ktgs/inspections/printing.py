@@ -53,8 +53,11 @@ def decision_context(inspection: Inspection) -> printing.DocumentContext:
     if team:
         paragraphs.append(("text", "Điều 2. Thành lập Đoàn gồm các đồng chí:"))
         paragraphs += [
-            ("text", f"- Đồng chí {m.name}{', ' + m.position if m.position else ''}, "
-             f"{m.get_role_display().lower()};")
+            (
+                "text",
+                f"- Đồng chí {m.name}{', ' + m.position if m.position else ''}, "
+                f"{m.get_role_display().lower()};",
+            )
             for m in team
         ]
     paragraphs.append(

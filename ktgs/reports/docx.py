@@ -108,8 +108,18 @@ def tables_docx(context: printing.DocumentContext, unit, computed: list) -> byte
     )
 
 
-def issue_tables(unit, period, computed, *, number: str, on, place: str, signer_title: str,
-                 signer: str, recipients: list[str]) -> bytes:
+def issue_tables(
+    unit,
+    period,
+    computed,
+    *,
+    number: str,
+    on,
+    place: str,
+    signer_title: str,
+    signer: str,
+    recipients: list[str],
+) -> bytes:
     """Book `number` for the unit's issuing body (`number_use`: a number already used for that
     type, symbol and term → ValidationError, nothing saved) and print the tables DOCX."""
     from django.core.exceptions import ValidationError

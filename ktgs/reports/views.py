@@ -149,7 +149,8 @@ def _issue_form(data=None, *, initial=None):
         signer_title = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
         signer = forms.CharField(label="Họ và tên người ký", max_length=100, required=False)
         recipients = forms.CharField(
-            label="Nơi nhận (mỗi dòng một nơi)", widget=forms.Textarea(attrs={"rows": 3}),
+            label="Nơi nhận (mỗi dòng một nơi)",
+            widget=forms.Textarea(attrs={"rows": 3}),
             required=False,
         )
 
@@ -185,9 +186,14 @@ def unit_docx(request, code: str):
         _ctx, _before, computed = build(unit, period, previous=False)
         try:
             content = docx.issue_tables(
-                unit, period, computed,
-                number=data["number"], on=data["on"], place=data["place"],
-                signer_title=data["signer_title"], signer=data["signer"],
+                unit,
+                period,
+                computed,
+                number=data["number"],
+                on=data["on"],
+                place=data["place"],
+                signer_title=data["signer_title"],
+                signer=data["signer"],
                 recipients=[r.strip() for r in data["recipients"].splitlines() if r.strip()],
             )
         except ValidationError as exc:
@@ -199,6 +205,11 @@ def unit_docx(request, code: str):
     return render(
         request,
         "reports/issue_docx.html",
-        {"unit": unit, "period": period, "form": form, "problem": problem,
-         "params": asked.params()},
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "problem": problem,
+            "params": asked.params(),
+        },
     )
