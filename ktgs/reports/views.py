@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ktgs.accounts.access import RECORDS_VIEW, UNITS_VIEW
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_DECIDE, RECORDS_VIEW, UNITS_VIEW
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
@@ -181,6 +181,10 @@ def unit_docx(request, code: str):
         except ValidationError as exc:
             problem = " ".join(exc.messages)
     form = _issue_form(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and not (
+        request.scope.may(RECORDS_CHANGE, unit.path) or request.scope.may(RECORDS_DECIDE, unit.path)
+    ):
+        raise PermissionDenied("Vai trò của đồng chí không được lấy số văn bản của tổ chức này.")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         _ctx, _before, computed = build(unit, period, previous=False)

@@ -101,7 +101,9 @@ def test_an_uploaded_template_cannot_reach_python_objects():
     assert "unsafe" in str(exc.value) or "__class__" in str(exc.value)
 
 
-def test_an_office_template_is_versioned_audited_and_prints_for_units_below(demo, cast, settings, tmp_path):
+def test_an_office_template_is_versioned_audited_and_prints_for_units_below(
+    demo, cast, settings, tmp_path
+):
     from ktgs.audit.models import AuditEvent
     from ktgs.orgs.models import OrgUnit
 
@@ -140,7 +142,9 @@ def test_an_upload_with_an_unknown_placeholder_saves_nothing(client_as, settings
 
 def test_an_inspector_may_download_but_not_replace_templates(client_as):
     client = client_as("inspector")
-    assert client.get(reverse("documents:template_download", args=["qd-ky-luat"])).status_code == 200
+    assert (
+        client.get(reverse("documents:template_download", args=["qd-ky-luat"])).status_code == 200
+    )
     upload = SimpleUploadedFile("mau.docx", printing.shipped_template("bao-cao"))
     page = client.post(reverse("documents:templates"), {"doc_type": "bao-cao", "file": upload})
     assert page.status_code == 403
@@ -258,7 +262,10 @@ def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client
     env = {**os.environ, "HOME": str(tmp_path)}  # LibreOffice's profile in the test's folder
     subprocess.run(
         [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-        check=True, capture_output=True, timeout=180, env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
     )
     pdf = tmp_path / "bao-cao.pdf"
     text = subprocess.run(
@@ -271,8 +278,21 @@ def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client
         assert figure in words
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(
-        [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(ARTIFACTS / "docx-bao-cao-trang-1")],
-        check=True, capture_output=True, timeout=60,
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "docx-bao-cao-trang-1"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     assert (ARTIFACTS / "docx-bao-cao-trang-1.png").stat().st_size > 1000
