@@ -108,20 +108,24 @@ def tables_docx(context: printing.DocumentContext, unit, computed: list) -> byte
     )
 
 
-def issue_tables(
+def issue(
     unit,
-    period,
-    computed,
     *,
+    doc_type: str,
+    title: str,
+    paragraphs: list[tuple[str, str]],
     number: str,
     on,
     place: str,
-    signer_title: str,
-    signer: str,
-    recipients: list[str],
+    signer_title: str = "",
+    signer: str = "",
+    recipients: list[str] | None = None,
+    computed: list | None = None,
+    extra: dict | None = None,
 ) -> bytes:
     """Book `number` for the unit's issuing body (`number_use`: a number already used for that
-    type, symbol and term → ValidationError, nothing saved) and print the tables DOCX."""
+    type, symbol and term → ValidationError, nothing saved) and print `doc_type` ("bao-cao": the
+    narrative review, its `paragraphs` from the draft; "bieu-bao-cao": `computed` tables)."""
     from django.core.exceptions import ValidationError
 
     body = issuing_body(unit)
@@ -135,14 +139,30 @@ def issue_tables(
         place=place,
         on=on,
         kind="BÁO CÁO",
-        title=f"số liệu công tác kiểm tra, giám sát và thi hành kỷ luật đảng {period.label}",
+        title=title,
+        paragraphs=paragraphs,
         on_behalf=issuer.on_behalf,
         signer_title=signer_title or issuer.signer_title,
         signer=signer,
-        recipients=recipients,
-        extra={"ky_bao_cao": period.label},
+        recipients=recipients or [],
+        extra=extra or {},
     )
     with transaction.atomic():
         used = number_use(body, number, on)
         context.number = str(used.number)
-        return tables_docx(context, unit, computed)
+        if computed is not None:
+            return tables_docx(context, unit, computed)
+        return printing.render(doc_type, context, template=template_bytes(doc_type, unit))
+
+
+def issue_tables(unit, period, computed, **fields) -> bytes:
+    """The report's tables for `period`, issued under a new number (`issue`)."""
+    return issue(
+        unit,
+        doc_type="bieu-bao-cao",
+        title=f"số liệu công tác kiểm tra, giám sát và thi hành kỷ luật đảng {period.label}",
+        paragraphs=[],
+        computed=computed,
+        extra={"ky_bao_cao": period.label},
+        **fields,
+    )

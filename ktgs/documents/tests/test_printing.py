@@ -296,3 +296,27 @@ def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client
         timeout=60,
     )
     assert (ARTIFACTS / "docx-bao-cao-trang-1.png").stat().st_size > 1000
+
+
+def test_the_review_report_is_issued_from_its_paragraphs_under_a_new_number(db, demo):
+    from ktgs.documents.services import suggest_next_number
+    from ktgs.orgs.models import OrgUnit
+    from ktgs.reports import docx
+
+    unit = OrgUnit.objects.get(code="HA.DBK")
+    on = date(2023, 6, 30)
+    number = str(suggest_next_number(docx.issuing_body(unit), "BC", on))
+    paragraphs = [("heading", "I. KẾT QUẢ"), ("text", "Đã kiểm tra 12 tổ chức đảng.")]
+    fields = dict(number=number, on=on, place="Nơi Thử", recipients=["Lưu"])
+    content = docx.issue(
+        unit, doc_type="bao-cao", title="tổng kết", paragraphs=paragraphs, **fields
+    )
+    text = printing.document_text(content).splitlines()
+    assert (
+        f"Số {number}" in text and "I. KẾT QUẢ" in text and "Đã kiểm tra 12 tổ chức đảng." in text
+    )
+    assert "Nơi Thử, ngày 30 tháng 6 năm 2023" in text
+    with pytest.raises(ValidationError) as exc:
+        docx.issue(unit, doc_type="bao-cao", title="lần hai", paragraphs=paragraphs, **fields)
+    assert "đã được dùng" in " ".join(exc.value.messages)
+    assert NumberUse.objects.filter(number=number).count() == 1
