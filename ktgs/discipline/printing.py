@@ -41,6 +41,7 @@ def decision_context(decision: Decision) -> printing.DocumentContext:
         on_behalf=issuer.on_behalf,
         signer_title=issuer.signer_title,
         recipients=[subject, "Như Điều 3", "Lưu"],
+        symbol=issuer.symbol,
         extra={"doi_tuong": subject, "hinh_thuc": form},
     )
 

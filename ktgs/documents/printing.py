@@ -109,12 +109,13 @@ class DocumentContext:
     signer: str = ""
     recipients: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    symbol: str = ""  # the issuer's symbol, for a number left blank to write by hand
 
     def as_dict(self) -> dict:
         return {
             "cap_tren": self.superior.upper(),
             "co_quan": self.issuer.upper(),
-            "so": self.number or f"     -{self.kind_code()}/     ",
+            "so": self.number or f"      -{self.kind_code()}/{self.symbol or '      '}",
             "dia_danh": self.place or "…………",
             "ngay_thang": date_line(self.on),
             "ten_loai": self.kind,
@@ -282,6 +283,7 @@ class Issuer:
     issuer: str
     on_behalf: str
     signer_title: str
+    symbol: str = ""  # IssuerSymbol on the day, "" when none is recorded
 
 
 def _committee_name(unit) -> str:
@@ -305,7 +307,15 @@ def issuer_of(body, on: date) -> Issuer:
         superior = _committee_name(parent) if parent is not None else ""
         issuer = _committee_name(unit)
     on_behalf = ON_BEHALF.get(body.kind, "T/M {unit}").format(unit=issuer.upper())
-    return Issuer(superior, issuer, on_behalf, SIGNER_TITLE.get(body.kind, ""))
+    return Issuer(superior, issuer, on_behalf, SIGNER_TITLE.get(body.kind, ""), _symbol(body, on))
+
+
+def _symbol(body, on: date) -> str:
+    from ktgs.documents.models import IssuerSymbol
+
+    row = IssuerSymbol.objects.filter(IssuerSymbol.q_on(on), body=body).order_by("-starts_on")
+    found = row.first()
+    return found.symbol if found is not None else ""
 
 
 def docx_response(content: bytes, name: str):

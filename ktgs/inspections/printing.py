@@ -28,6 +28,7 @@ def _base(inspection: Inspection, kind: str, number: str, on, title: str, paragr
         on_behalf=issuer.on_behalf,
         signer_title=issuer.signer_title,
         recipients=[*subjects, "Lưu"],
+        symbol=issuer.symbol,
         extra={"noi_dung": inspection.topic, "doi_tuong": subjects, **extra},
     )
 
