@@ -145,7 +145,14 @@ def _issue_form(data=None, *, initial=None):
     class IssueForm(forms.Form):
         number = forms.CharField(label="Số, ký hiệu", max_length=40)
         on = forms.DateField(label="Ngày ban hành", input_formats=["%d/%m/%Y"])
-        place = forms.CharField(label="Địa danh", max_length=100)
+        place = forms.CharField(
+            label="Địa danh",
+            max_length=100,
+            error_messages={
+                "required": "Đồng chí hãy ghi địa danh (ví dụ tên tỉnh): văn bản in dòng "
+                "“<địa danh>, ngày … tháng … năm …” dưới tiêu đề Đảng."
+            },
+        )
         signer_title = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
         signer = forms.CharField(label="Họ và tên người ký", max_length=100, required=False)
         recipients = forms.CharField(
