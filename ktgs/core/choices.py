@@ -8,11 +8,16 @@ class InspectionKind(models.TextChoices):
 
     COMPLIANCE = "compliance", "Kiểm tra chấp hành (theo chương trình)"
     SIGNS_OF_VIOLATION = "signs_of_violation", "Kiểm tra khi có dấu hiệu vi phạm"
-    KTGS_DUTY = (
-        "ktgs_duty",
-        "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát và thi hành kỷ luật",
+    # Điều lệ Đảng Điều 32 khoản 2 names one task ("thực hiện nhiệm vụ kiểm tra, giám sát và thi
+    # hành kỷ luật trong Đảng"); the sector's forms count its two halves apart (KT_THNVKT, KT_THKL)
+    KTGS_DUTY = "ktgs_duty", "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát"
+    DISCIPLINE_ENFORCEMENT = (
+        "discipline_enforcement",
+        "Kiểm tra việc thi hành kỷ luật trong Đảng",
     )
     FINANCE = "finance", "Kiểm tra tài chính đảng"
+    # a part of party finance the sector counts apart (form KTTC_DPHI; national reports)
+    PARTY_FEES = "party_fees", "Kiểm tra thu, nộp đảng phí"
     ASSETS = "assets", "Kiểm soát kê khai tài sản, thu nhập"
     SUPERVISION_REGULAR = "supervision_regular", "Giám sát thường xuyên"
     SUPERVISION_THEMATIC = "supervision_thematic", "Giám sát chuyên đề"
@@ -44,8 +49,11 @@ class SubjectRelation(models.TextChoices):
     LOWER_LEVEL_COMMITTEE = "lower_level_committee", "Cấp ủy viên cấp dưới"
     HIGHER_MANAGED = "higher_managed", "Cán bộ thuộc diện cấp ủy cấp trên quản lý"
     ORG_DIRECTLY_UNDER = "org_directly_under", "Tổ chức đảng trực thuộc"
-    ORG_UNDER_LOWER = "org_under_lower", "Tổ chức đảng thuộc cấp ủy cấp dưới"
+    ORG_UNDER_LOWER = "org_under_lower", "Tổ chức đảng trực thuộc cấp ủy cấp dưới"
     ORG_TWO_LEVELS_DOWN = "org_two_levels_down", "Tổ chức đảng cấp dưới hai cấp"
+    # no row names these two: nobody decides on them from this body (a refusal names the row)
+    ORG_FURTHER_DOWN = "org_further_down", "Tổ chức đảng cấp dưới từ ba cấp trở xuống"
+    ORG_NOT_BELOW = "org_not_below", "Tổ chức đảng không phải cấp dưới"
 
 
 class ViolationKind(models.TextChoices):

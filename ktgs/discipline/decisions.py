@@ -61,8 +61,9 @@ STRENGTH = {"decide": 2, "propose": 1, "none": 0}
 
 def relations_of(body: Body, case: DisciplineCase, day: date) -> list[str]:
     """The relations competence is read for. An organisation whose parent's parent is the
-    body's unit is both "under a lower committee" (khiển trách, cảnh cáo by a UBKT) and "two
-    levels down" (giải tán by the committee): the rows name it either way."""
+    body's unit — directly under a lower committee — is both "under a lower committee"
+    (khiển trách, cảnh cáo by a UBKT: QĐ 22-QĐ/TW) and "two levels down" (giải tán by the
+    committee): the rows name it either way."""
     relation = relation_of(body, case, day)
     if relation == SubjectRelation.ORG_TWO_LEVELS_DOWN:
         return [SubjectRelation.ORG_TWO_LEVELS_DOWN, SubjectRelation.ORG_UNDER_LOWER]
@@ -116,7 +117,11 @@ def relation_of(body: Body, case: DisciplineCase, day: date) -> str:
         grand = parent_on(parent, day) if parent is not None else None
         if grand is not None and grand.pk == body.unit_id:
             return SubjectRelation.ORG_TWO_LEVELS_DOWN
-        return SubjectRelation.ORG_UNDER_LOWER
+        if case.subject_unit.pk != body.unit_id and unit_contains_on(
+            body.unit, case.subject_unit, day
+        ):
+            return SubjectRelation.ORG_FURTHER_DOWN
+        return SubjectRelation.ORG_NOT_BELOW  # the body's own organisation, or not under it
     seats = CommitteeSeat.objects.filter(
         Dated.q_on(day), member_id=case.member_id, body__kind__in=COMMITTEE_BODIES
     ).select_related("body__unit")

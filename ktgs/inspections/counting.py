@@ -19,7 +19,18 @@ names annotated, `orgs.shortnames`).
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from ktgs.core.choices import InspectionKind
 from ktgs.inspections.choices import (
@@ -29,7 +40,7 @@ from ktgs.inspections.choices import (
     FollowUpStatus,
 )
 from ktgs.inspections.models import FollowUp, Inspection, InspectionSubject
-from ktgs.orgs.choices import BodyKind
+from ktgs.orgs.choices import BodyKind, Level
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.shortnames import committee_of, short_name_of, with_short_names
 
@@ -53,7 +64,23 @@ VIOLATIONS_DISCIPLINE, SIGNS, ORGANISATION_CASES, MEMBER_CASES = (
     "organisation_cases",
     "member_cases",
 )
-ROW_METRICS = (VIOLATIONS, VIOLATIONS_DISCIPLINE, SIGNS, ORGANISATION_CASES, MEMBER_CASES)
+# The other outcomes (rows), and the cases with a subject in violation (an inspection metric).
+NO_SHORTCOMING, SHORTCOMINGS, NOT_FOR_DISCIPLINE, CASES_WITH_VIOLATION = (
+    "no_shortcoming",
+    "shortcomings",
+    "not_for_discipline",
+    "cases_with_violation",
+)
+ROW_METRICS = (
+    VIOLATIONS,
+    VIOLATIONS_DISCIPLINE,
+    SIGNS,
+    ORGANISATION_CASES,
+    MEMBER_CASES,
+    NO_SHORTCOMING,
+    SHORTCOMINGS,
+    NOT_FOR_DISCIPLINE,
+)
 SUBJECT_METRICS = (
     ORGANISATIONS,
     COMMITTEE_MEMBERS,
@@ -63,6 +90,9 @@ SUBJECT_METRICS = (
     SIGNS,
     ORGANISATION_CASES,
     MEMBER_CASES,
+    NO_SHORTCOMING,
+    SHORTCOMINGS,
+    NOT_FOR_DISCIPLINE,
 )
 METRIC_LABELS = {
     ORGANISATIONS: "tổ chức đảng được kiểm tra, giám sát",
@@ -73,6 +103,11 @@ METRIC_LABELS = {
     SIGNS: "lượt đối tượng giám sát phát hiện có dấu hiệu vi phạm",
     ORGANISATION_CASES: "lượt tổ chức đảng được kiểm tra, giám sát",
     MEMBER_CASES: "lượt đảng viên được kiểm tra, giám sát",
+    NO_SHORTCOMING: "lượt đối tượng kết luận không có khuyết điểm",
+    SHORTCOMINGS: "lượt đối tượng kết luận có ưu điểm, có hạn chế, khuyết điểm",
+    NOT_FOR_DISCIPLINE: "lượt đối tượng kết luận có hạn chế, khuyết điểm, vi phạm chưa đến mức "
+    "kỷ luật",
+    CASES_WITH_VIOLATION: "cuộc kiểm tra, giám sát có đối tượng kết luận có vi phạm",
     INSPECTIONS: "cuộc kiểm tra",
     SUPERVISIONS: "cuộc giám sát",
     ALL: "cuộc kiểm tra, giám sát",
@@ -281,14 +316,33 @@ def counted_follow_ups(unit: OrgUnit, end: date) -> QuerySet[FollowUp]:
 def follow_up_figures(unit: OrgUnit, start: date, end: date) -> FollowUpFigures:
     """Follow-ups done in [start, end] and pending at `end` (one aggregate query). A follow-up
     done after `end` was pending at `end`."""
-    done = Q(status=FollowUpStatus.DONE, done_on__lte=end)
-    pending = ~done
     r = counted_follow_ups(unit, end).aggregate(
-        done=Count("pk", filter=done & Q(done_on__gte=start)),
-        pending=Count("pk", filter=pending),
-        overdue=Count("pk", filter=pending & Q(due_on__lt=end)),
+        **{name: Count("pk", filter=q) for name, q in follow_up_states(start, end).items()}
     )
     return FollowUpFigures(**r)
+
+
+def follow_up_states(start: date, end: date) -> dict[str, Q]:
+    """What `FollowUpFigures` counts, as filters of `counted_follow_ups` (the figures and the
+    list behind each)."""
+    done = Q(status=FollowUpStatus.DONE, done_on__lte=end)
+    return {
+        "done": done & Q(done_on__gte=start),
+        "pending": ~done,
+        "overdue": ~done & Q(due_on__lt=end),
+    }
+
+
+def drill_follow_ups(unit: OrgUnit, start: date, end: date, state: str) -> QuerySet[FollowUp]:
+    """The follow-ups behind one figure of `follow_up_figures` ("all": done and pending)."""
+    states = follow_up_states(start, end)
+    q = states["done"] | states["pending"] if state == "all" else states[state]
+    return (
+        counted_follow_ups(unit, end)
+        .filter(q)
+        .select_related("inspection__body", "owner_unit", "subject")
+        .order_by("due_on", "pk")
+    )
 
 
 def row_key(unit_id: int, g: int) -> str:
@@ -355,9 +409,41 @@ def committee_group_name(unit: OrgUnit) -> str:
 OWN = "own"  # the bodies of U itself (the "sum" row of U)
 
 
+# Groups of performing bodies (the report's rows "cấp ủy cơ sở", "ủy ban kiểm tra các cấp", …):
+# the committee side is the committee, its standing committee and a cell's meeting.
+COMMITTEE_SIDE = (BodyKind.COMMITTEE, BodyKind.STANDING, BodyKind.CELL_MEETING)
+BODY_GROUPS = {
+    "nhom-cap-uy": "Cấp ủy (gồm ban thường vụ) của {unit}",
+    "nhom-ubkt": "Ủy ban kiểm tra của {unit}",
+    "nhom-cap-uy-co-so": "Cấp ủy cơ sở (đảng ủy, chi bộ cơ sở, chi bộ trực thuộc) thuộc {unit}",
+    "nhom-ubkt-co-so": "Ủy ban kiểm tra cơ sở thuộc {unit}",
+    "nhom-cap-uy-cac-cap": "Cấp ủy các cấp trong {unit}",
+    "nhom-ubkt-cac-cap": "Ủy ban kiểm tra các cấp trong {unit}",
+}
+
+
+def _group_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:
+    """A group of `BODY_GROUPS`: own bodies of U, grassroots bodies below U, or every level."""
+    inspection = key.startswith("nhom-ubkt")
+    side = (
+        Q(**{f"{prefix}body__kind": BodyKind.INSPECTION})
+        if inspection
+        else Q(**{f"{prefix}body__kind__in": COMMITTEE_SIDE})
+    )
+    own = Q(**{f"{prefix}unit_id": unit.pk})
+    if key.endswith("-co-so"):
+        levels = (Level.BASE, Level.BELOW_BASE)
+        return side & ~own & Q(**{f"{prefix}unit__kind__level__in": levels})
+    if key.endswith("-cac-cap"):
+        return side
+    return side & own
+
+
 def _body_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:
-    """Rows of one performing body (or one committee group, as `row_key` names it, or U's own
-    bodies)."""
+    """Rows of one performing body (or one committee group, as `row_key` names it, U's own
+    bodies, or a group of `BODY_GROUPS`)."""
+    if key in BODY_GROUPS:
+        return _group_filter(unit, key, prefix)
     if key == OWN:
         return Q(**{f"{prefix}unit_id": unit.pk})
     if key.startswith("cu-"):
@@ -371,7 +457,11 @@ def _body_filter(unit: OrgUnit, key: str, prefix: str = "") -> Q:
 
 
 def valid_body_key(key: str) -> bool:
-    return key in ("", OWN) or key.isdigit() or (key.startswith("cu-") and key[3:].isdigit())
+    return (
+        key in ("", OWN, *BODY_GROUPS)
+        or key.isdigit()
+        or (key.startswith("cu-") and key[3:].isdigit())
+    )
 
 
 def body_label(unit: OrgUnit, key: str) -> str | None:
@@ -380,6 +470,8 @@ def body_label(unit: OrgUnit, key: str) -> str | None:
         return f"Các cơ quan của {unit.name} và của tổ chức đảng trực thuộc"
     if key == OWN:
         return f"Cấp ủy và Ủy ban Kiểm tra {unit.name}"
+    if key in BODY_GROUPS:
+        return BODY_GROUPS[key].format(unit=unit.name)
     under = Q(unit__path__startswith=unit.path)
     if key.startswith("cu-"):
         row = OrgUnit.objects.filter(Q(path__startswith=unit.path), pk=int(key[3:])).first()
@@ -397,6 +489,9 @@ SUBJECT_FILTERS = {
     SIGNS: Q(result=ConclusionResult.SIGNS_OF_VIOLATION),
     ORGANISATION_CASES: Q(member__isnull=True),
     MEMBER_CASES: Q(member__isnull=False),
+    NO_SHORTCOMING: Q(result=ConclusionResult.NO_SHORTCOMING),
+    SHORTCOMINGS: Q(result=ConclusionResult.SHORTCOMINGS),
+    NOT_FOR_DISCIPLINE: Q(result__in=(ConclusionResult.SHORTCOMINGS, ConclusionResult.VIOLATION)),
 }
 
 
@@ -417,17 +512,24 @@ def drill_subjects(
 
 
 def drill_inspections(
-    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = ""
+    unit: OrgUnit, start: date, end: date, metric: str, body_key: str = "", kind: str = ""
 ) -> QuerySet[Inspection]:
     rows = counted_inspections(unit, start, end)
     if body_key:
         rows = rows.filter(_body_filter(unit, body_key))
-    if metric == INSPECTIONS:
+    if metric == CASES_WITH_VIOLATION:
+        found = InspectionSubject.objects.filter(
+            inspection=OuterRef("pk"), result__in=VIOLATION_RESULTS
+        )
+        rows = rows.filter(Exists(found))
+    elif metric == INSPECTIONS:
         rows = rows.exclude(kind__in=SUPERVISION_KINDS)
     elif metric == SUPERVISIONS:
         rows = rows.filter(kind__in=SUPERVISION_KINDS)
     elif metric != ALL:
         rows = rows.filter(kind=metric)
+    if kind:
+        rows = rows.filter(kind=kind)
     return rows.select_related("body").order_by("decided_on", "pk")
 
 

@@ -45,7 +45,18 @@ METRIC_SLUGS = {
     "kiem-tra": counting.INSPECTIONS,
     "giam-sat": counting.SUPERVISIONS,
     "tat-ca": counting.ALL,
+    "khong-khuyet-diem": counting.NO_SHORTCOMING,
+    "han-che": counting.SHORTCOMINGS,
+    "chua-den-ky-luat": counting.NOT_FOR_DISCIPLINE,
+    "cuoc-vi-pham": counting.CASES_WITH_VIOLATION,
     **{k: k for k in InspectionKind.values},
+}
+FOLLOW_UPS = "kien-nghi"  # `chi-so=kien-nghi&tinh-trang=…`: the follow-ups of the conclusions
+FOLLOW_UP_STATES = {
+    "tat-ca": ("all", "kiến nghị phải theo dõi (đã thực hiện trong kỳ, chưa thực hiện cuối kỳ)"),
+    "da-thuc-hien": ("done", "kiến nghị đã thực hiện trong kỳ"),
+    "chua-thuc-hien": ("pending", "kiến nghị chưa thực hiện ngày cuối kỳ"),
+    "qua-han": ("overdue", "kiến nghị chưa thực hiện, quá hạn ngày cuối kỳ"),
 }
 NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
 NO_UNIT = "Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí."
@@ -145,9 +156,14 @@ def counts(request):
     )
 
 
-def _restricted(levels) -> Case:
+def bad_filter(request, message: str):
+    """A filter value the page does not know: said plainly (400), nothing listed."""
+    return render(request, "400.html", {"reason": message}, status=400)
+
+
+def _restricted(levels, prefix: str = "inspection__") -> Case:
     return Case(
-        When(inspection__secrecy__in=levels, then=Value(False)),
+        When(**{f"{prefix}secrecy__in": levels}, then=Value(False)),
         default=Value(True),
         output_field=BooleanField(),
     )
@@ -158,13 +174,25 @@ def drill_down(request):
     query = read_query(request, strict=True)
     if not request.scope.may(RECORDS_VIEW, query.unit.path):
         raise PermissionDenied(NO_ROWS)
-    metric = METRIC_SLUGS.get(request.GET.get("chi-so", ""), counting.ALL)
+    slug = request.GET.get("chi-so", "") or "tat-ca"
+    if slug == FOLLOW_UPS:
+        return _follow_ups(request, query)
+    if slug not in METRIC_SLUGS:
+        return bad_filter(
+            request,
+            f"Chỉ số «{slug}» không có trong số liệu kiểm tra, giám sát; đồng chí mở lại danh "
+            "sách từ một con số của trang số liệu hoặc báo cáo.",
+        )
+    metric = METRIC_SLUGS[slug]
     body_key = request.GET.get("co-quan", "").strip()
     if not counting.valid_body_key(body_key):
         raise Http404("Không có cơ quan này.")
     kind = request.GET.get("loai", "")
-    if kind and (kind not in InspectionKind.values or metric not in counting.SUBJECT_METRICS):
+    kinds_of = (*counting.SUBJECT_METRICS, counting.CASES_WITH_VIOLATION, counting.ALL)
+    if kind and (kind not in InspectionKind.values or metric not in kinds_of):
         raise Http404("Không có loại kiểm tra, giám sát này.")
+    if slug in InspectionKind.values:  # a kind's cases (a kind's value may name a metric too)
+        metric, kind = counting.ALL, slug
     levels = request.scope.secrecy_levels
     args = (query.unit, query.start, query.end, metric, body_key)
     if metric in counting.SUBJECT_METRICS:
@@ -173,16 +201,8 @@ def drill_down(request):
         )
         figure = counting.distinct_subjects(rows, metric, query.split)
     else:
-        inspections = counting.drill_inspections(*args).prefetch_related("subjects")
-        rows = list(
-            inspections.annotate(
-                restricted=Case(
-                    When(secrecy__in=levels, then=Value(False)),
-                    default=Value(True),
-                    output_field=BooleanField(),
-                )
-            )
-        )
+        inspections = counting.drill_inspections(*args, kind=kind).prefetch_related("subjects")
+        rows = list(inspections.annotate(restricted=_restricted(levels, "")))
         figure = len(rows)
     body = counting.body_label(query.unit, body_key)
     if body is None:
@@ -202,4 +222,26 @@ def drill_down(request):
             "row_metric": metric in counting.ROW_METRICS,
             "back": query.params(),
         },
+    )
+
+
+def _follow_ups(request, query: Query):
+    """The follow-ups behind one figure of the report's "kiến nghị" (`tinh-trang`: done in the
+    period, pending or overdue at its end, or both done and pending), "hạn chế" rows included."""
+    state = request.GET.get("tinh-trang", "") or "tat-ca"
+    if state not in FOLLOW_UP_STATES:
+        known = ", ".join(f"«{k}»" for k in FOLLOW_UP_STATES)
+        return bad_filter(
+            request, f"Tình trạng kiến nghị «{state}» không có; đồng chí chọn một trong: {known}."
+        )
+    name, label = FOLLOW_UP_STATES[state]
+    rows = list(
+        counting.drill_follow_ups(query.unit, query.start, query.end, name).annotate(
+            restricted=_restricted(request.scope.secrecy_levels)
+        )
+    )
+    return render(
+        request,
+        "counting/follow_ups.html",
+        {"q": query, "rows": rows, "label": label, "back": query.params()},
     )

@@ -65,7 +65,13 @@ KIND_ALIASES = [  # short forms people write (folded, case and accents ignored)
     (InspectionKind.COMPLIANCE.value, "Kiểm tra chấp hành"),
     (InspectionKind.SIGNS_OF_VIOLATION.value, "Kiểm tra dấu hiệu vi phạm"),
     (InspectionKind.KTGS_DUTY.value, "Kiểm tra thực hiện nhiệm vụ kiểm tra, giám sát"),
+    (  # the label before the two halves were counted apart (files written by earlier versions)
+        InspectionKind.KTGS_DUTY.value,
+        "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát và thi hành kỷ luật",
+    ),
+    (InspectionKind.DISCIPLINE_ENFORCEMENT.value, "Kiểm tra thi hành kỷ luật"),
     (InspectionKind.FINANCE.value, "Kiểm tra tài chính"),
+    (InspectionKind.PARTY_FEES.value, "Kiểm tra đảng phí"),
     (InspectionKind.ASSETS.value, "Kiểm soát kê khai tài sản"),
 ]
 RESULTS = [(r.value, r.label) for r in ConclusionResult]

@@ -230,26 +230,38 @@ def _named_roots(roots: list[OrgUnit], day: date) -> list[OrgUnit]:
 # --- admissions and strike-offs in a period ---------------------------------------------------
 
 
+def admitted_memberships(unit: OrgUnit, start: date, end: date) -> QuerySet[Membership]:
+    """The registrations of admission (kết nạp) that `membership_changes` counts: the member's
+    `admitted_on` in [start, end], the registration holding that day in U's subtree (as it stood
+    on `end`), the member not voided."""
+    admitted_day = F("member__admitted_on")
+    return Membership.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=admitted_day),
+        unit_id__in=subtree_ids(unit.pk, end),
+        member__voided_at__isnull=True,
+        member__admitted_on__gte=start,
+        member__admitted_on__lte=end,
+        starts_on__lte=admitted_day,
+    )
+
+
+def struck_off_memberships(unit: OrgUnit, start: date, end: date) -> QuerySet[Membership]:
+    """The registrations ended by a strike-off (xóa tên) in [start, end] in U's subtree."""
+    return Membership.objects.filter(
+        unit_id__in=subtree_ids(unit.pk, end),
+        member__voided_at__isnull=True,
+        end_reason=MembershipEnd.STRUCK_OFF,
+        ends_on__gte=start,
+        ends_on__lte=end,
+    )
+
+
 def membership_changes(unit: OrgUnit, start: date, end: date) -> dict:
     """Members admitted (kết nạp) in [start, end] into a cell of U's subtree (as it stood on
     `end`): `Member.admitted_on` in the range and a registration holding that day in the
     subtree; and members struck off the list (xóa tên, `MembershipEnd.STRUCK_OFF`) in the range,
     by the registration it ended. Voided members never count. Two aggregate queries."""
-    ids = subtree_ids(unit.pk, end)
-    admitted_day = F("member__admitted_on")
-    admitted = Membership.objects.filter(  # the cell of admission
-        Q(ends_on__isnull=True) | Q(ends_on__gt=admitted_day),
-        unit_id__in=ids,
-        member__voided_at__isnull=True,
-        member__admitted_on__gte=start,
-        member__admitted_on__lte=end,
-        starts_on__lte=admitted_day,
-    ).aggregate(n=Count("member_id", distinct=True))["n"]
-    struck = Membership.objects.filter(
-        unit_id__in=ids,
-        member__voided_at__isnull=True,
-        end_reason=MembershipEnd.STRUCK_OFF,
-        ends_on__gte=start,
-        ends_on__lte=end,
-    ).aggregate(n=Count("member_id", distinct=True))["n"]
+    n = Count("member_id", distinct=True)
+    admitted = admitted_memberships(unit, start, end).aggregate(n=n)["n"]
+    struck = struck_off_memberships(unit, start, end).aggregate(n=n)["n"]
     return {"admitted": admitted, "struck_off": struck}

@@ -9,6 +9,7 @@ decides which roles have it. Reads of a member marked mật or above go to the a
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read
-from ktgs.core.vietnamese import format_date, format_int
+from ktgs.core.vietnamese import format_date, format_int, parse_date
 from ktgs.orgs import asof, forms, selectors, services, shortnames
 from ktgs.orgs.choices import BodyKind, Level, MemberStatus
 from ktgs.orgs.models import Member, OrgUnit
@@ -338,7 +339,25 @@ def member_list(request):
     # a unit picked by code or name; a name matching several units or none lists no one
     picked = read_unit_filter(request, "don_vi", label="Tổ chức đảng")
     unit, unit_error, rows = picked.unit, picked.error, []
-    if not unit_error:
+    changes = _changes(request.GET, unit)  # admitted or struck off in a range (a report's link)
+    if changes and changes["error"]:
+        pass  # said above the list, nothing listed
+    elif changes and not unit_error:
+        held = changes["memberships"].filter(request.scope.q("unit__path", RECORDS_VIEW))
+        levels = request.scope.secrecy_levels  # a member above the clearance: "hạn chế"
+        rows = (
+            Member.objects.filter(pk__in=held.values("member_id"))
+            .annotate(
+                restricted=Case(
+                    When(secrecy__in=levels, then=Value(False)),
+                    default=Value(True),
+                    output_field=BooleanField(),
+                )
+            )
+            .select_related("current_unit")
+            .order_by("sort_key", "code")
+        )
+    elif not unit_error:
         rows = selectors.member_list(
             scope=request.scope,
             q=f["q"],
@@ -363,8 +382,47 @@ def member_list(request):
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
             "as_of": as_of,
+            "changes": changes,
         },
     )
+
+
+# `vao-dang-tu`/`vao-dang-den`: members admitted in the range; `xoa-ten-tu`/`xoa-ten-den`: struck
+# off in it — the records of the report's "kết nạp" and "xóa tên" (`asof.admitted_memberships`,
+# `asof.struck_off_memberships`), in the unit's subtree.
+CHANGES = {
+    "vao-dang": ("kết nạp", asof.admitted_memberships),
+    "xoa-ten": ("bị xóa tên", asof.struck_off_memberships),
+}
+
+
+def _changes(params, unit: OrgUnit | None) -> dict | None:
+    asked = [k for k in CHANGES if params.get(f"{k}-tu") or params.get(f"{k}-den")]
+    if not asked:
+        return None
+    if len(asked) > 1:
+        return {"error": "Chỉ lọc theo ngày vào Đảng hoặc ngày xóa tên, không cùng lúc cả hai."}
+    key = asked[0]
+    label, rows = CHANGES[key]
+    if unit is None:
+        return {"error": f"Chọn tổ chức đảng để xem đảng viên {label} trong khoảng thời gian."}
+    days = []
+    for end, word in (("tu", "Từ ngày"), ("den", "Đến ngày")):
+        text = params.get(f"{key}-{end}", "").strip()
+        try:
+            days.append(parse_date(text))
+        except ValueError as exc:
+            return {"error": f"{word} ({label}) «{text}»: {exc}"}
+    start, end = days
+    if start > end:
+        return {"error": f"«Từ ngày» ({format_date(start)}) sau «Đến ngày» ({format_date(end)})."}
+    return {
+        "error": "",
+        "label": label,
+        "start": start,
+        "end": end,
+        "memberships": rows(unit, start, end),
+    }
 
 
 def _mask(number: str | None) -> str:

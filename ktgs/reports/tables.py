@@ -11,9 +11,9 @@ of the period. Each cell's source is the row's, else the column's, else its indi
 An unknown indicator, parameter or value, or a total naming an unknown row or column, raises
 TableError with a Vietnamese message naming the file, the table and the row or column.
 
-The sector's own forms (the grassroots monthly form A–J, the 357 tables of the QĐ 885-QĐ/UBKTTW
-predecessor: /work/shared/reference/statistical-forms.md) are further files of this folder, each
-`reconstruction = true` until an office has the official annex — a later step.
+The sector's own forms (the grassroots monthly form A–J, the tables of QĐ 357-QĐ/UBKTTW, the
+QĐ 885-QĐ/UBKTTW predecessor: statistical-forms.md §2–§3) are files of this folder as far as the
+records fill them, each `reconstruction = true` until an office has the official annex.
 """
 
 import tomllib

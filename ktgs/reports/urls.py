@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ktgs.reports import views
+from ktgs.reports import chart_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("<str:code>/", views.unit_report, name="unit"),
     path("<str:code>/xlsx/", views.unit_xlsx, name="xlsx"),
     path("<str:code>/docx/", views.unit_docx, name="docx"),
+    path("<str:code>/bieu-do/<slug:name>.svg", chart_views.chart_svg, name="chart_svg"),
+    path("<str:code>/bieu-do/<slug:name>/", chart_views.chart_block, name="chart"),
 ]

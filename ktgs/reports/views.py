@@ -1,7 +1,9 @@
 """The report page of a unit and its XLSX (docs/reports.md, "Chỉ tiêu và biểu").
 
 `/bao-cao/<code>/` shows the tables of `tables.py` for the unit over a period: each figure a link
-to the records it counts, the previous period's figure beside it, and the reconciliation flags
+to the records it counts, the previous period's figure beside it (with `luy-ke=1`: the figures
+"lũy kế từ đầu nhiệm kỳ", from the first day of the unit's term to the period's end, the
+period's own figure beside each; the XLSX has both, a sheet "LK …" per table for the latter), and the reconciliation flags
 (a total that is not the sum of its parts; with `doi-chieu=1`, a unit's additive figure that is
 not its own part plus its sub-units'). Like the figures pages it needs UNITS_VIEW or RECORDS_VIEW
 on the unit (every record counts whatever the reader's clearance; the records behind a figure
@@ -24,7 +26,7 @@ from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports import tables
 from ktgs.reports.indicators import Context
-from ktgs.reports.periods import Period, PeriodError, PeriodKind, UnitPeriods
+from ktgs.reports.periods import Period, PeriodError, PeriodKind, UnitPeriods, term_name
 from ktgs.reports.xlsx import XLSX, workbook_bytes
 
 NO_FIGURES = "Vai trò của đồng chí không xem số liệu của tổ chức này."
@@ -75,6 +77,47 @@ def _unit(request, code: str) -> OrgUnit:
     return unit
 
 
+@dataclass(frozen=True)
+class Cumulative:
+    """The range "lũy kế từ đầu nhiệm kỳ": from the first day of the unit's term holding the
+    period's end (`Period.cumulative`) to that end; labelled as a report writes it."""
+
+    start: date
+    end: date
+    term: str
+
+    @property
+    def dates_label(self) -> str:
+        return f"từ {format_date(self.start)} đến {format_date(self.end)}"
+
+    @property
+    def label(self) -> str:
+        return f"lũy kế từ đầu nhiệm kỳ {self.term}"
+
+
+def cumulative(period: Period) -> Cumulative | None:
+    """None when no term of the unit holds the period's end."""
+    if period.cumulative is None:
+        return None
+    start, end = period.cumulative
+    return Cumulative(start, end, term_name(period.term.name))
+
+
+def no_term(period: Period) -> str:
+    return (
+        f"Tổ chức đảng này chưa ghi nhiệm kỳ của cấp ủy vào ngày {format_date(period.end)}, nên "
+        "không có số lũy kế từ đầu nhiệm kỳ; trang hiện số liệu trong kỳ."
+    )
+
+
+def build_cumulative(unit: OrgUnit, period: Period, cum: Cumulative):
+    """(the cumulative context, its tables): the figures over [term start, period end], the
+    period's own figure beside each (as the "previous" figure of the page)."""
+    ctx = Context(unit, cum.start, cum.end)
+    within = Context(unit, period.start, period.end)
+    return ctx, [tables.compute(t, ctx, within) for t in tables.tables()]
+
+
 def build(unit: OrgUnit, period: Period, *, previous: bool = True):
     """(the context, the previous period or None, the computed tables): each family once for the
     period and once for the previous one (`Period.previous`: the same period a year before, the
@@ -99,7 +142,16 @@ def index(request):
 def unit_report(request, code: str):
     unit = _unit(request, code)
     asked = read_period(request, unit)
-    ctx, before, computed = build(unit, asked.period)
+    cum = cumulative(asked.period)
+    wants_cum = request.GET.get("luy-ke") == "1"
+    if wants_cum and cum is None:
+        asked.errors.append(no_term(asked.period))
+    if wants_cum and cum is not None:
+        ctx, computed = build_cumulative(unit, asked.period, cum)
+        before = None
+    else:
+        ctx, before, computed = build(unit, asked.period)
+        cum = cum if not wants_cum else None
     check = request.GET.get("doi-chieu") == "1"
     subunit_flags = {}
     if check:
@@ -120,6 +172,8 @@ def unit_report(request, code: str):
             "check": check,
             "may_drill": request.scope.may(RECORDS_VIEW, unit.path),
             "params": asked.params(),
+            "cumulative": cum,
+            "showing_cumulative": wants_cum and cum is not None,
             "kinds": [(k, label) for k, label in PeriodKind.choices if k != PeriodKind.RANGE],
         },
     )
@@ -133,7 +187,9 @@ def unit_xlsx(request, code: str):
         return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
     period = asked.period
     _ctx, _before, computed = build(unit, period, previous=False)
-    response = HttpResponse(workbook_bytes(unit, period, computed), content_type=XLSX)
+    cum = cumulative(period)
+    extra = [(cum, build_cumulative(unit, period, cum)[1])] if cum else []
+    response = HttpResponse(workbook_bytes(unit, period, computed, extra), content_type=XLSX)
     name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

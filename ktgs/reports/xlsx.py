@@ -101,14 +101,20 @@ def write_table(ws, unit: OrgUnit, period, computed, flags: list[str]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = 14
 
 
-def workbook_bytes(unit: OrgUnit, period, computed: list) -> bytes:
-    """`period`: a `reports.periods.Period` (its label and dates head every sheet)."""
+def workbook_bytes(unit: OrgUnit, period, computed: list, more: list = ()) -> bytes:
+    """`period`: a `reports.periods.Period` (its label and dates head every sheet). `more`:
+    (range, its computed tables) written after, each sheet's name prefixed "LK " — the figures
+    "lũy kế từ đầu nhiệm kỳ" (the range: `views.Cumulative`, with a label and dates)."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set = set()
     for c in computed:
         ws = wb.create_sheet(_sheet_name(c.table.title, used))
         write_table(ws, unit, period, c, c.flags)
+    for other, tables in more:
+        for c in tables:
+            ws = wb.create_sheet(_sheet_name(f"LK {c.table.title}", used))
+            write_table(ws, unit, other, c, c.flags)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,7 +1,7 @@
 """Issue 14 in a real browser: the report page. The demo inspector (kiemtravien, at the bloc
 HA.DBK) opens "Báo cáo" from the menu, chooses the period "Năm" and the year 2023, sees the tables with "Năm 2023" above them, clicks the number of members disciplined in the
 discipline table's total row and lands on the list of those decisions: as many rows as the
-figure said. Screenshots: test-artifacts/test_report_journey-*.png.
+figure said. The list of tables at the top leads to a QĐ 357 form further down. Screenshots: test-artifacts/test_report_journey-*.png.
 """
 
 import re
@@ -39,6 +39,15 @@ def test_year_2023_then_a_figure_then_its_records(
     expect(page.get_by_role("heading", name="2. Thi hành kỷ luật")).to_be_visible()
     expect(page.get_by_role("heading", name="3. Tổ chức đảng, đảng viên")).to_be_visible()
     shot("year-2023")
+
+    # the list of tables at the top leads to a table further down, and back
+    toc = page.get_by_role("navigation", name="Các biểu của báo cáo")
+    toc.get_by_role("link", name=re.compile(r"^THKL_DV_CAPUY — ")).click()
+    expect(page).to_have_url(re.compile(r"#bieu-qd357_thkl_dv_capuy$"))
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^\d+\. THKL_DV_CAPUY — "))
+    ).to_be_in_viewport()
+    shot("a-357-form")
 
     total = page.locator('table[data-table="ky_luat"] tr[data-row="tong"] td').nth(5)
     link = total.get_by_role("link")

@@ -326,6 +326,18 @@ reports:docx           sibling             302   404       404          404     
 reports:docx           parent              302   404       404          404          404          404
 reports:docx           other               302   404       404          404          404          404
 reports:docx           missing             302   404       404          404          404          404
+reports:chart_svg      own                 302   200       200          200          200          200
+reports:chart_svg      child               302   200       200          200          200          200
+reports:chart_svg      sibling             302   404       404          404          404          404
+reports:chart_svg      parent              302   404       404          404          404          404
+reports:chart_svg      other               302   404       404          404          404          404
+reports:chart_svg      missing             302   404       404          404          404          404
+reports:chart          own                 302   200       200          200          200          200
+reports:chart          child               302   200       200          200          200          200
+reports:chart          sibling             302   404       404          404          404          404
+reports:chart          parent              302   404       404          404          404          404
+reports:chart          other               302   404       404          404          404          404
+reports:chart          missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -663,6 +675,9 @@ def world(django_db_setup, django_db_blocker) -> World:
         transaction.set_rollback(True)
 
 
+CHART_PAGES = ("reports:chart_svg", "reports:chart")
+
+
 def _url(name: str, obj) -> str:
     """The page's URL for `obj`, by its code (units, members) or its id (the tree's nodes)."""
     if name == "orgs:pick":  # a profile of the picker, or one that does not exist
@@ -680,6 +695,8 @@ def _url(name: str, obj) -> str:
         return reverse(name, kwargs={"pk": obj.pk, f"{part[:-1]}_pk": sub.pk if sub else 1})
     if name in OWNER_PAGES:  # a page about a record's files: the record's type and id
         return reverse(name, kwargs={"owner_type": "orgs.member", "owner_id": obj.pk})
+    if name in CHART_PAGES:  # a chart of the report of a unit
+        return reverse(name, kwargs={"code": obj.code, "name": "ktgs-chu-the"})
     try:
         return reverse(name, kwargs={"code": obj.code})
     except (NoReverseMatch, AttributeError):  # AttributeError: an attachment has no code

@@ -104,18 +104,25 @@ def _ktgs_value(attr: str):
     return value
 
 
+# A body group's `co-quan` in the drill-down (`inspections.counting.BODY_GROUPS`).
+GROUP_KEYS = {
+    "tat_ca": "",
+    "cua_don_vi": ktgs_counting.OWN,
+    "cap_uy": "nhom-cap-uy",
+    "ubkt": "nhom-ubkt",
+    "cap_uy_co_so": "nhom-cap-uy-co-so",
+    "ubkt_co_so": "nhom-ubkt-co-so",
+    "cap_uy_cac_cap": "nhom-cap-uy-cac-cap",
+    "ubkt_cac_cap": "nhom-ubkt-cac-cap",
+}
+
+
 def _drill_link(ctx: Context, data: KtgsFamily, p: dict, extra: dict) -> str:
-    """The drill-down of one body group's rows (`extra`: what they count), or the figures per
-    body when the group is several bodies (each figure there a link to its records)."""
-    keys = data.groups[p["chu_the"]]
-    base = {"don-vi": ctx.unit.code, **ctx.range_params()}
-    if p["chu_the"] in ("tat_ca", "cua_don_vi") or len(keys) == 1:
-        body = {"tat_ca": "", "cua_don_vi": ktgs_counting.OWN}.get(p["chu_the"])
-        body = keys[0] if body is None and keys else (body or "")
-        if keys or p["chu_the"] in ("tat_ca", "cua_don_vi"):
-            query = base | {"co-quan": body, **extra}
-            return f"{reverse('counting:list')}?{urlencode(query)}"
-    return f"{reverse('counting:counts')}?{urlencode(base)}"
+    """The drill-down of one body group's records (`extra`: what they count)."""
+    group = p["chu_the"]
+    body = GROUP_KEYS.get(group, group)  # a body's row key (an expanded row) as it is
+    query = {"don-vi": ctx.unit.code, **ctx.range_params(), "co-quan": body, **extra}
+    return f"{reverse('counting:list')}?{urlencode(query)}"
 
 
 def _ktgs_link(slug: str):
@@ -211,8 +218,15 @@ RESULT_ATTRS = {
     "han_che": ("shortcomings",),
     "chua_den_ky_luat": ("shortcomings", "plain_violations"),
 }
-# The drill-down lists the rows of one result; a result made of two has no single list.
-RESULT_SLUG = {"vi_pham": "vi-pham", "vi_pham_ky_luat": "vi-pham-ky-luat", "dau_hieu": "dau-hieu"}
+# The drill-down's `chi-so` of each result (a result made of two: one filter for both).
+RESULT_SLUG = {
+    "vi_pham": "vi-pham",
+    "vi_pham_ky_luat": "vi-pham-ky-luat",
+    "dau_hieu": "dau-hieu",
+    "khong_khuyet_diem": "khong-khuyet-diem",
+    "han_che": "han-che",
+    "chua_den_ky_luat": "chua-den-ky-luat",
+}
 
 
 def _kind_sum(data: KtgsFamily, p: dict, attrs: tuple) -> int:
@@ -291,7 +305,7 @@ register(
         KTGS_SOURCE,
         "ktgs",
         lambda data, p: _kind_sum(data, p, ("cases_with_violation",)),
-        None,  # no list of inspections by result: the subjects in violation are one click away
+        lambda ctx, data, p: _drill_link(ctx, data, p, _kind_extra(p, "cuoc-vi-pham")),
         (GROUP, KIND),
     )
 )
@@ -316,6 +330,20 @@ def _follow_up_value(data, p: dict) -> int:
     }[p["tinh_trang"]]
 
 
+FOLLOW_UP_SLUGS = {
+    "tong": "tat-ca",
+    "da_thuc_hien": "da-thuc-hien",
+    "chua_thuc_hien": "chua-thuc-hien",
+    "qua_han": "qua-han",
+}
+
+
+def _follow_up_link(ctx: Context, data, p: dict) -> str:
+    query = {"don-vi": ctx.unit.code, **ctx.range_params(), "chi-so": "kien-nghi"}
+    query["tinh-trang"] = FOLLOW_UP_SLUGS[p["tinh_trang"]]
+    return f"{reverse('counting:list')}?{urlencode(query)}"
+
+
 register_family("kien_nghi", ktgs_counting.follow_up_figures)
 register(
     Indicator(
@@ -325,7 +353,7 @@ register(
         "Quy định 22-QĐ/TW (theo dõi việc thực hiện kết luận); Biểu PTDL mục G",
         "kien_nghi",
         _follow_up_value,
-        None,  # the due list shows open follow-ups near their date, not a period's
+        _follow_up_link,
         (Param("tinh_trang", FOLLOW_UPS, "tong"),),
     )
 )

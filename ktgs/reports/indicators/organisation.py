@@ -127,6 +127,14 @@ register(
 
 # --- family "bien_dong": admissions and strike-offs in the period ----------------------------
 
+
+def _changes_link(ctx: Context, what: str) -> str:
+    """The member list's `vao-dang-tu/-den` or `xoa-ten-tu/-den` (orgs.views.member_list)."""
+    query = {"don_vi": ctx.unit.code, f"{what}-tu": format_date(ctx.start)}
+    query[f"{what}-den"] = format_date(ctx.end)
+    return f"{reverse('orgs:member_list')}?{urlencode(query)}"
+
+
 register_family("bien_dong", asof.membership_changes)
 CHANGES_SOURCE = "Điều lệ Đảng, Điều 4 (kết nạp), Điều 5 (xóa tên đảng viên dự bị)"
 register(
@@ -137,7 +145,7 @@ register(
         CHANGES_SOURCE,
         "bien_dong",
         lambda data, p: data["admitted"],
-        None,  # the members' list filters by status on a day, not by admission date
+        lambda ctx, data, p: _changes_link(ctx, "vao-dang"),
     )
 )
 register(
@@ -148,6 +156,6 @@ register(
         CHANGES_SOURCE,
         "bien_dong",
         lambda data, p: data["struck_off"],
-        None,  # no list of former members by end reason
+        lambda ctx, data, p: _changes_link(ctx, "xoa-ten"),
     )
 )

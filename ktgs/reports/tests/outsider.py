@@ -307,13 +307,16 @@ def _inspections(s: Sheets, bloc: Bloc, k: str, grassroots, seated, by_committee
 
 
 def _discipline(s: Sheets, bloc: Bloc, p, k, committees, base_cells, cell_of, seated, ordinary):
-    """One row per decision, subjects taken in turn: organisations (the bloc for the province's
-    bodies, else the chi bộ cơ sở and đảng bộ cơ sở), a cách chức subject from the committee members, the rest ordinary members;
-    and one more decision signed after the range (must not count)."""
+    """One row per decision, subjects taken in turn: organisations (for the province's standing
+    committee the bloc, for its UBKT a đảng bộ cơ sở under the bloc committee, for the bloc's
+    bodies the chi bộ cơ sở and đảng bộ cơ sở), a cách chức subject from the committee members,
+    the rest ordinary members; and one more decision signed after the range (must not count).
+    Signed from 01/08 of the term's second year: under QĐ 22-QĐ/TW (28/7/2021), which gives a
+    UBKT khiển trách, cảnh cáo of organisations directly under a lower committee."""
     orgs = iter(base_cells + committees)
     people = iter(ordinary)
     office = iter(reversed(seated))
-    signed = date(bloc.term_start.year + 1, 2, 1)
+    signed = date(bloc.term_start.year + 1, 8, 1)
     counted = sum(c for *_x, c in bloc.discipline)
     n = 0
     for (whose, body), form, kind, count in [
@@ -324,8 +327,14 @@ def _discipline(s: Sheets, bloc: Bloc, p, k, committees, base_cells, cell_of, se
             n += 1
             on = bloc.end + timedelta(days=5) if n > counted else signed + timedelta(days=7 * n)
             if kind == "org":
-                # a body decides on an organisation one level down (Điều lệ Đảng, Điều 36)
-                member, org = "", k if whose == "province" else next(orgs)
+                # a committee or its standing committee decides on an organisation directly
+                # under it (QĐ 296-QĐ/TW, Điều 11), a UBKT on one directly under a lower
+                # committee (QĐ 22-QĐ/TW)
+                member = ""
+                if (whose, body) == PROVINCE_UBKT:
+                    org = committees[-1]
+                else:
+                    org = k if whose == "province" else next(orgs)
             else:
                 member, org = next(office) if form == "Cách chức" else next(people), ""
             cell = cell_of.get(member, "")

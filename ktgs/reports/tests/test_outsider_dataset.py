@@ -39,8 +39,8 @@ def load(bloc: Bloc, tmp_path, empty_database) -> tuple[str, dict]:
 
 
 # The example report (shared/domain/example-report.txt), from the start of the 2020–2025 term to
-# 30/06/2023; the province's UBKT warning one organisation is outside Điều lệ Đảng, Điều 36 (the
-# import takes it with a warning, being older than the day KTGS came into use).
+# 30/06/2023; the province's UBKT warns a đảng bộ cơ sở under the bloc committee, within its
+# competence since QĐ 22-QĐ/TW (khiển trách, cảnh cáo of organisations under a lower committee).
 EXAMPLE = Bloc(
     prefix="BS",
     province_name="Đảng bộ tỉnh Bình Sơn",
@@ -95,7 +95,7 @@ def test_the_example_reports_figures_from_an_outsiders_file(tmp_path, empty_data
     imported, got = load(EXAMPLE, tmp_path, empty_database)
     # 4.759 members today and the 5 expelled ones
     assert "Đảng viên: thêm 4.764, sửa 0, không đổi 0" in imported
-    assert imported.count("Cảnh báo") == 1 and "Điều 36" in imported, imported
+    assert "Cảnh báo" not in imported, imported  # every decision within the rules
 
     assert got["term"] == ["2020–2025", "2020-10-01"]
     overview = {
@@ -130,6 +130,7 @@ def test_the_example_reports_figures_from_an_outsiders_file(tmp_path, empty_data
 
     # the same figures through the report's tables, as the report page computes them
     assert_tables(got["tables"], overview, committee=(19, 114), ubkt=(17, 49), disciplined=(1, 40))
+    assert_357_forms(got["tables"], EXAMPLE)
 
 
 def test_another_bloc_gives_its_own_figures(tmp_path, empty_database):
@@ -161,6 +162,7 @@ def test_another_bloc_gives_its_own_figures(tmp_path, empty_database):
     }
     assert got["discipline_total"] == [1, 13]
     assert_tables(got["tables"], overview, committee=(7, 25), ubkt=(5, 12), disciplined=(1, 13))
+    assert_357_forms(got["tables"], OTHER)
 
 
 def assert_tables(tables: dict, overview: dict, *, committee, ubkt, disciplined) -> None:
@@ -177,3 +179,51 @@ def assert_tables(tables: dict, overview: dict, *, committee, ubkt, disciplined)
     assert org["dang_vien"] == overview["members"]
     for table in tables.values():  # every total reconciles with its parts
         assert table["flags"] == []
+
+
+FORM_COLUMNS = {"Khiển trách": "kt", "Cảnh cáo": "cc", "Cách chức": "cch", "Khai trừ": "ktr"}
+FORM_COLUMNS["Giải tán"] = "gt"
+
+
+def assert_357_forms(tables: dict, bloc: Bloc) -> None:
+    """The QĐ 357 forms from what outsider.py wrote for `bloc`: the committee's and the UBKT's
+    thematic supervision of the first half (and one more) of their organisations and committee
+    members, the committee's compliance inspection of the rest, a grassroots committee's
+    supervision of one of its cells, and the decisions of `bloc.discipline`."""
+
+    def rows(key):
+        return tables[f"qd357_{key}"]["rows"]
+
+    def halves(n_org, n_people):
+        first_o, first_p = (n_org + 1) // 2 + 1, (n_people + 1) // 2 + 1
+        return first_o, first_p, n_org - first_o + 1, n_people - first_p + 1
+
+    sup_o, sup_p, ins_o, ins_p = halves(*bloc.committee_inspected)
+    assert rows("ktdv_d30")["cap_uy"] == {"tong": ins_p, "cap_uy_vien": ins_p}
+    assert rows("ktdv_d30_tc")["cap_uy"]["tong"] == ins_o
+    assert rows("gsdv_capuy")["cap_uy"] == {"tong": sup_p, "chuyen_de": sup_p, "thuong_xuyen": 0}
+    assert rows("gstcd_capuy")["cap_uy"]["chuyen_de"] == sup_o
+    assert rows("gstcd_capuy")["cap_uy_co_so"]["chuyen_de"] == 1  # the grassroots committee's
+    assert rows("gstcd_capuy")["tong"]["tong"] == sup_o + 1
+    ubkt_o, ubkt_p, _o, _p = halves(*bloc.ubkt_inspected)
+    assert rows("gsdv_ubkt")["ubkt"]["chuyen_de"] == ubkt_p
+    assert rows("gstcd_ubkt")["ubkt"]["chuyen_de"] == ubkt_o
+    # the UBKT's compliance inspection fits no QĐ 357 form; nothing on signs, duty, finance
+    for key in ("ktdhvpdv", "ktdhvptc", "kt_thnvkt", "kttc"):
+        assert all(v == 0 for v in rows(key)["tong"].values()), key
+
+    def decided(bodies, kind) -> dict:
+        out = {}
+        for body, form, k, n in bloc.discipline:
+            if body in bodies and k == kind:
+                out[FORM_COLUMNS[form]] = out.get(FORM_COLUMNS[form], 0) + n
+        return out
+
+    def without_zeros(row: dict) -> dict:
+        return {k: v for k, v in row.items() if v and k != "tong"}
+
+    committees = rows("thkl_dv_capuy")
+    assert without_zeros(committees["cap_uy"]) == decided({BLOC_BTV}, "member")
+    assert without_zeros(committees["co_so"]) == decided({CELL, GRASSROOTS_COMMITTEE}, "member")
+    assert without_zeros(rows("thkl_dv_ubkt")["ubkt"]) == decided({BLOC_UBKT}, "member")
+    assert without_zeros(rows("thkl_tcd_capuy")["tong"]) == decided({BLOC_BTV}, "org")

@@ -94,7 +94,7 @@ def test_every_figure_links_to_the_records_it_counts(demo):
     g = computed("ktgs_chu_the")
     committee = g.rows[0].cells[2].url  # the committee's organisations
     assert "/so-lieu/kiem-tra-giam-sat/danh-sach/?" in committee
-    assert f"co-quan=cu-{unit('HA.DBK').pk}" in committee and "chi-so=to-chuc" in committee
+    assert "co-quan=nhom-cap-uy&" in committee and "chi-so=to-chuc" in committee
 
 
 @pytest.mark.django_db
@@ -145,7 +145,25 @@ def write(tmp_path: Path, text: str, name: str = "thu.toml") -> Path:
 
 def test_shipped_tables_load():
     keys = [t.key for t in tables.load_tables()]
-    assert keys == ["ktgs_chu_the", "ky_luat", "to_chuc", "ptdl"]
+    assert keys[:4] == ["ktgs_chu_the", "ky_luat", "to_chuc", "ptdl"]
+    assert keys[4:] == [  # the QĐ 357 forms (statistical-forms.md §2)
+        "qd357_ktdv_d30",
+        "qd357_ktdv_d30_tc",
+        "qd357_gsdv_capuy",
+        "qd357_gstcd_capuy",
+        "qd357_ktdhvpdv",
+        "qd357_ktdhvptc",
+        "qd357_kt_thnvkt",
+        "qd357_kt_thkl",
+        "qd357_gsdv_ubkt",
+        "qd357_gstcd_ubkt",
+        "qd357_kttc_dphi",
+        "qd357_kttc",
+        "qd357_thkl_dv_capuy",
+        "qd357_thkl_tcd_capuy",
+        "qd357_thkl_dv_ubkt",
+        "qd357_gqknkl",
+    ]
     assert all(t.reconstruction and t.note for t in tables.load_tables())
 
 

@@ -69,6 +69,22 @@ CASES = [
     ("cell_meeting", "base", K.SUPERVISION_THEMATIC, UNDER_22, CellFacts(has_cell_committee=True), True, "QĐ 22-QĐ/TW"),
     ("cell_meeting", "base", K.SUPERVISION_THEMATIC, BEFORE_HD08, SMALL_CELL, False, "QĐ 296-QĐ/TW"),  # no gap before HD 08
     ("committee", "superior", K.SUPERVISION_THEMATIC, UNDER_22, None, True, "Điều 30"),
+    # kiểm tra việc thi hành kỷ luật: Điều lệ Đ.32 k.2 gives it to the UBKT alone, in every regime
+    ("inspection", "superior", K.DISCIPLINE_ENFORCEMENT, UNDER_30, None, True, "Điều 32, khoản 2"),
+    ("inspection", "base", K.DISCIPLINE_ENFORCEMENT, UNDER_22, None, True, "Điều 32, khoản 2"),
+    ("inspection", "province", K.DISCIPLINE_ENFORCEMENT, UNDER_296, None, True, "Điều 32, khoản 2"),
+    ("inspection", "base", K.DISCIPLINE_ENFORCEMENT, UNDER_21, None, True, "Điều 32, khoản 2"),
+    ("committee", "province", K.DISCIPLINE_ENFORCEMENT, UNDER_22, None, False, "Điều 32, khoản 2"),  # only the UBKT
+    ("standing", "superior", K.DISCIPLINE_ENFORCEMENT, UNDER_21, None, False, "Điều 32, khoản 2"),
+    ("cell_meeting", "base", K.DISCIPLINE_ENFORCEMENT, UNDER_296, None, False, "Điều 32, khoản 2"),
+    # kiểm tra thu, nộp đảng phí: a part of party finance (Điều lệ Đ.32 k.6; form KTTC_DPHI)
+    ("inspection", "superior", K.PARTY_FEES, UNDER_30, None, True, "Điều 32, khoản 6"),
+    ("inspection", "base", K.PARTY_FEES, UNDER_22, None, True, "Điều 32, khoản 6"),
+    ("inspection", "province", K.PARTY_FEES, UNDER_21, None, True, "Điều 32, khoản 6"),
+    ("committee", "base", K.PARTY_FEES, UNDER_296, None, True, "Điều 30"),  # cấp ủy lãnh đạo, kiểm tra
+    ("cell_meeting", "below_base", K.PARTY_FEES, UNDER_21, None, True, "Điều 30"),  # chi bộ: thực tiễn
+    ("advisory", "province", K.PARTY_FEES, UNDER_22, None, False, "Điều 32, khoản 6"),
+    ("advisory", "province", K.PARTY_FEES, UNDER_21, None, False, "Điều 32, khoản 6"),
 ]
 # fmt: on
 
@@ -144,3 +160,14 @@ def test_before_the_earliest_row_names_family_and_date(on):
 def test_every_kind_and_body_has_a_rule_from_qd30_on(kind, body, on):
     verdict = may_perform(body, "province", kind, on, cell_facts=CellFacts())
     assert verdict.source and verdict.reason_vi
+
+
+def test_only_the_ubkt_inspects_discipline_enforcement_and_party_fees_are_to_be_checked():
+    refused = may_perform("committee", "superior", K.DISCIPLINE_ENFORCEMENT, UNDER_22)
+    assert refused.reason_vi == (
+        "Chỉ ủy ban kiểm tra mới kiểm tra việc thi hành kỷ luật trong Đảng của tổ chức đảng cấp"
+        " dưới — Điều lệ Đảng, Điều 32, khoản 2"
+    )
+    assert refused.status == "confirmed"
+    fees = may_perform("inspection", "superior", K.PARTY_FEES, UNDER_21)
+    assert fees and fees.status == "to_check"  # đảng phí within "tài chính": inferred
