@@ -1,7 +1,10 @@
 """The report's tables as a Party-format DOCX (`documents.printing`, type "bieu-bao-cao"): the
 template's issuer block, title and signature, and at its `{{ bang_bieu }}` paragraph one Word
 table per report table, its header merged like the XLSX (a group over its columns, a column
-without a group over both header rows), totals in bold, the source and any flags under it."""
+without a group over both header rows), totals in bold, the source and any flags under it; then
+the report's charts (`reports.charts`, PNG)."""
+
+import io
 
 from django.db import transaction
 
@@ -73,8 +76,32 @@ def _next_free(top, col: int) -> int:
     return col
 
 
-def put_tables(doc, computed: list) -> None:
-    """Replace the paragraph holding the tables' mark with the tables (at the end without it)."""
+def put_charts(doc, charts: list[tuple[str, bytes]], mark) -> None:
+    """Each chart (title, PNG from `reports.charts.chart_png`) under its title, as wide as the
+    text (the template's margins) at most."""
+    from docx.shared import Inches
+
+    from ktgs.reports.charts import WIDTH_IN
+
+    section = doc.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    width = min(Inches(WIDTH_IN), text_width)
+    for title, png in charts:
+        head = doc.add_paragraph()
+        head.add_run(title).bold = True
+        head.alignment = 1
+        head.paragraph_format.keep_with_next = True  # never a title alone at a page's foot
+        picture = doc.add_paragraph()
+        picture.alignment = 1
+        picture.add_run().add_picture(io.BytesIO(png), width=width)
+        if mark is not None:
+            mark._p.addprevious(head._p)
+            mark._p.addprevious(picture._p)
+
+
+def put_tables(doc, computed: list, charts: list[tuple[str, bytes]] = ()) -> None:
+    """Replace the paragraph holding the tables' mark with the tables, then the charts (at the
+    end of the document when the template has no mark)."""
     from docx.shared import Pt
 
     mark = next((p for p in doc.paragraphs if printing.TABLES_MARK in p.text), None)
@@ -84,6 +111,7 @@ def put_tables(doc, computed: list) -> None:
         run.bold = True
         title.alignment = 1
         title.paragraph_format.space_before = Pt(12)
+        title.paragraph_format.keep_with_next = True
         table = _table(doc, c)
         notes = [f"Nguồn: {c.table.source}", *(f"Chưa khớp: {f}" for f in c.flags)]
         note_ps = []
@@ -94,18 +122,29 @@ def put_tables(doc, computed: list) -> None:
         if mark is not None:
             for el in (title._p, table._tbl, *(p._p for p in note_ps)):
                 mark._p.addprevious(el)
+    put_charts(doc, list(charts), mark)
     if mark is not None:
         mark._p.getparent().remove(mark._p)
 
 
-def tables_docx(context: printing.DocumentContext, unit, computed: list) -> bytes:
+def tables_docx(
+    context: printing.DocumentContext, unit, computed: list, charts: list | None = None
+) -> bytes:
+    """`charts`: [(title, PNG)] put after the tables."""
     template = template_bytes("bieu-bao-cao", unit)
     return printing.render(
         "bieu-bao-cao",
         context,
         template=template,
-        after=lambda doc: put_tables(doc, computed),
+        after=lambda doc: put_tables(doc, computed, charts or []),
     )
+
+
+def report_chart_images(unit, period) -> list[tuple[str, bytes]]:
+    """The report's charts (`reports.charts`) as (title, PNG), in the report's order."""
+    from ktgs.reports.charts import chart_png, report_charts
+
+    return [(title, chart_png(name, unit, period)) for name, title in report_charts(unit, period)]
 
 
 def issue(
@@ -121,6 +160,7 @@ def issue(
     signer: str = "",
     recipients: list[str] | None = None,
     computed: list | None = None,
+    charts: list | None = None,
     extra: dict | None = None,
 ) -> bytes:
     """Book `number` for the unit's issuing body (`number_use`: a number already used for that
@@ -151,7 +191,7 @@ def issue(
         used = number_use(body, number, on)
         context.number = str(used.number)
         if computed is not None:
-            return tables_docx(context, unit, computed)
+            return tables_docx(context, unit, computed, charts)
         return printing.render(doc_type, context, template=template_bytes(doc_type, unit))
 
 
@@ -163,6 +203,7 @@ def issue_tables(unit, period, computed, **fields) -> bytes:
         title=f"số liệu công tác kiểm tra, giám sát và thi hành kỷ luật đảng {period.label}",
         paragraphs=[],
         computed=computed,
+        charts=report_chart_images(unit, period),
         extra={"ky_bao_cao": period.label},
         **fields,
     )

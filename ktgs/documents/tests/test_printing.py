@@ -230,7 +230,14 @@ def test_issuing_the_tables_books_the_number_and_prints_every_figure(client_as):
     assert NumberUse.objects.filter(number=number).count() == 1
     text = printing.document_text(response.content)
     assert f"Số {number}" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    from docx import Document
+
+    from ktgs.reports.charts import TITLES
+
+    assert len(Document(io.BytesIO(response.content)).inline_shapes) == len(TITLES)
     cells = text.splitlines()
+    for title in TITLES.values():  # each chart under its title
+        assert title in cells
     for figure in _figures("HA.DBK"):
         assert figure in cells
     again = _issue(client, number)  # the same number again: refused, nothing saved
