@@ -226,6 +226,7 @@ MIDDLEWARE[_AFTER_MESSAGES:_AFTER_MESSAGES] = [
 # Import (ktgs/exchange): files larger than this are refused before reading (docs/formats.md).
 KTGS_IMPORT_MAX_MB = int(os.environ.get("KTGS_IMPORT_MAX_MB", "20"))
 KTGS_ATTACHMENT_MAX_MB = int(os.environ.get("KTGS_ATTACHMENT_MAX_MB", "25"))
+KTGS_PLACE_NAME = os.environ.get("KTGS_PLACE_NAME", "")  # địa danh of printed documents (Hòa An)
 
 # --- web safety (headers, CSP, cookies) --------------------------------------------------------
 # The middlewares that put the safety headers on an answer come FIRST (outermost), so that an

@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, str] = {
     "discipline.violation.added": "Ghi vi phạm của vụ việc kỷ luật",
     "discipline.vote.recorded": "Ghi kết quả biểu quyết kỷ luật",
     "documents.attachment.added": "Đính kèm tài liệu",
+    "documents.template.uploaded": "Tải lên mẫu văn bản (Word)",
     "documents.attachment.voided": "Hủy tài liệu đính kèm",
     "exchange.import.done": "Nhập dữ liệu từ tệp",
     "inspections.follow_up.closed": "Đóng việc thực hiện kiến nghị",

@@ -266,3 +266,21 @@ def figures(request):
             "may_drill": may_drill,
         },
     )
+
+
+@require_GET
+def decision_print(request, pk: int):
+    """The decision as a Party-format DOCX: whoever sees the record may print it; a restricted
+    record goes to the access log."""
+    from ktgs.audit.reads import record_read
+    from ktgs.core.models import Secrecy
+    from ktgs.discipline.models import Decision
+    from ktgs.discipline.printing import decision_docx
+    from ktgs.documents.printing import docx_response
+
+    decision = Decision.objects.live().filter(pk=pk).select_related("body__unit").first()
+    if decision is None or not request.scope.sees(decision):
+        raise Http404("Không tìm thấy quyết định kỷ luật.")
+    if decision.secrecy != Secrecy.NORMAL:
+        record_read(decision, unit_id=decision.body.unit_id)
+    return docx_response(decision_docx(decision), f"quyet-dinh-ky-luat-{decision.pk}")

@@ -98,3 +98,40 @@ class Attachment(Voidable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OfficeTemplate(models.Model):
+    """An office's own Word template of a document type (`printing.TYPES`), replacing the shipped
+    one for its unit and the units under it. Each upload is a new version; the newest is in
+    force. The file lives under MEDIA_ROOT as `path` (generated name)."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức đảng"
+    )
+    doc_type = models.CharField("loại văn bản", max_length=30)
+    version = models.PositiveIntegerField("phiên bản")
+    name = models.CharField("tên tệp", max_length=255)
+    path = models.CharField("nơi lưu", max_length=200, unique=True, editable=False)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người tải lên",
+    )
+    uploaded_at = models.DateTimeField("tải lên lúc")
+
+    class Meta:
+        ordering = ["unit", "doc_type", "-version"]
+        verbose_name = "mẫu văn bản của cơ quan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "doc_type", "version"], name="officetemplate_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} v{self.version} ({self.name})"

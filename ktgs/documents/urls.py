@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ktgs.documents import views
+from ktgs.documents import template_views, views
 
 app_name = "documents"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     ),
     path("tai-lieu/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("tai-lieu/<int:pk>/huy/", views.attachment_void, name="attachment_void"),
+    path("mau-van-ban/", template_views.template_list, name="templates"),
+    path(
+        "mau-van-ban/<str:doc_type>/tai-ve/",
+        template_views.template_download,
+        name="template_download",
+    ),
 ]

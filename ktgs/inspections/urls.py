@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/ke-hoach/", views.steps_plan, name="plan"),
     path("<int:pk>/ket-luan/<int:subject_pk>/", views.subject_conclude, name="conclude"),
     path("<int:pk>/chuyen-kiem-tra/", views.signs_open, name="signs"),
+    path("<int:pk>/in/quyet-dinh/", views.decision_print, name="print_decision"),
+    path("<int:pk>/in/thong-bao-ket-luan/", views.notice_print, name="print_notice"),
     path("<int:pk>/huy/", views.inspection_void, name="void"),
     path("kien-nghi/<int:pk>/", views.follow_up_close, name="follow_up"),
 ]

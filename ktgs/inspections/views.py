@@ -344,3 +344,28 @@ def inspection_void(request, pk: int):
             messages.success(request, f"Đã hủy: {inspection}.")
             return redirect("inspections:list")
     return render(request, "inspections/void.html", {"form": form, "inspection": inspection})
+
+
+def _print(request, pk: int, make, name: str):
+    """A Party-format DOCX of the inspection: whoever may open the record may print it; a
+    restricted record goes to the access log like its page."""
+    from ktgs.documents.printing import docx_response
+
+    inspection = _inspection_or_404(request, pk)
+    if inspection.secrecy != Secrecy.NORMAL:
+        record_read(inspection, unit_id=inspection.unit_id)
+    return docx_response(make(inspection), f"{name}-{inspection.pk}")
+
+
+@require_GET
+def decision_print(request, pk: int):
+    from ktgs.inspections.printing import decision_docx
+
+    return _print(request, pk, decision_docx, "quyet-dinh-kiem-tra")
+
+
+@require_GET
+def notice_print(request, pk: int):
+    from ktgs.inspections.printing import notice_docx
+
+    return _print(request, pk, notice_docx, "thong-bao-ket-luan")

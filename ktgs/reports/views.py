@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW, UNITS_VIEW
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_DECIDE, RECORDS_VIEW, UNITS_VIEW
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof, selectors
 from ktgs.orgs.models import OrgUnit
@@ -318,3 +318,90 @@ def _index(action: str) -> int:
         return int(action.rsplit("-", 1)[1])
     except ValueError:
         raise ValidationError("Không có đoạn này trong dự thảo.") from None
+
+
+def _issue_form(data=None, *, initial=None):
+    from django import forms
+
+    class IssueForm(forms.Form):
+        number = forms.CharField(label="Số, ký hiệu", max_length=40)
+        on = forms.DateField(label="Ngày ban hành", input_formats=["%d/%m/%Y"])
+        place = forms.CharField(
+            label="Địa danh",
+            max_length=100,
+            error_messages={
+                "required": "Đồng chí hãy ghi địa danh (ví dụ tên tỉnh): văn bản in dòng "
+                "“<địa danh>, ngày … tháng … năm …” dưới tiêu đề Đảng."
+            },
+        )
+        signer_title = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
+        signer = forms.CharField(label="Họ và tên người ký", max_length=100, required=False)
+        recipients = forms.CharField(
+            label="Nơi nhận (mỗi dòng một nơi)",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=False,
+        )
+
+    return IssueForm(data, initial=initial)
+
+
+def unit_docx(request, code: str):
+    """GET: the form to issue the report's tables as a DOCX (the next free number suggested);
+    POST: book the number (`documents.number_use`) and download the DOCX. A number already used
+    for that type, issuer and term → the form again with the message, nothing saved."""
+    from django.core.exceptions import ValidationError
+
+    from ktgs.documents.printing import docx_response, place_name
+    from ktgs.documents.services import suggest_next_number
+    from ktgs.reports import docx
+
+    unit = _unit(request, code)
+    asked = read_period(request, unit)
+    if asked.errors:
+        return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
+    period = asked.period
+    body = docx.issuing_body(unit)
+    initial = {"on": format_date(period.end), "place": place_name(), "recipients": "Lưu"}
+    problem = ""
+    if body is not None:
+        try:
+            initial["number"] = str(suggest_next_number(body, "BC", period.end))
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+    form = _issue_form(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and not (
+        request.scope.may(RECORDS_CHANGE, unit.path) or request.scope.may(RECORDS_DECIDE, unit.path)
+    ):
+        raise PermissionDenied("Vai trò của đồng chí không được lấy số văn bản của tổ chức này.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _ctx, _before, computed = build(unit, period, previous=False)
+        try:
+            content = docx.issue_tables(
+                unit,
+                period,
+                computed,
+                number=data["number"],
+                on=data["on"],
+                place=data["place"],
+                signer_title=data["signer_title"],
+                signer=data["signer"],
+                recipients=[r.strip() for r in data["recipients"].splitlines() if r.strip()],
+            )
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+            return docx_response(content, name)
+    return render(
+        request,
+        "reports/issue_docx.html",
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "problem": problem,
+            "params": asked.params(),
+        },
+    )

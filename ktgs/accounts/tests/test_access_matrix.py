@@ -197,6 +197,11 @@ documents:attachment_void      file:child/secret         302   404       404/404
 documents:attachment_void      file:sibling/normal       302   404       404          404          404          404
 documents:attachment_void      file:other/normal         302   404       404          404          404          404
 documents:attachment_void      missing                   302   404       404          404          404          404
+# Word templates: every signed-in user sees and downloads those of their top unit ("missing": a
+# type that does not exist); replacing one (POST) is for a UBKT leader or a system administrator.
+documents:templates            -                         302   200       200          200          200          200
+documents:template_download    -                         302   200       200          200          200          200
+documents:template_download    missing                   302   404       404          404          404          404
 # Inspections: seen by whoever reads records in a unit they concern (the performing unit or a
 # subject's unit) up to the user's clearance; written from the performing unit's side. "insp:"
 # objects are performed by HA.DBK.001's UBKT on its chi bộ (own), by HA.DBK.002's UBKT (sibling),
@@ -210,6 +215,15 @@ inspections:detail    insp:own/secret      302   404       404/404/200  404/404/
 inspections:detail    insp:parent/normal   302   404       200          200          200          200
 inspections:detail    insp:sibling/normal  302   404       404          404          404          404
 inspections:detail    missing              302   404       404          404          404          404
+inspections:print_decision insp:own/normal  302   404       200          200          200          200
+inspections:print_decision insp:own/secret  302   404       404/404/200  404/404/200  404/404/200  404/404/200
+inspections:print_decision insp:parent/normal 302 404       200          200          200          200
+inspections:print_decision insp:sibling/normal 302 404      404          404          404          404
+inspections:print_decision missing          302   404       404          404          404          404
+inspections:print_notice insp:own/normal    302   404       200          200          200          200
+inspections:print_notice insp:own/secret    302   404       404/404/200  404/404/200  404/404/200  404/404/200
+inspections:print_notice insp:sibling/normal 302  404       404          404          404          404
+inspections:print_notice missing            302   404       404          404          404          404
 inspections:step      insp:own/normal      302   404       200          200          200          403
 inspections:step      insp:own/secret      302   404       404/404/200  404/404/200  404/404/200  404/404/403
 inspections:step      insp:parent/normal   302   404       403          403          403          403
@@ -323,6 +337,12 @@ reports:xlsx           sibling             302   404       404          404     
 reports:xlsx           parent              302   404       404          404          404          404
 reports:xlsx           other               302   404       404          404          404          404
 reports:xlsx           missing             302   404       404          404          404          404
+reports:docx           own                 302   200       200          200          200          200
+reports:docx           child               302   200       200          200          200          200
+reports:docx           sibling             302   404       404          404          404          404
+reports:docx           parent              302   404       404          404          404          404
+reports:docx           other               302   404       404          404          404          404
+reports:docx           missing             302   404       404          404          404          404
 reports:chart_svg      own                 302   200       200          200          200          200
 reports:chart_svg      child               302   200       200          200          200          200
 reports:chart_svg      sibling             302   404       404          404          404          404
@@ -383,6 +403,9 @@ cases:decide          case:sibling         302   404       404          404     
 cases:decide          missing              302   404       404          404          404          404
 cases:appeal          decision:own         302   404       200          200          200          403
 cases:appeal          missing              302   404       404          404          404          404
+# A decision printed (DOCX) by whoever sees it.
+discipline:print      decision:own         302   404       200          200          200          200
+discipline:print      missing              302   404       404          404          404          404
 cases:appeal_resolve  appeal:own           302   404       200          403          403          403
 cases:appeal_resolve  missing              302   404       404          404          404          404
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
@@ -710,6 +733,8 @@ def _url(name: str, obj) -> str:
     if name == "orgs:pick":  # a profile of the picker, or one that does not exist
         profile = "dang-vien" if obj is None else "khong-co-loai-nay"
         return f"{reverse(name, args=[profile])}?q=nguyen"
+    if name == "documents:template_download":  # a document type, or one that does not exist
+        return reverse(name, args=["qd-ky-luat" if obj is None else "khong-co-loai-nay"])
     if obj is None:
         return reverse(name)
     if name in UNIT_QUERY_PAGES:
