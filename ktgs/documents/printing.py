@@ -30,7 +30,7 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "docx"
 TABLES_MARK = "[[KTGS-BANG-BIEU]]"  # where `bang_bieu` stands until the tables replace it
 
 FIELDS: dict[str, str] = {
-    "cap_tren": "tên cấp ủy cấp trên trực tiếp, chữ in hoa (ĐẢNG BỘ TỈNH …)",
+    "cap_tren": "tên cấp ủy cấp trên trực tiếp, chữ in hoa (TỈNH ỦY …)",
     "co_quan": "tên cơ quan ban hành, chữ in hoa (ĐẢNG ỦY KHỐI …, ỦY BAN KIỂM TRA)",
     "so": "số và ký hiệu (05-BC/ĐUK)",
     "dia_danh": "địa danh",
@@ -286,26 +286,25 @@ class Issuer:
     symbol: str = ""  # IssuerSymbol on the day, "" when none is recorded
 
 
-def _committee_name(unit) -> str:
-    from ktgs.orgs.choices import BodyKind
-
-    body = unit.bodies.filter(kind=BodyKind.COMMITTEE).order_by("pk").first()
-    return body.name if body is not None else unit.name
-
-
 def issuer_of(body, on: date) -> Issuer:
-    """The issuer block of `body` on `on` (HD 36): a UBKT writes its committee above
+    """The issuer block of `body` on `on` (HD 36, docs/documents.md), in the committees' names
+    of that day as a heading writes them (`orgs.shortnames.committee_formal_name`: "Tỉnh ủy Hòa
+    An", "Đảng ủy Khối …", from the unit's dated name). A UBKT writes its committee above
     "ỦY BAN KIỂM TRA"; a committee or its standing committee writes the superior's committee
-    above its own name."""
+    above its own; a cell's meeting writes its superior's committee above the cell's name."""
     from ktgs.orgs.selectors import parent_on
+    from ktgs.orgs.shortnames import body_short_name, committee_formal_name
 
     unit = body.unit
     if body.kind == "inspection":
-        superior, issuer = _committee_name(unit), "Ủy ban Kiểm tra"
+        superior, issuer = str(committee_formal_name(unit, on)), "Ủy ban Kiểm tra"
     else:
         parent = parent_on(unit, on)
-        superior = _committee_name(parent) if parent is not None else ""
-        issuer = _committee_name(unit)
+        superior = str(committee_formal_name(parent, on)) if parent is not None else ""
+        if body.kind == "cell_meeting":
+            issuer = str(body_short_name(body, on))
+        else:
+            issuer = str(committee_formal_name(unit, on))
     on_behalf = ON_BEHALF.get(body.kind, "T/M {unit}").format(unit=issuer.upper())
     return Issuer(superior, issuer, on_behalf, SIGNER_TITLE.get(body.kind, ""), _symbol(body, on))
 

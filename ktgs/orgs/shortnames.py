@@ -147,6 +147,28 @@ def committee_short_name(unit: OrgUnit, on: date) -> ShortName:
     return committee_short_names([unit.pk], on)[unit.pk]
 
 
+def committee_formal_names(unit_ids, on: date) -> dict[int, ShortName]:
+    """{unit id: its committee's name as a document's issuer block writes it on `on`}
+    (docs/documents.md): derived from the unit's name that day ("Đảng bộ tỉnh Hòa An" → "Tỉnh
+    ủy Hòa An", "Đảng bộ Khối Cơ quan …" → "Đảng ủy Khối Cơ quan …"), since the recorded short
+    name is the report's in-text form ("Tỉnh ủy") and a heading needs the whole name; when the
+    unit's name does not say what the unit is, the recorded short name, else "Cấp ủy " + name
+    (`derived`). One query."""
+    rows = OrgUnit.objects.filter(pk__in=list(unit_ids)).annotate(**_annotations(on, ""))
+    out = {}
+    for u in rows:
+        name = nfc(u.sn_name or "").strip()
+        if _UNIT_WORD.fullmatch(name):
+            out[u.pk] = ShortName(derive_committee(name))
+        else:
+            out[u.pk] = _committee(u.sn_recorded, u.sn_name, u.sn_short)
+    return out
+
+
+def committee_formal_name(unit: OrgUnit, on: date) -> ShortName:
+    return committee_formal_names([unit.pk], on)[unit.pk]
+
+
 def recorded_names(unit: OrgUnit) -> QuerySet[UnitAttribute]:
     """The committee short names recorded for `unit`, latest first (the unit page's history)."""
     return UnitAttribute.objects.filter(unit=unit, key=KEY).order_by("-starts_on")

@@ -5,6 +5,7 @@ without a group over both header rows), totals in bold, the source and any flags
 the report's charts (`reports.charts`, PNG)."""
 
 import io
+import re
 
 from django.db import transaction
 
@@ -15,6 +16,7 @@ from ktgs.documents.templates_office import template_bytes
 from ktgs.orgs.choices import BodyKind
 
 TABLE_PT = 11
+CHARTS_MARK = "[[KTGS-BIEU-DO]]"  # the paragraph after the review's body, replaced by its charts
 
 
 def issuing_body(unit):
@@ -140,6 +142,38 @@ def tables_docx(
     )
 
 
+def review_chart_images(unit, period) -> list[tuple[str, bytes]]:
+    """The report's charts that have something to show over `period` (`reports.charts`: a
+    period too long for a chart, or without any figure the chart draws, leaves it out)."""
+    from ktgs.reports.charts import chart_data, render, report_charts
+
+    out = []
+    for name, title in report_charts(unit, period):
+        data = chart_data(name, unit, period)
+        if not data.empty:
+            out.append((title, render(data, "png")))
+    return out
+
+
+def review_docx(context: printing.DocumentContext, unit, charts: list) -> bytes:
+    """The review ("bao-cao"): the template's body (`doan_van`), then the charts right after the
+    last paragraph of the body (a mark paragraph added to `doan_van` shows where; at the end of
+    the document when the office's template does not print `doan_van`)."""
+    if not charts:
+        return printing.render("bao-cao", context, template=template_bytes("bao-cao", unit))
+    context.paragraphs = [*context.paragraphs, ("text", CHARTS_MARK)]
+
+    def after(doc) -> None:
+        mark = next((p for p in doc.paragraphs if CHARTS_MARK in p.text), None)
+        put_charts(doc, charts, mark)
+        if mark is not None:
+            mark._p.getparent().remove(mark._p)
+
+    return printing.render(
+        "bao-cao", context, template=template_bytes("bao-cao", unit), after=after
+    )
+
+
 def report_chart_images(unit, period) -> list[tuple[str, bytes]]:
     """The report's charts (`reports.charts`) as (title, PNG), in the report's order."""
     from ktgs.reports.charts import chart_png, report_charts
@@ -192,6 +226,8 @@ def issue(
         context.number = str(used.number)
         if computed is not None:
             return tables_docx(context, unit, computed, charts)
+        if doc_type == "bao-cao":
+            return review_docx(context, unit, list(charts or []))
         return printing.render(doc_type, context, template=template_bytes(doc_type, unit))
 
 
@@ -205,5 +241,27 @@ def issue_tables(unit, period, computed, **fields) -> bytes:
         computed=computed,
         charts=report_chart_images(unit, period),
         extra={"ky_bao_cao": period.label},
+        **fields,
+    )
+
+
+def summary(title: str) -> str:
+    """The trích yếu of a report from its title: "Báo cáo kết quả …" → "kết quả …" (the type
+    "BÁO CÁO" is printed on its own line above it)."""
+    return re.sub(r"^\s*báo cáo\s+", "", title, flags=re.IGNORECASE).strip() or title
+
+
+def issue_review(draft, **fields) -> bytes:
+    """The draft review as a Party-format report ("bao-cao") under a new number (`issue`): its
+    title, its paragraphs (`ReportDraft.document_paragraphs`), then the charts of its period."""
+    from ktgs.reports.drafts import period_of
+
+    unit = draft.unit
+    return issue(
+        unit,
+        doc_type="bao-cao",
+        title=summary(draft.title),
+        paragraphs=draft.document_paragraphs(),
+        charts=review_chart_images(unit, period_of(draft)),
         **fields,
     )

@@ -138,7 +138,7 @@ def draft_save(*, scope: Scope, draft: ReportDraft, title: str, texts: list[str]
     return draft
 
 
-def _period_of(draft: ReportDraft) -> Period:
+def period_of(draft: ReportDraft) -> Period:
     """The draft's period as it was asked ("năm 2023"), read back from its query string; its
     dates when they no longer read back the same (the office changed a cut-off day since)."""
     periods = UnitPeriods(draft.unit)
@@ -159,7 +159,7 @@ def draft_regenerate(*, scope: Scope, draft: ReportDraft, index: int, user=None)
     key = draft.paragraphs[index]["key"]
     if key not in GENERATED:
         raise ValidationError({"paragraphs": f"Không có đoạn sinh từ số liệu «{key}»."})
-    review = _review(draft.unit, _period_of(draft))
+    review = _review(draft.unit, period_of(draft))
     try:
         paragraph = review.paragraph(key)
     except ReviewError as exc:

@@ -320,7 +320,16 @@ def _index(action: str) -> int:
         raise ValidationError("Không có đoạn này trong dự thảo.") from None
 
 
-def _issue_form(data=None, *, initial=None):
+OUTDATED_CONFIRM = (
+    "Dự thảo nêu số liệu cũ: đồng chí bấm «Viết lại từ số liệu» ở các đoạn có đánh dấu trong dự "
+    "thảo, hoặc đánh dấu ô xác nhận in số liệu như trong dự thảo."
+)
+
+
+def _issue_form(data=None, *, initial=None, outdated: bool = False):
+    """The fields of a Party document's issue (number, date, place, signer, recipients); with
+    `outdated`, a box the user ticks to print a draft whose figures the records now give
+    otherwise."""
     from django import forms
 
     class IssueForm(forms.Form):
@@ -342,45 +351,60 @@ def _issue_form(data=None, *, initial=None):
             required=False,
         )
 
-    return IssueForm(data, initial=initial)
+    form = IssueForm(data, initial=initial)
+    if outdated:
+        form.fields["confirm_outdated"] = forms.BooleanField(
+            label="Tôi đã xem và vẫn in số liệu như trong dự thảo",
+            error_messages={"required": OUTDATED_CONFIRM},
+        )
+    return form
 
 
-def unit_docx(request, code: str):
-    """GET: the form to issue the report's tables as a DOCX (the next free number suggested);
-    POST: book the number (`documents.number_use`) and download the DOCX. A number already used
-    for that type, issuer and term → the form again with the message, nothing saved."""
-    from django.core.exceptions import ValidationError
+@dataclass
+class IssuePage:
+    """What differs between the documents issued from a form (`issue_page`): the page's texts,
+    who may issue, the document (`issue(**fields)` → DOCX bytes, ValidationError when the number
+    is taken) and the download's name."""
 
+    heading: str
+    back_url: str
+    back_label: str
+    on: date
+    may_issue: bool
+    no_right: str
+    issue: object  # callable(**fields) -> bytes
+    filename: str
+    outdated: dict = field(default_factory=dict)  # {paragraph: [changes]} of a draft
+    template: str = "reports/issue_docx.html"
+
+
+def issue_page(request, unit: OrgUnit, page: IssuePage):
+    """GET: the form to issue a document (the next free "BC" number of the unit's issuing body
+    suggested, the date, the place setting); POST: book the number (`documents.number_use`) and
+    download the DOCX. A number already used for that type, issuer and term, or a field missing
+    → the form again with the message, nothing saved. POST needs `page.may_issue`."""
     from ktgs.documents.printing import docx_response, place_name
     from ktgs.documents.services import suggest_next_number
     from ktgs.reports import docx
 
-    unit = _unit(request, code)
-    asked = read_period(request, unit)
-    if asked.errors:
-        return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
-    period = asked.period
     body = docx.issuing_body(unit)
-    initial = {"on": format_date(period.end), "place": place_name(), "recipients": "Lưu"}
+    initial = {"on": format_date(page.on), "place": place_name(), "recipients": "Lưu"}
     problem = ""
     if body is not None:
         try:
-            initial["number"] = str(suggest_next_number(body, "BC", period.end))
+            initial["number"] = str(suggest_next_number(body, "BC", page.on))
         except ValidationError as exc:
             problem = " ".join(exc.messages)
-    form = _issue_form(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and not (
-        request.scope.may(RECORDS_CHANGE, unit.path) or request.scope.may(RECORDS_DECIDE, unit.path)
-    ):
-        raise PermissionDenied("Vai trò của đồng chí không được lấy số văn bản của tổ chức này.")
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    if posted and not page.may_issue:
+        raise PermissionDenied(page.no_right)
+    form = _issue_form(
+        request.POST if posted else None, initial=initial, outdated=bool(page.outdated)
+    )
+    if posted and form.is_valid():
         data = form.cleaned_data
-        _ctx, _before, computed = build(unit, period, previous=False)
         try:
-            content = docx.issue_tables(
-                unit,
-                period,
-                computed,
+            content = page.issue(
                 number=data["number"],
                 on=data["on"],
                 place=data["place"],
@@ -392,16 +416,67 @@ def unit_docx(request, code: str):
             for key, errors in exc.message_dict.items():
                 form.add_error(key if key in form.fields else None, errors)
         else:
-            name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-            return docx_response(content, name)
+            return docx_response(content, page.filename)
     return render(
         request,
-        "reports/issue_docx.html",
-        {
-            "unit": unit,
-            "period": period,
-            "form": form,
-            "problem": problem,
-            "params": asked.params(),
-        },
+        page.template,
+        {"unit": unit, "page": page, "form": form, "problem": problem},
     )
+
+
+NO_NUMBER = "Vai trò của đồng chí không được lấy số văn bản của tổ chức này."
+
+
+def unit_docx(request, code: str):
+    """The report's tables as a DOCX (`issue_page`): roles that change or decide records."""
+    from ktgs.reports import docx
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    unit = _unit(request, code)
+    asked = read_period(request, unit)
+    if asked.errors:
+        return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
+    period = asked.period
+
+    def issue(**fields) -> bytes:
+        _ctx, _before, computed = build(unit, period, previous=False)
+        return docx.issue_tables(unit, period, computed, **fields)
+
+    scope = request.scope
+    page = IssuePage(
+        heading=f"Văn bản biểu số liệu: {period.label}",
+        back_url=f"{reverse('reports:unit', args=[unit.code])}?{asked.params()}",
+        back_label=f"Báo cáo số liệu: {unit.name}",
+        on=period.end,
+        may_issue=scope.may(RECORDS_CHANGE, unit.path) or scope.may(RECORDS_DECIDE, unit.path),
+        no_right=NO_NUMBER,
+        issue=issue,
+        filename=f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
+    )
+    return issue_page(request, unit, page)
+
+
+def draft_docx(request, code: str, pk: int):
+    """The draft review as a Party-format report (`issue_page`): only a user who may write the
+    unit's reports; a draft whose figures the records now give otherwise asks to write those
+    paragraphs again or to confirm printing them as they are."""
+    from ktgs.reports import docx, drafts
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    unit, draft = _draft(request, code, pk)
+    if not drafts.may_write(request.scope, unit):
+        raise PermissionDenied(drafts.NO_WRITE)
+    page = IssuePage(
+        heading=f"Văn bản báo cáo: {draft.title}",
+        back_url=reverse("reports:draft", args=[unit.code, draft.pk]),
+        back_label=f"Dự thảo: {draft.title}",
+        on=draft.ends_on,
+        may_issue=True,
+        no_right=drafts.NO_WRITE,
+        issue=lambda **fields: docx.issue_review(draft, **fields),
+        filename=f"bao-cao-{unit.code}-{draft.starts_on:%Y%m%d}-{draft.ends_on:%Y%m%d}-{draft.pk}",
+        outdated=drafts.draft_outdated(draft),
+    )
+    return issue_page(request, unit, page)

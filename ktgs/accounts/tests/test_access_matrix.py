@@ -372,6 +372,10 @@ reports:draft_create   missing             302   404       404          404     
 reports:draft          draft:own           302   200       200          200          200          200
 reports:draft          draft:sibling       302   404       404          404          404          404
 reports:draft          missing             302   404       404          404          404          404
+# its export as a Party-format DOCX (a number booked on sending): records.change in the unit
+reports:draft_docx     draft:own           302   403       200          200          200          403
+reports:draft_docx     draft:sibling       302   404       404          404          404          404
+reports:draft_docx     missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -436,7 +440,7 @@ POSTED = {"logout", "orgs:member_void", "reports:draft_create"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
-DRAFT_PAGES = {"reports:draft"}
+DRAFT_PAGES = {"reports:draft", "reports:draft_docx"}
 UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
     "counting:counts",
     "counting:list",

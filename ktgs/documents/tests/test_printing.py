@@ -270,14 +270,12 @@ def _issuer(unit_code: str, on: date) -> printing.Issuer:
     return printing.issuer_of(docx.issuing_body(OrgUnit.objects.get(code=unit_code)), on)
 
 
-def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client_as, tmp_path):
+def convert(content: bytes, tmp_path: Path, stem: str) -> tuple[str, Path]:
+    """(the PDF's text, the PDF) of a DOCX converted by LibreOffice; page 1 kept as
+    test-artifacts/<stem>-trang-1.png (a CI artefact for people to look at)."""
     office, pdftotext, pdftoppm = _need("libreoffice"), _need("pdftotext"), _need("pdftoppm")
-    client = client_as("ubkt_leader")
-    form = client.get(reverse("reports:docx", args=["HA.DBK"]), YEAR_2023)
-    number = form.context["form"].initial["number"]
-    response = _issue(client, number)
-    docx = tmp_path / "bao-cao.docx"
-    docx.write_bytes(response.content)
+    docx = tmp_path / f"{stem}.docx"
+    docx.write_bytes(content)
     env = {**os.environ, "HOME": str(tmp_path)}  # LibreOffice's profile in the test's folder
     subprocess.run(
         [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
@@ -286,10 +284,29 @@ def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client
         timeout=180,
         env=env,
     )
-    pdf = tmp_path / "bao-cao.pdf"
+    pdf = tmp_path / f"{stem}.pdf"
     text = subprocess.run(
         [pdftotext, str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = ARTIFACTS / f"{stem}-trang-1"
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(page)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert page.with_suffix(".png").stat().st_size > 1000
+    return text, pdf
+
+
+def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client_as, tmp_path):
+    _need("libreoffice")
+    client = client_as("ubkt_leader")
+    form = client.get(reverse("reports:docx", args=["HA.DBK"]), YEAR_2023)
+    number = form.context["form"].initial["number"]
+    response = _issue(client, number)
+    text, _pdf = convert(response.content, tmp_path, "docx-bao-cao")
     flowing = " ".join(text.split())  # a name wrapped over two lines reads as one
     issuer = _issuer("HA.DBK", date(2023, 6, 30))
     block = f"{issuer.superior.upper()} {issuer.issuer.upper()} * Số {number}"
@@ -298,26 +315,40 @@ def test_the_tables_docx_converts_with_libreoffice_and_keeps_every_figure(client
     words = text.split()
     for figure in _figures("HA.DBK"):
         assert figure in words
-    ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            pdftoppm,
-            "-png",
-            "-r",
-            "80",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(ARTIFACTS / "docx-bao-cao-trang-1"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
+
+
+def test_the_review_docx_converts_with_libreoffice_and_keeps_every_figure(client_as, tmp_path):
+    """The review of "Năm 2023" (the report page's button), exported from its draft page: the
+    PDF has the issuer block, the number, every figure the draft was written from (a zero the
+    review leaves out aside) and each paragraph's text; page 1 as docx-bao-cao-thuyet-minh."""
+    from ktgs.core.vietnamese import format_count
+    from ktgs.reports.models import ReportDraft
+
+    _need("libreoffice")
+    client = client_as("ubkt_leader")
+    client.post(reverse("reports:draft_create", args=["HA.DBK"]), YEAR_2023)
+    draft = ReportDraft.objects.latest("pk")
+    url = reverse("reports:draft_docx", args=["HA.DBK", draft.pk])
+    number = client.get(url).context["form"].initial["number"]
+    response = client.post(
+        url, {"number": number, "on": "31/12/2023", "place": "Hòa An", "recipients": "Lưu"}
     )
-    assert (ARTIFACTS / "docx-bao-cao-trang-1.png").stat().st_size > 1000
+    assert response["Content-Type"] == printing.DOCX, response.content.decode()[:2000]
+    text, _pdf = convert(response.content, tmp_path, "docx-bao-cao-thuyet-minh")
+    flowing = " ".join(text.split())
+    issuer = _issuer("HA.DBK", draft.ends_on)
+    assert f"{issuer.superior.upper()} {issuer.issuer.upper()} * Số {number}" in flowing
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in flowing and "BÁO CÁO" in flowing
+    words = {w.strip(",.;:()") for w in text.split()}
+    figures = [f for p in draft.paragraphs for f in p["figures"]]
+    assert figures
+    for f in figures:
+        if f["value"]:
+            assert format_count(f["value"]) in words, f
+    # each paragraph as written; spaces aside (pdftotext splits justified words: "c ơ s ở")
+    packed = "".join(text.split())
+    for _kind, paragraph in draft.document_paragraphs():
+        assert "".join(paragraph.split()) in packed, paragraph
 
 
 def test_the_review_report_is_issued_from_its_paragraphs_under_a_new_number(db, demo):
