@@ -469,7 +469,7 @@ def draft_docx(request, code: str, pk: int):
     if not drafts.may_write(request.scope, unit):
         raise PermissionDenied(drafts.NO_WRITE)
     page = IssuePage(
-        heading=f"Văn bản báo cáo: {draft.title}",
+        heading=f"Xuất văn bản: {draft.title}",
         back_url=reverse("reports:draft", args=[unit.code, draft.pk]),
         back_label=f"Dự thảo: {draft.title}",
         on=draft.ends_on,

@@ -1,14 +1,18 @@
 """Issue 15 in a real browser: the narrative review. The demo inspector opens the report page,
 chooses "Năm 2023", presses «Soạn báo cáo», lands on the draft whose generated paragraphs state
 the year's figures, writes a paragraph of their own, saves, and finds it kept after reloading.
-The draft page passes axe-core. Screenshots: test-artifacts/test_review_journey-*.png.
+The draft page passes axe-core. Then «Xuất văn bản (DOCX)»: the form suggests the next number;
+sending it downloads a Word file holding the number and the edited paragraph (the export form
+passes axe-core too). Screenshots: test-artifacts/test_review_journey-*.png.
 """
 
 import re
 
 import pytest
+from docx import Document
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_documents_journey import _text
 from tests.browser.test_picker_journey import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -24,8 +28,8 @@ def sign_in(page: Page, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
 
-def test_review_of_2023_generated_edited_and_kept(
-    page: Page, live_app: str, demo_password: str, shot
+def test_review_of_2023_generated_edited_kept_and_exported(
+    page: Page, live_app: str, demo_password: str, shot, tmp_path
 ):
     sign_in(page, demo_password)
     page.goto("/bao-cao/HA.DBK/")
@@ -55,3 +59,20 @@ def test_review_of_2023_generated_edited_and_kept(
     expect(page.get_by_text("Số liệu đã thay đổi")).to_have_count(0)
     assert_accessible(page)
     shot("kept")
+
+    page.get_by_role("link", name="Xuất văn bản (DOCX)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xuất văn bản")
+    number = page.get_by_label("Số, ký hiệu").input_value()
+    assert re.fullmatch(r"\d{2,}-BC/\S+", number)
+    page.get_by_label("Địa danh").fill("Hòa An")
+    page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn Ký")
+    assert_accessible(page)
+    shot("export-form")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Lấy số và tải văn bản (DOCX)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    saved = tmp_path / "bao-cao.docx"
+    download.value.save_as(saved)
+    assert mine in [p.text for p in Document(str(saved)).paragraphs]
+    lines = _text(saved).splitlines()  # with the header's and signature's table cells
+    assert f"Số {number}" in lines and "Nguyễn Văn Ký" in lines
