@@ -2,7 +2,9 @@
 template's issuer block, title and signature, and at its `{{ bang_bieu }}` paragraph one Word
 table per report table, its header merged like the XLSX (a group over its columns, a column
 without a group over both header rows), totals in bold, the source and any flags under it; then
-the report's charts (`reports.charts`, PNG)."""
+the report's charts (`reports.charts`, PNG). The narrative review (type "bao-cao",
+`issue_review`): a draft's title and paragraphs, then the charts of its period after the text.
+Both through `issue`, which books the document's number."""
 
 import io
 import re
@@ -164,7 +166,7 @@ def review_docx(context: printing.DocumentContext, unit, charts: list) -> bytes:
     context.paragraphs = [*context.paragraphs, ("text", CHARTS_MARK)]
 
     def after(doc) -> None:
-        mark = next((p for p in doc.paragraphs if CHARTS_MARK in p.text), None)
+        mark = next((p for p in reversed(doc.paragraphs) if CHARTS_MARK in p.text), None)
         put_charts(doc, charts, mark)
         if mark is not None:
             mark._p.getparent().remove(mark._p)

@@ -10,6 +10,7 @@ on the unit (every record counts whatever the reader's clearance; the records be
 are listed by the counting pages, with "hạn chế" rows); a unit outside the scope is a 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
@@ -372,7 +373,7 @@ class IssuePage:
     on: date
     may_issue: bool
     no_right: str
-    issue: object  # callable(**fields) -> bytes
+    issue: Callable[..., bytes]  # (**the form's fields) → the DOCX
     filename: str
     outdated: dict = field(default_factory=dict)  # {paragraph: [changes]} of a draft
     template: str = "reports/issue_docx.html"
