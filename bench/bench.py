@@ -880,6 +880,7 @@ def step_report(requests: int) -> dict:
         else "no previous term recorded"
     )
     return {
+        "vendor": connection.vendor,
         "context": f"period report of {bloc.code}, term {term.name} "
         f"({start:%d/%m/%Y}–{end:%d/%m/%Y}; {previous_text}): {len(shipped)} tables compared, "
         f"{cells} cells; the period holds {held['inspections']:,} inspections and supervisions "
@@ -921,7 +922,7 @@ def report_lines(report: dict) -> list[str]:
     out.append(
         f"ratio computation / SQL by hand (medians): {compute / max(hand, 1e-6):.2f}x (goal <= 1.2x)"
     )
-    if rows[1].get("cpu") and rows[2].get("cpu"):
+    if report.get("vendor") == "sqlite" and rows[1].get("cpu") and rows[2].get("cpu"):
         # SQLite runs in the process: its CPU time is the statements' too, and the load of a
         # shared machine disturbs it far less than the wall time (on PostgreSQL the server's
         # work is not in it)

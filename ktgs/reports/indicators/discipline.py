@@ -59,8 +59,9 @@ class DisciplineFamily:
 
 def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
     """`discipline.counting.count`: one aggregate query (its rows carry each body's place and
-    the grassroots row's two parts) and one for the names (the expanded rows show them)."""
-    return DisciplineFamily(discipline_counting.count(unit, start, end))
+    the grassroots row's two parts); the names of the bodies (one more query) only when a table
+    expands a row per deciding body (`discipline_body_rows`)."""
+    return DisciplineFamily(discipline_counting.count(unit, start, end, named=False))
 
 
 def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
@@ -109,7 +110,8 @@ def _discipline_link(subject: str):
 def discipline_body_rows(ctx: Context) -> list[tuple[str, str]]:
     """(key, name) of the deciding bodies of the period, as `discipline.counting` orders them:
     the rows a table expands with `expand = "ky_luat.co_quan"`."""
-    return [(r.key, r.name) for r in ctx.family("ky_luat").figures.rows]
+    figures = discipline_counting.name_rows(ctx.family("ky_luat").figures)
+    return [(r.key, r.name) for r in figures.rows]
 
 
 register_family("ky_luat", _discipline_family)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof
-from ktgs.orgs.models import OrgKind, OrgUnit
+from ktgs.orgs.models import OrgUnit
 from ktgs.reports.indicators import (
     PEOPLE,
     UNITS,
@@ -31,14 +31,10 @@ class OrgFamily:
 
 
 def _org_family(unit: OrgUnit, start: date, end: date) -> OrgFamily:
-    """The home page's figures on the end date (`orgs.asof.glance_on`, four aggregate queries)
-    and the kinds that are cells (one query)."""
+    """The home page's figures on the end date (`orgs.asof.glance_on`: three queries, the
+    grassroots cells among them)."""
     glance = asof.glance_on(unit, end)
-    cell_kinds = set(
-        OrgKind.objects.filter(is_grassroots=True, is_cell=True).values_list("name", flat=True)
-    )
-    cells = sum(n for name, n in glance.grassroots_by_kind if name in cell_kinds) if glance else 0
-    return OrgFamily(glance, cells, end)
+    return OrgFamily(glance, glance.grassroots_cells if glance else 0, end)
 
 
 def _org_value(data: OrgFamily, p: dict) -> int:
