@@ -15,6 +15,9 @@ its AppConfig.ready), without touching this app.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs.models import OrgUnit
@@ -100,6 +103,7 @@ class Context:
     start: date
     end: date
     families: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict, repr=False)  # each distinct link built once
 
     def family(self, name: str):
         if name not in self.families:
@@ -122,7 +126,19 @@ class Context:
         return Context(self.unit, end - (self.end - self.start), end)
 
     def range_params(self) -> dict:
-        return {"tu": format_date(self.start), "den": format_date(self.end)}
+        if "range" not in self.links:
+            self.links["range"] = {"tu": format_date(self.start), "den": format_date(self.end)}
+        return dict(self.links["range"])
+
+    def link(self, name: str, query: dict, args: tuple = ()) -> str:
+        """`reverse(name, args)` and the query string of `query` (none when empty): a cell's
+        drill-down link. Many cells share one; each distinct link is built once."""
+        key = (name, args, tuple(query.items()))
+        url = self.links.get(key)
+        if url is None:
+            base = reverse(name, args=args)
+            url = self.links[key] = f"{base}?{urlencode(query)}" if query else base
+        return url
 
 
 # The families: each module registers its own on import (the order sets nothing).

@@ -3,9 +3,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from ktgs.core.choices import DisciplineForm
 from ktgs.discipline import counting as discipline_counting
@@ -100,9 +97,11 @@ def _discipline_link(subject: str):
             query["co-quan"] = GRASSROOTS_PARTS[p["co_quan"]]
         elif p["co_quan"] != "tat_ca":
             if len(rows) != 1:
-                return f"{reverse('discipline:figures')}?{urlencode({'don-vi': ctx.unit.code, **ctx.range_params()})}"
+                return ctx.link(
+                    "discipline:figures", {"don-vi": ctx.unit.code, **ctx.range_params()}
+                )
             query["co-quan"] = rows[0].key
-        return f"{reverse('discipline:list')}?{urlencode(query)}"
+        return ctx.link("discipline:list", query)
 
     return link
 
@@ -181,7 +180,7 @@ def _appeal_link(ctx: Context, data: dict, p: dict) -> str:
         **ctx.range_params(),
         "ket-qua": APPEAL_SLUGS[_appeal_state(p)],
     }
-    return f"{reverse('discipline:appeals')}?{urlencode(query)}"
+    return ctx.link("discipline:appeals", query)
 
 
 def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
@@ -189,7 +188,7 @@ def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
     query = {"don-vi": ctx.unit.code, **ctx.range_params()}
     if p["doi_tuong"]:
         query["doi-tuong"] = SUSPENSION_SLUGS[p["doi_tuong"]]
-    return f"{reverse('suspensions:period')}?{urlencode(query)}"
+    return ctx.link("suspensions:period", query)
 
 
 register_family("khieu_nai", discipline_counting.appeal_figures)

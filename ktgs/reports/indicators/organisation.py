@@ -3,9 +3,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof
@@ -66,11 +63,7 @@ def _day_param(ctx: Context) -> dict:
 
 
 def _org_link(ctx: Context, data: OrgFamily, p: dict) -> str:
-    return (
-        f"{reverse('orgs:unit_detail', args=[ctx.unit.code])}?{urlencode(_day_param(ctx))}".rstrip(
-            "?"
-        )
-    )
+    return ctx.link("orgs:unit_detail", _day_param(ctx), (ctx.unit.code,))
 
 
 def _member_link(ctx: Context, data: OrgFamily, p: dict) -> str:
@@ -78,7 +71,7 @@ def _member_link(ctx: Context, data: OrgFamily, p: dict) -> str:
     query = {"don_vi": ctx.unit.code, **_day_param(ctx)} | (
         {"trang_thai": status} if status else {}
     )
-    return f"{reverse('orgs:member_list')}?{urlencode(query)}"
+    return ctx.link("orgs:member_list", query)
 
 
 register_family("to_chuc", _org_family)
@@ -128,7 +121,7 @@ def _changes_link(ctx: Context, what: str) -> str:
     """The member list's `vao-dang-tu/-den` or `xoa-ten-tu/-den` (orgs.views.member_list)."""
     query = {"don_vi": ctx.unit.code, f"{what}-tu": format_date(ctx.start)}
     query[f"{what}-den"] = format_date(ctx.end)
-    return f"{reverse('orgs:member_list')}?{urlencode(query)}"
+    return ctx.link("orgs:member_list", query)
 
 
 register_family("bien_dong", asof.membership_changes)
