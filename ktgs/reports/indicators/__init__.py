@@ -15,7 +15,8 @@ its AppConfig.ready), without touching this app.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from django.urls import reverse
 
@@ -137,8 +138,19 @@ class Context:
         url = self.links.get(key)
         if url is None:
             base = reverse(name, args=args)
-            url = self.links[key] = f"{base}?{urlencode(query)}" if query else base
+            url = self.links[key] = f"{base}?{query_string(query)}" if query else base
         return url
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text)
+
+
+def query_string(query: dict) -> str:
+    """`urllib.parse.urlencode(query)`, each key and value quoted once per process (the same
+    few codes, dates and slugs recur in every link of a report)."""
+    return "&".join(f"{_quoted(str(k))}={_quoted(str(v))}" for k, v in query.items())
 
 
 # The families: each module registers its own on import (the order sets nothing).
