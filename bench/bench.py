@@ -760,8 +760,9 @@ def step_report(requests: int) -> dict:
     every = tables.load_tables()
     # compared: the tables with a hand-written SQL reference; the others are named in the output
     # and left out of the computation timed against it (the page still computes them all)
-    shipped = [t for t in every if t.key in HAND_TABLES]
-    missing = [t.key for t in every if t.key not in HAND_TABLES]
+    readers = {t.key: hand_reader(t) for t in every}
+    shipped = [t for t in every if readers[t.key]]
+    missing = [t.key for t in every if not readers[t.key]]
     if not shipped:
         return {"why": "no shipped table has a hand-written SQL reference"}
 
@@ -791,7 +792,7 @@ def step_report(requests: int) -> dict:
     for c in computed:
         for row in c.rows:
             for column, cell in zip(c.table.columns, row.cells, strict=True):
-                expected = HAND_TABLES[c.table.key](by_hand, row.key, column.key)
+                expected = readers[c.table.key](by_hand, row.key, column.key)
                 if expected != cell.value:
                     wrong.append(
                         f"{c.table.key} [{row.key} × {column.key}]: report {cell.value}, "
@@ -810,35 +811,67 @@ def step_report(requests: int) -> dict:
     url = f"/bao-cao/{bloc.code}/?{urlencode(period.params())}"
 
     def timed(fn) -> tuple[list[float], int]:
+        return timed_n(fn, requests)
+
+    def timed_n(fn, count: int) -> tuple[list[float], int]:
         queries: list[str] = []
         with connection.execute_wrapper(QueryCounter(queries)):
             fn()
-        times = []
-        for _ in range(requests):
-            started = time.perf_counter()
+        times, cpu = [], []
+        for _ in range(count):
+            started, started_cpu = time.perf_counter(), time.process_time()
             fn()
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        cpu_times[fn] = cpu
         return times, len(queries)
+
+    cpu_times: dict = {}
 
     def page():
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
 
+    def computation():
+        return compute_all(start, end)
+
+    def reference():
+        return hand_report(connection, bloc, start, end)
+
+    # the computation and the reference alternated, so that the load of the machine weighs on
+    # both alike; each timed `requests` times in all
+    compute_times, hand_times = [], []
+    compute_queries = hand_queries = 0
+    compute_cpu, hand_cpu = [], []
+    rounds = max(1, min(requests, 5))
+    for n in range(rounds):
+        share = requests // rounds + (1 if n < requests % rounds else 0)
+        for fn, times, cpu in (
+            (computation, compute_times, compute_cpu),
+            (reference, hand_times, hand_cpu),
+        ):
+            more, queries = timed_n(fn, share)
+            times += more
+            cpu += cpu_times.pop(fn)
+            if fn is computation:
+                compute_queries = queries
+            else:
+                hand_queries = queries
     page_times, page_queries = timed(page)
-    compute_times, compute_queries = timed(lambda: compute_all(start, end))
-    hand_times, hand_queries = timed(lambda: hand_report(connection, bloc, start, end))
+    page_cpu = cpu_times.pop(page)
     periods = [(start, end)] + ([(before.start, before.end)] if before else [])
     both_times, both_queries = timed(
         lambda: [hand_report(connection, bloc, s, e) for s, e in periods]
     )
 
-    def row(name, times, queries):
+    def row(name, times, queries, cpu=None):
         return {
             "name": name,
             "queries": queries,
             "median": statistics.median(times),
             "p95": percentile(times, 0.95),
+            "cpu": statistics.median(cpu) if cpu else None,
         }
 
     previous_text = (
@@ -847,15 +880,21 @@ def step_report(requests: int) -> dict:
         else "no previous term recorded"
     )
     return {
+        "vendor": connection.vendor,
         "context": f"period report of {bloc.code}, term {term.name} "
         f"({start:%d/%m/%Y}–{end:%d/%m/%Y}; {previous_text}): {len(shipped)} tables compared, "
         f"{cells} cells; the period holds {held['inspections']:,} inspections and supervisions "
         f"({held['subjects']:,} subjects) and {held['decisions']:,} discipline decisions",
         "url": url,
         "rows": [
-            row("report page (its periods, template)", page_times, page_queries),
-            row("tables.compute, every table, one Context", compute_times, compute_queries),
-            row("the same figures by hand-written SQL", hand_times, hand_queries),
+            row("report page (its periods, template)", page_times, page_queries, page_cpu),
+            row(
+                "tables.compute, every table, one Context",
+                compute_times,
+                compute_queries,
+                compute_cpu,
+            ),
+            row("the same figures by hand-written SQL", hand_times, hand_queries, hand_cpu),
             row(f"SQL by hand for the page's {len(periods)} period(s)", both_times, both_queries),
         ],
         "equal": f"every cell ({cells}) equals the hand-written SQL's figure",
@@ -872,14 +911,25 @@ def report_lines(report: dict) -> list[str]:
             "not compared (no hand-written SQL reference yet; computed by the page, not by the "
             f"timed computation): {', '.join(report['uncompared'])}"
         )
-    out.append(f"{'period report':<46} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    out.append(
+        f"{'period report':<46} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>8}"
+    )
     rows = report["rows"]
     for r in rows:
-        out.append(f"{r['name']:<46} {r['queries']:>7} {r['median']:>10.1f} {r['p95']:>8.1f}")
+        cpu = f"{r['cpu']:>8.1f}" if r.get("cpu") is not None else f"{'':>8}"
+        out.append(f"{r['name']:<46} {r['queries']:>7} {r['median']:>10.1f} {r['p95']:>8.1f} {cpu}")
     page, compute, hand, both = (r["median"] for r in rows)
     out.append(
         f"ratio computation / SQL by hand (medians): {compute / max(hand, 1e-6):.2f}x (goal <= 1.2x)"
     )
+    if report.get("vendor") == "sqlite" and rows[1].get("cpu") and rows[2].get("cpu"):
+        # SQLite runs in the process: its CPU time is the statements' too, and the load of a
+        # shared machine disturbs it far less than the wall time (on PostgreSQL the server's
+        # work is not in it)
+        out.append(
+            "ratio computation / SQL by hand, CPU time of the process (medians): "
+            f"{rows[1]['cpu'] / max(rows[2]['cpu'], 1e-6):.2f}x"
+        )
     out.append(f"ratio page / SQL by hand for its periods (medians): {page / max(both, 1e-6):.2f}x")
     return out
 
@@ -888,21 +938,22 @@ def report_lines(report: dict) -> list[str]:
 # modules (docs/counting.md, docs/discipline-counting.md) and the organisation overview
 # (`orgs.asof.glance_on`), for the unit's subtree over [start, end].
 
+# The place of a performing body relative to the unit (its own, a grassroots level below, a level
+# between) and its side (committee, standing committee or cell meeting; UBKT; other): "place:side",
+# the group of rows the report's body groups sum (cap_uy = own:committee, ubkt_cac_cap =
+# *:inspection, ...).
+HAND_PLACE_SIDE = """(CASE WHEN b.unit_id = %(unit)s THEN 'own'
+      WHEN k.level IN ('base', 'below_base') THEN 'grassroots' ELSE 'between' END
+    || ':' || CASE WHEN b.kind IN ('committee', 'standing', 'cell_meeting') THEN 'committee'
+      WHEN b.kind = 'inspection' THEN 'inspection' ELSE 'other' END)"""
+
 # Inspections and supervisions: per performing row (a body; a unit's committee and standing
-# committee merged), its figures (distinct subjects per row), summed per group of rows: "cap_uy"
-# / "ubkt" (the unit's own), "cap_uy_co_so" / "ubkt_co_so" (grassroots levels below), "khac".
+# committee merged), its figures (distinct subjects per row), summed per place and side.
 HAND_KTGS = """
 WITH ins AS (
   SELECT i.id, i.kind, b.unit_id AS owner,
     CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g,
-    CASE
-      WHEN b.unit_id = %(unit)s AND b.kind IN ('committee', 'standing', 'cell_meeting')
-        THEN 'cap_uy'
-      WHEN b.unit_id = %(unit)s AND b.kind = 'inspection' THEN 'ubkt'
-      WHEN k.level IN ('base', 'below_base') AND b.kind IN ('committee', 'standing', 'cell_meeting')
-        THEN 'cap_uy_co_so'
-      WHEN k.level IN ('base', 'below_base') AND b.kind = 'inspection' THEN 'ubkt_co_so'
-      ELSE 'khac' END AS grp
+    HAND_PLACE_SIDE AS grp
   FROM inspections_inspection i
   JOIN orgs_orgunit iu ON iu.id = i.unit_id
   JOIN orgs_body b ON b.id = i.body_id
@@ -925,13 +976,17 @@ FROM ins GROUP BY grp
 UNION ALL
 SELECT grp, 'subjects', SUM(orgs), SUM(cuv), SUM(members), SUM(violations)
 FROM per_row GROUP BY grp
-"""
+""".replace("HAND_PLACE_SIDE", HAND_PLACE_SIDE)
 
 # Discipline: standing decisions on subjects in the subtree, per deciding body (the bodies of
-# grassroots levels other than the unit's own: one row, 0) and sanction.
+# grassroots levels other than the unit's own: two rows, 0 for committees and cells, -1 for
+# UBKTs), whether it is the unit's own and a UBKT, and sanction.
 HAND_DISCIPLINE = """
-SELECT CASE WHEN k.level IN ('base', 'below_base') AND b.unit_id <> %(unit)s THEN 0
+SELECT CASE WHEN k.level IN ('base', 'below_base') AND b.unit_id <> %(unit)s
+            THEN (CASE WHEN b.kind = 'inspection' THEN -1 ELSE 0 END)
             ELSE d.body_id END AS g,
+  CASE WHEN b.unit_id = %(unit)s THEN 1 ELSE 0 END AS own,
+  CASE WHEN b.kind = 'inspection' THEN 1 ELSE 0 END AS ubkt,
   d.form,
   SUM(CASE WHEN d.subject_kind = 'organisation' THEN 1 ELSE 0 END),
   SUM(CASE WHEN d.subject_kind <> 'organisation' THEN 1 ELSE 0 END),
@@ -948,7 +1003,7 @@ WHERE d.voided_at IS NULL AND su.path LIKE %(path)s
                   WHERE r.replaces_id = d.id AND r.voided_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM discipline_appeal a
                   WHERE a.decision_id = d.id AND a.outcome = 'annulled')
-GROUP BY 1, 2
+GROUP BY 1, 2, 3, 4
 """
 
 # Per kind of inspection or supervision (the grassroots form PTDL): the cases, and per performing
@@ -958,35 +1013,37 @@ HAND_KINDS = """
 WITH ins AS (
   SELECT i.id, i.kind, i.unit_id AS owner,
     CASE WHEN b.kind IN ('committee', 'standing') THEN 0 ELSE i.body_id END AS g,
-    CASE WHEN i.unit_id = %(unit)s AND b.kind IN ('committee', 'standing', 'cell_meeting')
-      THEN 1 ELSE 0 END AS own_cu
+    HAND_PLACE_SIDE AS grp
   FROM inspections_inspection i
   JOIN orgs_orgunit iu ON iu.id = i.unit_id
   JOIN orgs_body b ON b.id = i.body_id
+  JOIN orgs_orgunit bu ON bu.id = b.unit_id
+  JOIN orgs_orgkind k ON k.id = bu.kind_id
   WHERE i.voided_at IS NULL AND iu.path LIKE %(path)s
     AND i.decided_on >= %(start)s AND i.decided_on <= %(end)s
 ), per_row AS (
-  SELECT ins.kind, ins.own_cu,
+  SELECT ins.kind, ins.grp,
     COUNT(DISTINCT CASE WHEN s.member_id IS NULL THEN s.unit_id END) AS orgs,
     COUNT(DISTINCT s.member_id) AS members,
+    COUNT(DISTINCT CASE WHEN s.committee_unit_id IS NOT NULL THEN s.member_id END) AS cuv,
     SUM(CASE WHEN s.result = 'no_shortcoming' THEN 1 ELSE 0 END) AS good,
     SUM(CASE WHEN s.result = 'shortcomings' THEN 1 ELSE 0 END) AS shortcomings,
     SUM(CASE WHEN s.result = 'violation' THEN 1 ELSE 0 END) AS plain,
     SUM(CASE WHEN s.result = 'signs_of_violation' THEN 1 ELSE 0 END) AS signs,
     COUNT(DISTINCT CASE WHEN s.result IN %(violations)s THEN s.inspection_id END) AS cases_vp
   FROM ins JOIN inspections_inspectionsubject s ON s.inspection_id = ins.id
-  GROUP BY ins.kind, ins.own_cu, ins.owner, ins.g
+  GROUP BY ins.kind, ins.grp, ins.owner, ins.g
 )
-SELECT kind, own_cu, 'cases', COUNT(*), 0, 0, 0, 0, 0, 0 FROM ins GROUP BY kind, own_cu
+SELECT kind, grp, 'cases', COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM ins GROUP BY kind, grp
 UNION ALL
-SELECT kind, own_cu, 'subjects', SUM(orgs), SUM(members), SUM(good), SUM(shortcomings),
-  SUM(plain), SUM(signs), SUM(cases_vp)
-FROM per_row GROUP BY kind, own_cu
-"""
+SELECT kind, grp, 'subjects', SUM(orgs), SUM(members), SUM(good), SUM(shortcomings),
+  SUM(plain), SUM(signs), SUM(cases_vp), SUM(cuv)
+FROM per_row GROUP BY kind, grp
+""".replace("HAND_PLACE_SIDE", HAND_PLACE_SIDE)
 
 # Follow-ups (of live inspections performed in the subtree, decided by the end, not cancelled):
-# done in the range, pending on the last day; appeals resolved in the range by the subtree's
-# bodies, per outcome.
+# done in the range, pending on the last day; appeals to the subtree's bodies: resolved in the
+# range per outcome, and those not resolved on the last day ("ton").
 HAND_FOLLOW_UPS_APPEALS = """
 SELECT 'follow_up', SUM(CASE WHEN f.status = 'done' AND f.done_on >= %(start)s
                               AND f.done_on <= %(end)s THEN 1 ELSE 0 END),
@@ -1006,6 +1063,14 @@ JOIN orgs_orgunit ru ON ru.id = rb.unit_id
 WHERE d.voided_at IS NULL AND ru.path LIKE %(path)s AND a.outcome <> ''
   AND a.resolved_on >= %(start)s AND a.resolved_on <= %(end)s
 GROUP BY a.outcome
+UNION ALL
+SELECT 'ton', COUNT(*), 0
+FROM discipline_appeal a
+JOIN discipline_decision d ON d.id = a.decision_id
+JOIN orgs_body rb ON rb.id = a.resolver_id
+JOIN orgs_orgunit ru ON ru.id = rb.unit_id
+WHERE d.voided_at IS NULL AND ru.path LIKE %(path)s AND a.filed_on <= %(end)s
+  AND (a.outcome = '' OR a.resolved_on > %(end)s)
 """
 
 # The organisation overview on the last day: the subtree that day (links holding), its units
@@ -1062,20 +1127,21 @@ def hand_report(connection, unit, start, end) -> dict:
                     orgs=int(a or 0), cuv=int(b or 0), members=int(c or 0), violations=int(d or 0)
                 )
         cursor.execute(HAND_DISCIPLINE, params)
-        for g, form, orgs, members, cuv in cursor.fetchall():
-            discipline[int(g), form] = (int(orgs or 0), int(members or 0), int(cuv or 0))
-        kinds: dict[str, dict] = {}
+        for g, own, ubkt, form, orgs, members, cuv in cursor.fetchall():
+            discipline[int(g), int(own), int(ubkt), form] = (
+                int(orgs or 0),
+                int(members or 0),
+                int(cuv or 0),
+            )
+        kinds: dict[tuple[str, str], dict] = {}
         cursor.execute(expand_in(HAND_KINDS, params), params)
-        for kind, own_cu, what, *values in cursor.fetchall():
-            # per kind: every body (own_cu None), and the unit's own committee side alone (1)
-            for key in ((kind, None), (kind, 1)) if own_cu else ((kind, None),):
-                figures = kinds.setdefault(key, {})
-                if what == "cases":
-                    figures["cases"] = figures.get("cases", 0) + int(values[0] or 0)
-                    continue
-                names = ("orgs", "members", "good", "shortcomings", "plain", "signs", "cases_vp")
-                for n, v in zip(names, values, strict=False):
-                    figures[n] = figures.get(n, 0) + int(v or 0)
+        names = ("orgs", "members", "good", "shortcomings", "plain", "signs", "cases_vp", "cuv")
+        for kind, grp, what, *values in cursor.fetchall():
+            figures = kinds.setdefault((kind, grp), {})
+            if what == "cases":
+                figures["cases"] = int(values[0] or 0)
+            else:
+                figures.update({n: int(v or 0) for n, v in zip(names, values, strict=False)})
         cursor.execute(HAND_FOLLOW_UPS_APPEALS, params)
         follow_ups, appeals = {"done": 0, "pending": 0}, {}
         for what, a, b in cursor.fetchall():
@@ -1127,31 +1193,137 @@ KTGS_COLUMNS = {
     "cap_uy_vien": "cuv",
     "vi_pham": "violations",
 }
+# The report's body groups (`chu_the`) as the (place, side) of the rows they sum; None: any.
+HAND_GROUPS = {
+    "tat_ca": (None, None),
+    "cua_don_vi": ("own", None),
+    "cap_uy": ("own", "committee"),
+    "ubkt": ("own", "inspection"),
+    "cap_uy_co_so": ("grassroots", "committee"),
+    "ubkt_co_so": ("grassroots", "inspection"),
+    "cap_uy_cac_cap": (None, "committee"),
+    "ubkt_cac_cap": (None, "inspection"),
+}
+
+
+def _in_hand_group(group: str, grp: str) -> bool:
+    place, side = grp.split(":")
+    want_place, want_side = HAND_GROUPS[group]
+    return want_place in (None, place) and want_side in (None, side)
+
+
+def _hand_ktgs_group(by_hand: dict, group: str, what: str) -> int:
+    return sum(f.get(what, 0) for g, f in by_hand["ktgs"].items() if _in_hand_group(group, g))
+
+
+def _hand_kind_group(by_hand: dict, group: str, kinds: tuple | None, what: str) -> int:
+    return sum(
+        f.get(what, 0)
+        for (kind, g), f in by_hand["kinds"].items()
+        if (kinds is None or kind in kinds) and _in_hand_group(group, g)
+    )
 
 
 def _hand_ktgs(by_hand: dict, row: str, column: str) -> int:
-    groups = by_hand["ktgs"]
-    chosen = list(groups) if row == "tong" else [row]
-    return sum(groups.get(g, {}).get(KTGS_COLUMNS[column], 0) for g in chosen)
+    return _hand_ktgs_group(by_hand, "tat_ca" if row == "tong" else row, KTGS_COLUMNS[column])
 
 
 DISCIPLINE_FORMS = {"kt": "reprimand", "cc": "warning", "cch": "removal", "ktr": "expulsion"}
+# The deciding bodies' groups (`co_quan`) over the rows by hand (g, own, ubkt).
+HAND_DECIDERS = {
+    "tat_ca": lambda g, own, ubkt: True,
+    "cap_uy": lambda g, own, ubkt: own and not ubkt,
+    "ubkt": lambda g, own, ubkt: own and ubkt,
+    "co_so": lambda g, own, ubkt: g <= 0,
+    "co_so_cap_uy": lambda g, own, ubkt: g == 0,
+    "co_so_ubkt": lambda g, own, ubkt: g == -1,
+}
+DISCIPLINE_TALLIES = {"to_chuc": 0, "dang_vien": 1, "cap_uy_vien": 2}
+
+
+def _hand_decisions(by_hand: dict, rule, tally: int, form: str | None) -> int:
+    return sum(
+        v[tally]
+        for (g, own, ubkt, f), v in by_hand["ky_luat"].items()
+        if rule(g, own, ubkt) and (not form or f == form)
+    )
 
 
 def _hand_discipline(by_hand: dict, row: str, column: str) -> int:
-    figures = by_hand["ky_luat"]
     if row == "tong":
-        chosen = figures.items()
-    else:  # "co_quan:<body id>" or "co_quan:co-so" (the grassroots row, key 0)
+        rule = HAND_DECIDERS["tat_ca"]
+    else:  # "co_quan:<body id>" or "co_quan:co-so" (the grassroots row, keys 0 and -1)
         key = row.split(":", 1)[1]
-        g = 0 if key == "co-so" else int(key)
-        chosen = [(k, v) for k, v in figures.items() if k[0] == g]
-    if column == "to_chuc":
-        return sum(v[0] for _k, v in chosen)
-    if column == "cap_uy_vien":
-        return sum(v[2] for _k, v in chosen)
-    form = DISCIPLINE_FORMS.get(column)  # "dv_tong": every form
-    return sum(v[1] for k, v in chosen if form is None or k[1] == form)
+        rule = HAND_DECIDERS["co_so"] if key == "co-so" else (lambda g, o, u: g == int(key))
+    if column in ("to_chuc", "cap_uy_vien"):
+        return _hand_decisions(by_hand, rule, DISCIPLINE_TALLIES[column], None)
+    return _hand_decisions(by_hand, rule, 1, DISCIPLINE_FORMS.get(column))  # "dv_tong": any
+
+
+# The indicators the QĐ 357 forms use, by hand: (by_hand, resolved params) -> the figure.
+HAND_SUBJECTS = {"to_chuc": "orgs", "dang_vien": "members", "cap_uy_vien": "cuv"}
+HAND_APPEALS = {"giai_quyet": None, "ton": "ton"}
+
+
+def _hand_subjects(by_hand: dict, p: dict) -> int:
+    what = HAND_SUBJECTS[p["doi_tuong"]]
+    if not p["loai"]:  # distinct per body across kinds
+        return _hand_ktgs_group(by_hand, p["chu_the"], what)
+    return _hand_kind_group(by_hand, p["chu_the"], (p["loai"],), what)
+
+
+def _hand_cases(by_hand: dict, p: dict) -> int:
+    if not p["loai"]:
+        return sum(_hand_ktgs_group(by_hand, p["chu_the"], w) for w in ("cases", "supervisions"))
+    return _hand_kind_group(by_hand, p["chu_the"], (p["loai"],), "cases")
+
+
+def _hand_appeals(by_hand: dict, p: dict) -> int:
+    appeals, state = by_hand["appeals"], p["ket_qua"]
+    if state == "giai_quyet":
+        return sum(n for outcome, n in appeals.items() if outcome != "ton")
+    return appeals.get(state, 0)
+
+
+HAND_INDICATORS = {
+    "ktgs.doi_tuong": _hand_subjects,
+    "ktgs.cuoc": _hand_cases,
+    "ktgs.cuoc_vi_pham": lambda by_hand, p: _hand_kind_group(
+        by_hand, p["chu_the"], (p["loai"],) if p["loai"] else None, "cases_vp"
+    ),
+    **{
+        f"kyluat.{name}": (
+            lambda by_hand, p, tally=tally: _hand_decisions(
+                by_hand, HAND_DECIDERS[p["co_quan"]], tally, p["hinh_thuc"]
+            )
+        )
+        for name, tally in DISCIPLINE_TALLIES.items()
+    },
+    "kyluat.khieu_nai": _hand_appeals,
+}
+
+
+def _hand_cell(by_hand: dict, table, row_key: str, column_key: str) -> int | None:
+    """A cell of a table of plain rows and columns (no expanded row) read from the figures by
+    hand, by `tables.compute`'s rules: a cell of an indicator from its parameters (the row's over
+    the column's), a total without parameters of its own the sum of its parts. None: a cell whose
+    indicator has no reference here (named as differing)."""
+    from ktgs.reports import indicators
+
+    rows = {r.key: r for r in table.rows}
+    columns = {c.key: c for c in table.columns}
+    row, column = rows[row_key], columns[column_key]
+    if row.sum and not (row.params or row.indicator):
+        parts = [_hand_cell(by_hand, table, k, column_key) for k in row.sum]
+        return None if None in parts else sum(parts)
+    key = row.indicator or column.indicator
+    if column.sum and not key:
+        parts = [_hand_cell(by_hand, table, row_key, k) for k in column.sum]
+        return None if None in parts else sum(parts)
+    if not key or key not in HAND_INDICATORS:
+        return None
+    p = indicators.get(key).resolved({**column.params, **row.params})
+    return HAND_INDICATORS[key](by_hand, p)
 
 
 def _hand_orgs(by_hand: dict, row: str, column: str) -> int:
@@ -1194,18 +1366,17 @@ PTDL_FORMS = {
 def _hand_ptdl(by_hand: dict, row: str, column: str) -> int:
     if row in PTDL_KINDS:
         kinds, what, *own = PTDL_KINDS[row]
-        chosen = [by_hand["kinds"].get((k, own[0] if own else None), {}) for k in kinds]
-        return sum(f.get(w, 0) for f in chosen for w in what)
+        group = "cap_uy" if own else "tat_ca"
+        return sum(_hand_kind_group(by_hand, group, kinds, w) for w in what)
     if row in PTDL_FORMS:
-        form = PTDL_FORMS[row]
-        return sum(v[1] for k, v in by_hand["ky_luat"].items() if form is None or k[1] == form)
+        return _hand_decisions(by_hand, HAND_DECIDERS["tat_ca"], 1, PTDL_FORMS[row])
     done, pending = by_hand["follow_ups"]["done"], by_hand["follow_ups"]["pending"]
     appeals = by_hand["appeals"]
     return {
         "g_so_nd": done + pending,
         "g_hoan_thanh": done,
         "g_chua": pending,
-        "h_kn_gq": sum(appeals.values()),
+        "h_kn_gq": sum(n for outcome, n in appeals.items() if outcome != "ton"),
         "h_kn_doi_hts": appeals.get("changed", 0),
     }.get(row)  # a row without a reference here: None, named as differing
 
@@ -1218,6 +1389,18 @@ HAND_TABLES = {
     "to_chuc": _hand_orgs,
     "ptdl": _hand_ptdl,
 }
+
+
+def hand_reader(table):
+    """How to read the table's cells from the figures by hand: its entry in HAND_TABLES, or for
+    a table of plain rows (none expanded) whose every indicator is in HAND_INDICATORS (the QĐ 357
+    forms) the generic `_hand_cell`; None when the table has no reference."""
+    if table.key in HAND_TABLES:
+        return HAND_TABLES[table.key]
+    used = {r.indicator or c.indicator for r in table.rows for c in table.columns} - {""}
+    if any(getattr(r, "expand", "") for r in table.rows) or not used <= set(HAND_INDICATORS):
+        return None
+    return lambda by_hand, row, column: _hand_cell(by_hand, table, row, column)
 
 
 def step_export(out: Path) -> dict:

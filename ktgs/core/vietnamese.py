@@ -144,8 +144,9 @@ def format_int(n: int) -> str:
 
 
 def format_count(n: int) -> str:
-    """A count as official reports write it: "04" below ten, else like format_int ("4.759")."""
-    if 0 <= n < 10:
+    """A count as official reports write it: "04" below ten, else like format_int ("4.759"); none
+    is "0" (an empty cell of a table, never "00")."""
+    if 0 < n < 10:
         return f"{n:02d}"
     return format_int(n)
 

@@ -117,6 +117,7 @@ class Figures:
     rows: list[BodyRow]
     total: BodyRow
     parts: dict = field(default_factory=dict)  # the grassroots row's two parts, by SPLIT_KEYS
+    named: bool = False  # rows named and in order (`name_rows`)
 
     def row(self, key: str) -> BodyRow | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -167,10 +168,13 @@ GROUP_KEYS = {0: GRASSROOTS, -1: GRASSROOTS_UBKT}
 SPLIT_KEYS = {0: GRASSROOTS_COMMITTEES, -1: GRASSROOTS_UBKT}
 
 
-def count(unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = False) -> Figures:
+def count(
+    unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = False, named: bool = True
+) -> Figures:
     """The figures per deciding body and sanction; with `split_grassroots`, the grassroots row
     is two: committees and cells (GRASSROOTS_COMMITTEES), grassroots UBKTs (GRASSROOTS_UBKT).
-    Either way `Figures.parts` holds the two parts."""
+    Either way `Figures.parts` holds the two parts. Without `named`, the rows are neither named
+    nor ordered (one query fewer; `name_rows` does it when the names are needed)."""
     org = Q(subject_kind=DisciplineSubject.ORGANISATION)
     rows_q = (
         counted(unit, start, end)
@@ -209,9 +213,18 @@ def count(unit: OrgUnit, start: date, end: date, *, split_grassroots: bool = Fal
             target.committee_members.add(r["form"], r["n_committee"])
     if split_grassroots:
         rows.update(parts)
-    _name_rows(rows | parts, end)
-    ordered = sorted(rows.values(), key=lambda r: r.sort)
-    return Figures(unit, start, end, ordered, total, parts)
+    figures = Figures(unit, start, end, list(rows.values()), total, parts)
+    return name_rows(figures) if named else figures
+
+
+def name_rows(figures: Figures) -> Figures:
+    """The rows of `count` named as the reports write them and in their order (one query),
+    once."""
+    if not figures.named:
+        _name_rows({r.key: r for r in figures.rows} | figures.parts, figures.end)
+        figures.rows.sort(key=lambda r: r.sort)
+        figures.named = True
+    return figures
 
 
 KIND_ORDER = {"committee": 0, "standing": 1, "inspection": 2, "cell_meeting": 3}

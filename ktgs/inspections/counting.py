@@ -199,8 +199,34 @@ def counted_subjects(unit: OrgUnit, start: date, end: date) -> QuerySet[Inspecti
     return InspectionSubject.objects.filter(_in_range(unit, start, end, "inspection__"))
 
 
-def _kind_counts() -> dict:
-    return {f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in InspectionKind.values}
+def _case_counts(distinct: bool = False) -> dict:
+    """The cases of a row: inspections, supervisions, per kind (`distinct` where the
+    inspections are joined to their subjects)."""
+    d = {"distinct": True} if distinct else {}
+    return {
+        "n_inspections": Count("pk", filter=~Q(kind__in=SUPERVISION_KINDS), **d),
+        "n_supervisions": Count("pk", filter=Q(kind__in=SUPERVISION_KINDS), **d),
+        **{f"kind_{k}": Count("pk", filter=Q(kind=k), **d) for k in InspectionKind.values},
+    }
+
+
+def _subject_counts(prefix: str = "") -> dict:
+    """The subjects of a row: distinct organisations, committee members, members; violations
+    (subject rows). `prefix`: the path from the queried model to the subject."""
+    return {
+        "n_organisations": Count(
+            f"{prefix}unit_id", filter=Q(**{f"{prefix}member__isnull": True}), distinct=True
+        ),
+        "n_committee": Count(
+            f"{prefix}member_id",
+            filter=Q(**{f"{prefix}committee_unit__isnull": False}),
+            distinct=True,
+        ),
+        "n_members": Count(f"{prefix}member_id", distinct=True),
+        "n_violations": Count(
+            f"{prefix}pk", filter=Q(**{f"{prefix}result__in": VIOLATION_RESULTS})
+        ),
+    }
 
 
 def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool, by: dict | None = None):
@@ -211,11 +237,7 @@ def inspection_figures(unit: OrgUnit, start: date, end: date, split: bool, by: d
         counted_inspections(unit, start, end)
         .annotate(row_unit=F("unit_id"), g=group_key(split), **by)
         .values("row_unit", "g", *by)
-        .annotate(
-            n_inspections=Count("pk", filter=~Q(kind__in=SUPERVISION_KINDS)),
-            n_supervisions=Count("pk", filter=Q(kind__in=SUPERVISION_KINDS)),
-            **_kind_counts(),
-        )
+        .annotate(**_case_counts())
         .order_by()
     )
 
@@ -227,12 +249,21 @@ def subject_figures(unit: OrgUnit, start: date, end: date, split: bool, by: dict
         counted_subjects(unit, start, end)
         .annotate(row_unit=F("inspection__unit_id"), g=group_key(split, "inspection__"), **by)
         .values("row_unit", "g", *by)
-        .annotate(
-            n_organisations=Count("unit_id", filter=Q(member__isnull=True), distinct=True),
-            n_committee=Count("member_id", filter=Q(committee_unit__isnull=False), distinct=True),
-            n_members=Count("member_id", distinct=True),
-            n_violations=Count("pk", filter=Q(result__in=VIOLATION_RESULTS)),
-        )
+        .annotate(**_subject_counts())
+        .order_by()
+    )
+
+
+def row_figures(unit: OrgUnit, start: date, end: date, split: bool, by: dict | None = None):
+    """Per performing row, in one query: the cases of `inspection_figures` and the subjects of
+    `subject_figures` (the inspections joined to their subjects, an inspection without any
+    counted as a case all the same)."""
+    by = by or {}
+    return (
+        counted_inspections(unit, start, end)
+        .annotate(row_unit=F("unit_id"), g=group_key(split), **by)
+        .values("row_unit", "g", *by)
+        .annotate(**_case_counts(distinct=True), **_subject_counts("subjects__"))
         .order_by()
     )
 
@@ -525,27 +556,24 @@ class GroupFigures(Figures):
 
 def group_counts(unit: OrgUnit, start: date, end: date) -> dict[tuple[str, str], GroupFigures]:
     """{(place, side): GroupFigures} over the rows of `count(unit, start, end)` (committee and
-    standing committee merged): two aggregate queries."""
-    by = places(unit)
+    standing committee merged): one aggregate query (`row_figures` summed)."""
     kinds = [f"kind_{k}" for k in InspectionKind.values]
+    subjects = ["n_organisations", "n_committee", "n_members", "n_violations"]
     out: dict[tuple[str, str], GroupFigures] = {}
-    cases = inspection_figures(unit, start, end, False, by)
-    for r in _summed(
-        cases, ("place", "side"), ["n_inspections", "n_supervisions", *kinds], rows=True
-    ):
+    per_row = row_figures(unit, start, end, False, places(unit))
+    sums = ["n_inspections", "n_supervisions", *kinds, *subjects]
+    for r in _summed(per_row, ("place", "side"), sums, rows=True):
         out[r["place"], r["side"]] = GroupFigures(
             inspections=r["n_inspections"],
             supervisions=r["n_supervisions"],
             by_kind={k: r[f"kind_{k}"] for k in InspectionKind.values if r[f"kind_{k}"]},
+            organisations=r["n_organisations"],
+            committee_members=r["n_committee"],
+            members=r["n_members"],
+            violations=r["n_violations"],
             rows=r["rows"],
             key=row_key(r["row_unit"], r["g"]),
         )
-    subjects = subject_figures(unit, start, end, False, places(unit, "inspection__"))
-    sums = ["n_organisations", "n_committee", "n_members", "n_violations"]
-    for r in _summed(subjects, ("place", "side"), sums):
-        group = out.setdefault((r["place"], r["side"]), GroupFigures())
-        group.organisations, group.committee_members = r["n_organisations"], r["n_committee"]
-        group.members, group.violations = r["n_members"], r["n_violations"]
     return out
 
 

@@ -125,7 +125,8 @@ def unit_on(unit: OrgUnit, day: date) -> OrgUnit | None:
 
 
 def glance_on(unit: OrgUnit, day: date) -> Glance | None:
-    """The home page's figures for `unit` on `day`: four queries, whatever the tree's size."""
+    """The home page's figures for `unit` on `day`: three queries (the unit that day, its
+    subtree's units per kind, its members), whatever the tree's size."""
     unit = unit_on(unit, day)
     if unit is None:
         return None

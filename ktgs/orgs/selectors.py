@@ -10,7 +10,7 @@ Counts are aggregate queries; no function loops over a table in Python.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
@@ -182,6 +182,7 @@ class Glance:
     members_total: int
     members_full: int
     members_probationary: int
+    grassroots_cells: int = 0  # chi bộ cơ sở among the grassroots organisations
 
 
 def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
@@ -200,23 +201,33 @@ def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
 
 def glance_of(unit: OrgUnit, units: QuerySet[OrgUnit], members: dict) -> Glance:
     """The figures of `unit` from its subtree `units` (itself included) and the member counts
-    {"total", "full"} — today's (above) or a past day's (`asof.glance_on`). Two queries."""
-    by_kind = list(
-        units.filter(kind__is_grassroots=True)
-        .exclude(pk=unit.pk)
-        .values_list("kind__name", "kind__order")
+    {"total", "full"} — today's (above) or a past day's (`asof.glance_on`). One query: the
+    subtree's units counted per kind (and whether the unit itself), the figures summed from
+    those few rows."""
+    itself = Case(When(pk=unit.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+    per_kind = (
+        units.annotate(itself=itself)
+        .values_list("kind__name", "kind__order", "kind__is_grassroots", "kind__is_cell", "itself")
         .annotate(n=Count("pk"))
         .order_by("kind__order")
     )
-    cells = units.filter(kind__is_cell=True, kind__is_grassroots=False).count()
+    by_kind: dict[tuple[str, int], int] = {}  # grassroots organisations below the unit
+    grassroots_cells = cells = 0
+    for name, order, grassroots, cell, is_unit, n in per_kind:
+        if grassroots and not is_unit:
+            by_kind[name, order] = by_kind.get((name, order), 0) + n
+            grassroots_cells += n if cell else 0
+        if cell and not grassroots:  # cells under grassroots organisations (the unit too)
+            cells += n
     return Glance(
         unit=unit,
-        grassroots_by_kind=[(name, n) for name, _order, n in by_kind],
-        grassroots_total=sum(n for _name, _order, n in by_kind),
+        grassroots_by_kind=[(name, n) for (name, _order), n in by_kind.items()],
+        grassroots_total=sum(by_kind.values()),
         subordinate_cells=cells,
         members_total=members["total"],
         members_full=members["full"],
         members_probationary=members["total"] - members["full"],
+        grassroots_cells=grassroots_cells,
     )
 
 

@@ -175,7 +175,16 @@ def test_format_int(n, expected):
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(1, "01"), (4, "04"), (9, "09"), (10, "10"), (40, "40"), (4759, "4.759"), (12000, "12.000")],
+    [
+        (0, "0"),
+        (1, "01"),
+        (4, "04"),
+        (9, "09"),
+        (10, "10"),
+        (40, "40"),
+        (4759, "4.759"),
+        (12000, "12.000"),
+    ],
 )
 def test_format_count(n, expected):
     assert format_count(n) == expected

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ktgs.inspections import counting
+from ktgs.inspections.models import Inspection
 from ktgs.orgs.models import Body, OrgUnit, Term
 
 pytestmark = pytest.mark.django_db
@@ -71,5 +72,31 @@ def test_group_figures_take_a_fixed_number_of_queries(demo):
     with CaptureQueriesContext(connection) as queries:
         counting.group_counts(unit, start, REFERENCE)
         counting.group_kind_figures(unit, start, REFERENCE)
-    assert len(queries) == 3
+    assert len(queries) == 2
     assert not any("orgs_unitname" in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_inspection_without_subjects_is_a_case_in_the_group_sums(demo):
+    """`group_counts` reads cases and subjects in one query (the inspections joined to their
+    subjects): a case without any subject still counts once, a case of several subjects once."""
+    unit = OrgUnit.objects.get(code="HA.DBK")
+    start = Term.objects.get(unit__code="HA.DBK", name="2020–2025").starts_on
+    several = next(
+        i
+        for i in Inspection.objects.filter(unit=unit, voided_at__isnull=True)
+        if i.subjects.count() > 1 and start <= i.decided_on <= REFERENCE
+    )
+    before = counting.group_counts(unit, start, REFERENCE)
+    bare = Inspection.objects.get(pk=several.pk)
+    bare.pk = bare.id = None
+    bare.save()
+    assert not bare.subjects.exists()
+    after = counting.group_counts(unit, start, REFERENCE)
+    key = _place_side(unit, str(several.body_id))
+    kind = several.kind
+    assert after[key].by_kind[kind] == before[key].by_kind[kind] + 1
+    total = lambda g: g.inspections + g.supervisions  # noqa: E731
+    assert total(after[key]) == total(before[key]) + 1
+    assert after[key].members == before[key].members  # no subject: none more
+    rows = counting.count(unit, start, REFERENCE).rows
+    assert sum(total(r) for r in rows) == sum(total(g) for g in after.values())

@@ -15,6 +15,10 @@ its AppConfig.ready), without touching this app.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from urllib.parse import quote_plus
+
+from django.urls import reverse
 
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs.models import OrgUnit
@@ -100,6 +104,7 @@ class Context:
     start: date
     end: date
     families: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict, repr=False)  # each distinct link built once
 
     def family(self, name: str):
         if name not in self.families:
@@ -122,7 +127,30 @@ class Context:
         return Context(self.unit, end - (self.end - self.start), end)
 
     def range_params(self) -> dict:
-        return {"tu": format_date(self.start), "den": format_date(self.end)}
+        if "range" not in self.links:
+            self.links["range"] = {"tu": format_date(self.start), "den": format_date(self.end)}
+        return dict(self.links["range"])
+
+    def link(self, name: str, query: dict, args: tuple = ()) -> str:
+        """`reverse(name, args)` and the query string of `query` (none when empty): a cell's
+        drill-down link. Many cells share one; each distinct link is built once."""
+        key = (name, args, tuple(query.items()))
+        url = self.links.get(key)
+        if url is None:
+            base = reverse(name, args=args)
+            url = self.links[key] = f"{base}?{query_string(query)}" if query else base
+        return url
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text)
+
+
+def query_string(query: dict) -> str:
+    """`urllib.parse.urlencode(query)`, each key and value quoted once per process (the same
+    few codes, dates and slugs recur in every link of a report)."""
+    return "&".join(f"{_quoted(str(k))}={_quoted(str(v))}" for k, v in query.items())
 
 
 # The families: each module registers its own on import (the order sets nothing).

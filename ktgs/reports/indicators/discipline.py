@@ -3,9 +3,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from ktgs.core.choices import DisciplineForm
 from ktgs.discipline import counting as discipline_counting
@@ -59,8 +56,9 @@ class DisciplineFamily:
 
 def _discipline_family(unit: OrgUnit, start: date, end: date) -> DisciplineFamily:
     """`discipline.counting.count`: one aggregate query (its rows carry each body's place and
-    the grassroots row's two parts) and one for the names (the expanded rows show them)."""
-    return DisciplineFamily(discipline_counting.count(unit, start, end))
+    the grassroots row's two parts); the names of the bodies (one more query) only when a table
+    expands a row per deciding body (`discipline_body_rows`)."""
+    return DisciplineFamily(discipline_counting.count(unit, start, end, named=False))
 
 
 def _discipline_rows(data: DisciplineFamily, unit: OrgUnit, group: str) -> list:
@@ -99,9 +97,11 @@ def _discipline_link(subject: str):
             query["co-quan"] = GRASSROOTS_PARTS[p["co_quan"]]
         elif p["co_quan"] != "tat_ca":
             if len(rows) != 1:
-                return f"{reverse('discipline:figures')}?{urlencode({'don-vi': ctx.unit.code, **ctx.range_params()})}"
+                return ctx.link(
+                    "discipline:figures", {"don-vi": ctx.unit.code, **ctx.range_params()}
+                )
             query["co-quan"] = rows[0].key
-        return f"{reverse('discipline:list')}?{urlencode(query)}"
+        return ctx.link("discipline:list", query)
 
     return link
 
@@ -109,7 +109,8 @@ def _discipline_link(subject: str):
 def discipline_body_rows(ctx: Context) -> list[tuple[str, str]]:
     """(key, name) of the deciding bodies of the period, as `discipline.counting` orders them:
     the rows a table expands with `expand = "ky_luat.co_quan"`."""
-    return [(r.key, r.name) for r in ctx.family("ky_luat").figures.rows]
+    figures = discipline_counting.name_rows(ctx.family("ky_luat").figures)
+    return [(r.key, r.name) for r in figures.rows]
 
 
 register_family("ky_luat", _discipline_family)
@@ -179,7 +180,7 @@ def _appeal_link(ctx: Context, data: dict, p: dict) -> str:
         **ctx.range_params(),
         "ket-qua": APPEAL_SLUGS[_appeal_state(p)],
     }
-    return f"{reverse('discipline:appeals')}?{urlencode(query)}"
+    return ctx.link("discipline:appeals", query)
 
 
 def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
@@ -187,7 +188,7 @@ def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
     query = {"don-vi": ctx.unit.code, **ctx.range_params()}
     if p["doi_tuong"]:
         query["doi-tuong"] = SUSPENSION_SLUGS[p["doi_tuong"]]
-    return f"{reverse('suspensions:period')}?{urlencode(query)}"
+    return ctx.link("suspensions:period", query)
 
 
 register_family("khieu_nai", discipline_counting.appeal_figures)

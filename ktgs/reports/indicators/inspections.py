@@ -4,9 +4,6 @@ per kind, subjects, outcomes) and "kien_nghi" (follow-ups of the conclusions).""
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from ktgs.core.choices import InspectionKind
 from ktgs.inspections import counting as ktgs_counting
@@ -108,7 +105,7 @@ def _drill_link(ctx: Context, data: KtgsFamily, p: dict, extra: dict) -> str:
     group = p["chu_the"]
     body = GROUP_KEYS.get(group, group)  # a body's row key (an expanded row) as it is
     query = {"don-vi": ctx.unit.code, **ctx.range_params(), "co-quan": body, **extra}
-    return f"{reverse('counting:list')}?{urlencode(query)}"
+    return ctx.link("counting:list", query)
 
 
 def _ktgs_link(slug: str):
@@ -327,7 +324,7 @@ FOLLOW_UP_SLUGS = {
 def _follow_up_link(ctx: Context, data, p: dict) -> str:
     query = {"don-vi": ctx.unit.code, **ctx.range_params(), "chi-so": "kien-nghi"}
     query["tinh-trang"] = FOLLOW_UP_SLUGS[p["tinh_trang"]]
-    return f"{reverse('counting:list')}?{urlencode(query)}"
+    return ctx.link("counting:list", query)
 
 
 register_family("kien_nghi", ktgs_counting.follow_up_figures)

@@ -3,13 +3,10 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from ktgs.core.vietnamese import format_date
 from ktgs.orgs import asof
-from ktgs.orgs.models import OrgKind, OrgUnit
+from ktgs.orgs.models import OrgUnit
 from ktgs.reports.indicators import (
     PEOPLE,
     UNITS,
@@ -31,14 +28,10 @@ class OrgFamily:
 
 
 def _org_family(unit: OrgUnit, start: date, end: date) -> OrgFamily:
-    """The home page's figures on the end date (`orgs.asof.glance_on`, four aggregate queries)
-    and the kinds that are cells (one query)."""
+    """The home page's figures on the end date (`orgs.asof.glance_on`: three queries, the
+    grassroots cells among them)."""
     glance = asof.glance_on(unit, end)
-    cell_kinds = set(
-        OrgKind.objects.filter(is_grassroots=True, is_cell=True).values_list("name", flat=True)
-    )
-    cells = sum(n for name, n in glance.grassroots_by_kind if name in cell_kinds) if glance else 0
-    return OrgFamily(glance, cells, end)
+    return OrgFamily(glance, glance.grassroots_cells if glance else 0, end)
 
 
 def _org_value(data: OrgFamily, p: dict) -> int:
@@ -70,11 +63,7 @@ def _day_param(ctx: Context) -> dict:
 
 
 def _org_link(ctx: Context, data: OrgFamily, p: dict) -> str:
-    return (
-        f"{reverse('orgs:unit_detail', args=[ctx.unit.code])}?{urlencode(_day_param(ctx))}".rstrip(
-            "?"
-        )
-    )
+    return ctx.link("orgs:unit_detail", _day_param(ctx), (ctx.unit.code,))
 
 
 def _member_link(ctx: Context, data: OrgFamily, p: dict) -> str:
@@ -82,7 +71,7 @@ def _member_link(ctx: Context, data: OrgFamily, p: dict) -> str:
     query = {"don_vi": ctx.unit.code, **_day_param(ctx)} | (
         {"trang_thai": status} if status else {}
     )
-    return f"{reverse('orgs:member_list')}?{urlencode(query)}"
+    return ctx.link("orgs:member_list", query)
 
 
 register_family("to_chuc", _org_family)
@@ -132,7 +121,7 @@ def _changes_link(ctx: Context, what: str) -> str:
     """The member list's `vao-dang-tu/-den` or `xoa-ten-tu/-den` (orgs.views.member_list)."""
     query = {"don_vi": ctx.unit.code, f"{what}-tu": format_date(ctx.start)}
     query[f"{what}-den"] = format_date(ctx.end)
-    return f"{reverse('orgs:member_list')}?{urlencode(query)}"
+    return ctx.link("orgs:member_list", query)
 
 
 register_family("bien_dong", asof.membership_changes)
