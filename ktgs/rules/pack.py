@@ -1,7 +1,8 @@
 """The rule pack's data files (`data/*.toml`) and their loading into `RuleRow`.
 
 A file's rows take the file's name as family unless they name one. `read_pack()` checks every
-row's shape (source, dates, status) and raises ValueError naming the file and row; `load_pack()`
+row's shape (source, dates, status; the letters families' values too, `letters_shape`) and raises
+ValueError naming the file and row; `load_pack()`
 brings the pack rows of the database in line with the files (office rows are never touched).
 """
 
@@ -10,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ktgs.core.docnumber import DocumentNumber
+from ktgs.rules import letters_shape
 from ktgs.rules.choices import RuleOrigin, RuleStatus
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -47,6 +49,9 @@ def _checked(row: dict, where: str) -> dict:
         row["source"] = str(DocumentNumber(row["source"]))  # ValidationError if not Party style
     if not isinstance(row["value"], dict):
         raise ValueError(f"{where}: giá trị phải là một bảng.")
+    family, key, value = row["family"], row["key"], row["value"]
+    if letters_shape.is_letters(family) and (problem := letters_shape.problem(family, key, value)):
+        raise ValueError(f"{where}: {problem}.")
     return {"article": "", "note": "", "ends_on": None, **row}
 
 

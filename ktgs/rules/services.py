@@ -14,6 +14,7 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
 from ktgs.orgs.models import OrgUnit
+from ktgs.rules import letters_shape
 from ktgs.rules.choices import DayChange, RuleOrigin, RuleStatus, Step
 from ktgs.rules.models import CalendarCorrection, RuleRow
 from ktgs.rules.pack import NAMED_SOURCES
@@ -63,7 +64,7 @@ def rule_override(
                 "ends_on": "Ngày kết thúc phải sau ngày bắt đầu và không quá ngày hết hiệu lực của dòng gốc."
             }
         )
-    _check_value(row.family, value)
+    _check_value(row.family, value, row.key)
     with transaction.atomic():
         office = RuleRow.objects.create(
             family=row.family,
@@ -107,7 +108,7 @@ def _source(source: str) -> str:
         raise ValidationError({"source": exc.messages}) from exc
 
 
-def _check_value(family: str, value: dict) -> None:
+def _check_value(family: str, value: dict, key: str = "") -> None:
     ok = isinstance(value, dict)
     if ok and family == "competence":
         ok = isinstance(value.get("allowed"), bool)
@@ -117,6 +118,10 @@ def _check_value(family: str, value: dict) -> None:
     elif ok and family == "duration":
         days = value.get("days")
         ok = isinstance(days, dict) and all(isinstance(d, int) and d > 0 for d in days.values())
+    elif ok and letters_shape.is_letters(family):
+        problem = letters_shape.problem(family, key, value)
+        if problem:
+            raise ValidationError({"value": f"Giá trị điều chỉnh không đúng dạng: {problem}."})
     if not ok:
         raise ValidationError({"value": "Giá trị điều chỉnh không đúng dạng của nhóm quy tắc."})
 

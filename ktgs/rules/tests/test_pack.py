@@ -44,7 +44,9 @@ def test_row_shape(row):
         assert row["value"]["day_type"] in ("working", "calendar")
     elif row["family"] == "unit_level":
         assert row["key"] == "commune" and row["value"]["level"] in Level.values
-    elif not row["family"].startswith("discipline_"):  # those: test_discipline_pack.py
+    elif not row["family"].startswith(
+        ("discipline_", "letters_")
+    ):  # test_*_pack.py, test_letters_rules.py
         pytest.fail(f"unknown family {row['family']}")
 
 
