@@ -36,13 +36,27 @@ if KEYS_DIR.is_relative_to(DATA_DIR):
 SECRET_KEY = os.environ.get("KTGS_SECRET_KEY", "")
 KTGS_AUDIT_KEY = os.environ.get("KTGS_AUDIT_KEY", "")
 KTGS_AUDIT_KEYS_OLD = _env_list("KTGS_AUDIT_KEYS_OLD", "")
+# The letters (issue 16): KTGS_LETTERS_KEY encrypts the filer's identity (Fernet, through
+# ktgs.letters.crypto), KTGS_LETTERS_KEYS_OLD (comma-separated) still decrypts what an earlier key
+# encrypted until `ktgs letters rotate-key` re-encrypts it; KTGS_LETTERS_INDEX_KEY keys the blind
+# indexes (HMAC-SHA256) used to find letters of the same filer.
+KTGS_LETTERS_KEY = os.environ.get("KTGS_LETTERS_KEY", "")
+KTGS_LETTERS_KEYS_OLD = _env_list("KTGS_LETTERS_KEYS_OLD", "")
+KTGS_LETTERS_INDEX_KEY = os.environ.get("KTGS_LETTERS_INDEX_KEY", "")
 if PRODUCTION:
-    for _name, _value in (("KTGS_SECRET_KEY", SECRET_KEY), ("KTGS_AUDIT_KEY", KTGS_AUDIT_KEY)):
+    for _name, _value in (
+        ("KTGS_SECRET_KEY", SECRET_KEY),
+        ("KTGS_AUDIT_KEY", KTGS_AUDIT_KEY),
+        ("KTGS_LETTERS_KEY", KTGS_LETTERS_KEY),
+        ("KTGS_LETTERS_INDEX_KEY", KTGS_LETTERS_INDEX_KEY),
+    ):
         if not _value:
             raise ImproperlyConfigured(f"{_name} phải được đặt khi chạy ở chế độ production.")
 else:
     SECRET_KEY = SECRET_KEY or local_key(KEYS_DIR, "secret_key")
     KTGS_AUDIT_KEY = KTGS_AUDIT_KEY or local_key(KEYS_DIR, "audit_key")
+    KTGS_LETTERS_KEY = KTGS_LETTERS_KEY or local_key(KEYS_DIR, "letters_key")
+    KTGS_LETTERS_INDEX_KEY = KTGS_LETTERS_INDEX_KEY or local_key(KEYS_DIR, "letters_index_key")
 # --- end keys ----------------------------------------------------------------------------------
 
 DEBUG = os.environ.get("KTGS_DEBUG", "0" if PRODUCTION else "1") == "1"
@@ -72,6 +86,7 @@ INSTALLED_APPS = [
     "ktgs.inspections",
     "ktgs.discipline",
     "ktgs.reports",
+    "ktgs.letters",
     "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("ky-luat/", include("ktgs.discipline.urls")),
     path("quy-tac/", include("ktgs.rules.urls")),
     path("bao-cao/", include("ktgs.reports.urls")),
+    path("don-thu/", include("ktgs.letters.urls")),
 ]
 # A write that met an import's write lock in a middleware (a session saved): the 503 page; a
 # read-only data folder or a full disk: a Vietnamese 503 naming it (ktgs/core/diskfaults.py);

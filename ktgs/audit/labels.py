@@ -57,6 +57,9 @@ ACTION_LABELS: dict[str, str] = {
     "orgs.member.transferred": "Chuyển sinh hoạt đảng",
     "orgs.member.updated": "Sửa hồ sơ đảng viên",
     "orgs.member.voided": "Hủy hồ sơ đảng viên",
+    "letters.key_rotated": "Mã hóa lại thông tin người gửi đơn thư bằng khóa mới",
+    "letters.letter.identity_viewed": "Xem thông tin người gửi đơn thư",
+    "letters.letter.registered": "Vào sổ đơn thư",
     "orgs.seat.added": "Ghi chức danh cấp ủy, ủy ban kiểm tra",
     "orgs.unit.closed": "Giải thể tổ chức đảng",
     "orgs.unit.created": "Thành lập tổ chức đảng",
@@ -80,6 +83,7 @@ ACTION_LABELS: dict[str, str] = {
 
 TARGET_LABELS: dict[str, str] = {
     "accounts.user": "Người dùng",
+    "letters.letter": "Đơn thư",
     "orgs.member": "Đảng viên",
     "orgs.orgunit": "Tổ chức đảng",
     "reports.reportdraft": "Dự thảo báo cáo",

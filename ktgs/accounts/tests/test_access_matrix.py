@@ -431,12 +431,32 @@ suspensions:extend     susp:sibling        302   404       404          404     
 suspensions:extend     susp:org_own        302   404       200          200          200          403
 suspensions:extend     susp:org_sibling    302   404       404          404          404          404
 suspensions:extend     missing             302   404       404          404          404          404
+# Letters (đơn thư): seen by whoever reads records in the receiving body's unit, except a user
+# holding a role at or inside an accused unit (the UBKT roles at the receiving unit itself are
+# that unit's UBKT, not the accused); registered with records.change in the body's own unit. The
+# filer's identity (a POST) only for the receiving unit's UBKT leaders (and the handler).
+# "letter:own" was received by HA.DBK.001's UBKT about a member of its chi bộ; "letter:own/secret"
+# is the same, tối mật; "letter:accused_own" accuses HA.DBK.001 itself; "letter:parent" was
+# received by the bloc's UBKT, "letter:sibling" by HA.DBK.002's.
+letters:list           -                   302   403       200          200          200          200
+letters:create         -                   302   403       200          200          200          403
+letters:detail         letter:own          302   404       200          200          200          200
+letters:detail         letter:own/secret   302   404       404/404/200  404/404/200  404/404/200  404/404/200
+letters:detail         letter:accused_own  302   404       200          200          404          404
+letters:detail         letter:parent       302   404       404          404          404          404
+letters:detail         letter:sibling      302   404       404          404          404          404
+letters:detail         missing             302   404       404          404          404          404
+letters:identity       letter:own          302   404       200          403          403          403
+letters:identity       letter:own/secret   302   404       404/404/200  404/404/403  404/404/403  404/404/403
+letters:identity       letter:accused_own  302   404       200          403          404          404
+letters:identity       letter:parent       302   404       404          404          404          404
+letters:identity       missing             302   404       404          404          404          404
 """
 # fmt: on
 
 # How a page is asked: logging out and voiding are POSTs (voiding with no reason: the form
 # comes back with its error, nothing is written); the tree's children are an htmx request.
-POSTED = {"logout", "orgs:member_void", "reports:draft_create"}
+POSTED = {"logout", "orgs:member_void", "reports:draft_create", "letters:identity"}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
@@ -690,6 +710,42 @@ def _make_programmes() -> dict:
     }
 
 
+def _make_letters() -> dict:
+    """Letters received in 2026 (see the POLICY comment)."""
+    from ktgs.accounts.access import Grant, Scope
+    from ktgs.letters import services as letters
+
+    def made(unit_code: str, secrecy=Secrecy.NORMAL, accused_unit: str | None = None):
+        body = Body.objects.get(unit__code=unit_code, kind="inspection")
+        scope = Scope(
+            grants=(Grant(body.unit.path, "ubkt_leader"),),
+            clearance=Secrecy.SECRET,
+            roots=(OrgUnit.objects.get(code="HA").path,),
+        )
+        cell = Member.objects.live().filter(current_unit__path__startswith=body.unit.path)
+        return letters.letter_register(
+            scope=scope,
+            body=body,
+            received_on=date(2026, 3, 2),
+            channel="post",
+            kind="denunciation",
+            anonymous=False,
+            filer=letters.Filer(name="Người gửi ma trận", citizen_id="001099012345"),
+            summary=f"Tố cáo (ma trận truy cập) {unit_code} {secrecy} {accused_unit}",
+            accused_members=[] if accused_unit else [cell.order_by("code").first()],
+            accused_units=[OrgUnit.objects.get(code=accused_unit)] if accused_unit else [],
+            secrecy=secrecy,
+        ).letter
+
+    return {
+        "letter:own": made("HA.DBK.001"),
+        "letter:own/secret": made("HA.DBK.001", Secrecy.SECRET),
+        "letter:accused_own": made("HA.DBK.001", accused_unit="HA.DBK.001"),
+        "letter:parent": made("HA.DBK"),
+        "letter:sibling": made("HA.DBK.002"),
+    }
+
+
 def _make_drafts(units: dict) -> dict:
     from ktgs.reports.models import ReportDraft
 
@@ -716,6 +772,7 @@ def _make_objects() -> dict:
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
     objects["rule:any"] = RuleRow.objects.filter(status="to_check", origin="pack").first()
     objects |= _make_drafts(units)
+    objects |= _make_letters()
     return objects | _make_inspections() | _make_programmes() | _make_cases() | _make_suspensions()
 
 

@@ -230,6 +230,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         KTGS_PROFILE="production",
         KTGS_SECRET_KEY=secrets.token_urlsafe(50),  # 67 random characters
         KTGS_AUDIT_KEY=secrets.token_urlsafe(48),  # a separate key (docs/security.md)
+        KTGS_LETTERS_KEY=secrets.token_urlsafe(48),  # the letters filer identity
+        KTGS_LETTERS_INDEX_KEY=secrets.token_urlsafe(48),  # its blind indexes
         KTGS_ALLOWED_HOSTS="ktgs.example.vn",
         KTGS_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",

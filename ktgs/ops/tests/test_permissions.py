@@ -20,12 +20,22 @@ def mode(path: Path) -> int:
 @pytest.mark.skipif(engine() != "sqlite", reason="the SQLite files (SQLite run)")
 def test_database_and_keys_are_owner_only_and_check_warns_when_loosened(tmp_path):
     data_dir = tmp_path / "data"
-    no_keys = {"KTGS_AUDIT_KEY": "", "KTGS_SECRET_KEY": ""}  # the quick start: generated
+    no_keys = {  # the quick start: generated
+        "KTGS_AUDIT_KEY": "",
+        "KTGS_SECRET_KEY": "",
+        "KTGS_LETTERS_KEY": "",
+        "KTGS_LETTERS_INDEX_KEY": "",
+    }
     ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, **no_keys)
     assert mode(data_dir) == 0o700 and mode(data_dir / "ktgs.sqlite3") == 0o600
     keys = tmp_path / "keys"
     assert mode(keys) == 0o700
-    assert {p.name: mode(p) for p in keys.iterdir()} == {"secret_key": 0o600, "audit_key": 0o600}
+    assert {p.name: mode(p) for p in keys.iterdir()} == {
+        "secret_key": 0o600,
+        "audit_key": 0o600,
+        "letters_key": 0o600,
+        "letters_index_key": 0o600,
+    }
     clean = ktgs("check", data_dir=data_dir, **no_keys)
     assert "ops.W001" not in clean.stdout + clean.stderr
     (data_dir / "ktgs.sqlite3").chmod(0o644)

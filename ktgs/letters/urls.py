@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ktgs.letters import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("", views.letter_list, name="list"),
+    path("them/", views.letter_create, name="create"),
+    path("<int:pk>/", views.letter_detail, name="detail"),
+    path("<int:pk>/nguoi-gui/", views.letter_identity, name="identity"),
+]
