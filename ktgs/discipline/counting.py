@@ -361,3 +361,45 @@ def suspension_figures(unit: OrgUnit, start: date, end: date) -> dict:
     return counted_suspensions(unit, start, end).aggregate(
         **{k: Count("pk", filter=Q(subject_kind=k)) for k in SuspensionSubject.values}
     )
+
+
+# --- the list filters of the appeals and suspensions figures (the drill pages and the report
+# links name a figure the same way) ----------------------------------------------------------
+
+# `ket-qua` → (state of `appeal_state`, what the list holds)
+APPEAL_FILTERS = {
+    "tat-ca": (
+        ALL_APPEALS,
+        "khiếu nại kỷ luật nhận, giải quyết trong kỳ hoặc chưa giải quyết ngày cuối kỳ",
+    ),
+    "da-giai-quyet": (RESOLVED, "khiếu nại kỷ luật đã giải quyết trong kỳ"),
+    "giu-nguyen": (AppealOutcome.UPHELD.value, "khiếu nại kỷ luật giải quyết trong kỳ: giữ nguyên"),
+    "thay-doi": (
+        AppealOutcome.CHANGED.value,
+        "khiếu nại kỷ luật giải quyết trong kỳ: thay đổi hình thức kỷ luật",
+    ),
+    "xoa-bo": (
+        AppealOutcome.ANNULLED.value,
+        "khiếu nại kỷ luật giải quyết trong kỳ: xóa bỏ quyết định kỷ luật",
+    ),
+    "khong-thu-ly": (
+        AppealOutcome.NOT_RESOLVED.value,
+        "khiếu nại kỷ luật trong kỳ không thụ lý giải quyết",
+    ),
+    "da-nhan": (FILED, "khiếu nại kỷ luật nhận trong kỳ"),
+    "chua-giai-quyet": (PENDING, "khiếu nại kỷ luật chưa giải quyết ngày cuối kỳ"),
+}
+APPEAL_SLUGS = {state: slug for slug, (state, _) in APPEAL_FILTERS.items()}
+# `doi-tuong` → (SuspensionSubject value, or "" for both; what the list holds)
+SUSPENSION_FILTERS = {
+    "": ("", "lượt đình chỉ bắt đầu trong kỳ"),
+    "dang-vien": (
+        SuspensionSubject.MEMBER.value,
+        "lượt đình chỉ sinh hoạt đảng (đảng viên) bắt đầu trong kỳ",
+    ),
+    "to-chuc": (
+        SuspensionSubject.ORGANISATION.value,
+        "lượt đình chỉ hoạt động (tổ chức đảng) bắt đầu trong kỳ",
+    ),
+}
+SUSPENSION_SLUGS = {subject: slug for slug, (subject, _) in SUSPENSION_FILTERS.items()}

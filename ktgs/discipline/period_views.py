@@ -23,47 +23,9 @@ from django.views.decorators.http import require_GET
 from ktgs.accounts.access import RECORDS_VIEW
 from ktgs.audit.reads import record_reads
 from ktgs.discipline import counting
-from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
 from ktgs.inspections.counting_views import bad_filter, read_query
 
 NO_ROWS = "Vai trò của đồng chí chỉ xem số liệu, không xem danh sách hồ sơ kỷ luật."
-# `ket-qua` → (state of `counting.appeal_state`, what the list holds)
-APPEAL_FILTERS = {
-    "tat-ca": (
-        counting.ALL_APPEALS,
-        "khiếu nại kỷ luật nhận, giải quyết trong kỳ hoặc chưa giải quyết ngày cuối kỳ",
-    ),
-    "da-giai-quyet": (counting.RESOLVED, "khiếu nại kỷ luật đã giải quyết trong kỳ"),
-    "giu-nguyen": (AppealOutcome.UPHELD.value, "khiếu nại kỷ luật giải quyết trong kỳ: giữ nguyên"),
-    "thay-doi": (
-        AppealOutcome.CHANGED.value,
-        "khiếu nại kỷ luật giải quyết trong kỳ: thay đổi hình thức kỷ luật",
-    ),
-    "xoa-bo": (
-        AppealOutcome.ANNULLED.value,
-        "khiếu nại kỷ luật giải quyết trong kỳ: xóa bỏ quyết định kỷ luật",
-    ),
-    "khong-thu-ly": (
-        AppealOutcome.NOT_RESOLVED.value,
-        "khiếu nại kỷ luật trong kỳ không thụ lý giải quyết",
-    ),
-    "da-nhan": (counting.FILED, "khiếu nại kỷ luật nhận trong kỳ"),
-    "chua-giai-quyet": (counting.PENDING, "khiếu nại kỷ luật chưa giải quyết ngày cuối kỳ"),
-}
-APPEAL_SLUGS = {state: slug for slug, (state, _) in APPEAL_FILTERS.items()}
-# `doi-tuong` → (SuspensionSubject value, or "" for both; what the list holds)
-SUSPENSION_FILTERS = {
-    "": ("", "lượt đình chỉ bắt đầu trong kỳ"),
-    "dang-vien": (
-        SuspensionSubject.MEMBER.value,
-        "lượt đình chỉ sinh hoạt đảng (đảng viên) bắt đầu trong kỳ",
-    ),
-    "to-chuc": (
-        SuspensionSubject.ORGANISATION.value,
-        "lượt đình chỉ hoạt động (tổ chức đảng) bắt đầu trong kỳ",
-    ),
-}
-SUSPENSION_SLUGS = {subject: slug for slug, (subject, _) in SUSPENSION_FILTERS.items()}
 
 
 def _known(values) -> str:
@@ -89,13 +51,13 @@ def _query(request):
 def appeal_list(request):
     query = _query(request)
     slug = request.GET.get("ket-qua", "").strip() or "tat-ca"
-    if slug not in APPEAL_FILTERS:
+    if slug not in counting.APPEAL_FILTERS:
         return bad_filter(
             request,
             f"Kết quả khiếu nại «{slug}» không có; đồng chí chọn một trong: "
-            f"{_known(APPEAL_FILTERS)}.",
+            f"{_known(counting.APPEAL_FILTERS)}.",
         )
-    state, label = APPEAL_FILTERS[slug]
+    state, label = counting.APPEAL_FILTERS[slug]
     rows = list(
         counting.counted_appeals(query.unit, query.start, query.end, state)
         .annotate(restricted=_restricted(request.scope.secrecy_levels, "decision__"))
@@ -118,7 +80,7 @@ def appeal_list(request):
             "rows": rows,
             "label": label,
             "slug": slug,
-            "filters": [(k, v[1]) for k, v in APPEAL_FILTERS.items()],
+            "filters": [(k, v[1]) for k, v in counting.APPEAL_FILTERS.items()],
             "back": query.params(),
         },
     )
@@ -128,13 +90,13 @@ def appeal_list(request):
 def suspension_period(request):
     query = _query(request)
     slug = request.GET.get("doi-tuong", "").strip()
-    if slug not in SUSPENSION_FILTERS:
+    if slug not in counting.SUSPENSION_FILTERS:
         return bad_filter(
             request,
             f"Đối tượng đình chỉ «{slug}» không có; đồng chí chọn một trong: "
-            f"{_known(SUSPENSION_FILTERS)}, hoặc bỏ trống (cả hai).",
+            f"{_known(counting.SUSPENSION_FILTERS)}, hoặc bỏ trống (cả hai).",
         )
-    subject, label = SUSPENSION_FILTERS[slug]
+    subject, label = counting.SUSPENSION_FILTERS[slug]
     rows = list(
         counting.counted_suspensions(query.unit, query.start, query.end, subject)
         .annotate(restricted=_restricted(request.scope.secrecy_levels))
@@ -150,7 +112,7 @@ def suspension_period(request):
             "rows": rows,
             "label": label,
             "slug": slug,
-            "filters": [(k, v[1]) for k, v in SUSPENSION_FILTERS.items()],
+            "filters": [(k, v[1]) for k, v in counting.SUSPENSION_FILTERS.items()],
             "back": query.params(),
         },
     )

@@ -7,7 +7,6 @@ from datetime import date
 from ktgs.core.choices import DisciplineForm
 from ktgs.discipline import counting as discipline_counting
 from ktgs.discipline.choices import AppealOutcome, SuspensionSubject
-from ktgs.discipline.period_views import APPEAL_SLUGS, SUSPENSION_SLUGS
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports.indicators import (
     SUBJECT_MEMBERS,
@@ -178,7 +177,7 @@ def _appeal_link(ctx: Context, data: dict, p: dict) -> str:
     query = {
         "don-vi": ctx.unit.code,
         **ctx.range_params(),
-        "ket-qua": APPEAL_SLUGS[_appeal_state(p)],
+        "ket-qua": discipline_counting.APPEAL_SLUGS[_appeal_state(p)],
     }
     return ctx.link("discipline:appeals", query)
 
@@ -187,7 +186,7 @@ def _suspension_link(ctx: Context, data: dict, p: dict) -> str:
     """The suspensions started in the period (`suspensions:period`), of one subject kind."""
     query = {"don-vi": ctx.unit.code, **ctx.range_params()}
     if p["doi_tuong"]:
-        query["doi-tuong"] = SUSPENSION_SLUGS[p["doi_tuong"]]
+        query["doi-tuong"] = discipline_counting.SUSPENSION_SLUGS[p["doi_tuong"]]
     return ctx.link("suspensions:period", query)
 
 
