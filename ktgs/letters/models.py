@@ -18,7 +18,16 @@ from django.db import models
 from django.db.models import Q
 
 from ktgs.core.models import SecretRecord, Versioned, Voidable, secrecy_check
-from ktgs.letters.choices import Channel, LetterKind, LetterStatus, LinkReason
+from ktgs.letters.choices import (
+    CaseRelation,
+    Channel,
+    LetterGround,
+    LetterKind,
+    LetterStatus,
+    LetterVerdict,
+    LinkReason,
+    StepKind,
+)
 
 # Roles of the UBKT of a unit (accounts.Role values): held at the receiving unit itself they
 # are the receiving body's own staff, not "the accused unit" when that unit is accused.
@@ -68,6 +77,67 @@ class Letter(Versioned, Voidable, SecretRecord):
         related_name="+",
         verbose_name="người được giao xử lý",
     )
+    # --- routing (routing.py): what was done with the letter, and the rule it was done by ----
+    routed_on = models.DateField("ngày phân loại, xử lý đơn", null=True, blank=True)
+    ground = models.CharField(
+        "lý do không xem xét", max_length=30, choices=LetterGround.choices, blank=True
+    )
+    routing_citation = models.TextField("căn cứ", blank=True)  # the rule row's source, as cited
+    routing_note = models.TextField("ghi chú xử lý đơn", blank=True)
+    forwarded_to = models.ForeignKey(
+        "orgs.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="chuyển đến",
+    )
+    forwarded_to_text = models.CharField("chuyển đến (ghi bằng chữ)", max_length=300, blank=True)
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name="lặp lại đơn",
+    )
+    appeal = models.ForeignKey(
+        "discipline.Appeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name="khiếu nại kỷ luật",
+    )
+    # --- handling (handling.py) ---------------------------------------------------------------
+    accepted_on = models.DateField("ngày quyết định giải quyết", null=True, blank=True)
+    accept_number = models.CharField("số quyết định, thông báo thụ lý", max_length=50, blank=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="tổ giải quyết"
+    )
+    team_text = models.TextField("thành viên khác của tổ giải quyết", blank=True)
+    # The last day to resolve, from the rule pack (deadlines.py), stored so that the due / overdue
+    # view is an indexed query; recomputed on acceptance and on each extension.
+    due_on = models.DateField("hạn giải quyết", null=True, blank=True)
+    limit_citation = models.TextField("căn cứ thời hạn", blank=True)
+    concluded_on = models.DateField("ngày kết luận", null=True, blank=True)
+    conclusion_number = models.CharField("số kết luận, thông báo", max_length=50, blank=True)
+    conclusion = models.TextField("nội dung kết luận", blank=True)
+    replied_on = models.DateField("ngày trả lời người gửi", null=True, blank=True)
+    reply = models.TextField("nội dung trả lời", blank=True)
+    # --- retention (off by default; a leader's recorded decision erases the filer's identity) ---
+    identity_erased_on = models.DateField("ngày xóa danh tính người gửi", null=True, blank=True)
+    identity_erasure_decision = models.CharField(
+        "quyết định xóa danh tính", max_length=200, blank=True
+    )
+    identity_erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người quyết định xóa",
+    )
     # The filer: Fernet tokens only (crypto.encrypt), "" when not given; never plaintext.
     filer_name = models.TextField(blank=True, editable=False)
     filer_address = models.TextField(blank=True, editable=False)
@@ -87,7 +157,10 @@ class Letter(Versioned, Voidable, SecretRecord):
             ),
             secrecy_check("letter"),
         ]
-        indexes = [models.Index(fields=["unit", "received_on"])]
+        indexes = [
+            models.Index(fields=["unit", "received_on"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"Đơn số {self.number}/{self.year}"
@@ -147,6 +220,10 @@ class LetterItem(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField("thứ tự")
     content = models.TextField("nội dung")
+    verdict = models.CharField(
+        "kết luận nội dung", max_length=20, choices=LetterVerdict.choices, blank=True
+    )
+    verdict_note = models.TextField("nhận xét, kết luận", blank=True)
 
     class Meta:
         ordering = ["letter", "position"]
@@ -182,3 +259,89 @@ class LetterLink(models.Model):
 
     def reason_labels(self) -> list[str]:
         return [LinkReason(r).label for r in self.reasons if r in LinkReason.values]
+
+
+class LetterStep(models.Model):
+    """A dated step of handling a letter (handling.py)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("bước", max_length=12, choices=StepKind.choices)
+    on = models.DateField("ngày")
+    note = models.TextField("ghi chú", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["letter", "on", "pk"]
+        verbose_name = "bước giải quyết đơn"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class LetterExtension(models.Model):
+    """An extension of the letter's time limit, within the rule pack's cap (deadlines.py)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="extensions")
+    granted_on = models.DateField("ngày gia hạn")
+    days = models.PositiveSmallIntegerField("số ngày gia hạn")
+    reason = models.TextField("lý do")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["letter", "granted_on", "pk"]
+        verbose_name = "gia hạn giải quyết đơn"
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="letterext_days")]
+
+    def __str__(self) -> str:
+        return f"+{self.days} ngày"
+
+
+class LetterCase(models.Model):
+    """An inspection or a discipline case the letter led to, or gave information to."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="cases")
+    relation = models.CharField("quan hệ", max_length=12, choices=CaseRelation.choices)
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_links",
+    )
+    discipline_case = models.ForeignKey(
+        "discipline.DisciplineCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_links",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["letter", "pk"]
+        verbose_name = "cuộc kiểm tra, vụ việc từ đơn"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(inspection__isnull=False, discipline_case__isnull=True)
+                    | Q(inspection__isnull=True, discipline_case__isnull=False)
+                ),
+                name="lettercase_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "inspection"],
+                condition=Q(inspection__isnull=False),
+                name="lettercase_inspection_once",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "discipline_case"],
+                condition=Q(discipline_case__isnull=False),
+                name="lettercase_case_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} → {self.inspection_id or self.discipline_case_id}"

@@ -10,3 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/nguoi-gui/", views.letter_identity, name="identity"),
 ]
+# Routing, handling and deadlines pages (issue 16) append their own patterns below, each from
+# its own views module.
