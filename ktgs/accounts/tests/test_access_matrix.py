@@ -451,6 +451,44 @@ letters:identity       letter:own/secret   302   404       404/404/200  404/404/
 letters:identity       letter:accused_own  302   404       200          403          404          404
 letters:identity       letter:parent       302   404       404          404          404          404
 letters:identity       missing             302   404       404          404          404          404
+# Handling (letters/handling_views.py): records.change in the receiving body's own unit; erasing
+# the filer's identity only for that unit's UBKT leaders (a GET shows the form or why not).
+letters:accept         letter:own          302   404       200          200          200          403
+letters:accept         letter:accused_own  302   404       200          200          404          404
+letters:accept         letter:parent       302   404       404          404          404          404
+letters:accept         missing             302   404       404          404          404          404
+letters:assign         letter:own          302   404       200          200          200          403
+letters:assign         letter:accused_own  302   404       200          200          404          404
+letters:assign         letter:parent       302   404       404          404          404          404
+letters:assign         missing             302   404       404          404          404          404
+letters:step_add       letter:own          302   404       200          200          200          403
+letters:step_add       letter:accused_own  302   404       200          200          404          404
+letters:step_add       letter:parent       302   404       404          404          404          404
+letters:step_add       missing             302   404       404          404          404          404
+letters:extend         letter:own          302   404       200          200          200          403
+letters:extend         letter:accused_own  302   404       200          200          404          404
+letters:extend         letter:parent       302   404       404          404          404          404
+letters:extend         missing             302   404       404          404          404          404
+letters:conclude       letter:own          302   404       200          200          200          403
+letters:conclude       letter:accused_own  302   404       200          200          404          404
+letters:conclude       letter:parent       302   404       404          404          404          404
+letters:conclude       missing             302   404       404          404          404          404
+letters:reply          letter:own          302   404       200          200          200          403
+letters:reply          letter:accused_own  302   404       200          200          404          404
+letters:reply          letter:parent       302   404       404          404          404          404
+letters:reply          missing             302   404       404          404          404          404
+letters:case_link      letter:own          302   404       200          200          200          403
+letters:case_link      letter:accused_own  302   404       200          200          404          404
+letters:case_link      letter:parent       302   404       404          404          404          404
+letters:case_link      missing             302   404       404          404          404          404
+letters:case_open      letter:own          302   404       200          200          200          403
+letters:case_open      letter:accused_own  302   404       200          200          404          404
+letters:case_open      letter:parent       302   404       404          404          404          404
+letters:case_open      missing             302   404       404          404          404          404
+letters:erase          letter:own          302   404       200          403          403          403
+letters:erase          letter:accused_own  302   404       200          403          404          404
+letters:erase          letter:parent       302   404       404          404          404          404
+letters:erase          missing             302   404       404          404          404          404
 """
 # fmt: on
 
