@@ -540,8 +540,9 @@ def test_erase_clears_identity_keeps_the_letter(demo, cast):
     assert row.identity_erased_by == cast["ubkt_leader"]
     assert row.status == LetterStatus.CONCLUDED and row.items.count() == 2
     assert handling.verdict_of(row) == LetterVerdict.FALSE  # the figures stay
-    shown = identity.identity_read(leader, row)
-    assert shown is not None and shown.name == "" and shown.citizen_id == ""
+    # nothing left to show: no "view" offered, none recorded
+    assert identity.identity_read(leader, row) is None
+    assert not AuditEvent.objects.filter(action="letters.letter.identity_viewed").exists()
     event = AuditEvent.objects.get(action="letters.letter.identity_erased")
     assert event.details["filer_was_given"] is True
     _no_canary_in_events()
