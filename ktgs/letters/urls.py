@@ -12,3 +12,7 @@ urlpatterns = [
 ]
 # Routing, handling and deadlines pages (issue 16) append their own patterns below, each from
 # its own views module.
+
+from ktgs.letters import due_views  # noqa: E402
+
+urlpatterns += [path("han/", due_views.letters_due, name="due")]
