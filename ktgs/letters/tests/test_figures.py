@@ -13,7 +13,7 @@ from ktgs.letters.tests.helpers import register, ubkt
 from ktgs.reports import tables
 from ktgs.reports.indicators import Context
 from ktgs.reports.periods import UnitPeriods
-from ktgs.reports.review import Review
+from ktgs.reports.review import Review, load_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +126,9 @@ def test_figures_counted_by_hand(letters):
     assert early.get("letters", counting.OVERDUE_END) == 0
     assert early.get("letters", counting.PENDING_END) == 3  # L1, L2, L5
     # the sub-unit alone: its own letter only
-    assert counting.count(letters.base_committee, START, END).get(
-        "letters", counting.RECEIVED
-    ) == (1)
+    assert counting.count(letters.base_committee, START, END).get("letters", counting.RECEIVED) == (
+        1
+    )
 
 
 def test_the_period_table_and_the_review_paragraph(letters):
@@ -166,3 +166,12 @@ def test_report_page_and_docx_show_the_letters_table(letters, client_as):
     assert docx.status_code == 200
     xlsx = client.get(reverse("reports:xlsx", args=["HA.DBK"]), query)
     assert xlsx.status_code == 200
+
+
+def test_registered_with_the_reports_without_changing_them():
+    keys = [t.key for t in tables.load_tables()]
+    assert keys[-2:] == ["don_thu", "don_thu_noi_dung"]  # after the reports' own tables
+    own = [t.key for t in tables.load_tables(tables.DATA_DIR)]
+    assert "don_thu" not in own and set(own) < set(keys)
+    layout = [v for kind, v in load_templates().layout if kind == "generated"]
+    assert layout[layout.index("ky_luat") + 1] == "don_thu"
