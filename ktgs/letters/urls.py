@@ -26,3 +26,7 @@ urlpatterns += [
     path("<int:pk>/mo-vu-viec-ky-luat/", handling_views.discipline_case_open, name="case_open"),
     path("<int:pk>/xoa-danh-tinh/", handling_views.identity_erase, name="erase"),
 ]
+
+from ktgs.letters import due_views  # noqa: E402
+
+urlpatterns += [path("han/", due_views.letters_due, name="due")]

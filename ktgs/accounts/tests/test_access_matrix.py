@@ -439,6 +439,7 @@ suspensions:extend     missing             302   404       404          404     
 # is the same, tối mật; "letter:accused_own" accuses HA.DBK.001 itself; "letter:parent" was
 # received by the bloc's UBKT, "letter:sibling" by HA.DBK.002's.
 letters:list           -                   302   403       200          200          200          200
+letters:due            -                   302   403       200          200          200          200
 letters:create         -                   302   403       200          200          200          403
 letters:detail         letter:own          302   404       200          200          200          200
 letters:detail         letter:own/secret   302   404       404/404/200  404/404/200  404/404/200  404/404/200
