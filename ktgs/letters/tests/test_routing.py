@@ -63,9 +63,7 @@ def _no_canary(text: str) -> None:
 # --- the rules in force on the received date ----------------------------------------------------
 
 
-def test_a_letter_received_before_the_pack_is_registered_with_the_not_computed_warning(
-    demo, cast
-):
+def test_a_letter_received_before_the_pack_is_registered_with_the_not_computed_warning(demo, cast):
     old = register(cast["inspector"], ubkt(demo.bloc), received_on=date(2015, 5, 4))
     assert old.warnings == [rules.not_computed_warning()]
     assert old.letter.pk and old.letter.status == "registered"
@@ -121,9 +119,7 @@ def test_not_considered_on_a_ground_of_the_pack(demo, cast):
     _no_canary(json.dumps(event.details, ensure_ascii=False))
 
 
-def test_a_ground_not_in_the_pack_on_the_received_date_is_refused_listing_the_allowed(
-    demo, cast
-):
+def test_a_ground_not_in_the_pack_on_the_received_date_is_refused_listing_the_allowed(demo, cast):
     letter = register(cast["inspector"], ubkt(demo.bloc)).letter
     # "đã có thông báo không xem xét" is a ground from 11/4/2026 (QĐ 21) only; "late" is a
     # complaint's ground
@@ -196,9 +192,7 @@ def test_an_anonymous_specific_denunciation_is_kept_as_information(demo, cast):
     assert done.status == "information" and done.routing_citation == handling.citation
 
 
-def test_information_is_refused_for_a_signed_letter_one_without_accused_and_a_complaint(
-    demo, cast
-):
+def test_information_is_refused_for_a_signed_letter_one_without_accused_and_a_complaint(demo, cast):
     body = ubkt(demo.bloc)
     signed = register(cast["inspector"], body, accused_text="Ông Z").letter
     message = _refused(
@@ -208,9 +202,12 @@ def test_information_is_refused_for_a_signed_letter_one_without_accused_and_a_co
     nobody = register(
         cast["inspector"], body, anonymous=True, filer=services.Filer(), summary="Không rõ ai"
     ).letter
-    assert "không rõ người, tổ chức bị tố cáo" in _refused(
-        routing.route_information, "outcome", scope=_scope(cast), letter=nobody, specific=True
-    ).lower()
+    assert (
+        "không rõ người, tổ chức bị tố cáo"
+        in _refused(
+            routing.route_information, "outcome", scope=_scope(cast), letter=nobody, specific=True
+        ).lower()
+    )
     complaint = register(
         cast["inspector"],
         body,
@@ -248,9 +245,7 @@ def test_forwarded_never_refused_for_lack_of_jurisdiction_and_needs_a_destinatio
     assert _routed_event(done).details["forwarded_to"] == province.name
 
 
-def test_the_forwarding_note_holds_the_letter_and_the_bodies_never_the_filer(
-    demo, cast, client_as
-):
+def test_the_forwarding_note_holds_the_letter_and_the_bodies_never_the_filer(demo, cast, client_as):
     body = ubkt(demo.bloc)
     letter = register(
         cast["inspector"],
@@ -406,9 +401,7 @@ def test_routing_page_offers_the_pack_grounds_and_records_the_choice(demo, cast,
     assert client_as("committee_leader").get(url).status_code == 403
 
 
-def test_the_letter_page_shows_the_mixed_letter_rule_and_the_routing_action(
-    demo, cast, client_as
-):
+def test_the_letter_page_shows_the_mixed_letter_rule_and_the_routing_action(demo, cast, client_as):
     letter = register(cast["inspector"], ubkt(demo.bloc), kind="complaint").letter
     mixed = rules.handling("mixed", DAY)
     detail = reverse("letters:detail", args=[letter.pk])
