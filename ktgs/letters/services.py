@@ -27,6 +27,7 @@ from ktgs.letters.models import Letter, LetterItem, LetterLink
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.rules import letters as letter_rules
+from ktgs.rules.lookup import RuleNotInForce
 
 RECEIVING_BODIES = (BodyKind.INSPECTION, BodyKind.COMMITTEE, BodyKind.STANDING)
 FILER_FIELDS = ("filer_name", "filer_address", "filer_phone", "filer_citizen_id")
@@ -245,8 +246,11 @@ def letter_register(
     )
     links = _link_likely_duplicates(letter, members, units)
     warnings = []
-    if rules_on(received_on, body) is None:
-        warnings.append(letter_rules.not_computed_warning())
+    try:  # a letter is registered whatever the pack holds: a gap is a warning, not a refusal
+        if rules_on(received_on, body) is None:
+            warnings.append(letter_rules.not_computed_warning())
+    except RuleNotInForce as exc:
+        warnings.append(" ".join(exc.messages))
     record(
         "letters.letter.registered",
         target=letter,
