@@ -23,6 +23,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
   ktgs letters rotate-key       mã hóa lại thông tin người gửi đơn thư bằng khóa mới
                                 (KTGS_LETTERS_KEY; khóa cũ trong KTGS_LETTERS_KEYS_OLD)
+  ktgs deadlines                đơn thư quá hạn, đến hạn theo cơ quan tiếp nhận (cron hằng ngày;
+                                --within N ngày làm việc, --unit MÃ)
   ktgs shell                    mở Python với dự án đã nạp
   ktgs help LỆNH                cách dùng một lệnh;  ktgs help --all  mọi lệnh
 

@@ -21,6 +21,7 @@ def navigation(request) -> dict:
         "nav": {
             "members": scope.may_anywhere(RECORDS_VIEW),
             "exchange": scope.may_anywhere(RECORDS_CHANGE),  # import (exchange.views)
+            "change": scope.may_anywhere(RECORDS_CHANGE),  # write pages (e.g. strike-off)
             "audit": may_search(scope),
             "counting": scope.may_anywhere(UNITS_VIEW),  # KTGS figures (inspections.counting)
         }

@@ -18,3 +18,21 @@ class LettersConfig(AppConfig):
             unit=lambda letter: letter.unit,
             live=lambda rows: rows.filter(voided_at__isnull=True),
         )
+
+        # The letters' figures in the reports (docs/letters.md, «Số liệu»): the family and its
+        # indicators, the period tables' files and the review's paragraph.
+        from pathlib import Path
+
+        from ktgs.letters import indicators
+        from ktgs.reports import review, tables
+
+        data = Path(__file__).parent / "data"
+        indicators.register_all()
+        tables.register_table_dir(data / "tables")
+        review.register_paragraph(
+            "don_thu",
+            "Tiếp nhận, giải quyết đơn thư",
+            indicators.REVIEW_SENTENCES,
+            data / "review" / "cau.toml",
+            indicators.review_paragraph,
+        )

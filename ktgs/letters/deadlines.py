@@ -25,13 +25,18 @@ def deadline_of(letter: Letter, *, extra_days: int = 0) -> rules.Deadline | None
     granted = [e.days for e in letter.extensions.all()] if letter.pk else []
     if extra_days:
         granted.append(extra_days)
+    level, unit = level_of(letter), letter.body.unit
+    limit = rules.time_limit(letter.kind, letter.received_on, level, unit=unit)
+    # A limit counted from receipt runs from the received date, whenever the letter is accepted;
+    # one counted from the decision to resolve runs from the acceptance (none before it).
+    counts_from_decision = limit is not None and limit.counts_from == "decision"
     return rules.resolution_deadline(
         letter.kind,
         letter.received_on,
-        level_of(letter),
-        start_on=letter.accepted_on,
+        level,
+        start_on=letter.accepted_on if counts_from_decision else None,
         extensions=granted,
-        unit=letter.body.unit,
+        unit=unit,
     )
 
 

@@ -32,6 +32,8 @@ class Identity:
 def may_see_identity(scope, letter: Letter) -> bool:
     if scope.user_id is None or not scope.sees(letter):
         return False
+    if letter.identity_erased_on is not None:  # nothing left to show (handling.identity_erase)
+        return False
     if letter.handler_id is not None and letter.handler_id == scope.user_id:
         return True
     return any(g.role == Role.UBKT_LEADER and g.path == letter.unit.path for g in scope.grants)

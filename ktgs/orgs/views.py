@@ -286,7 +286,12 @@ def unit_edit(request, code: str):
         messages.success(request, f"Đã lưu tên «{unit.name}».")
         return redirect("orgs:unit_detail", code=unit.code)
     return _form_page(
-        request, form, "orgs/unit_form.html", unit=unit, title=f"Sửa tên: {unit.name}", submit="Lưu"
+        request,
+        form,
+        "orgs/unit_form.html",
+        unit=unit,
+        title=f"Sửa lỗi tên: {unit.name}",
+        submit="Lưu",
     )
 
 

@@ -76,8 +76,30 @@ GENERATED = {
     "kiem_tra_giam_sat": "Kiểm tra, giám sát",
     "ky_luat": "Thi hành kỷ luật",
 }
+# Paragraphs another app registers (`register_paragraph`, from its AppConfig.ready): key -> Extra.
+EXTRA: dict = {}
 LAYOUT_KINDS = {"tieu_de": "heading", "sinh": "generated", "viet": "written"}
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass(frozen=True)
+class Extra:
+    key: str
+    file: Path  # the shipped sentences of section `key` (an office's cau.toml may replace them)
+    build: object  # (Review) -> the paragraph's text
+    after: str  # placed after this generated paragraph unless the layout names it
+
+
+def register_paragraph(
+    key: str, title: str, sentences: dict, file: Path, build, after: str = "ky_luat"
+) -> None:
+    """A generated paragraph of another app: its sentences (name -> the placeholders each may
+    use) under the section `key` of `file`, written by `build(review)` with `Review.fig`,
+    `Review.sentence` and `Review.join`. The layout gets it after the paragraph `after` unless
+    the layout (`bao_cao.bo_cuc`, shipped or the office's) places it itself."""
+    SENTENCES[key] = sentences
+    GENERATED[key] = title
+    EXTRA[key] = Extra(key, file, build, after)
 
 
 class ReviewError(ValueError):
@@ -181,6 +203,8 @@ def load_templates(shipped: Path = SHIPPED, office: Path | None = None) -> Templ
     office = office_file() if office is None else office
     sentences: dict = {section: {} for section in SENTENCES}
     layout = _merge(shipped, _read(shipped), sentences)
+    for extra in EXTRA.values():
+        _merge(extra.file, _read(extra.file), sentences)
     if office.is_file():
         layout = _merge(office, _read(office), sentences) or layout
     for section, names in SENTENCES.items():
@@ -191,7 +215,20 @@ def load_templates(shipped: Path = SHIPPED, office: Path | None = None) -> Templ
             )
     if layout is None:
         raise ReviewError(f"Tệp mẫu câu {shipped}: thiếu «bao_cao.bo_cuc».")
-    return Templates(sentences, layout)
+    return Templates(sentences, _with_extras(layout))
+
+
+def _with_extras(layout: list) -> list:
+    """The layout with each registered paragraph it does not place, after its `after`."""
+    layout = list(layout)
+    for extra in EXTRA.values():
+        if ("generated", extra.key) in layout:
+            continue
+        at = [n for n, item in enumerate(layout) if item == ("generated", extra.after)]
+        gen = [n for n, (kind, _v) in enumerate(layout) if kind == "generated"]
+        where = (at or gen or [len(layout) - 1])[-1] + 1
+        layout.insert(where, ("generated", extra.key))
+    return layout
 
 
 def fill(text: str, values: dict) -> str:
@@ -246,9 +283,19 @@ class Review:
     def _join(self, section: str, joiner: str, parts: list[str]) -> str:
         return self.t.get(section, joiner).join(p for p in parts if p)
 
+    # for a registered paragraph's builder (`register_paragraph`)
+    def fig(self, key: str, params: dict, label: str) -> int:
+        return self._fig(key, params, label)
+
+    def sentence(self, section: str, name: str, **values) -> str:
+        return self._s(section, name, **values)
+
+    def join(self, section: str, joiner: str, parts: list[str]) -> str:
+        return self._join(section, joiner, parts)
+
     def paragraph(self, key: str) -> Paragraph:
         self._used = []
-        text = getattr(self, f"_{key}")()
+        text = EXTRA[key].build(self) if key in EXTRA else getattr(self, f"_{key}")()
         return Paragraph(key, text, self._used)
 
     def paragraphs(self) -> list[Paragraph]:

@@ -25,6 +25,9 @@ from ktgs.reports.indicators import Context, Figure
 from ktgs.reports.indicators import discipline as discipline_indicators
 
 DATA_DIR = Path(__file__).parent / "data"
+# The folders of table files: this app's, then those another app registers (its AppConfig.ready)
+# with `register_table_dir` — a later module ships its tables without touching this app.
+TABLE_DIRS: list[Path] = [DATA_DIR]
 EXPANSIONS = {"ky_luat.co_quan": ("co_quan", discipline_indicators.discipline_body_rows)}
 TABLE_FIELDS = {"key", "title", "source", "reconstruction", "note", "order", "row_header"}
 COLUMN_FIELDS = {"key", "label", "indicator", "params", "group", "sum", "source"}
@@ -125,10 +128,21 @@ class Table:
 # --- loading and validation ------------------------------------------------------------------
 
 
-def load_tables(data_dir: Path = DATA_DIR) -> list[Table]:
-    files = sorted(data_dir.glob("*.toml"))
+def register_table_dir(path: Path) -> None:
+    """Add a folder of table files (read with this app's, validated alike; keys unique across
+    all the folders). Called from an AppConfig.ready()."""
+    global _TABLES
+    if path not in TABLE_DIRS:
+        TABLE_DIRS.append(path)
+        _TABLES = None
+
+
+def load_tables(data_dir: Path | None = None) -> list[Table]:
+    """The tables of `data_dir`, or of every registered folder (`TABLE_DIRS`)."""
+    dirs = [data_dir] if data_dir is not None else TABLE_DIRS
+    files = sorted(f for d in dirs for f in d.glob("*.toml"))
     if not files:
-        raise TableError(f"Không tìm thấy tệp biểu nào (*.toml) trong {data_dir}.")
+        raise TableError(f"Không tìm thấy tệp biểu nào (*.toml) trong {dirs[0]}.")
     tables = [read_table(path) for path in files]
     keys = [t.key for t in tables]
     dupes = sorted({k for k in keys if keys.count(k) > 1})

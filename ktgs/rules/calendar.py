@@ -79,3 +79,20 @@ def add_working_days(start: date, n: int) -> date:
         if _working(day, corrections):
             left -= 1
     return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """The working days after `start` up to and including `end` (0 when equal; negative, the
+    working days after `end` up to `start`, when `end` is earlier): "còn N ngày làm việc" from
+    `start` to a due date `end`. One query for the office corrections of the span."""
+    if end == start:
+        return 0
+    sign, first, last = (1, start, end) if end > start else (-1, end, start)
+    if (last - first).days > MAX_SPAN_DAYS:
+        raise ValueError("Khoảng ngày quá lớn.")
+    corrections = _corrections(first + timedelta(days=1), last)
+    day, count = first, 0
+    while day < last:
+        day += timedelta(days=1)
+        count += _working(day, corrections)
+    return sign * count

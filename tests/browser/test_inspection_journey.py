@@ -55,7 +55,7 @@ def test_programme_to_discipline_proposal(page: Page, live_app: str, demo_passwo
 
     # 1. The programme of the grassroots UBKT, and one item.
     page.get_by_role("navigation", name="Chức năng chính").get_by_role(
-        "link", name="Chương trình KTGS"
+        "link", name="Chương trình", exact=True
     ).click()
     page.goto(f"/to-chuc/{BASE}/")
     unit_name = page.get_by_role("heading", level=1).inner_text().strip()

@@ -439,6 +439,7 @@ suspensions:extend     missing             302   404       404          404     
 # is the same, tối mật; "letter:accused_own" accuses HA.DBK.001 itself; "letter:parent" was
 # received by the bloc's UBKT, "letter:sibling" by HA.DBK.002's.
 letters:list           -                   302   403       200          200          200          200
+letters:due            -                   302   403       200          200          200          200
 letters:create         -                   302   403       200          200          200          403
 letters:detail         letter:own          302   404       200          200          200          200
 letters:detail         letter:own/secret   302   404       404/404/200  404/404/200  404/404/200  404/404/200
@@ -461,6 +462,44 @@ letters:route          missing             302   404       404          404     
 letters:forwarding_note letter:own         302   404       404          404          404          403
 letters:forwarding_note letter:accused_own 302   404       404          404          404          404
 letters:forwarding_note missing            302   404       404          404          404          404
+# Handling (letters/handling_views.py): records.change in the receiving body's own unit; erasing
+# the filer's identity only for that unit's UBKT leaders (a GET shows the form or why not).
+letters:accept         letter:own          302   404       200          200          200          403
+letters:accept         letter:accused_own  302   404       200          200          404          404
+letters:accept         letter:parent       302   404       404          404          404          404
+letters:accept         missing             302   404       404          404          404          404
+letters:assign         letter:own          302   404       200          200          200          403
+letters:assign         letter:accused_own  302   404       200          200          404          404
+letters:assign         letter:parent       302   404       404          404          404          404
+letters:assign         missing             302   404       404          404          404          404
+letters:step_add       letter:own          302   404       200          200          200          403
+letters:step_add       letter:accused_own  302   404       200          200          404          404
+letters:step_add       letter:parent       302   404       404          404          404          404
+letters:step_add       missing             302   404       404          404          404          404
+letters:extend         letter:own          302   404       200          200          200          403
+letters:extend         letter:accused_own  302   404       200          200          404          404
+letters:extend         letter:parent       302   404       404          404          404          404
+letters:extend         missing             302   404       404          404          404          404
+letters:conclude       letter:own          302   404       200          200          200          403
+letters:conclude       letter:accused_own  302   404       200          200          404          404
+letters:conclude       letter:parent       302   404       404          404          404          404
+letters:conclude       missing             302   404       404          404          404          404
+letters:reply          letter:own          302   404       200          200          200          403
+letters:reply          letter:accused_own  302   404       200          200          404          404
+letters:reply          letter:parent       302   404       404          404          404          404
+letters:reply          missing             302   404       404          404          404          404
+letters:case_link      letter:own          302   404       200          200          200          403
+letters:case_link      letter:accused_own  302   404       200          200          404          404
+letters:case_link      letter:parent       302   404       404          404          404          404
+letters:case_link      missing             302   404       404          404          404          404
+letters:case_open      letter:own          302   404       200          200          200          403
+letters:case_open      letter:accused_own  302   404       200          200          404          404
+letters:case_open      letter:parent       302   404       404          404          404          404
+letters:case_open      missing             302   404       404          404          404          404
+letters:erase          letter:own          302   404       200          403          403          403
+letters:erase          letter:accused_own  302   404       200          403          404          404
+letters:erase          letter:parent       302   404       404          404          404          404
+letters:erase          missing             302   404       404          404          404          404
 """
 # fmt: on
 

@@ -281,6 +281,16 @@ def test_if_empty_leaves_the_data_as_it_is():
     assert (OrgUnit.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
 
 
+def test_if_empty_with_print_logins_prints_the_table_once():
+    """scripts/start.sh: on a database that has data the table is printed once (a first load
+    prints it at its end, and only there)."""
+    out = StringIO()
+    call_command("demo", "--if-empty", "--print-logins", stdout=out)
+    text = out.getvalue()
+    assert "đã có dữ liệu" in text
+    assert text.count("Tài khoản dùng thử:") == 1
+
+
 def test_a_second_load_is_refused_in_vietnamese():
     with pytest.raises(CommandError, match="Cơ sở dữ liệu đã có dữ liệu"):
         call_command("demo", stdout=StringIO())

@@ -111,6 +111,8 @@ def test_the_decision_list_shows_the_appeal_without_a_query_per_row(client_as):
     appeals.appeal_file(decision, filed_on=date(2026, 6, 20), resolver=_higher())
     page = client_as("ubkt_leader").get(reverse("discipline:list")).content.decode()
     assert "đang khiếu nại, vẫn thi hành" in page
+    # the decision's number is a link to its case's decision section
+    assert f'href="/ky-luat/vu-viec/{decision.case_id}/#quyet-dinh"' in page
 
 
 def _higher():

@@ -3,7 +3,6 @@ rule, or — for a letter not routed yet — the grounds its record shows and, f
 change it, the routing actions. Computed here so that the letter's page view stays as it is."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from ktgs.letters import routing
 from ktgs.letters.choices import LetterGround, LetterKind, LetterStatus
@@ -17,12 +16,6 @@ def routing_panel(context, letter):
     scope = getattr(request, "scope", None)
     may_change = scope is not None and scope.may_change(letter)
     registered = letter.status == LetterStatus.REGISTERED
-    accept_url = ""
-    if registered and may_change:
-        try:  # acceptance (thụ lý) is handling's page: shown once it exists
-            accept_url = reverse("letters:accept", args=[letter.pk])
-        except NoReverseMatch:
-            accept_url = ""
     return {
         "letter": letter,
         "registered": registered,
@@ -31,5 +24,4 @@ def routing_panel(context, letter):
         "ground_label": LetterGround(letter.ground).label if letter.ground else "",
         "two_kinds": letter.kind in (LetterKind.DENUNCIATION, LetterKind.COMPLAINT),
         "forwarded": letter.status == LetterStatus.FORWARDED,
-        "accept_url": accept_url,
     }

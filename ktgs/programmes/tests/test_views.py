@@ -199,7 +199,10 @@ def test_void_page(programme, client_as):
 
 def test_nav_link(client_as):
     html = client_as("committee_leader").get(reverse("home")).content.decode()
-    assert f'href="{reverse("programmes:list")}">Chương trình KTGS' in html
+    assert (
+        f'href="{reverse("programmes:list")}" title="Chương trình kiểm tra, giám sát">Chương trình</a>'
+        in html
+    )
 
 
 def _queries(client, url) -> int:

@@ -70,7 +70,8 @@ def test_the_report_pages_button_makes_a_draft_whose_figures_are_the_indicators(
     )
     assert "năm 2023" in draft.title and draft.created_by == cast["inspector"]
     generated = [p for p in draft.paragraphs if p["kind"] == "generated"]
-    assert [p["key"] for p in generated] == ["tong_quan", "kiem_tra_giam_sat", "ky_luat"]
+    # this app's paragraphs, then those other apps register (review.register_paragraph)
+    assert [p["key"] for p in generated][:3] == ["tong_quan", "kiem_tra_giam_sat", "ky_luat"]
     ctx = Context(draft.unit, draft.starts_on, draft.ends_on)
     for p in generated:  # every figure kept is the indicator's, and the text states the totals
         assert p["figures"]

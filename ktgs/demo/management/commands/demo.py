@@ -42,11 +42,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--print-logins",
             action="store_true",
-            help="chỉ in bảng tài khoản dùng thử rồi thoát",
+            help="in bảng tài khoản dùng thử (một lần); không kèm --if-empty thì chỉ in rồi thoát",
         )
 
     def handle(self, *args, members: int, if_empty: bool, print_logins: bool, **options):
-        if print_logins:
+        if print_logins and not if_empty:
             self.print_logins()
             return
         try:
@@ -56,6 +56,8 @@ class Command(BaseCommand):
         if OrgUnit.objects.exists():
             if if_empty:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
+                if print_logins:
+                    self.print_logins()
                 return
             raise CommandError(NOT_EMPTY)
         started = time.monotonic()
