@@ -34,6 +34,7 @@ SHIPPED = {
     "qd-kiem-tra": "QUYẾT ĐỊNH",
     "tb-ket-luan": "THÔNG BÁO",
     "qd-ky-luat": "QUYẾT ĐỊNH",
+    "phieu-chuyen-don": "PHIẾU CHUYỂN ĐƠN",
 }
 
 

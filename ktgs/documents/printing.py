@@ -80,6 +80,7 @@ TYPES: dict[str, DocType] = {
             "Quyết định kỷ luật",
             {"doi_tuong": "đối tượng bị kỷ luật", "hinh_thuc": "hình thức kỷ luật"},
         ),
+        DocType("phieu-chuyen-don", "Phiếu chuyển đơn"),  # letters/routing.py
     )
 }
 

@@ -26,6 +26,8 @@ from ktgs.letters.choices import Channel, LetterKind, LinkReason
 from ktgs.letters.models import Letter, LetterItem, LetterLink
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, Member, OrgUnit
+from ktgs.rules import letters as letter_rules
+from ktgs.rules.lookup import RuleNotInForce
 
 RECEIVING_BODIES = (BodyKind.INSPECTION, BodyKind.COMMITTEE, BodyKind.STANDING)
 FILER_FIELDS = ("filer_name", "filer_address", "filer_phone", "filer_citizen_id")
@@ -48,11 +50,14 @@ class Registered:
     warnings: list[str] = field(default_factory=list)
 
 
-def rules_on(received_on: date):
-    """TODO(issue 16, point 1/3/5): the letters rules in force on the day the letter was
-    received (rule pack, `ktgs/rules/letters.py` on branch let-rules): who may file, the grounds
-    of non-consideration, the time limits. Until that lands there are none: None."""
-    return None
+def rules_on(received_on: date, body: Body | None = None):
+    """The letters rules in force on the day the letter was received (`rules.letters`), at the
+    receiving body's level and with its unit's office corrections: who may file, the grounds of
+    non-consideration, the handling of anonymous and mixed letters, the time limits, the
+    verdicts. None before the pack's first letters row (the limits are not computed)."""
+    unit = body.unit if body is not None else None
+    level = getattr(getattr(unit, "kind", None), "level", None)
+    return letter_rules.letter_rules_on(received_on, level=level, unit=unit)
 
 
 def _text(value: str, label: str, key: str, *, required: bool = False, limit: int = 0) -> str:
@@ -241,11 +246,11 @@ def letter_register(
     )
     links = _link_likely_duplicates(letter, members, units)
     warnings = []
-    if rules_on(received_on) is None:
-        warnings.append(
-            "Chưa có quy định về đơn thư áp dụng cho ngày nhận này: chưa tính thời hạn, chưa xét "
-            "điều kiện thụ lý."
-        )
+    try:  # a letter is registered whatever the pack holds: a gap is a warning, not a refusal
+        if rules_on(received_on, body) is None:
+            warnings.append(letter_rules.not_computed_warning())
+    except RuleNotInForce as exc:
+        warnings.append(" ".join(exc.messages))
     record(
         "letters.letter.registered",
         target=letter,

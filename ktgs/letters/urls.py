@@ -13,6 +13,13 @@ urlpatterns = [
 # Routing, handling and deadlines pages (issue 16) append their own patterns below, each from
 # its own views module.
 
+from ktgs.letters import routing_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/phan-loai/", routing_views.letter_route, name="route"),
+    path("<int:pk>/phieu-chuyen/", routing_views.forwarding_note, name="forwarding_note"),
+]
+
 from ktgs.letters import handling_views  # noqa: E402 — handling and retention (issue 16, 4 and 7)
 
 urlpatterns += [

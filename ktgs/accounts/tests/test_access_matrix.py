@@ -452,6 +452,16 @@ letters:identity       letter:own/secret   302   404       404/404/200  404/404/
 letters:identity       letter:accused_own  302   404       200          403          404          404
 letters:identity       letter:parent       302   404       404          404          404          404
 letters:identity       missing             302   404       404          404          404          404
+# routing a letter: who may change it (records.change in its unit); a letter not forwarded
+# has no forwarding note (404 once the role is checked)
+letters:route          letter:own          302   404       200          200          200          403
+letters:route          letter:own/secret   302   404       404/404/200  404/404/200  404/404/200  404/404/403
+letters:route          letter:accused_own  302   404       200          200          404          404
+letters:route          letter:parent       302   404       404          404          404          404
+letters:route          missing             302   404       404          404          404          404
+letters:forwarding_note letter:own         302   404       404          404          404          403
+letters:forwarding_note letter:accused_own 302   404       404          404          404          404
+letters:forwarding_note missing            302   404       404          404          404          404
 # Handling (letters/handling_views.py): records.change in the receiving body's own unit; erasing
 # the filer's identity only for that unit's UBKT leaders (a GET shows the form or why not).
 letters:accept         letter:own          302   404       200          200          200          403
