@@ -72,18 +72,19 @@ from ktgs.orgs.models import Body
 body = Body.objects.get(unit__code="HA.DBK", kind="inspection")
 scope = Scope(grants=(Grant(body.unit.path, "inspector"),), roots=(body.unit.path,))
 canary = sys.argv[1]
+# whole values, long enough not to occur in the demo's data by chance (a 6-digit tail did)
+phone, citizen_id = "09" + canary[-8:], canary[-12:]
 services.letter_register(
     scope=scope, body=body, received_on=date(2026, 3, 2), channel="post", kind="denunciation",
     anonymous=False, summary="Tố cáo (thử canary).",
-    filer=services.Filer(name=canary, address=canary, phone="0987" + canary[-6:],
-                         citizen_id="0011" + canary[-8:]),
+    filer=services.Filer(name=canary, address=canary, phone=phone, citizen_id=citizen_id),
 )
 data = os.environ["KTGS_DATA_DIR"]
 found = []
 for path in glob.glob(os.path.join(data, "ktgs.sqlite3*")):
     with open(path, "rb") as f:
         content = f.read()
-    for value in (canary, canary[-6:], canary[-8:]):
+    for value in (canary, phone, citizen_id):
         if value.encode() in content:
             found.append((os.path.basename(path), value))
 print("FOUND", found, "FILES", sorted(os.path.basename(p) for p in glob.glob(os.path.join(data, "ktgs.sqlite3*"))))
