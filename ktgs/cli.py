@@ -21,6 +21,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
                                 SỐ_NGÀY` hạn báo cáo; `ktgs setting show` xem thiết lập
   ktgs otp TÊN                  xác thực hai lớp: cài lại (--remove), cấp mã dự phòng (--backup 5)
   ktgs deactivate TÊN           khóa tài khoản và kết thúc mọi phiên đăng nhập của họ
+  ktgs linkmember TÊN MÃ        tài khoản là đảng viên MÃ: đơn thư tố cáo đảng viên đó không
+                                hiện với tài khoản này (--remove để gỡ)
   ktgs letters rotate-key       mã hóa lại thông tin người gửi đơn thư bằng khóa mới
                                 (KTGS_LETTERS_KEY; khóa cũ trong KTGS_LETTERS_KEYS_OLD)
   ktgs deadlines                đơn thư quá hạn, đến hạn theo cơ quan tiếp nhận (cron hằng ngày;

@@ -73,6 +73,7 @@ class Scope:
     clearance: str = Secrecy.NORMAL
     roots: tuple[str, ...] = field(default=())
     user_id: int | None = None
+    member_id: int | None = None  # the party member the user is (User.member), when known
 
     @property
     def is_empty(self) -> bool:
@@ -209,6 +210,7 @@ def visible_to(user, on: date | None = None) -> Scope:
         clearance=user.clearance,
         roots=_roots([g.path for g in grants]),
         user_id=user.pk,
+        member_id=user.member_id,
     )
 
 

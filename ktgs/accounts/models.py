@@ -19,6 +19,16 @@ class User(AbstractUser):
     clearance = models.CharField(
         "mức được tiếp cận", max_length=20, choices=Secrecy.choices, default=Secrecy.NORMAL
     )
+    # The party member this user is, when known: a letter accusing that member is hidden from
+    # the user whatever their roles (Letter.access_exclusion) — the accused never see the letter.
+    member = models.OneToOneField(
+        "orgs.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user_account",
+        verbose_name="là đảng viên",
+    )
 
     class Meta:
         verbose_name = "người dùng"

@@ -52,6 +52,27 @@ def role_assign(*, user: User, unit, role: str, starts_on: date) -> Assignment:
 
 
 @transaction.atomic
+def user_member_link(*, user: User, member) -> User:
+    """Record which party member the user is (or None: not known / not a member). A letter
+    accusing that member is then hidden from the user, whatever their roles."""
+    if member is not None:
+        other = User.objects.filter(member=member).exclude(pk=user.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {"member": f"Đảng viên {member.code} đã gắn với tài khoản «{other.username}»."}
+            )
+    before = user.member_id
+    user.member = member
+    user.save(update_fields=["member"])
+    record(
+        "accounts.user.member_linked",
+        target=user,
+        details={"member": member.code if member else None, "had_member": before is not None},
+    )
+    return user
+
+
+@transaction.atomic
 def user_deactivate(*, user: User) -> int:
     """Lock the account and end every session it is signed in with; the number ended."""
     if not user.is_active:

@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.two_factor.removed": "Gỡ xác thực hai lớp",
     "accounts.user.created": "Tạo người dùng",
     "accounts.user.deactivated": "Khóa tài khoản người dùng",
+    "accounts.user.member_linked": "Gắn tài khoản với hồ sơ đảng viên",
     "audit.chain.keyed": "Chuyển nhật ký thao tác sang chuỗi có khóa",
     "audit.chain.key_rotated": "Đổi khóa chuỗi nhật ký thao tác",
     "audit.lookup.throttled": "Tạm dừng tra cứu theo mã (nhập quá nhiều mã không có)",

@@ -192,9 +192,13 @@ class Letter(Versioned, Voidable, SecretRecord):
                 own &= ~Q(unit__path=grant.path)
             members = Q(accused_members__current_unit__path__in=above)
             q |= units | own | members
+        if scope.member_id is not None:  # the user is an accused member, whatever their roles
+            q |= Q(accused_members=scope.member_id)
         return q if scope.grants else None
 
     def access_excluded(self, scope) -> bool:
+        if scope.member_id is not None and self.accused_members.filter(pk=scope.member_id).exists():
+            return True
         accused_units = [u.path for u in self.accused_units.all()]
         cells = [
             m.current_unit.path

@@ -109,3 +109,35 @@ def test_the_accused_unit_gets_a_missing_letter(demo, cast, client_as):
     listed = client.get(reverse("letters:list")).content.decode()
     assert reverse("letters:detail", args=[letter.pk]) not in listed
     assert Letter.objects.filter(pk=letter.pk).exists()
+
+
+def test_a_letter_accusing_the_user_themselves_is_hidden_whatever_their_roles(
+    demo, cast, client_as
+):
+    """The bloc's UBKT leader is also a party member (`ktgs linkmember`): a letter received by
+    that UBKT accusing them is hidden from them — their role would otherwise show it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ktgs.orgs.models import Member
+
+    accused = Member.objects.filter(voided_at__isnull=True).order_by("pk").first()
+    letter = register(cast["inspector"], ubkt(demo.bloc), accused_members=[accused]).letter
+    client = client_as("ubkt_leader")
+    url = reverse("letters:detail", args=[letter.pk])
+    assert client.get(url).status_code == 200  # before the link: their role shows it
+    out = StringIO()
+    call_command("linkmember", cast["ubkt_leader"].username, accused.code, stdout=out)
+    assert accused.code in out.getvalue()
+    assert client.get(url).status_code == 404
+    assert url not in client.get(reverse("letters:list")).content.decode()
+    cast["ubkt_leader"].refresh_from_db()
+    leader = visible_to(cast["ubkt_leader"])
+    assert leader.member_id == accused.pk
+    assert not leader.visible(Letter.objects.live()).filter(pk=letter.pk).exists()
+    assert not may_see_identity(leader, letter)
+    # another user of the same UBKT still handles it
+    assert client_as("inspector").get(url).status_code == 200
+    call_command("linkmember", cast["ubkt_leader"].username, "--remove", stdout=StringIO())
+    assert client.get(url).status_code == 200
