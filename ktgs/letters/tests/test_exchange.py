@@ -12,7 +12,7 @@ from ktgs.letters import crypto
 from ktgs.letters.choices import LetterStatus
 from ktgs.letters.exchange import LETTERS
 from ktgs.letters.models import Letter
-from ktgs.orgs.models import Member
+from ktgs.orgs.models import Member, OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,31 @@ def test_no_export_carries_a_letter(tmp_path):
     rows = sheet_rows()
     assert rows[SHEET] == []
     assert SECRET_NAME not in str(rows) and SECRET_ID not in str(rows)
+
+
+def test_the_upload_reaches_only_the_units_and_accused_the_user_may_change(tmp_path):
+    from ktgs.accounts.access import Grant, Scope
+    from ktgs.exchange.importer import Problem
+    from ktgs.exchange.reach import outside_reach
+
+    home = OrgUnit.objects.get(code=UNIT)
+    scope = Scope(grants=(Grant(home.path, "inspector"),), roots=(home.path,))
+    elsewhere = (
+        Member.objects.live()
+        .filter(current_unit__code__startswith="HA.DBK.002")
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    path = book(
+        tmp_path,
+        letter_row(1),
+        letter_row(2, **{"Đảng viên bị tố cáo": f"{accused()}, {elsewhere}"}),
+        letter_row(3, **{"Mã tổ chức": "HA.DBK.002"}),
+    )
+    problems = outside_reach(path, path.name, scope, Problem)
+    assert sorted((p.row, p.column) for p in problems) == [
+        (3, "Đảng viên bị tố cáo"),
+        (4, "Mã tổ chức"),
+    ]
+    assert elsewhere in " ".join(p.message for p in problems)
