@@ -46,6 +46,7 @@ class Sheet:
     key: tuple[str, ...]
     help: str
     export_only: frozenset[str] = frozenset()  # fields written empty on export (e.g. a transfer)
+    import_only: bool = False  # no record is ever exported (letters: the filer's identity)
 
     @property
     def headers(self) -> list[str]:

@@ -31,8 +31,11 @@ from ktgs.exchange.format import LINKS, MEMBERS, UNITS
 from ktgs.exchange.reader import read_book
 from ktgs.orgs.models import PATH_STEP, Member, OrgUnit
 
-UNIT_FIELDS = frozenset({"code", "unit", "parent", "predecessor", "successor", "subject"})
+UNIT_FIELDS = frozenset(
+    {"code", "unit", "parent", "predecessor", "successor", "subject", "accused_units"}
+)
 MEMBER_FIELD = "member"
+MEMBER_FIELDS = frozenset({MEMBER_FIELD, "accused_members"})  # a cell may list codes (a tuple)
 FIX = "Bỏ dòng này khỏi tệp, hoặc nhờ người được giao quyền ở tổ chức đó nhập."
 # One answer for a code that exists outside the reach and for one that exists nowhere.
 MEMBER_UNKNOWN = (
@@ -68,7 +71,7 @@ def references(book) -> tuple[dict, dict, dict, set]:
         columns = [
             (c, raw.columns[c.field])
             for c in raw.sheet.columns
-            if c.field in raw.columns and (c.field in UNIT_FIELDS or c.field == MEMBER_FIELD)
+            if c.field in raw.columns and (c.field in UNIT_FIELDS or c.field in MEMBER_FIELDS)
         ]
         for number, cells in raw.rows:
             values = {}
@@ -79,8 +82,9 @@ def references(book) -> tuple[dict, dict, dict, set]:
                     continue
                 if value:
                     values[column.field] = value
-                    found = members if column.field == MEMBER_FIELD else units
-                    found.setdefault(value, (raw.sheet.name, number, column.header))
+                    found = members if column.field in MEMBER_FIELDS else units
+                    for code in value if isinstance(value, tuple) else (value,):
+                        found.setdefault(code, (raw.sheet.name, number, column.header))
             if raw.sheet is LINKS and "unit" in values and "parent" in values:
                 parents[values["unit"]].add(values["parent"])
             elif raw.sheet is UNITS and "code" in values:

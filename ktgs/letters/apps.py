@@ -12,6 +12,9 @@ class LettersConfig(AppConfig):
         from django.urls import reverse
 
         from ktgs.documents.owners import OWNERS, OwnerKind
+        from ktgs.letters.exchange import register_sheets
+
+        register_sheets()  # the sheet «Đơn thư» of the interchange format
 
         OWNERS["letters.letter"] = OwnerKind(
             page=lambda letter: reverse("letters:detail", args=[letter.pk]),

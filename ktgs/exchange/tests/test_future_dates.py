@@ -44,6 +44,13 @@ DATE_COLUMNS = {
         "Vi phạm từ ngày": True,
         "Vi phạm đến ngày": True,
     },
+    "Đơn thư": {
+        "Ngày nhận": True,
+        "Ngày xử lý đơn": True,
+        "Ngày thụ lý": True,
+        "Ngày kết luận": True,
+        "Ngày trả lời": True,
+    },
 }
 CASES = [
     (sheet, header, refused)
