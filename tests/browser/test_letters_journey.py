@@ -109,8 +109,9 @@ def choose_first(page: Page, field: str, *, group: str | None = None) -> str:
     return label
 
 
-def register(page: Page, *, received: date, anonymous: bool, summary: str) -> str:
-    """Fill the parts of the register form both letters share; returns nothing submitted."""
+def register(page: Page, *, received: date, anonymous: bool, summary: str) -> None:
+    """Open the register form and fill what both letters share (not submitted): one of the
+    user's own bodies, received date, by post, a denunciation, the summary."""
     page.goto("/don-thu/them/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vào sổ đơn thư")
     own = page.locator("input[name='body'][data-picker-own]:not([data-picker-other])")
@@ -121,7 +122,6 @@ def register(page: Page, *, received: date, anonymous: bool, summary: str) -> st
     if anonymous:
         page.get_by_label("Đơn nặc danh, mạo danh hoặc không rõ người gửi").check()
     page.locator("#id_summary").fill(summary)
-    return summary
 
 
 def test_letter_from_register_to_figures_and_filer_identity(
