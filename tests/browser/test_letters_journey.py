@@ -37,7 +37,7 @@ ITEMS = (
 )
 
 # {table key: {column key: index of its <td> in a row}} of the letters tables read here
-DON_THU = {"tn": 0, "nd": 1, "tl": 6, "gq": 7, "dmp": 9}
+DON_THU = {"tn": 0, "nd": 1, "tt": 4, "tl": 6, "gq": 7, "dmp": 9}
 NOI_DUNG = {"sai": 0, "vp": 3, "tong": 5}
 
 
@@ -240,22 +240,25 @@ def test_letter_from_register_to_figures_and_filer_identity(
     expect(page.locator("main")).to_contain_text(member_name)
     shot("case-from-letter")
 
-    # 6. An anonymous denunciation, linked as information to an existing inspection.
+    # 6. An anonymous denunciation with a clear accused and specific content: routed «lưu làm
+    # thông tin» by the rule cited, then linked as information to an existing inspection.
     register(page, received=received, anonymous=True, summary="Phản ánh sai phạm trong đấu thầu")
+    pick_member(page, "accused_members", member_name, member_code)
     page.get_by_role("button", name="Vào sổ").click()
     expect(page).to_have_url(re.compile(r"/don-thu/\d+/$"))
     anonymous_url = page.url
     expect(main).to_contain_text("Nặc danh, mạo danh")
     shot("anonymous-registered")
-    # The routing page (/phan-loai/, «Lưu làm thông tin») is on a branch not merged yet: this
-    # journey does not route the letter there. It accepts it instead (an anonymous
-    # denunciation with specific content may be examined), which a link requires.
-    page.get_by_role("link", name="Quyết định giải quyết (thụ lý)").click()
-    expect(page).to_have_url(re.compile(r"/thu-ly/$"))
-    page.locator("#id_accepted_on").fill(vn(day(1)))
-    page.locator("#id_handler").select_option(label=me)
-    page.get_by_role("button", name="Ghi quyết định").click()
+    page.get_by_role("link", name="Phân loại, xử lý đơn").click()
+    expect(page).to_have_url(re.compile(r"/phan-loai/$"))
+    expect(page.locator("main")).to_contain_text("Đơn nặc danh, mạo danh có nội dung cụ thể")
+    page.get_by_label("Đơn tố cáo nặc danh, mạo danh có nội dung cụ thể: lưu làm thông tin").check()
+    page.locator("#id_on").fill(vn(day(1)))
+    page.get_by_label("Đơn ghi rõ người, tổ chức bị tố cáo và nội dung tố cáo cụ thể").check()
+    shot("anonymous-routing")
+    page.get_by_role("button", name="Ghi kết quả phân loại").click()
     expect(page).to_have_url(anonymous_url)
+    expect(main).to_contain_text("Lưu làm thông tin")
     page.get_by_role("link", name="Liên kết cuộc kiểm tra, vụ việc").click()
     expect(page).to_have_url(re.compile(r"/lien-ket-vu-viec/$"))
     expect(page.locator("#id_target optgroup").first.locator("option")).not_to_have_count(0)
@@ -275,7 +278,8 @@ def test_letter_from_register_to_figures_and_filer_identity(
     assert after == {
         "tn": before["tn"] + 2,
         "nd": before["nd"] + 1,
-        "tl": before["tl"] + 2,
+        "tl": before["tl"] + 1,
+        "tt": before["tt"] + 1,
         "gq": before["gq"] + 1,
         "dmp": before["dmp"] + 1,
     }
