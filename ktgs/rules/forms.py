@@ -27,8 +27,8 @@ VALUE_HELP = (
 
 
 def rule_filter(params) -> tuple[RuleFilter, str]:
-    """The list's filter from the query string (?nhom=&ngay=dd/mm/yyyy&tinh_trang=&nguon=), and
-    the message for a date that cannot be read (the date is then ignored)."""
+    """The list's filter from the query string (?nhom=&ngay=dd/mm/yyyy&tinh_trang=&nguon=
+    &van_ban=&ky-thuat=1), and the message for a date that cannot be read (then ignored)."""
     on, error = None, ""
     text = params.get("ngay", "").strip()
     if text:
@@ -43,8 +43,15 @@ def rule_filter(params) -> tuple[RuleFilter, str]:
         on=on,
         status=status if status in RuleStatus.values else "",
         origin=origin if origin in RuleOrigin.values else "",
+        source=params.get("van_ban", "").strip()[:80],
+        technical=technical(params),
     )
     return flt, error
+
+
+def technical(params) -> bool:
+    """The technical view (?ky-thuat=1): the raw keys and values beside the words."""
+    return params.get("ky-thuat", "") == "1"
 
 
 class OverrideForm(VnForm):

@@ -26,6 +26,8 @@ FAMILY_NAMES = {
     "discipline_suspension": "đình chỉ sinh hoạt đảng",
     "discipline_suspension_competence": "thẩm quyền đình chỉ",
     "discipline_after": "thời gian chưa bổ nhiệm, giới thiệu ứng cử sau kỷ luật",
+    "discipline_bar": "thời gian không được bầu vào cấp ủy, bổ nhiệm sau cách chức",
+    "unit_level": "cấp của đảng bộ xã, phường, đặc khu",
     "letters_filers": "người có quyền gửi đơn",
     "letters_not_considered": "đơn không xem xét, giải quyết",
     "letters_handling": "xử lý đơn nặc danh có nội dung cụ thể, đơn vừa khiếu nại vừa tố cáo",

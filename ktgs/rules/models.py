@@ -5,6 +5,13 @@ from ktgs.core.models import Dated
 from ktgs.rules.choices import DayChange, RuleOrigin, RuleStatus
 
 
+def source_name(source: str) -> str:
+    """A source as people name it: "296-QĐ/TW" → "QĐ 296-QĐ/TW"; "Điều lệ Đảng" as is."""
+    if "-" in source and "/" in source:  # a Party document number
+        return f"{source.split('-', 1)[1].split('/', 1)[0]} {source}"
+    return source
+
+
 class RuleRow(Dated):
     """One dated value of the rule pack, with its source; an office row corrects a pack row for
     the bodies of one unit's subtree (`unit`: the unit whose commission leader made it)."""
@@ -63,9 +70,7 @@ class RuleRow(Dated):
     @property
     def citation(self) -> str:
         """The basis as refusal and due-date pages print it: "QĐ 296-QĐ/TW, Điều 5"."""
-        source = self.source
-        if "-" in source and "/" in source:  # a Party document number: "QĐ 296-QĐ/TW"
-            source = f"{source.split('-', 1)[1].split('/', 1)[0]} {source}"
+        source = source_name(self.source)
         return f"{source}, {self.article}" if self.article else source
 
 

@@ -16,11 +16,12 @@ from ktgs.rules.choices import RuleOrigin, RuleStatus
 
 DATA_DIR = Path(__file__).parent / "data"
 NAMED_SOURCES = {"Điều lệ Đảng"}  # sources that are not numbered Party documents
+LABELS = "labels.toml"  # the words for keys and values (labels.py), not a family
 FIELDS = {"family", "key", "starts_on", "ends_on", "status", "source", "article", "note", "value"}
 
 
 def read_pack(data_dir: Path = DATA_DIR) -> list[dict]:
-    files = sorted(data_dir.glob("*.toml"))
+    files = sorted(p for p in data_dir.glob("*.toml") if p.name != LABELS)
     if not files:  # a missing folder must not pass for an empty rule pack
         raise FileNotFoundError(f"Không tìm thấy tệp quy tắc nào (*.toml) trong {data_dir}.")
     rows = []

@@ -9,13 +9,14 @@ administers users and units and decides nothing, so he does not.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from ktgs.accounts.access import RECORDS_DECIDE, RECORDS_VIEW, UNITS_VIEW
+from ktgs.core.vietnamese import format_date
 from ktgs.rules.choices import RuleOrigin, RuleStatus
 from ktgs.rules.lookup import FAMILY_NAMES, RuleNotInForce, rule_in_force
-from ktgs.rules.models import RuleRow
+from ktgs.rules.models import RuleRow, source_name
 
 __all__ = ["RECORDS_DECIDE"]
 
@@ -44,10 +45,12 @@ class RuleFilter:
     on: date | None = None
     status: str = ""
     origin: str = ""
+    source: str = ""  # the regulation (the document a row cites): "296-QĐ/TW", "Điều lệ Đảng"
+    technical: bool = False  # show the raw keys and values too (not a filter)
 
     @property
     def is_set(self) -> bool:
-        return bool(self.family or self.on or self.status or self.origin)
+        return bool(self.family or self.on or self.status or self.origin or self.source)
 
 
 def rule_list(flt: RuleFilter = RuleFilter()) -> QuerySet[RuleRow]:
@@ -64,6 +67,8 @@ def rule_list(flt: RuleFilter = RuleFilter()) -> QuerySet[RuleRow]:
         rows = rows.filter(status=flt.status)
     if flt.origin in RuleOrigin.values:
         rows = rows.filter(origin=flt.origin)
+    if flt.source:
+        rows = rows.filter(source=flt.source)
     return rows.order_by("family", "key", "starts_on", "origin", "pk")
 
 
@@ -71,6 +76,21 @@ def rule_families() -> list[tuple[str, str]]:
     """(family, Vietnamese name) of every family in the database (one query)."""
     families = RuleRow.objects.order_by("family").values_list("family", flat=True).distinct()
     return [(f, family_name(f)) for f in families]
+
+
+def rule_sources() -> list[tuple[str, str]]:
+    """(source, "QĐ 296-QĐ/TW — từ 30/05/2025, 54 dòng") of every document the rows cite, the
+    regulations in the order they took effect (one aggregate query). A row cites the regulation
+    of its period (the Charter in every period), so this is the filter by regime."""
+    sources = (
+        RuleRow.objects.values("source")
+        .annotate(n=Count("pk"), first=Min("starts_on"))
+        .order_by("first", "source")
+    )
+    return [
+        (s["source"], f"{source_name(s['source'])} — từ {format_date(s['first'])}, {s['n']} dòng")
+        for s in sources
+    ]
 
 
 def grouped(rows) -> list[tuple[str, str, list[RuleRow]]]:

@@ -17,6 +17,7 @@ from ktgs.rules.choices import RuleOrigin, RuleStatus
 NOT_READER = "Đồng chí chưa được phân công vai trò nào nên chưa xem được bộ quy tắc."
 NOT_LEADER = "Chỉ lãnh đạo ủy ban kiểm tra được điều chỉnh giá trị của quy tắc."
 ALIASES = {"note": "reason"}
+OPEN_GROUPS = 3  # up to this many families, every group is shown open
 
 
 def _reader(request) -> None:
@@ -29,11 +30,13 @@ def rule_list(request):
     _reader(request)
     flt, date_error = forms.rule_filter(request.GET)
     rows = list(selectors.rule_list(flt))
+    groups = selectors.grouped(rows)
     return render(
         request,
         "rules/list.html",
         {
-            "groups": selectors.grouped(rows),
+            "groups": groups,
+            "open_groups": bool(flt.family or flt.source) or len(groups) <= OPEN_GROUPS,
             "count": len(rows),
             "flt": flt,
             "ngay": request.GET.get("ngay", "").strip(),
@@ -41,6 +44,8 @@ def rule_list(request):
             "families": selectors.rule_families(),
             "statuses": RuleStatus.choices,
             "origins": RuleOrigin.choices,
+            "sources": selectors.rule_sources(),
+            "technical": flt.technical,
         },
     )
 
@@ -83,5 +88,6 @@ def rule_detail(request, pk: int):
             "can_override": can_override,
             "overridable": selectors.overridable(row),
             "form": form,
+            "technical": forms.technical(request.GET),
         },
     )

@@ -68,17 +68,52 @@ def test_list_shows_every_family_with_source_validity_and_status(client_as):
     assert f"<strong>{total}</strong> dòng quy tắc" in html
     assert "Thẩm quyền kiểm tra, giám sát" in html and "Các bước quy trình" in html
     row = assets_row()
-    assert f'href="{detail(row)}">assets:inspection</a>' in html
+    title = "Kiểm soát kê khai tài sản, thu nhập · Ủy ban kiểm tra"
+    assert f'href="{detail(row)}">{title}</a>' in html  # the key in words
     assert "từ 11/04/2026" in html and "QĐ 21-QĐ/TW" in html
-    assert "allowed: có<br>levels: central, province, superior" in html  # the value, readable
+    assert "Được thực hiện: có<br>Chỉ ở cấp: Trung ương; Tỉnh; Cấp trên cơ sở; Cơ sở" in html
+    assert "assets:inspection" not in html and "allowed: có" not in html  # no raw codes
+    assert "Cán bộ thuộc diện cấp ủy cấp trên quản lý · mọi loại vi phạm: " in html
     assert TO_CHECK_BADGE in html  # "to be checked" stands out
     assert 'class="nav-rules" href="/quy-tac/">Quy định</a>' in html
+    # many families: every group closed, its name and count in the summary
+    assert '<details class="rule-group" id="nhom-competence">' in html
+    assert 'Thời hạn giải quyết đơn <span class="small muted">(' in html
+
+
+def test_technical_view_shows_the_raw_keys_and_values_and_keeps_itself(client_as):
+    html = page(client_as("inspector"), LIST, {"ky-thuat": "1", "nhom": "competence"})
+    row = assets_row()
+    assert f'href="{detail(row)}?ky-thuat=1">' in html  # kept in the links
+    assert '<code class="small">assets:inspection</code>' in html
+    assert "allowed: có<br>levels: central, province, superior, base" in html
+    assert 'name="ky-thuat" value="1" checked' in html  # kept in the filter form
+    assert '<details class="rule-group" id="nhom-competence" open>' in html  # one family: open
+    one = page(client_as("inspector"), detail(row), {"ky-thuat": "1"})
+    assert "<code>competence / assets:inspection</code>" in one
+    assert "Kiểm soát kê khai tài sản, thu nhập · Ủy ban kiểm tra</h1>" in one
+    plain = page(client_as("inspector"), detail(row))
+    assert "assets:inspection" not in plain and "Được thực hiện: có" in plain
+
+
+def test_filter_by_regulation_lists_the_documents_in_the_order_they_took_effect(client_as):
+    client = client_as("inspector")
+    html = page(client, LIST, {"van_ban": "296-QĐ/TW"})
+    n = RuleRow.objects.filter(source="296-QĐ/TW").count()
+    assert n and f"<strong>{n}</strong> dòng quy tắc" in html
+    assert f'<option value="296-QĐ/TW" selected>QĐ 296-QĐ/TW — từ 30/05/2025, {n} dòng' in html
+    assert html.index('value="30-QĐ/TW"') < html.index('value="22-QĐ/TW"')
+    assert html.index('value="22-QĐ/TW"') < html.index('value="296-QĐ/TW"')
+    assert html.index('value="296-QĐ/TW"') < html.index('value="21-QĐ/TW"')
+    assert f'id="quy-tac-{RuleRow.objects.filter(source="296-QĐ/TW").first().pk}"' in html
+    assert f'id="quy-tac-{assets_row().pk}"' not in html  # a QĐ 21 row
+    assert "<strong>0</strong> dòng quy tắc" in page(client, LIST, {"van_ban": "999-QĐ/XX"})
 
 
 def test_filters_family_day_status_and_origin(client_as):
     client = client_as("inspector")
     steps = page(client, LIST, {"nhom": "steps"})
-    assert "assets:inspection" not in steps
+    assert f'id="quy-tac-{assets_row().pk}"' not in steps
     n_steps = RuleRow.objects.filter(family="steps").count()
     assert f"<strong>{n_steps}</strong> dòng quy tắc" in steps
 
@@ -152,7 +187,10 @@ def test_detail_shows_the_row_its_history_and_no_form_to_a_reader(client_as):
     row = confirmed_row()
     history = RuleRow.objects.filter(family=row.family, key=row.key)
     html = page(client_as("inspector"), detail(row))
-    assert "Thẩm quyền kiểm tra, giám sát: ktgs_duty:inspection" in html
+    assert (
+        "Thẩm quyền kiểm tra, giám sát: "
+        "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát · Ủy ban kiểm tra</h1>"
+    ) in html
     assert f"Các dòng của quy tắc này ({history.count()})" in html
     assert all(f'id="quy-tac-{h.pk}"' in html for h in history)
     assert "Điều chỉnh giá trị" not in html
