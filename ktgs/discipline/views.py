@@ -8,7 +8,7 @@ figures per deciding body and sanction (docs/discipline-counting.md).
 * The figures (`/ky-luat/so-lieu/`) need UNITS_VIEW or RECORDS_VIEW on the unit; every decision
   counts whatever the reader's clearance.
 
-The unit (`don-vi`) is picked as in every filter (`orgs.unit_filter`): a code, a chosen
+The unit (`don-vi`), and the member who is the subject (`dang-vien`), are picked as in every filter (`orgs.unit_filter`): a code, a chosen
 suggestion or a unique name; a name matching several units or none (a unit outside the scope is
 one that does not exist) is shown next to the field, and the page lists without that filter
 (the figures: those of the user's top unit). The page's links carry the unit's code.
@@ -36,7 +36,7 @@ from ktgs.discipline.effect import with_effect_facts
 from ktgs.inspections.counting_views import read_query, term_start
 from ktgs.orgs.models import Body, OrgUnit
 from ktgs.orgs.selectors import scope_roots
-from ktgs.orgs.unit_filter import UnitFilter, read_unit_filter
+from ktgs.orgs.unit_filter import MemberFilter, UnitFilter, read_member_filter, read_unit_filter
 
 PAGE_SIZE = 50
 NO_RECORDS = "Vai trò của đồng chí không xem hồ sơ kỷ luật."
@@ -89,6 +89,11 @@ class ListQuery:
     figures: bool  # opened from a figure: every counted decision, restricted rows marked
     errors: list[str]
     unit_filter: UnitFilter  # the unit field as typed, its message
+    member_filter: MemberFilter  # the member who is the subject, by name or code
+
+    @property
+    def member(self):
+        return self.member_filter.member
 
     def params(self, **more) -> str:
         values = {
@@ -98,6 +103,7 @@ class ListQuery:
             "co-quan": self.body,
             "hinh-thuc": self.form,
             "doi-tuong": self.subject,
+            "dang-vien": self.member.code if self.member else "",
         }
         if self.figures:
             values["so-lieu"] = "1"
@@ -118,6 +124,7 @@ def _list_query(request) -> ListQuery:
     g = request.GET
     scope = request.scope
     picked = read_unit_filter(request, "don-vi", label="Đối tượng thuộc tổ chức (gồm cấp dưới)")
+    member_f = read_member_filter(request, "dang-vien", label="Đối tượng là đảng viên")
     unit = picked.unit
     figures = g.get("so-lieu") == "1"
     if figures and unit is None:
@@ -155,6 +162,7 @@ def _list_query(request) -> ListQuery:
         figures,
         errors,
         picked,
+        member_f,
     )
 
 
@@ -162,6 +170,8 @@ def _filtered(q: ListQuery):
     rows = counting.live_decisions()
     if q.unit:
         rows = rows.filter(subject_unit__path__startswith=q.unit.path)
+    if q.member:
+        rows = rows.filter(member=q.member)
     if q.start:
         rows = rows.filter(signed_on__gte=q.start)
     if q.end:
@@ -204,7 +214,7 @@ def decision_list(request):
         {
             "page": page,
             "q": q,
-            "pager_query": q.unit_filter.pager_query(request.GET, q.unit),
+            "pager_query": q.unit_filter.pager_query(q.member_filter.query(request.GET), q.unit),
             "bodies": bodies.order_by("unit__path", "kind"),
             "grassroots": counting.GRASSROOTS,
             "grassroots_name": counting.GRASSROOTS_NAME,

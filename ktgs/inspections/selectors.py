@@ -7,7 +7,7 @@ prefetch, the next open step of each inspection in one subquery.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW
@@ -64,6 +64,8 @@ class ListFilter:
     year: int | None = None
     state: str = ""  # "open", "concluded"
     q: str = ""
+    subject_member: object = None  # a subject is this member
+    subject_path: str = ""  # a subject (organisation or member) lies in this subtree
 
 
 def inspection_list(*, scope, f: ListFilter) -> QuerySet[Inspection]:
@@ -84,6 +86,8 @@ def inspection_list(*, scope, f: ListFilter) -> QuerySet[Inspection]:
         rows = rows.filter(concluded_on__isnull=False)
     if f.q:
         rows = rows.filter(Q(topic__icontains=f.q) | Q(decision_number__icontains=f.q))
+    if f.subject_member is not None or f.subject_path:
+        rows = rows.filter(subject_filter(member=f.subject_member, unit_path=f.subject_path))
     open_steps = InspectionStep.objects.filter(
         inspection=OuterRef("pk"), done_on__isnull=True, skipped=False
     ).order_by("position")
@@ -124,3 +128,39 @@ def open_follow_ups(*, scope) -> QuerySet[FollowUp]:
         .select_related("owner_unit", "inspection", "subject")
         .order_by("due_on", "pk")
     )
+
+
+# --- a member's or a unit's story: what they were a subject of ------------------------------
+
+
+def subject_rows(*, scope, member=None, unit=None, limit: int) -> tuple[list, int]:
+    """The subject rows of `member` (or of `unit`: the organisation, or a member of this cell
+    on the decision date) in inspections the user sees, newest first, at most `limit`, with
+    their inspection, body, follow-ups and discipline proposal; and how many rows of inspections
+    the user does not see have it (scope or clearance). Three queries whatever the number."""
+    mine = InspectionSubject.objects.filter(inspection__voided_at__isnull=True)
+    mine = mine.filter(member=member) if member is not None else mine.filter(unit=unit)
+    seen = mine.filter(inspection__in=visible_inspections(scope).values("pk"))
+    rows = list(
+        seen.select_related("inspection__body", "discipline_proposal")
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("owner_unit").order_by("due_on", "pk"),
+            )
+        )
+        .order_by("-inspection__decided_on", "-inspection_id", "pk")[:limit]
+    )
+    hidden = mine.exclude(pk__in=seen.values("pk")).values("inspection_id").distinct().count()
+    return rows, hidden
+
+
+def subject_filter(*, member=None, unit_path: str = "") -> Q:
+    """Q on Inspection: a subject is `member`, or lies in the subtree `unit_path` (an
+    organisation there, or a member whose cell on the decision date was there)."""
+    subjects = InspectionSubject.objects.filter(inspection=OuterRef("pk"))
+    if member is not None:
+        subjects = subjects.filter(member=member)
+    if unit_path:
+        subjects = subjects.filter(unit__path__startswith=unit_path)
+    return Q(Exists(subjects))

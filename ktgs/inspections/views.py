@@ -26,7 +26,7 @@ from ktgs.inspections.choices import (
 )
 from ktgs.inspections.models import FollowUp, Inspection
 from ktgs.inspections.selectors import RECORDS_CHANGE, RECORDS_VIEW
-from ktgs.orgs.unit_filter import read_unit_filter
+from ktgs.orgs.unit_filter import read_member_filter, read_unit_filter
 from ktgs.programmes.models import ProgrammeItem
 from ktgs.rules.choices import Step
 
@@ -70,12 +70,22 @@ def inspection_list(request):
     # a unit picked by code or name; a name matching several units or none: listed without it
     picked = read_unit_filter(request, "don_vi", label="Tổ chức tiến hành (gồm cấp dưới)")
     unit = picked.unit
+    # the subject: a member, or an organisation (with the members of its cells) by name
+    member_f = read_member_filter(request, "dang_vien", label="Đối tượng là đảng viên")
+    subject_f = read_unit_filter(
+        request,
+        "doi_tuong",
+        label="Đối tượng thuộc tổ chức (gồm cấp dưới)",
+        field_id="id_doi_tuong",
+    )
     f = selectors.ListFilter(
         kind=g.get("loai", ""),
         unit_path=unit.path if unit else "",
         year=_int(g.get("nam", "")),
         state=g.get("tinh_trang", ""),
         q=g.get("q", "").strip()[:100],
+        subject_member=member_f.member,
+        subject_path=subject_f.unit.path if subject_f.unit else "",
     )
     rows = selectors.inspection_list(scope=request.scope, f=f)
     page = Paginator(rows, PAGE_SIZE).get_page(g.get("trang"))
@@ -94,7 +104,9 @@ def inspection_list(request):
             "g": g,
             "unit": unit,
             "unit_filter": picked,
-            "pager_query": picked.pager_query(g),
+            "member_filter": member_f,
+            "subject_filter": subject_f,
+            "pager_query": picked.pager_query(subject_f.query(member_f.query(g))),
             "kinds": InspectionKind.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
         },

@@ -10,6 +10,9 @@ the page renders without that unit (or with its default unit). The links the pag
     uf = read_unit_filter(request, "don-vi", label="Tổ chức đảng (gồm cấp dưới)")
     ... uf.unit, uf.error ...
     {% include "orgs/_unit_filter.html" with uf=uf %}
+
+A member filter (`read_member_filter`, the member picker) works the same way: the same field
+template, the member's code in the page's links.
 """
 
 from dataclasses import dataclass
@@ -85,3 +88,33 @@ def read_unit_filter(
     except ValidationError as exc:
         return UnitFilter(name, label, text, None, " ".join(exc.messages), field_id)
     return UnitFilter(name, label, text, unit, "", field_id)
+
+
+@dataclass
+class MemberFilter(UnitFilter):
+    """The member filter of a list ("Đảng viên là đối tượng"): the same field and message as a
+    unit's, with the member picker; `member` is the member picked (within scope and clearance,
+    a code elsewhere reads as one that exists nowhere)."""
+
+    field_id: str = "id_dang_vien"
+    profile: str = "dang-vien"
+
+    @property
+    def member(self):
+        return self.unit
+
+    @property
+    def value(self) -> str:
+        return picking.member_label(self.unit) if self.unit is not None else self.text
+
+
+def read_member_filter(
+    request, name: str, *, label: str, field_id: str = "id_dang_vien"
+) -> MemberFilter:
+    """The member typed in the query parameter `name`, picked among those the user sees."""
+    text = request.GET.get(name, "").strip()[:MAX_TYPED]
+    try:
+        member = picking.pick_member(request.scope, text)
+    except ValidationError as exc:
+        return MemberFilter(name, label, text, None, " ".join(exc.messages), field_id)
+    return MemberFilter(name, label, text, member, "", field_id)

@@ -236,13 +236,16 @@ def test_a_citizen_id_registered_outside_scope_names_no_one(client_as, page):
     assert_names_nothing(html, outsider)
 
 
-# --- filters that take a unit code -------------------------------------------------------------
+# --- filters that take a unit or member code ------------------------------------------------
 
 FILTERS = [
     ("orgs:member_list", "don_vi"),
     ("orgs:member_create", "chi_bo"),
     ("orgs:unit_create", "cap_tren"),
     ("inspections:list", "don_vi"),
+    ("inspections:list", "doi_tuong"),
+    ("inspections:list", "dang_vien"),
+    ("discipline:list", "dang-vien"),
     ("counting:counts", "don-vi"),
     ("discipline:list", "don-vi"),
     ("discipline:figures", "don-vi"),
@@ -253,7 +256,7 @@ FILTERS = [
 @pytest.mark.parametrize(("url", "param"), FILTERS)
 def test_filters_answer_alike_for_a_unit_or_member_elsewhere_and_nowhere(client_as, url, param):
     outsider = sibling_member()
-    if param == "ma":
+    if param in ("ma", "dang_vien", "dang-vien"):
         elsewhere_code, nowhere_code = outsider.code, NOWHERE_MEMBER
     elif param == "chi_bo":
         elsewhere_code, nowhere_code = outsider.current_unit.code, "HA.DBK.999.01"

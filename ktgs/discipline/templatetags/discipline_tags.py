@@ -1,47 +1,54 @@
-"""`{% load discipline_tags %}`: a member's and a unit's discipline history on their pages.
+"""`{% load discipline_tags %}`: the section «Kiểm tra, giám sát và kỷ luật» of a member's and a
+unit's pages, and the pieces every decision row shows.
 
-`{% discipline_panel member %}`: every decision on the member (not voided), newest first, a
-decision replaced after an appeal marked so; `{% unit_discipline_panel unit %}`: the decisions
-whose subject unit is the unit (the organisation, or a member of this cell on the signing
-date). Both list what the reader sees (`scope.visible`) and say how many others there are; two
-queries each whatever the number of decisions."""
+`{% story_panel member %}` and `{% unit_story_panel unit %}` (discipline/story.py): what the
+member or the unit was the subject of — inspections and supervisions, their conclusions and
+follow-ups, discipline cases, decisions, appeals, suspensions — in date order, each a link, what
+the reader sees only (the rest counted); never a letter. The orgs pages load these tags by name,
+so orgs imports nothing of the later apps (docs/architecture.md)."""
+
+from urllib.parse import urlencode
 
 from django import template
-from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from ktgs.accounts.access import RECORDS_VIEW
-from ktgs.discipline.effect import UNDER_APPEAL, effect_state, with_effect_facts
-from ktgs.discipline.models import Decision
+from ktgs.discipline.effect import UNDER_APPEAL, effect_state
+from ktgs.discipline.story import member_story, unit_story
 
 register = template.Library()
 
 
-def _history(scope, rows) -> dict:
-    live = rows.filter(voided_at__isnull=True)
-    replaced = Decision.objects.filter(replaces=OuterRef("pk"), voided_at__isnull=True)
-    shown = list(
-        with_effect_facts(scope.visible(live))
-        .annotate(replaced=Exists(replaced))
-        .select_related("body", "subject_unit", "committee_unit", "replaces")
-        .order_by("-signed_on", "-pk")
-    )
-    return {"shown": True, "rows": shown, "hidden": live.count() - len(shown)}
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
 
 
-@register.inclusion_tag("discipline/_history_panel.html", takes_context=True)
-def discipline_panel(context, member):
+@register.inclusion_tag("discipline/_story_panel.html", takes_context=True)
+def story_panel(context, member):
     scope = context["request"].scope
     if not scope.may_anywhere(RECORDS_VIEW):
         return {"shown": False}
-    return _history(scope, Decision.objects.filter(member=member)) | {"for_member": True}
+    return {
+        "shown": True,
+        "for_member": True,
+        "story": member_story(scope, member),
+        "inspections_url": _url("inspections:list", dang_vien=member.code),
+        "decisions_url": _url("discipline:list", **{"dang-vien": member.code}),
+    }
 
 
-@register.inclusion_tag("discipline/_history_panel.html", takes_context=True)
-def unit_discipline_panel(context, unit):
+@register.inclusion_tag("discipline/_story_panel.html", takes_context=True)
+def unit_story_panel(context, unit):
     scope = context["request"].scope
     if not scope.may(RECORDS_VIEW, unit.path):
         return {"shown": False}
-    return _history(scope, Decision.objects.filter(subject_unit=unit)) | {"for_member": False}
+    return {
+        "shown": True,
+        "for_member": False,
+        "story": unit_story(scope, unit),
+        "inspections_url": _url("inspections:list", doi_tuong=unit.code),
+        "decisions_url": _url("discipline:list", **{"don-vi": unit.code}),
+    }
 
 
 @register.inclusion_tag("discipline/_effect.html")

@@ -289,7 +289,8 @@ def test_member_page_shows_the_history_with_the_appeal(client_as):
     member = replaced.member
     html = client_as("ubkt_leader").get(reverse("orgs:member_detail", args=[member.code]))
     html = html.content.decode()
-    assert re.findall(ROW, html) == [str(replacement.pk), str(replaced.pk)]
+    # the story is in date order: the decision appealed, then the one that replaced it
+    assert re.findall(ROW, html) == [str(replaced.pk), str(replacement.pk)]
     assert "đã được thay thế sau khiếu nại" in html and replaced.number in html
 
 
