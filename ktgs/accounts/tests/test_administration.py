@@ -1,12 +1,11 @@
 """Administration in the browser (issue 18, item 3): the checks of accounts.administration, the
 services they call, and the pages. Every refusal writes nothing (no row, no audit event)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ktgs.accounts import administration as admin
