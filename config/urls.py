@@ -21,6 +21,7 @@ urlpatterns = [
     path("quy-tac/", include("ktgs.rules.urls")),
     path("bao-cao/", include("ktgs.reports.urls")),
     path("don-thu/", include("ktgs.letters.urls")),
+    path("quan-tri/", include("ktgs.accounts.admin_urls")),
 ]
 # A write that met an import's write lock in a middleware (a session saved): the 503 page; a
 # read-only data folder or a full disk: a Vietnamese 503 naming it (ktgs/core/diskfaults.py);

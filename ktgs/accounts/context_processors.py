@@ -4,7 +4,7 @@ Computed from `request.scope` (already loaded by the middleware), without a quer
 second-factor step the bar is hidden: nothing behind it is reachable yet.
 """
 
-from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW, UNITS_VIEW
+from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_VIEW, UNITS_VIEW, USERS_MANAGE
 from ktgs.accounts.twofactor import OPEN_WHILE_OWING
 from ktgs.audit.selectors import may_search
 
@@ -24,5 +24,6 @@ def navigation(request) -> dict:
             "change": scope.may_anywhere(RECORDS_CHANGE),  # write pages (e.g. strike-off)
             "audit": may_search(scope),
             "counting": scope.may_anywhere(UNITS_VIEW),  # KTGS figures (inspections.counting)
+            "admin": scope.may_anywhere(USERS_MANAGE),  # users and roles (accounts.admin_views)
         }
     }

@@ -12,6 +12,8 @@ from django_otp.util import random_hex
 from ktgs.accounts.models import Assignment, Role, User
 from ktgs.accounts.sessions import end_sessions
 from ktgs.audit.services import record
+from ktgs.core.models import Secrecy
+from ktgs.core.vietnamese import nfc
 
 APP_DEVICE = "Ứng dụng xác thực"
 BACKUP_DEVICE = "Mã dự phòng"
@@ -49,6 +51,64 @@ def role_assign(*, user: User, unit, role: str, starts_on: date) -> Assignment:
         details={"role": role, "unit": unit.code, "starts_on": starts_on},
     )
     return row
+
+
+@transaction.atomic
+def role_end(*, assignment: Assignment, ends_on: date) -> Assignment:
+    """End a role assignment on `ends_on` (exclusive: the role is held until the day before)."""
+    if ends_on <= assignment.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": "Ngày thôi giữ vai trò phải sau ngày bắt đầu "
+                f"({assignment.starts_on:%d/%m/%Y}). Nếu phân công nhầm, hãy chọn ngày hôm sau."
+            }
+        )
+    if assignment.ends_on is not None and assignment.ends_on <= ends_on:
+        raise ValidationError(
+            {"ends_on": f"Phân công này đã kết thúc từ ngày {assignment.ends_on:%d/%m/%Y}."}
+        )
+    before = assignment.ends_on
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    record(
+        "accounts.role.ended",
+        target=assignment.user,
+        unit_id=assignment.unit_id,
+        changes={"ends_on": [before, ends_on]},
+        details={"role": assignment.role, "unit": assignment.unit.code},
+    )
+    return assignment
+
+
+@transaction.atomic
+def user_clearance_set(*, user: User, clearance: str) -> User:
+    if clearance not in Secrecy.values:
+        raise ValidationError({"clearance": f"Mức được tiếp cận «{clearance}» không tồn tại."})
+    if clearance == user.clearance:
+        raise ValidationError(
+            {"clearance": f"Tài khoản «{user.username}» đã có mức được tiếp cận này."}
+        )
+    before = user.clearance
+    user.clearance = clearance
+    user.save(update_fields=["clearance"])
+    record(
+        "accounts.user.clearance_changed", target=user, changes={"clearance": [before, clearance]}
+    )
+    return user
+
+
+@transaction.atomic
+def user_rename(*, user: User, full_name: str) -> User:
+    full_name = " ".join(nfc(full_name).split())
+    if not full_name:
+        raise ValidationError({"full_name": "Họ và tên không được để trống."})
+    before = user.full_name
+    if full_name == before:
+        raise ValidationError({"full_name": "Họ và tên không thay đổi."})
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    record("accounts.user.renamed", target=user, changes={"full_name": [before, full_name]})
+    return user
 
 
 @transaction.atomic

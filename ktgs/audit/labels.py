@@ -15,12 +15,15 @@ from ktgs.core.vietnamese import format_int
 
 ACTION_LABELS: dict[str, str] = {
     "accounts.role.assigned": "Giao vai trò cho người dùng",
+    "accounts.role.ended": "Kết thúc vai trò của người dùng",
     "accounts.two_factor.enrolled": "Đăng ký xác thực hai lớp",
     "accounts.two_factor.issued": "Cấp lại xác thực hai lớp",
     "accounts.two_factor.removed": "Gỡ xác thực hai lớp",
+    "accounts.user.clearance_changed": "Đổi mức được tiếp cận của người dùng",
     "accounts.user.created": "Tạo người dùng",
     "accounts.user.deactivated": "Khóa tài khoản người dùng",
     "accounts.user.member_linked": "Gắn tài khoản với hồ sơ đảng viên",
+    "accounts.user.renamed": "Sửa họ tên người dùng",
     "audit.chain.keyed": "Chuyển nhật ký thao tác sang chuỗi có khóa",
     "audit.chain.key_rotated": "Đổi khóa chuỗi nhật ký thao tác",
     "audit.lookup.throttled": "Tạm dừng tra cứu theo mã (nhập quá nhiều mã không có)",

@@ -24,7 +24,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from ktgs.accounts.access import RECORDS_DECIDE
+from ktgs.accounts.access import RECORDS_DECIDE, USERS_MANAGE
 from ktgs.orgs import picking
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
@@ -112,6 +112,10 @@ PROFILES = {
     # the tree itself: units the user may create under, move, merge
     "to-chuc-sua": Profile(
         "unit", UNITS_CHANGE, placeholder="Gõ tên hoặc mã tổ chức, không dấu cũng được"
+    ),
+    # where a system administrator gives a user a role (accounts.administration)
+    "don-vi-quan-tri": Profile(
+        "unit", USERS_MANAGE, placeholder="Gõ tên hoặc mã tổ chức, không dấu cũng được"
     ),
     # where a leader adjusts the rule pack for their office
     "to-chuc-quyet-dinh": Profile(

@@ -500,6 +500,37 @@ letters:erase          letter:own          302   404       200          403     
 letters:erase          letter:accused_own  302   404       200          403          404          404
 letters:erase          letter:parent       302   404       404          404          404          404
 letters:erase          missing             302   404       404          404          404          404
+# Administration (/quan-tri/): users and their roles, for system administrators only (users.manage
+# anywhere, else 403). "user:own" holds a role in HA.DBK.001's subtree (the administrator's),
+# "user:sibling" only in HA.DBK.002 (not theirs: 404); "role:own"/"role:sibling" are those roles.
+# Every change page opens (GET) on a user the administrator manages; the refusals (themselves,
+# another administrator) are in ktgs/accounts/tests/test_administration.py.
+accounts_admin:users        -              302   200       403          403          403          403
+accounts_admin:user_create  -              302   200       403          403          403          403
+accounts_admin:user_detail     user:own       302   200       403          403          403          403
+accounts_admin:user_detail     user:sibling   302   404       403          403          403          403
+accounts_admin:user_detail     missing        302   404       403          403          403          403
+accounts_admin:role_assign     user:own       302   200       403          403          403          403
+accounts_admin:role_assign     user:sibling   302   404       403          403          403          403
+accounts_admin:role_assign     missing        302   404       403          403          403          403
+accounts_admin:clearance       user:own       302   200       403          403          403          403
+accounts_admin:clearance       user:sibling   302   404       403          403          403          403
+accounts_admin:clearance       missing        302   404       403          403          403          403
+accounts_admin:full_name       user:own       302   200       403          403          403          403
+accounts_admin:full_name       user:sibling   302   404       403          403          403          403
+accounts_admin:full_name       missing        302   404       403          403          403          403
+accounts_admin:member          user:own       302   200       403          403          403          403
+accounts_admin:member          user:sibling   302   404       403          403          403          403
+accounts_admin:member          missing        302   404       403          403          403          403
+accounts_admin:two_factor      user:own       302   200       403          403          403          403
+accounts_admin:two_factor      user:sibling   302   404       403          403          403          403
+accounts_admin:two_factor      missing        302   404       403          403          403          403
+accounts_admin:deactivate      user:own       302   200       403          403          403          403
+accounts_admin:deactivate      user:sibling   302   404       403          403          403          403
+accounts_admin:deactivate      missing        302   404       403          403          403          403
+accounts_admin:role_end    role:own       302   200       403          403          403          403
+accounts_admin:role_end    role:sibling   302   404       403          403          403          403
+accounts_admin:role_end    missing        302   404       403          403          403          403
 """
 # fmt: on
 
@@ -807,6 +838,27 @@ def _make_drafts(units: dict) -> dict:
     return {"draft:own": made("HA.DBK.001"), "draft:sibling": made("HA.DBK.002")}
 
 
+def _make_accounts(units: dict) -> dict:
+    """Users the administration pages are about (see the POLICY comment)."""
+
+    def made(name: str, code: str):
+        user = account_services.user_create(username=f"mt.quan-tri.{name}", password=PASSWORD)
+        unit = units.get(code) or OrgUnit.objects.get(code=code)
+        role = account_services.role_assign(
+            user=user, unit=unit, role="inspector", starts_on=date(2020, 1, 1)
+        )
+        return user, role
+
+    own, own_role = made("own", "HA.DBK.001.01")
+    sibling, sibling_role = made("sibling", "HA.DBK.002")
+    return {
+        "user:own": own,
+        "user:sibling": sibling,
+        "role:own": own_role,
+        "role:sibling": sibling_role,
+    }
+
+
 def _make_objects() -> dict:
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_AT.values())}
     objects: dict = {relation: units[code] for relation, code in UNIT_AT.items()}
@@ -821,6 +873,7 @@ def _make_objects() -> dict:
             objects[f"file:{relation}/{secrecy}"] = attachment_add(member, pdf)
     objects["rule:any"] = RuleRow.objects.filter(status="to_check", origin="pack").first()
     objects |= _make_drafts(units)
+    objects |= _make_accounts(units)
     objects |= _make_letters()
     return objects | _make_inspections() | _make_programmes() | _make_cases() | _make_suspensions()
 

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from ktgs.accounts import admin_views as views
+
+app_name = "accounts_admin"
+
+urlpatterns = [
+    path("", views.users, name="users"),
+    path("moi/", views.user_create, name="user_create"),
+    path("<int:pk>/", views.user_detail, name="user_detail"),
+    path("<int:pk>/vai-tro/", views.role_assign, name="role_assign"),
+    path("<int:pk>/muc-tiep-can/", views.clearance, name="clearance"),
+    path("<int:pk>/ho-ten/", views.full_name, name="full_name"),
+    path("<int:pk>/dang-vien/", views.member, name="member"),
+    path("<int:pk>/xac-thuc/", views.two_factor, name="two_factor"),
+    path("<int:pk>/khoa/", views.deactivate, name="deactivate"),
+    path("phan-cong/<int:pk>/ket-thuc/", views.role_end, name="role_end"),
+]
