@@ -30,6 +30,11 @@ F21 counts letters per row level —
   who filed (đảng viên / công dân), by triage (C7: a signed letter is to be resolved; an
   anonymous one is not — «mạo tên» when so recorded, else «giấu tên», nặc danh included) and by
   content (V3: the letters with an item of that category);
+- the accused of those denunciations and petitions by the level that manages them («do từng cấp
+  quản lý»; subjects, not letters): an accused member's managing body (`orgs.ManagedBy` holding
+  on the received date; none: the base level — a member outside every cadre list is managed by
+  their grassroots organisation); an accused organisation's direct superior in today's tree (the
+  unit above it; none in the records: the Centre); the accused typed as text are not counted;
 - the result of routing in the period, for all kinds: forwarded (chuyển theo thẩm quyền); kept
   (lưu: not considered, kept as information, repeat letter).
 """
@@ -38,8 +43,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length, Substr
 
+from ktgs.core.models import Dated
 from ktgs.letters.choices import (
     MEMBER_CONTENTS,
     UNIT_CONTENTS,
@@ -50,9 +56,9 @@ from ktgs.letters.choices import (
     LetterVerdict,
 )
 from ktgs.letters.counting import letters_of
-from ktgs.letters.models import Letter, LetterItem
+from ktgs.letters.models import SEGMENT, Letter, LetterItem
 from ktgs.orgs.choices import Level
-from ktgs.orgs.models import OrgUnit
+from ktgs.orgs.models import ManagedBy, OrgUnit
 from ktgs.rules.letters import TRUE_ITEMS
 
 ALL = ""  # the level key of the totals
@@ -139,12 +145,43 @@ def _subjects(through, letters, contents, start: date, end: date) -> list[dict]:
     )
 
 
+def _denounced(start: date, end: date) -> Q:
+    return Q(
+        kind__in=(LetterKind.DENUNCIATION, LetterKind.PETITION), received_on__range=(start, end)
+    )
+
+
+def _managing_levels(letters, start: date, end: date) -> list[dict]:
+    """The accused of the denunciations and petitions received in the period, by the level of
+    the letter's receiving body and the level that manages them: two aggregate queries."""
+    received = letters.filter(_denounced(start, end)).values("pk")
+    held = Dated.q_on(OuterRef("letter__received_on"))
+    manager = (
+        ManagedBy.objects.filter(held, member=OuterRef("member_id"))
+        .order_by("pk")
+        .values("body__unit__kind__level")[:1]
+    )
+    parent_path = Substr(OuterRef("orgunit__path"), 1, Length(OuterRef("orgunit__path")) - SEGMENT)
+    parent = OrgUnit.objects.filter(path=parent_path).values("kind__level")[:1]
+    out = []
+    for through, managed in (
+        (Letter.accused_members.through, Coalesce(Subquery(manager), Value(Level.BASE))),
+        (Letter.accused_units.through, Coalesce(Subquery(parent), Value(Level.CENTRAL))),
+    ):
+        out += list(
+            through.objects.filter(letter__in=received)
+            .annotate(managed=managed)
+            .order_by()
+            .values("managed", level=Coalesce("letter__unit__kind__level", Value("")))
+            .annotate(n=Count("pk"))
+        )
+    return out
+
+
 def _letter_measures(start: date, end: date) -> dict:
     period = (start, end)
     appeal = Q(kind=LetterKind.COMPLAINT, received_on__range=period)
-    denounced = Q(
-        kind__in=(LetterKind.DENUNCIATION, LetterKind.PETITION), received_on__range=period
-    )
+    denounced = _denounced(start, end)
     routed = Q(routed_on__range=period)
     out = {
         "kn_tong": appeal,
@@ -192,6 +229,9 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures357:
         level = LEVELS.get(row.pop("level"), "co_so")
         for measure, n in row.items():
             _add(figures.letters, measure, level, n)
+    for row in _managing_levels(base, start, end):
+        managed = LEVELS.get(row["managed"], "co_so")
+        _add(figures.letters, f"ql_{managed}", LEVELS.get(row["level"], "co_so"), row["n"])
     return figures
 
 

@@ -42,6 +42,10 @@ LETTER_MEASURE = Param(
         "tc_tong": "đơn tố cáo, phản ánh tiếp nhận trong kỳ",
         "tc_dang_vien": "đơn tố cáo, phản ánh của đảng viên",
         "tc_cong_dan": "đơn tố cáo, phản ánh của công dân",
+        **{
+            f"ql_{k}": f"tổ chức đảng, đảng viên bị tố cáo, phản ánh do cấp {w} quản lý"
+            for k, w in LEVEL_WORDS.items()
+        },
         "tc_phai": "đơn tố cáo, phản ánh phải giải quyết (có tên người gửi)",
         "tc_giau_ten": "đơn không phải giải quyết: giấu tên (kể cả nặc danh)",
         "tc_mao_ten": "đơn không phải giải quyết: mạo tên",

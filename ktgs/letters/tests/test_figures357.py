@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from ktgs.accounts.access import visible_to
 from ktgs.letters import counting357, handling, services
-from ktgs.letters.models import Letter, LetterItem
+from ktgs.letters.models import SEGMENT, Letter, LetterItem
 from ktgs.letters.tests.helpers import register, ubkt
-from ktgs.orgs.models import Member
+from ktgs.orgs.models import Body, ManagedBy, Member, OrgUnit
 from ktgs.reports import tables
 from ktgs.reports.indicators import Context
 
@@ -58,6 +58,10 @@ def forms357(demo, cast):
     bloc, base = ubkt(demo.bloc), ubkt(demo.base_committee)
     u, g = cast["inspector"], cast["grassroots_officer"]
     m1, m2 = Member.objects.live().filter(current_unit=demo.cell).order_by("code")[:2]
+    # m1 is managed by the bloc's committee; m2 by no list (→ the base level)
+    ManagedBy.objects.filter(member__in=[m1, m2]).delete()
+    committee = Body.objects.get(unit=demo.bloc, kind="committee")
+    ManagedBy.objects.create(member=m1, body=committee, starts_on=date(2020, 1, 1))
     # A1 tố cáo (bloc) of m1, m2 by a member: one item true with a violation, one false
     _letter(
         u,
@@ -171,6 +175,15 @@ def test_the_forms_counted_by_hand(forms357):
     assert [x("tc_phai"), x("tc_giau_ten"), x("tc_mao_ten")] == [3, 1, 1]
     assert x("dv_tham_nhung") == 2 and x("dv_dat_dai") == 1 and x("dv_khac") == 0
     assert [x("kq_chuyen"), x("kq_luu")] == [1, 1]
+    # the accused of A1, A2, A3, A5 by managing level: m1 ×2 (A1, A2) by the bloc's level, m2 ×3
+    # (A1, A3, A5) at the base level, the cell (A3) by the level of the unit above it
+    above = OrgUnit.objects.get(path=forms357.cell.path[:-SEGMENT])
+    expected = {key: 0 for key in ("tw", "tinh", "huyen", "co_so")}
+    expected[high] += 2
+    expected["co_so"] += 3
+    expected[counting357.LEVELS[above.kind.level]] += 1
+    assert {k: x(f"ql_{k}") for k in expected} == expected
+    assert x("ql_co_so", low) == 1 + (counting357.LEVELS[above.kind.level] == "co_so")
     # the sub-unit alone: its own letter
     sub = counting357.count(forms357.base_committee, START, END)
     assert sub.get("members", "tong") == 1 and sub.get("letters", "tc_tong") == 1
