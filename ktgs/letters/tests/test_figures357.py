@@ -3,6 +3,7 @@ counted by hand per column, the tables in a report page and its XLSX, and the ca
 need (who filed, the kind of anonymous letter, each item's content) refused where they do not
 apply."""
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -23,6 +24,7 @@ from ktgs.reports.indicators import Context
 pytestmark = pytest.mark.django_db
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
+KEYS = ("qd357_gqtc_dv", "qd357_gqtc_tcd", "qd357_xu_ly_don_thu")
 CONCLUDED = {"status": "concluded", "accepted_on": date(2026, 3, 3), "routed_on": date(2026, 3, 3)}
 
 
@@ -210,7 +212,7 @@ def test_the_tables_in_the_report_page_and_xlsx(forms357, client_as):
     client = client_as("ubkt_leader")
     query = {"tu": "01/01/2026", "den": "31/03/2026"}
     html = client.get(reverse("reports:unit", args=[forms357.bloc.code]), query).content.decode()
-    for key in ("qd357_gqtc_dv", "qd357_gqtc_tcd", "qd357_xu_ly_don_thu"):
+    for key in KEYS:
         assert f'data-table="{key}"' in html
     assert "GQTC_DV — Giải quyết tố cáo đảng viên" in html
     xlsx = client.get(reverse("reports:xlsx", args=[forms357.bloc.code]), query)
@@ -220,6 +222,31 @@ def test_the_tables_in_the_report_page_and_xlsx(forms357, client_as):
         str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
     )
     assert "XU_LY_DON_THU" in text and "Không phải giải quyết (mạo tên)" in text
+
+
+def test_the_forms_are_sourced_reconstructions_that_reconcile(forms357):
+    """As the reports' own QĐ 357 forms are (reports/tests/test_357_forms.py)."""
+    shipped = [t for t in tables.tables() if t.key in KEYS]
+    assert len(shipped) == 3
+    for t in shipped:
+        assert t.reconstruction and "statistical-forms.md" in t.note, t.key
+        assert "Chưa đưa vào" in t.note and "monsoc/wh_qldld@608b48ec" in t.source, t.key
+        for col in t.columns:
+            assert re.search(r"statistical-forms\.md §2\.4", col.source), (t.key, col.key)
+        for unit in (forms357.bloc, forms357.base_committee):
+            done = tables.compute(t, Context(unit, START, END))
+            assert done.flags == [], (t.key, unit.code)
+            values = {
+                (r.key, c.key): cell.value
+                for r in done.rows
+                for c, cell in zip(t.columns, r.cells, strict=True)
+            }
+            for row in (r for r in t.rows if r.sum):
+                for c in t.columns:
+                    assert values[row.key, c.key] == sum(values[p, c.key] for p in row.sum)
+            for col in (c for c in t.columns if c.sum):
+                for r in done.rows:
+                    assert values[r.key, col.key] == sum(values[r.key, p] for p in col.sum)
 
 
 def test_categories_refused_where_they_do_not_apply(demo, cast):
