@@ -26,11 +26,12 @@ class LettersConfig(AppConfig):
         # indicators, the period tables' files and the review's paragraph.
         from pathlib import Path
 
-        from ktgs.letters import indicators
+        from ktgs.letters import indicators, indicators357
         from ktgs.reports import review, tables
 
         data = Path(__file__).parent / "data"
         indicators.register_all()
+        indicators357.register_all()  # the QĐ 357 forms (counting357.py)
         tables.register_table_dir(data / "tables")
         review.register_paragraph(
             "don_thu",

@@ -28,7 +28,10 @@ from ktgs.exchange.format import SHEETS, Column, Sheet, register
 from ktgs.letters import crypto, deadlines
 from ktgs.letters.choices import (
     ROUTED,
+    AnonymousKind,
     Channel,
+    ContentCategory,
+    FilerKind,
     LetterGround,
     LetterKind,
     LetterStatus,
@@ -46,6 +49,9 @@ CHANNELS = list(Channel.choices)
 KINDS = list(LetterKind.choices)
 STATUSES = list(LetterStatus.choices)
 GROUNDS = list(LetterGround.choices)
+FILER_KINDS = list(FilerKind.choices)
+ANONYMOUS_KINDS = list(AnonymousKind.choices)
+CATEGORIES = list(ContentCategory.choices)
 ITEM_VERDICTS = [
     (v.value, v.label)
     for v in (
@@ -123,6 +129,16 @@ def _items(raw) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in text.split(SEPARATOR) if p.strip())
 
 
+def _categories(raw) -> tuple[str, ...]:
+    """One content category per item, in order, separated like the items ("" leaves one
+    unclassified)."""
+    text = cells.raw_text(raw)
+    if not text.strip():
+        return ()
+    one = _choice(CATEGORIES, required=False)
+    return tuple(one(p.strip()) for p in text.split(SEPARATOR))
+
+
 def _verdicts(raw) -> tuple[str, ...]:
     text = cells.raw_text(raw)
     if not text.strip():
@@ -192,6 +208,20 @@ LETTERS = Sheet(
         Column("Hình thức tiếp nhận", "channel", _choice(CHANNELS), _labels(CHANNELS) + ".", True),
         Column("Loại đơn", "kind", _choice(KINDS), _labels(KINDS) + ".", True),
         Column("Nặc danh", "anonymous", _yes_no, "Có nếu nặc danh, mạo danh, không rõ người gửi."),
+        Column(
+            "Loại đơn không rõ người gửi",
+            "anonymous_kind",
+            _choice(ANONYMOUS_KINDS, required=False),
+            _labels(ANONYMOUS_KINDS) + ". Chỉ khi đơn nặc danh; để trống nếu chưa rõ.",
+            show=_show(ANONYMOUS_KINDS),
+        ),
+        Column(
+            "Người gửi là",
+            "filer_kind",
+            _choice(FILER_KINDS, required=False),
+            _labels(FILER_KINDS) + ". Không ghi cho đơn nặc danh; để trống nếu chưa rõ.",
+            show=_show(FILER_KINDS),
+        ),
         Column("Họ tên người gửi", "filer_name", _secret_text(255), "Bắt buộc nếu không nặc danh."),
         Column("Địa chỉ người gửi", "filer_address", _secret_text(500)),
         Column("Điện thoại người gửi", "filer_phone", _phone),
@@ -217,6 +247,14 @@ LETTERS = Sheet(
             "Mã tổ chức, cách nhau bằng dấu phẩy.",
         ),
         Column("Bị tố cáo (ghi bằng chữ)", "accused_text", cells.text(4000)),
+        Column(
+            "Phân loại nội dung",
+            "categories",
+            _categories,
+            "Nội dung tố cáo theo danh mục của biểu thống kê (đảng viên: 11 mục; tổ chức đảng: "
+            f"7 mục), mỗi nội dung một mục, theo thứ tự, cách nhau bằng «{SEPARATOR}»; có thể "
+            "để trống.",
+        ),
         Column(
             "Tình trạng",
             "status",
@@ -323,6 +361,8 @@ def _stored_row(letter: Letter) -> dict:
         "channel": letter.channel,
         "kind": letter.kind,
         "anonymous": letter.anonymous,
+        "anonymous_kind": letter.anonymous_kind,
+        "filer_kind": letter.filer_kind,
         "filer_name": crypto.decrypt(letter.filer_name),
         "filer_address": crypto.decrypt(letter.filer_address),
         "filer_phone": crypto.decrypt(letter.filer_phone),
@@ -332,6 +372,9 @@ def _stored_row(letter: Letter) -> dict:
         "accused_members": tuple(sorted(m.code for m in letter.accused_members.all())),
         "accused_units": tuple(sorted(u.code for u in letter.accused_units.all())),
         "accused_text": letter.accused_text,
+        "categories": tuple(i.content_category for i in items)
+        if any(i.content_category for i in items)
+        else (),
         "status": letter.status,
         "routed_on": letter.routed_on,
         "ground": letter.ground,
@@ -354,6 +397,8 @@ def _as_file(row) -> dict:
     values["accused_members"] = tuple(sorted(values["accused_members"]))
     values["accused_units"] = tuple(sorted(values["accused_units"]))
     values["summary"] = values["summary"].strip()
+    if not any(values["categories"]):
+        values["categories"] = ()
     return values
 
 
@@ -455,6 +500,29 @@ class Checker:
         status, received = row["status"], row["received_on"]
         if row["secrecy"] == TOP_SECRET:
             p(row, "secrecy", TOP_SECRET_REFUSED, "Xóa dòng này khỏi tệp.")
+        if row["anonymous_kind"] and not row["anonymous"]:
+            p(
+                row,
+                "anonymous_kind",
+                "Có loại đơn không rõ người gửi mà cột «Nặc danh» không ghi Có.",
+                "Ghi Có ở cột «Nặc danh», hoặc bỏ loại đơn không rõ người gửi.",
+            )
+        if row["filer_kind"] and row["anonymous"]:
+            p(
+                row,
+                "filer_kind",
+                "Đơn nặc danh không ghi người gửi là ai.",
+                "Bỏ cột «Người gửi là» cho đơn nặc danh.",
+            )
+        categories, items = row["categories"], row["items"] or (row["summary"],)
+        if categories and len(categories) != len(items):
+            p(
+                row,
+                "categories",
+                f"Có {len(categories)} mục phân loại cho {len(items)} nội dung.",
+                f"Mỗi nội dung một mục (có thể để trống), theo thứ tự, cách nhau bằng "
+                f"«{SEPARATOR}».",
+            )
         if not row["anonymous"] and not row["filer_name"]:
             p(
                 row,
@@ -630,6 +698,8 @@ def _create(new: New) -> Letter:
         channel=values["channel"],
         kind=values["kind"],
         anonymous=values["anonymous"],
+        anonymous_kind=values["anonymous_kind"],
+        filer_kind=values["filer_kind"],
         summary=values["summary"],
         accused_text=values["accused_text"],
         status=values["status"],
@@ -654,9 +724,10 @@ def _create(new: New) -> Letter:
     letter.accused_members.set(new.members)
     letter.accused_units.set(new.units)
     verdicts = values["verdicts"] or ("",) * len(values["items"])
+    categories = values["categories"] or ("",) * len(values["items"])
     LetterItem.objects.bulk_create(
-        LetterItem(letter=letter, position=i, content=c, verdict=v)
-        for i, (c, v) in enumerate(zip(values["items"], verdicts, strict=True), 1)
+        LetterItem(letter=letter, position=i, content=c, verdict=v, content_category=k)
+        for i, (c, v, k) in enumerate(zip(values["items"], verdicts, categories, strict=True), 1)
     )
     links = _link_likely_duplicates(letter, new.members, new.units)
     record(
@@ -671,6 +742,7 @@ def _create(new: New) -> Letter:
             "kind": letter.kind,
             "status": letter.status,
             "anonymous": letter.anonymous,
+            "anonymous_kind": letter.anonymous_kind,
             "filer_given": any(values[f] for f in FILER_COLUMNS),
             "items": len(values["items"]),
             "accused_members": [m.code for m in new.members],

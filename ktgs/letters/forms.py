@@ -7,7 +7,7 @@ which encrypts them; the form is never re-shown with them after a successful sav
 from django import forms
 
 from ktgs.core.models import SECRECY_INPUT_CHOICES, Secrecy
-from ktgs.letters.choices import Channel, LetterKind
+from ktgs.letters.choices import AnonymousKind, Channel, FilerKind, LetterKind
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
 from ktgs.orgs.pickers import PickField, PickManyField, bind_pickers
 
@@ -35,6 +35,19 @@ class LetterForm(VnForm):
     kind = forms.ChoiceField(label="Loại đơn", choices=[("", "— Chọn —"), *LetterKind.choices])
     anonymous = forms.BooleanField(
         label="Đơn nặc danh, mạo danh hoặc không rõ người gửi", required=False
+    )
+    anonymous_kind = forms.ChoiceField(
+        label="Loại đơn không rõ người gửi",
+        required=False,
+        choices=[("", "— Chưa rõ —"), *AnonymousKind.choices],
+        help_text="Chỉ cho đơn nặc danh, mạo danh; biểu thống kê tính đơn giấu tên, mạo tên là "
+        "đơn không phải giải quyết.",
+    )
+    filer_kind = forms.ChoiceField(
+        label="Người gửi là",
+        required=False,
+        choices=[("", "— Chưa rõ —"), *FilerKind.choices],
+        help_text="Để thống kê; không ghi cho đơn nặc danh.",
     )
     filer_name = forms.CharField(
         label="Họ tên người gửi",

@@ -37,7 +37,14 @@ from ktgs.discipline.choices import CaseOrigin
 from ktgs.discipline.models import DisciplineCase
 from ktgs.inspections.models import Inspection
 from ktgs.letters import deadlines
-from ktgs.letters.choices import CaseRelation, LetterKind, LetterStatus, LetterVerdict, StepKind
+from ktgs.letters.choices import (
+    CaseRelation,
+    ContentCategory,
+    LetterKind,
+    LetterStatus,
+    LetterVerdict,
+    StepKind,
+)
 from ktgs.letters.models import Letter, LetterCase, LetterExtension, LetterItem, LetterStep
 from ktgs.letters.services import FILER_FIELDS, acts_for
 from ktgs.orgs.models import Body, Member, OrgUnit
@@ -408,13 +415,15 @@ def items_conclude(
     letter: Letter,
     verdicts: Mapping[int, str],
     notes: Mapping[int, str] | None = None,
+    categories: Mapping[int, str] | None = None,
     concluded_on: date | None,
     number: str = "",
     conclusion: str = "",
 ) -> Letter:
     """Record the verdict of content items (item pk → verdict code; "" leaves an item open).
     When every item has its verdict the letter is CONCLUDED (on `concluded_on`, with the
-    conclusion's number and text) and a CONCLUDED step is written."""
+    conclusion's number and text) and a CONCLUDED step is written. `categories` (item pk →
+    ContentCategory code, "" for none) classify the items for the statistical forms."""
     _require_handle(scope, letter)
     letter = _locked(letter)
     if letter.status != LetterStatus.ACCEPTED:
@@ -424,10 +433,10 @@ def items_conclude(
                 f"«{letter.get_status_display()}»). Quyết định giải quyết đơn trước."
             }
         )
-    notes = notes or {}
+    notes, categories = notes or {}, categories or {}
     allowed = verdict_choices_for(letter)
     items = {item.pk: item for item in LetterItem.objects.select_for_update().filter(letter=letter)}
-    unknown = (set(verdicts) | set(notes)) - set(items)
+    unknown = (set(verdicts) | set(notes) | set(categories)) - set(items)
     if unknown:
         raise ValidationError({"__all__": "Có nội dung không thuộc đơn này."})
     changed = []
@@ -449,8 +458,16 @@ def items_conclude(
             raise ValidationError(
                 {f"verdict_{pk}": f"Nội dung {item.position}: có nhận xét thì chọn kết luận."}
             )
-        if (verdict, note) != (item.verdict, item.verdict_note):
-            item.verdict, item.verdict_note = verdict, note
+        category = categories.get(pk, item.content_category) or ""
+        if category and category not in ContentCategory.values:
+            raise ValidationError(
+                {
+                    f"category_{pk}": f"Nội dung {item.position}: chọn phân loại trong danh mục "
+                    "của biểu thống kê, hoặc để trống."
+                }
+            )
+        if (verdict, note, category) != (item.verdict, item.verdict_note, item.content_category):
+            item.verdict, item.verdict_note, item.content_category = verdict, note, category
             changed.append(item)
     done = all(item.verdict for item in items.values())
     concluded_on = _day(letter, concluded_on, "concluded_on", "kết luận", after=letter.accepted_on)
@@ -462,7 +479,7 @@ def items_conclude(
         )
     if not changed and not done:
         raise ValidationError({"__all__": "Chưa chọn kết luận cho nội dung nào."})
-    LetterItem.objects.bulk_update(changed, ["verdict", "verdict_note"])
+    LetterItem.objects.bulk_update(changed, ["verdict", "verdict_note", "content_category"])
     fields = []
     if done:
         letter.status = LetterStatus.CONCLUDED
@@ -480,6 +497,9 @@ def items_conclude(
             "on": concluded_on,
             "number": number if done else "",
             "items": {str(items[i.pk].position): i.verdict for i in changed},
+            "categories": {
+                str(items[i.pk].position): i.content_category for i in changed if i.content_category
+            },
             "letter_verdict": rules.letter_verdict(i.verdict for i in items.values())
             if done
             else "",

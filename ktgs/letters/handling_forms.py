@@ -4,7 +4,7 @@ the view from scoped selectors and handed in, so a form never lists what the use
 
 from django import forms
 
-from ktgs.letters.choices import CaseRelation
+from ktgs.letters.choices import CONTENT_CHOICES, CaseRelation
 from ktgs.letters.handling import FREE_STEPS
 from ktgs.orgs.forms import VnDateField, VnForm
 
@@ -109,6 +109,14 @@ class ConcludeForm(VnForm):
                 required=False,
                 initial=item.verdict,
             )
+            fields[f"category_{item.pk}"] = forms.ChoiceField(
+                label=f"Nội dung {item.position}: phân loại nội dung",
+                choices=[("", "— Chưa phân loại —"), *CONTENT_CHOICES],
+                required=False,
+                initial=item.content_category,
+                help_text="Theo danh mục của biểu thống kê (tố cáo đảng viên hoặc tổ chức "
+                "đảng); không bắt buộc.",
+            )
             fields[f"note_{item.pk}"] = forms.CharField(
                 label=f"Nội dung {item.position}: nhận xét",
                 required=False,
@@ -118,7 +126,13 @@ class ConcludeForm(VnForm):
         self.fields = {**fields, **self.fields}
 
     def item_rows(self):
-        return [(item, self[f"verdict_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
+        return [
+            (item, self[f"verdict_{item.pk}"], self[f"note_{item.pk}"], self[f"category_{item.pk}"])
+            for item in self.items
+        ]
+
+    def categories(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"category_{item.pk}"] for item in self.items}
 
     def verdicts(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[f"verdict_{item.pk}"] for item in self.items}

@@ -155,6 +155,7 @@ def items_conclude(request, pk: int):
             letter=letter,
             verdicts=form.verdicts(),
             notes=form.notes(),
+            categories=form.categories(),
             concluded_on=d["concluded_on"],
             number=d["number"],
             conclusion=d["conclusion"],

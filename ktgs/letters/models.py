@@ -19,8 +19,11 @@ from django.db.models import Q
 
 from ktgs.core.models import SecretRecord, Versioned, Voidable, secrecy_check
 from ktgs.letters.choices import (
+    AnonymousKind,
     CaseRelation,
     Channel,
+    ContentCategory,
+    FilerKind,
     LetterGround,
     LetterKind,
     LetterStatus,
@@ -58,6 +61,13 @@ class Letter(Versioned, Voidable, SecretRecord):
     channel = models.CharField("hình thức tiếp nhận", max_length=20, choices=Channel.choices)
     kind = models.CharField("loại đơn", max_length=20, choices=LetterKind.choices)
     anonymous = models.BooleanField("nặc danh, mạo danh, không rõ người gửi", default=False)
+    # Categories the statistical forms count (counting357.py); not the filer's identity.
+    filer_kind = models.CharField(
+        "người gửi là", max_length=20, choices=FilerKind.choices, blank=True
+    )
+    anonymous_kind = models.CharField(
+        "loại đơn không rõ người gửi", max_length=20, choices=AnonymousKind.choices, blank=True
+    )
     summary = models.TextField("tóm tắt nội dung")
     accused_members = models.ManyToManyField(
         "orgs.Member", blank=True, related_name="+", verbose_name="đảng viên bị tố cáo, khiếu nại"
@@ -156,6 +166,12 @@ class Letter(Versioned, Voidable, SecretRecord):
                 fields=["body", "year", "number"], name="letter_number_unique_per_body_year"
             ),
             secrecy_check("letter"),
+            models.CheckConstraint(
+                condition=Q(anonymous=True) | Q(anonymous_kind=""), name="letter_anonymous_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymous=False) | Q(filer_kind=""), name="letter_filer_kind"
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "received_on"]),
@@ -228,6 +244,10 @@ class LetterItem(models.Model):
         "kết luận nội dung", max_length=20, choices=LetterVerdict.choices, blank=True
     )
     verdict_note = models.TextField("nhận xét, kết luận", blank=True)
+    # The content by the forms' lists: V3 for a member, V4 for an organisation (optional).
+    content_category = models.CharField(
+        "phân loại nội dung", max_length=30, choices=ContentCategory.choices, blank=True
+    )
 
     class Meta:
         ordering = ["letter", "position"]

@@ -22,7 +22,7 @@ from ktgs.core.models import TOP_SECRET, Secrecy, levels_up_to
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import fold, nfc
 from ktgs.letters import crypto
-from ktgs.letters.choices import Channel, LetterKind, LinkReason
+from ktgs.letters.choices import AnonymousKind, Channel, FilerKind, LetterKind, LinkReason
 from ktgs.letters.models import Letter, LetterItem, LetterLink
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, Member, OrgUnit
@@ -114,6 +114,33 @@ def _check_filer(filer: Filer, anonymous: bool) -> Filer:
     return Filer(name=name, address=address, phone=phone, citizen_id=citizen_id)
 
 
+def check_categories(anonymous: bool, filer_kind: str, anonymous_kind: str) -> tuple[str, str]:
+    """Who filed (a category) and which kind of anonymous letter: each optional, each only
+    where it applies."""
+    filer_kind, anonymous_kind = filer_kind or "", anonymous_kind or ""
+    if filer_kind not in ("", *FilerKind.values):
+        raise ValidationError({"filer_kind": "Chọn người gửi là đảng viên, công dân hoặc tổ chức."})
+    if anonymous_kind not in ("", *AnonymousKind.values):
+        raise ValidationError(
+            {"anonymous_kind": "Chọn loại đơn không rõ người gửi: giấu tên, mạo tên hoặc nặc danh."}
+        )
+    if anonymous and filer_kind:
+        raise ValidationError(
+            {
+                "filer_kind": "Đơn nặc danh, mạo danh thì không ghi người gửi là ai: để trống ô "
+                "«Người gửi là», hoặc bỏ đánh dấu nặc danh."
+            }
+        )
+    if anonymous_kind and not anonymous:
+        raise ValidationError(
+            {
+                "anonymous_kind": "Đồng chí chọn loại đơn không rõ người gửi nhưng chưa đánh dấu "
+                "đơn nặc danh, mạo danh: đánh dấu ô đó, hoặc để trống loại đơn."
+            }
+        )
+    return filer_kind, anonymous_kind
+
+
 def _check_number(number, body: Body, year: int) -> int | None:
     if number in (None, ""):
         return None
@@ -171,8 +198,14 @@ def letter_register(
     accused_text: str = "",
     number=None,
     secrecy: str = Secrecy.NORMAL,
+    filer_kind: str = "",
+    anonymous_kind: str = "",
 ) -> Registered:
-    """Register a received letter. Nothing is written unless every check passes."""
+    """Register a received letter. Nothing is written unless every check passes.
+
+    `filer_kind` (đảng viên / công dân / tổ chức) and `anonymous_kind` (giấu tên / mạo tên /
+    nặc danh) are the categories the statistical forms count (counting357.py), both optional:
+    the first only for a signed letter, the second only for an anonymous one."""
     if body is None or body.kind not in RECEIVING_BODIES:
         raise ValidationError(
             {"body": "Chọn cơ quan tiếp nhận: ủy ban kiểm tra, cấp ủy hoặc ban thường vụ."}
@@ -202,6 +235,7 @@ def letter_register(
             {"secrecy": "Độ mật này cao hơn mức đồng chí được tiếp cận; chọn mức thấp hơn."}
         )
     filer = _check_filer(filer, anonymous)
+    filer_kind, anonymous_kind = check_categories(anonymous, filer_kind, anonymous_kind)
     summary = _multiline(summary, "Tóm tắt nội dung", "summary", required=True)
     accused_text = _multiline(accused_text, "Người, tổ chức bị tố cáo", "accused_text")
     contents = [_multiline(t, "Nội dung", "items") for t in items]
@@ -225,6 +259,8 @@ def letter_register(
                 channel=channel,
                 kind=kind,
                 anonymous=anonymous,
+                filer_kind=filer_kind,
+                anonymous_kind=anonymous_kind,
                 summary=summary,
                 accused_text=accused_text,
                 secrecy=secrecy,
@@ -263,6 +299,7 @@ def letter_register(
             "channel": channel,
             "kind": kind,
             "anonymous": anonymous,
+            "anonymous_kind": anonymous_kind,
             "filer_given": any((filer.name, filer.address, filer.phone, filer.citizen_id)),
             "items": len(contents),
             "accused_members": [m.code for m in members],

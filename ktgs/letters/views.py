@@ -63,6 +63,8 @@ def letter_create(request):
                 accused_text=d["accused_text"],
                 number=d["number"] or None,
                 secrecy=d["secrecy"],
+                filer_kind=d["filer_kind"],
+                anonymous_kind=d["anonymous_kind"],
             )
         except ValidationError as exc:
             forms.attach_errors(form, exc)

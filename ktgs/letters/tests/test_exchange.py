@@ -43,6 +43,8 @@ def letter_row(number=1, **kw):
         "Hình thức tiếp nhận": "Qua bưu điện",
         "Loại đơn": "Tố cáo",
         "Nặc danh": "",
+        "Loại đơn không rõ người gửi": "",
+        "Người gửi là": "Đảng viên",
         "Họ tên người gửi": SECRET_NAME,
         "Địa chỉ người gửi": SECRET_ADDRESS,
         "Điện thoại người gửi": SECRET_PHONE,
@@ -52,6 +54,7 @@ def letter_row(number=1, **kw):
         "Đảng viên bị tố cáo": accused(),
         "Tổ chức bị tố cáo": "",
         "Bị tố cáo (ghi bằng chữ)": "",
+        "Phân loại nội dung": "Tham nhũng, cố ý làm trái | ",
         "Tình trạng": "Đã kết luận",
         "Ngày xử lý đơn": "16/04/2026",
         "Lý do không xem xét": "",
@@ -82,7 +85,8 @@ def test_a_historical_letter_comes_in_encrypted_with_its_verdicts_and_once(tmp_p
     path = book(tmp_path, letter_row(1), letter_row(2, **{"Tình trạng": "", "Ngày xử lý đơn": "",
         "Ngày thụ lý": "", "Số quyết định thụ lý": "", "Ngày kết luận": "", "Số kết luận": "",
         "Kết luận": "", "Kết luận từng nội dung": "", "Ngày trả lời": "",
-        "Trả lời người gửi": "", "Nặc danh": "Có", "Họ tên người gửi": ""}))  # fmt: skip
+        "Trả lời người gửi": "", "Nặc danh": "Có", "Họ tên người gửi": "",
+        "Người gửi là": "", "Loại đơn không rõ người gửi": "Mạo tên"}))  # fmt: skip
     result = run_import(path, file_name=path.name)
     assert result.ok and result.written, problems_text(result)
     assert result.counts[SHEET]["created"] == 2
@@ -93,6 +97,8 @@ def test_a_historical_letter_comes_in_encrypted_with_its_verdicts_and_once(tmp_p
         ("Nhận quà của doanh nghiệp", "false"),
     ]
     assert [m.code for m in letter.accused_members.all()] == [accused()]
+    assert letter.filer_kind == "party_member"
+    assert [i.content_category for i in letter.items.all()] == ["dv_tham_nhung", ""]
     for stored, plain in (
         (letter.filer_name, SECRET_NAME),
         (letter.filer_address, SECRET_ADDRESS),
@@ -103,6 +109,7 @@ def test_a_historical_letter_comes_in_encrypted_with_its_verdicts_and_once(tmp_p
     assert letter.filer_name_index == crypto.blind_index(name=SECRET_NAME)[0]
     anonymous = Letter.objects.get(number=2, year=2026, body__unit__code=UNIT)
     assert anonymous.anonymous and anonymous.status == LetterStatus.REGISTERED
+    assert (anonymous.anonymous_kind, anonymous.filer_kind) == ("false_name", "")
     assert anonymous.links.filter(earlier=letter).exists()  # same filer and accused: flagged
     events = AuditEvent.objects.filter(action="letters.letter.imported")
     assert events.count() == 2
@@ -150,6 +157,9 @@ def test_bad_rows_are_refused_with_their_column_and_nothing_is_written(tmp_path)
         letter_row(10, **{"Tình trạng": "Không xem xét, lưu đơn"}),
         letter_row(11, **{"Đảng viên bị tố cáo": "KHONGCO99"}),
         letter_row(12, **{"Ngày nhận": "02/03/2026"}),  # QĐ 296: only true / false per item
+        letter_row(13, **{"Loại đơn không rõ người gửi": "Giấu tên"}),  # not anonymous
+        letter_row(14, **{"Phân loại nội dung": "Công tác cán bộ"}),  # 1 category, 2 items
+        letter_row(15, **{"Phân loại nội dung": "Chuyện khác | "}),  # not in the lists
     )
     result = run_import(path, file_name=path.name)
     assert not result.ok and not result.written
@@ -168,6 +178,12 @@ def test_bad_rows_are_refused_with_their_column_and_nothing_is_written(tmp_path)
     assert {c for c, _m in by_row[11]} >= {"Lý do không xem xét"}
     assert by_row[12][0][0] == "Đảng viên bị tố cáo"
     assert by_row[13][0][0] == "Kết luận từng nội dung" and "QĐ 296" in by_row[13][0][1]
+    assert by_row[14] == [
+        ("Loại đơn không rõ người gửi", "Có loại đơn không rõ người gửi mà cột «Nặc danh» không "
+         "ghi Có.")
+    ]  # fmt: skip
+    assert by_row[15] == [("Phân loại nội dung", "Có 1 mục phân loại cho 2 nội dung.")]
+    assert by_row[16][0][0] == "Phân loại nội dung"
     assert 2 not in by_row
     text = problems_text(result)
     for secret in (SECRET_ID, SECRET_PHONE, SECRET_NAME, SECRET_ADDRESS):

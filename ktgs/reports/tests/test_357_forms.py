@@ -29,7 +29,9 @@ DECISION_ROW = r'data-decision="(\d+)"'
 
 
 def forms() -> list[tables.Table]:
-    return [t for t in tables.load_tables() if t.key.startswith("qd357_")]
+    """This app's own QĐ 357 forms (the letters app ships and tests GQTC_DV, GQTC_TCD and
+    XU_LY_DON_THU: ktgs/letters/tests/test_figures357.py)."""
+    return [t for t in tables.load_tables(tables.DATA_DIR) if t.key.startswith("qd357_")]
 
 
 def form(key: str) -> tables.Table:
