@@ -47,7 +47,6 @@ DATES = {
     "thu-ly": ("accepted_on", "Ngày quyết định giải quyết (thụ lý)"),
     "ket-luan": ("concluded_on", "Ngày kết luận"),
 }
-SLUG_OF_DATE = {name: slug for slug, (name, _label) in DATES.items()}
 ANONYMOUS = {"co": "Nặc danh, mạo danh, không rõ người gửi", "khong": "Có tên người gửi"}
 LETTER_VERDICTS = {
     str(LetterVerdict.TRUE): "Đúng",
@@ -70,6 +69,7 @@ class ListQuery:
     unit_filter: UnitFilter
     errors: dict[str, str] = field(default_factory=dict)  # parameter → message
     item_slug: str = ""
+    overdue_asked: bool = False  # «chỉ đơn quá hạn» ticked (applied only with a valid day)
 
     @property
     def date_label(self) -> str:
@@ -135,23 +135,23 @@ class ListQuery:
         return out
 
 
-def _day(g, name: str, label: str, errors: dict) -> date | None:
+def _day(g, name: str, errors: dict) -> date | None:
     text = g.get(name, "").strip()
     if not text:
         return None
     try:
         return parse_date(text)
     except ValueError as exc:
-        errors[name] = f"{label}: {exc} Danh sách đang không lọc theo ngày này."
+        errors[name] = f"{exc} Danh sách đang không lọc theo ngày này."
         return None
 
 
-def _choice(g, name: str, allowed, label: str, errors: dict) -> str:
+def _choice(g, name: str, allowed, errors: dict) -> str:
     value = g.get(name, "").strip()
     if value and value not in allowed:
         errors[name] = (
-            f"{label}: không có lựa chọn «{value[:40]}»; chọn lại trong danh sách. Danh sách "
-            "đang không lọc theo mục này."
+            f"Không có lựa chọn «{value[:40]}»: chọn lại trong danh sách. Danh sách đang không "
+            "lọc theo mục này."
         )
         return ""
     return value
@@ -172,18 +172,18 @@ def read_list_query(request) -> ListQuery:
     if figures and (unit is None or not scope.may(RECORDS_VIEW, unit.path)):
         raise PermissionDenied(NO_ROWS)
     errors: dict[str, str] = {}
-    date_slug = _choice(g, "ngay", DATES, "Lọc theo ngày", errors) or "nhan"
-    start = _day(g, "tu", "Từ ngày", errors)
-    end = _day(g, "den", "Đến ngày", errors)
+    date_slug = _choice(g, "ngay", DATES, errors) or "nhan"
+    start = _day(g, "tu", errors)
+    end = _day(g, "den", errors)
     if start and end and start > end:
         errors["den"] = (
             f"«Từ ngày» ({format_date(start)}) sau «Đến ngày» ({format_date(end)}): đổi lại "
             "khoảng thời gian; danh sách đang không lọc theo ngày."
         )
         start = end = None
-    anonymous = _choice(g, "nac-danh", ANONYMOUS, "Nặc danh", errors)
-    item_slug = _choice(g, "noi-dung", ITEM_VERDICTS, "Kết luận nội dung", errors)
-    pending_on = _day(g, "dang-giai-quyet", "Đang giải quyết ngày", errors)
+    anonymous = _choice(g, "nac-danh", ANONYMOUS, errors)
+    item_slug = _choice(g, "noi-dung", ITEM_VERDICTS, errors)
+    pending_on = _day(g, "dang-giai-quyet", errors)
     overdue = g.get("qua-han") == "1"
     if overdue and pending_on is None and "dang-giai-quyet" not in errors:
         pending_on = timezone.localdate()
@@ -192,16 +192,16 @@ def read_list_query(request) -> ListQuery:
         date_field=DATES[date_slug][0],
         start=start,
         end=end,
-        kind=_choice(g, "loai", LetterKind.values, "Loại đơn", errors),
+        kind=_choice(g, "loai", LetterKind.values, errors),
         anonymous=None if not anonymous else anonymous == "co",
-        status=_choice(g, "tinh-trang", LetterStatus.values, "Tình trạng", errors),
-        ground=_choice(g, "ly-do", LetterGround.values, "Lý do không xem xét", errors),
-        verdict=_choice(g, "ket-luan", LETTER_VERDICTS, "Kết luận đơn", errors),
+        status=_choice(g, "tinh-trang", LetterStatus.values, errors),
+        ground=_choice(g, "ly-do", LetterGround.values, errors),
+        verdict=_choice(g, "ket-luan", LETTER_VERDICTS, errors),
         item_verdict=ANY_ITEM_VERDICT if item_slug == ANY_ITEM else item_slug,
         pending_on=pending_on,
         overdue=overdue and pending_on is not None,
     )
-    return ListQuery(f, unit, date_slug, figures, picked, errors, item_slug)
+    return ListQuery(f, unit, date_slug, figures, picked, errors, item_slug, overdue)
 
 
 @dataclass
@@ -224,8 +224,8 @@ def form_fields(q: ListQuery, g) -> dict[str, Field]:
     """The form's fields (but the unit picker), by parameter name."""
     values, errors = q.params(), q.errors
 
-    def box(name, label):
-        shown = g.get(name, "").strip()[:40] if name in errors else values.get(name, "")
+    def box(name, label):  # a date not applied (refused, or a reversed range) shows as typed
+        shown = values.get(name) or g.get(name, "").strip()[:40]
         return Field(name, label, shown, errors.get(name, ""))
 
     def select(name, label, choices, blank="Tất cả"):
