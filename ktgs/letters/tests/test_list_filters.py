@@ -226,8 +226,10 @@ def test_a_unit_that_is_not_found_is_said_and_not_filtered_on(client_as, letters
     assert page.context["page"].paginator.count == _count(client_as("ubkt_leader"))
 
 
-def test_figures_of_a_unit_outside_the_scope_are_refused(client_as, letters):
+def test_figures_of_a_unit_outside_the_scope_list_the_readers_own(client_as, letters):
     url = reverse("letters:list")
+    # a role that does not read letters reads no letter behind a figure either
+    assert client_as("sysadmin").get(url, {"so-lieu": "1"}).status_code == 403
     page = client_as("grassroots_officer").get(url, {"so-lieu": "1", "don-vi": letters.bloc.code})
     # the bloc is outside the officer's scope: the unit reads as not found, and the figures of
     # their own unit are listed instead — never the bloc's
