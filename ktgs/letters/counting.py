@@ -63,13 +63,24 @@ def letters_of(unit: OrgUnit):
     return Letter.objects.live().filter(unit__path__startswith=unit.path)
 
 
+def pending_on(day: date) -> Q:
+    """Letters being resolved on `day`: accepted on or before it, not concluded by then (the
+    figure "đang giải quyết ngày cuối kỳ"; the letters list's filter «Đang giải quyết ngày»)."""
+    return Q(status__in=(LetterStatus.ACCEPTED, LetterStatus.CONCLUDED), accepted_on__lte=day) & (
+        Q(concluded_on__isnull=True) | Q(concluded_on__gt=day)
+    )
+
+
+def overdue_on(day: date) -> Q:
+    """Of `pending_on(day)`, those whose due date is before `day`."""
+    return pending_on(day) & Q(due_on__lt=day)
+
+
 def _measures(start: date, end: date) -> dict:
     period = (start, end)
     received = Q(received_on__range=period)
     routed = Q(routed_on__range=period)
-    pending = Q(
-        status__in=(LetterStatus.ACCEPTED, LetterStatus.CONCLUDED), accepted_on__lte=end
-    ) & (Q(concluded_on__isnull=True) | Q(concluded_on__gt=end))
+    pending = pending_on(end)
     out = {
         RECEIVED: received,
         ANONYMOUS: received & Q(anonymous=True),
@@ -81,7 +92,7 @@ def _measures(start: date, end: date) -> dict:
         REPEAT: routed & Q(status=LetterStatus.REPEAT),
         RESOLVED: Q(status=LetterStatus.CONCLUDED, concluded_on__range=period),
         PENDING_END: pending,
-        OVERDUE_END: pending & Q(due_on__lt=end),
+        OVERDUE_END: overdue_on(end),
     }
     for ground in LetterGround.values:
         out[f"ground:{ground}"] = out[NOT_CONSIDERED] & Q(ground=ground)
@@ -97,6 +108,20 @@ def _items(verdicts) -> Subquery:
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+# The letter's verdict from its items, on rows annotated by `with_item_tallies` (n_true: items
+# with a "true" verdict, n_given: items with any verdict).
+GIVEN_ITEMS = [v for v in LetterVerdict.values if v not in (LetterVerdict.PARTLY_TRUE,)]
+LETTER_VERDICT_Q = {
+    LetterVerdict.TRUE: Q(n_given__gt=0, n_true=F("n_given")),
+    LetterVerdict.FALSE: Q(n_given__gt=0, n_true=0),
+    LetterVerdict.PARTLY_TRUE: Q(n_true__gt=0, n_true__lt=F("n_given")),
+}
+
+
+def with_item_tallies(rows):
+    return rows.annotate(n_true=_items(TRUE_ITEMS), n_given=_items(GIVEN_ITEMS))
 
 
 def count(unit: OrgUnit, start: date, end: date) -> Figures:
@@ -116,15 +141,13 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures:
             table[key, ALL] = table.get((key, ALL), 0) + n
 
     concluded = base.filter(measures[RESOLVED])
-    given = [v for v in LetterVerdict.values if v not in (LetterVerdict.PARTLY_TRUE,)]
     verdicts = (
-        concluded.order_by()
-        .annotate(n_true=_items(TRUE_ITEMS), n_given=_items(given))
+        with_item_tallies(concluded.order_by())
         .values("kind")
         .annotate(
-            v_true=Count("pk", filter=Q(n_given__gt=0, n_true=F("n_given"))),
-            v_false=Count("pk", filter=Q(n_given__gt=0, n_true=0)),
-            v_partly=Count("pk", filter=Q(n_true__gt=0, n_true__lt=F("n_given"))),
+            v_true=Count("pk", filter=LETTER_VERDICT_Q[LetterVerdict.TRUE]),
+            v_false=Count("pk", filter=LETTER_VERDICT_Q[LetterVerdict.FALSE]),
+            v_partly=Count("pk", filter=LETTER_VERDICT_Q[LetterVerdict.PARTLY_TRUE]),
         )
     )
     for row in verdicts:

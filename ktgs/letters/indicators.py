@@ -3,8 +3,9 @@
 letters and imports nothing of them. Figures: `letters/counting.py`; what each counts:
 docs/letters.md, «Số liệu»."""
 
-from ktgs.letters import counting
-from ktgs.letters.choices import LetterGround, LetterKind, LetterVerdict
+from ktgs.core.vietnamese import format_date
+from ktgs.letters import counting, filters
+from ktgs.letters.choices import LetterGround, LetterKind, LetterStatus, LetterVerdict
 from ktgs.reports.indicators import Context, Indicator, Param, register, register_family
 
 LETTERS = "đơn (mỗi đơn một, theo cơ quan tiếp nhận)"
@@ -55,12 +56,69 @@ END = Param(
 )
 
 
-def _list_link(ctx: Context, data, p: dict) -> str:
-    return ctx.link("letters:list", {})
+# --- links: each figure opens the letters list (`letters/filters.py`) filtered on exactly what
+# it counts (`counting._measures`): opened from figures (`so-lieu=1`: every letter counted, those
+# the reader may not see as «hạn chế» rows), the unit's subtree, the date the figure counts by
+# within the period, the kind and the figure's own conditions.
+
+ROUTING_STATUS = {
+    "khong_xem_xet": LetterStatus.NOT_CONSIDERED,
+    "chuyen": LetterStatus.FORWARDED,
+    "thong_tin": LetterStatus.INFORMATION,
+    "khieu_nai_ky_luat": LetterStatus.APPEAL,
+    "lap_lai": LetterStatus.REPEAT,
+}
+
+
+def _query(ctx: Context, p: dict, on: str = "", **more) -> dict:
+    query = {"so-lieu": "1", "don-vi": ctx.unit.code}
+    if on:
+        if filters.DATES[on][0] != "received_on":
+            query["ngay"] = on
+        query.update(ctx.range_params())
+    if p.get("loai"):
+        query["loai"] = p["loai"]
+    query.update({name.replace("_", "-"): value for name, value in more.items() if value})
+    return query
+
+
+def _received_link(ctx: Context, data, p: dict) -> str:
+    return ctx.link("letters:list", _query(ctx, p, "nhan", nac_danh=p["nac_danh"]))
+
+
+def _routed_link(ctx: Context, data, p: dict) -> str:
+    if p["ket_qua"] == "thu_ly":  # counting.ACCEPTED: accepted in the period, whatever since
+        return ctx.link("letters:list", _query(ctx, p, "thu-ly"))
+    status = ROUTING_STATUS[p["ket_qua"]]
+    return ctx.link("letters:list", _query(ctx, p, "phan-loai", tinh_trang=status))
+
+
+def _not_considered_link(ctx: Context, data, p: dict) -> str:
+    query = _query(ctx, p, "phan-loai", tinh_trang=LetterStatus.NOT_CONSIDERED, ly_do=p["ly_do"])
+    return ctx.link("letters:list", query)
+
+
+def _resolved_link(ctx: Context, data, p: dict) -> str:
+    query = _query(ctx, p, "ket-luan", tinh_trang=LetterStatus.CONCLUDED, ket_luan=p["ket_luan"])
+    return ctx.link("letters:list", query)
+
+
+def _items_link(ctx: Context, data, p: dict) -> str:
+    """The letters concluded in the period with an item of the verdict; the page counts those
+    items (the figure counts items, not letters)."""
+    verdict = p["ket_luan"] or filters.ANY_ITEM
+    query = _query(ctx, p, "ket-luan", tinh_trang=LetterStatus.CONCLUDED, noi_dung=verdict)
+    return ctx.link("letters:list", query)
 
 
 def _end_link(ctx: Context, data, p: dict) -> str:
-    return ctx.link("letters:due" if p["cuoi_ky"] == "qua_han" else "letters:list", {})
+    query = _query(
+        ctx,
+        p,
+        dang_giai_quyet=format_date(ctx.end),
+        qua_han="1" if p["cuoi_ky"] == "qua_han" else "",
+    )
+    return ctx.link("letters:list", query)
 
 
 def _received(data: counting.Figures, p: dict) -> int:
@@ -98,16 +156,16 @@ def _end(data: counting.Figures, p: dict) -> int:
 def register_all() -> None:
     register_family("don_thu", counting.count)
     for key, label, counts, value, link, params in (
-        ("donthu.tiep_nhan", "Đơn thư tiếp nhận trong kỳ", LETTERS, _received, _list_link,
+        ("donthu.tiep_nhan", "Đơn thư tiếp nhận trong kỳ", LETTERS, _received, _received_link,
          (KIND, RECEIVED)),
         ("donthu.xu_ly", "Đơn thư đã phân loại, xử lý trong kỳ (theo kết quả)", LETTERS, _routed,
-         _list_link, (KIND, ROUTING)),
+         _routed_link, (KIND, ROUTING)),
         ("donthu.khong_xem_xet", "Đơn không xem xét trong kỳ (theo lý do)", LETTERS,
-         _not_considered, _list_link, (KIND, GROUND)),
+         _not_considered, _not_considered_link, (KIND, GROUND)),
         ("donthu.giai_quyet", "Đơn thư đã giải quyết (kết luận) trong kỳ", LETTERS, _resolved,
-         _list_link, (KIND, LETTER_VERDICT)),
+         _resolved_link, (KIND, LETTER_VERDICT)),
         ("donthu.noi_dung", "Nội dung đơn đã kết luận trong kỳ (theo kết luận)", ITEMS, _items,
-         _list_link, (KIND, ITEM_VERDICT)),
+         _items_link, (KIND, ITEM_VERDICT)),
         ("donthu.cuoi_ky", "Đơn thư đang giải quyết, quá hạn ngày cuối kỳ", LETTERS, _end,
          _end_link, (KIND, END)),
     ):  # fmt: skip

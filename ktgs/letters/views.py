@@ -7,13 +7,16 @@ call a service, redirect. No page but the identity action ever decrypts a filer 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ktgs.audit.reads import record_read, record_reads
-from ktgs.letters import forms, identity, selectors, services
-from ktgs.letters.selectors import RECORDS_CHANGE, RECORDS_VIEW
+from ktgs.letters import filters, forms, identity, selectors, services
+from ktgs.letters.selectors import RECORDS_CHANGE
+
+PAGE_SIZE = 50
 
 
 def _letter_or_404(request, pk: int):
@@ -25,14 +28,26 @@ def _letter_or_404(request, pk: int):
 
 @require_GET
 def letter_list(request):
-    if not request.scope.may_anywhere(RECORDS_VIEW):
-        raise PermissionDenied("Vai trò của đồng chí không xem sổ đơn thư.")
-    rows = list(selectors.letter_list(scope=request.scope)[:500])
-    record_reads(rows, unit_id=lambda letter: letter.unit_id)
+    """The register, filtered (`filters.py`; docs/letters.md «Tìm, lọc sổ đơn thư»), a page at
+    a time; opened from a figure (`so-lieu=1`), every letter the figure counts."""
+    q = filters.read_list_query(request)
+    rows = selectors.letter_list(scope=request.scope, f=q.f, figures=q.figures)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [letter for letter in page.object_list if not letter.restricted]
+    record_reads(shown, unit_id=lambda letter: letter.unit_id)
+    items = selectors.items_count(rows, q.f.item_verdict) if q.f.item_verdict else None
     return render(
         request,
         "letters/list.html",
-        {"rows": rows, "can_create": request.scope.may_anywhere(RECORDS_CHANGE)},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "q": q,
+            "items": items,
+            "pager_query": q.unit_filter.pager_query(request.GET, q.unit),
+            "fields": filters.form_fields(q, request.GET),
+            "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
+        },
     )
 
 
