@@ -17,6 +17,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from ktgs.core.vietnamese import nfc
+
 __all__ = ["NUL_IN_FIELD", "forbidden_char", "reject_control_chars", "reject_control_chars_in"]
 
 # Django's CharField refuses a NUL with ProhibitNullCharactersValidator, whose message is English
@@ -106,3 +108,19 @@ def reject_control_chars_in(
             errors[field] = exc.messages
     if errors:
         raise ValidationError(errors)
+
+
+def clean_text(
+    value: str | None, label: str, key: str, *, required: bool = False, limit: int = 0
+) -> str:
+    """A free-text field of a service: no control characters (line breaks allowed), NFC, trimmed,
+    required and at most `limit` characters when asked; errors keyed by `key`, in Vietnamese."""
+    try:
+        value = nfc(reject_control_chars(value or "", label, multiline=True)).strip()
+    except ValidationError as exc:
+        raise ValidationError({key: exc.messages}) from exc
+    if required and not value:
+        raise ValidationError({key: f"Cần ghi {label[:1].lower()}{label[1:]}."})
+    if limit and len(value) > limit:
+        raise ValidationError({key: f"{label} dài quá {limit} ký tự; hãy viết gọn lại."})
+    return value

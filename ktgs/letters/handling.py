@@ -30,8 +30,8 @@ from ktgs.accounts.models import Assignment, Role, User
 from ktgs.audit.services import record
 from ktgs.core.concurrency import bump_version
 from ktgs.core.dates import reject_future
-from ktgs.core.validators import reject_control_chars
-from ktgs.core.vietnamese import format_date, nfc
+from ktgs.core.validators import clean_text
+from ktgs.core.vietnamese import format_date
 from ktgs.discipline import services as discipline
 from ktgs.discipline.choices import CaseOrigin
 from ktgs.discipline.models import DisciplineCase
@@ -142,18 +142,6 @@ def _check_people(letter: Letter, handler: User | None, team: Iterable[User]):
 # --- small checks ----------------------------------------------------------------------------------
 
 
-def _text(value: str, label: str, key: str, *, required: bool = False, limit: int = 0) -> str:
-    try:
-        value = nfc(reject_control_chars(value or "", label, multiline=True)).strip()
-    except ValidationError as exc:
-        raise ValidationError({key: exc.messages}) from exc
-    if required and not value:
-        raise ValidationError({key: f"Cần ghi {label[:1].lower()}{label[1:]}."})
-    if limit and len(value) > limit:
-        raise ValidationError({key: f"{label} dài quá {limit} ký tự; hãy viết gọn lại."})
-    return value
-
-
 def _day(letter: Letter, day: date | None, key: str, label: str, *, after: date | None = None):
     """A date of something done: given, not before the letter was received (nor `after`), not
     in the future."""
@@ -220,8 +208,8 @@ def letter_accept(
     if letter.kind not in LetterKind.values:
         raise ValidationError({"__all__": "Loại đơn không hợp lệ."})
     accepted_on = _day(letter, accepted_on, "accepted_on", "quyết định giải quyết")
-    number = _text(number, "Số quyết định, thông báo thụ lý", "number", limit=NUMBER_LIMIT)
-    team_text = _text(team_text, "Thành viên khác của tổ giải quyết", "team_text", limit=2000)
+    number = clean_text(number, "Số quyết định, thông báo thụ lý", "number", limit=NUMBER_LIMIT)
+    team_text = clean_text(team_text, "Thành viên khác của tổ giải quyết", "team_text", limit=2000)
     handler, team = _check_people(letter, handler, team)
     letter.status = LetterStatus.ACCEPTED
     letter.accepted_on = accepted_on
@@ -311,7 +299,7 @@ def step_add(*, scope, letter: Letter, kind: str, on: date | None, note: str = "
     if kind not in FREE_STEPS:
         raise ValidationError({"kind": "Chọn bước trong danh sách."})
     on = _day(letter, on, "on", "thực hiện", after=letter.accepted_on)
-    note = _text(note, "Ghi chú", "note", limit=4000)
+    note = clean_text(note, "Ghi chú", "note", limit=4000)
     step = _step(scope, letter, kind, on, note)
     _save(letter, [])
     record(
@@ -338,7 +326,7 @@ def extension_grant(
         raise ValidationError({"days": "Số ngày gia hạn là một số nguyên dương."}) from None
     if days < 1:
         raise ValidationError({"days": "Số ngày gia hạn là một số nguyên dương."})
-    reason = _text(reason, "Lý do gia hạn", "reason", required=True, limit=4000)
+    reason = clean_text(reason, "Lý do gia hạn", "reason", required=True, limit=4000)
     try:
         deadline = deadlines.deadline_of(letter, extra_days=days)
     except ValidationError as exc:
@@ -442,7 +430,7 @@ def items_conclude(
     changed = []
     for pk, item in sorted(items.items(), key=lambda kv: kv[1].position):
         verdict = verdicts.get(pk, item.verdict) or ""
-        note = _text(
+        note = clean_text(
             notes.get(pk, item.verdict_note), "Nhận xét nội dung", f"note_{pk}", limit=4000
         )
         if verdict and verdict not in allowed.choices:
@@ -471,8 +459,8 @@ def items_conclude(
             changed.append(item)
     done = all(item.verdict for item in items.values())
     concluded_on = _day(letter, concluded_on, "concluded_on", "kết luận", after=letter.accepted_on)
-    number = _text(number, "Số kết luận, thông báo", "number", limit=NUMBER_LIMIT)
-    conclusion = _text(conclusion, "Nội dung kết luận", "conclusion", limit=20000)
+    number = clean_text(number, "Số kết luận, thông báo", "number", limit=NUMBER_LIMIT)
+    conclusion = clean_text(conclusion, "Nội dung kết luận", "conclusion", limit=20000)
     if done and not conclusion:
         raise ValidationError(
             {"conclusion": "Mọi nội dung đã có kết luận: ghi nội dung kết luận của đơn."}
@@ -522,7 +510,7 @@ def reply_record(*, scope, letter: Letter, replied_on: date | None, reply: str) 
             }
         )
     replied_on = _day(letter, replied_on, "replied_on", "trả lời", after=letter.concluded_on)
-    reply = _text(reply, "Nội dung trả lời", "reply", required=True, limit=20000)
+    reply = clean_text(reply, "Nội dung trả lời", "reply", required=True, limit=20000)
     first = letter.replied_on is None
     letter.replied_on, letter.reply = replied_on, reply
     _save(letter, ["replied_on", "reply"])
@@ -726,7 +714,9 @@ def identity_erase(*, scope, letter: Letter, decision: str, on: date | None) -> 
     reasons = erase_obstacles(letter)
     if reasons:
         raise ValidationError({"__all__": " ".join(reasons)})
-    decision = _text(decision, "Quyết định xóa danh tính", "decision", required=True, limit=200)
+    decision = clean_text(
+        decision, "Quyết định xóa danh tính", "decision", required=True, limit=200
+    )
     closed_on = letter.concluded_on or letter.routed_on or letter.received_on
     on = _day(letter, on, "on", "quyết định xóa", after=closed_on)
     had = letter.has_filer

@@ -19,8 +19,8 @@ from ktgs.accounts.access import EDIT, ROLE_ACTIONS
 from ktgs.audit.services import record
 from ktgs.core.dates import reject_future
 from ktgs.core.models import TOP_SECRET, Secrecy, levels_up_to
-from ktgs.core.validators import reject_control_chars
-from ktgs.core.vietnamese import fold, nfc
+from ktgs.core.validators import clean_text, reject_control_chars
+from ktgs.core.vietnamese import fold
 from ktgs.letters import crypto
 from ktgs.letters.choices import AnonymousKind, Channel, FilerKind, LetterKind, LinkReason
 from ktgs.letters.models import Letter, LetterItem, LetterLink
@@ -60,18 +60,6 @@ def rules_on(received_on: date, body: Body | None = None):
     return letter_rules.letter_rules_on(received_on, level=level, unit=unit)
 
 
-def _text(value: str, label: str, key: str, *, required: bool = False, limit: int = 0) -> str:
-    try:
-        value = nfc(reject_control_chars(value or "", label, multiline=True))
-    except ValidationError as exc:
-        raise ValidationError({key: exc.messages}) from exc
-    if required and not value:
-        raise ValidationError({key: f"Cần ghi {label.lower()}."})
-    if limit and len(value) > limit:
-        raise ValidationError({key: f"{label} dài quá {limit} ký tự; hãy viết gọn lại."})
-    return value
-
-
 def _multiline(value: str, label: str, key: str, *, required: bool = False) -> str:
     try:
         value = reject_control_chars(value or "", label, multiline=True)
@@ -94,10 +82,12 @@ def acts_for(scope, body: Body) -> bool:
 
 
 def _check_filer(filer: Filer, anonymous: bool) -> Filer:
-    name = _text(filer.name, "Họ tên người gửi", "filer_name", limit=255)
-    address = _text(filer.address, "Địa chỉ người gửi", "filer_address", limit=500)
-    phone = _text(filer.phone, "Số điện thoại", "filer_phone", limit=30)
-    citizen_id = _text(filer.citizen_id, "Số CCCD", "filer_citizen_id", limit=20).replace(" ", "")
+    name = clean_text(filer.name, "Họ tên người gửi", "filer_name", limit=255)
+    address = clean_text(filer.address, "Địa chỉ người gửi", "filer_address", limit=500)
+    phone = clean_text(filer.phone, "Số điện thoại", "filer_phone", limit=30)
+    citizen_id = clean_text(filer.citizen_id, "Số CCCD", "filer_citizen_id", limit=20).replace(
+        " ", ""
+    )
     if not anonymous and not name:
         raise ValidationError(
             {

@@ -20,8 +20,8 @@ from ktgs.core.choices import InspectionKind
 from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated
-from ktgs.core.validators import reject_control_chars
-from ktgs.core.vietnamese import format_date, nfc
+from ktgs.core.validators import clean_text
+from ktgs.core.vietnamese import format_date
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import Body, Member, OrgUnit, Term
 from ktgs.programmes.models import Programme, ProgrammeItem, ProgrammeItemSubject
@@ -33,18 +33,6 @@ EARLIEST_YEAR = 1990
 
 def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
-
-
-def _text(value: str, label: str, field: str, *, required: bool = False, limit: int = 0) -> str:
-    try:
-        value = nfc(reject_control_chars(value or "", label, multiline=True)).strip()
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    if required and not value:
-        raise ValidationError({field: f"Cần ghi {label.lower()}."})
-    if limit and len(value) > limit:
-        raise ValidationError({field: f"{label} dài quá {limit} ký tự; hãy viết gọn lại."})
-    return value
 
 
 # --- programme ------------------------------------------------------------------------------
@@ -121,7 +109,7 @@ def programme_create(
     _check_body(body)
     number = _programme_number(number)
     _check_year(year, issued_on)
-    title = _text(title, "Trích yếu", "title", required=True, limit=255)
+    title = clean_text(title, "Trích yếu", "title", required=True, limit=255)
     live = Programme.objects.live().filter(body=body)
     same_year = live.filter(year=year).first()
     if same_year is not None:
@@ -155,7 +143,7 @@ def _check_live(programme: Programme) -> None:
 @transaction.atomic
 def programme_void(programme: Programme, *, reason: str) -> Programme:
     programme = Programme.objects.select_for_update().select_related("body").get(pk=programme.pk)
-    reason = _text(reason, "Lý do hủy", "reason", required=True)
+    reason = clean_text(reason, "Lý do hủy", "reason", required=True)
     _check_live(programme)
     started = ProgrammeItem.objects.filter(
         programme=programme, inspections__voided_at__isnull=True
@@ -245,7 +233,7 @@ def _item_fields(programme, *, kind, topic, quarter, month, lead, subjects, subj
         raise ValidationError({"kind": "Chọn loại hoạt động kiểm tra, giám sát."})
     quarter, month = _when(quarter, month)
     rows = _subjects(programme, subjects)
-    note = _text(subject_note, "Đối tượng (ghi chú)", "subject_note", limit=255)
+    note = clean_text(subject_note, "Đối tượng (ghi chú)", "subject_note", limit=255)
     if not rows and not note:
         raise ValidationError(
             {
@@ -254,10 +242,10 @@ def _item_fields(programme, *, kind, topic, quarter, month, lead, subjects, subj
         )
     return {
         "kind": kind,
-        "topic": _text(topic, "Nội dung", "topic", required=True),
+        "topic": clean_text(topic, "Nội dung", "topic", required=True),
         "quarter": quarter,
         "month": month,
-        "lead": _text(lead, "Chủ trì", "lead", limit=255),
+        "lead": clean_text(lead, "Chủ trì", "lead", limit=255),
         "subject_note": note,
         "rows": rows,
     }
