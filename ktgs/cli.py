@@ -25,6 +25,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
                                 hiện với tài khoản này (--remove để gỡ)
   ktgs letters rotate-key       mã hóa lại thông tin người gửi đơn thư bằng khóa mới
                                 (KTGS_LETTERS_KEY; khóa cũ trong KTGS_LETTERS_KEYS_OLD)
+  ktgs letters reindex          tính lại chỉ mục tìm đơn cùng người gửi sau khi đổi
+                                KTGS_LETTERS_INDEX_KEY
   ktgs deadlines                đơn thư quá hạn, đến hạn theo cơ quan tiếp nhận (cron hằng ngày;
                                 --within N ngày làm việc, --unit MÃ)
   ktgs shell                    mở Python với dự án đã nạp

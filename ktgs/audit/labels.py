@@ -62,6 +62,7 @@ ACTION_LABELS: dict[str, str] = {
     "orgs.member.updated": "Sửa hồ sơ đảng viên",
     "orgs.member.voided": "Hủy hồ sơ đảng viên",
     "letters.key_rotated": "Mã hóa lại thông tin người gửi đơn thư bằng khóa mới",
+    "letters.index_rebuilt": "Tính lại chỉ mục tìm đơn cùng người gửi bằng khóa mới",
     "letters.letter.identity_viewed": "Xem thông tin người gửi đơn thư",
     "letters.letter.registered": "Vào sổ đơn thư",
     "letters.letter.imported": "Nhập đơn thư cũ",

@@ -351,3 +351,33 @@ def identities_rotate() -> int:
     Letter.objects.bulk_update(rows, fields, batch_size=500)
     record("letters.key_rotated", details={"letters": len(rows)})
     return len(rows)
+
+
+INDEX_FIELDS = ("filer_name_index", "filer_id_index")
+
+
+@transaction.atomic
+def indexes_rebuild(batch: int = 1000) -> int:
+    """Recompute every letter's blind indexes under the current `KTGS_LETTERS_INDEX_KEY` (after
+    the index key was changed), from the decrypted name and citizen ID — no old index key is
+    needed. Returns how many letters; one audit event (the count only)."""
+    rows = (
+        Letter.objects.select_for_update()
+        .filter(~Q(filer_name="") | ~Q(filer_citizen_id=""))
+        .only("pk", "filer_name", "filer_citizen_id", *INDEX_FIELDS)
+        .order_by("pk")
+    )
+    done, pending = 0, []
+    for row in rows.iterator(chunk_size=batch):
+        row.filer_name_index, row.filer_id_index = crypto.blind_index(
+            name=crypto.decrypt(row.filer_name), citizen_id=crypto.decrypt(row.filer_citizen_id)
+        )
+        pending.append(row)
+        if len(pending) >= batch:
+            Letter.objects.bulk_update(pending, INDEX_FIELDS)
+            done, pending = done + len(pending), []
+    if pending:
+        Letter.objects.bulk_update(pending, INDEX_FIELDS)
+        done += len(pending)
+    record("letters.index_rebuilt", details={"letters": done})
+    return done

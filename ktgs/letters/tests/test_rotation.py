@@ -1,6 +1,8 @@
 """`ktgs letters rotate-key`: every identity re-encrypted under the new key, none left under the
 old key alone; refused, changing nothing, when an old key is missing."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -72,3 +74,27 @@ def test_rotation_without_the_old_key_changes_nothing(demo, cast):
     with alone, pytest.raises(CommandError, match="KTGS_LETTERS_KEYS_OLD"):
         call_command("letters", "rotate-key")
     assert _tokens() == before
+
+
+NEW_INDEX_KEY = "nouvelle-cle-des-index-" + "i" * 40
+
+
+def test_reindex_after_a_new_index_key_keeps_duplicates_found(demo, cast):
+    """`ktgs letters reindex`: under a new KTGS_LETTERS_INDEX_KEY the stored indexes are
+    recomputed from the decrypted identities, so a new letter of the same filer is still linked;
+    the old indexes no longer match anything."""
+    body = ubkt(demo.bloc)
+    filer = services.Filer(name="Lê Văn Tám", citizen_id="001185009999")
+    first = register(cast["inspector"], body, filer=filer).letter
+    old_indexes = Letter.objects.values_list("filer_name_index", "filer_id_index").get(pk=first.pk)
+    with override_settings(KTGS_LETTERS_INDEX_KEY=NEW_INDEX_KEY):
+        call_command("letters", "reindex", stdout=StringIO())
+        new_indexes = Letter.objects.values_list("filer_name_index", "filer_id_index").get(
+            pk=first.pk
+        )
+        assert new_indexes == crypto.blind_index(name=filer.name, citizen_id=filer.citizen_id)
+        assert set(new_indexes).isdisjoint(old_indexes)
+        again = register(
+            cast["inspector"], body, filer=filer, summary="Một việc khác hẳn, nói lại lần nữa."
+        )
+        assert any(link.earlier_id == first.pk for link in again.links)

@@ -11,13 +11,32 @@ class Command(BaseCommand):
     help = (
         "Đơn thư: `ktgs letters rotate-key` mã hóa lại thông tin người gửi của mọi đơn bằng khóa "
         "hiện tại (KTGS_LETTERS_KEY), sau khi đã chuyển khóa cũ vào KTGS_LETTERS_KEYS_OLD; xong "
-        "thì có thể bỏ khóa cũ (docs/security.md, «Khóa — keys»)."
+        "thì có thể bỏ khóa cũ; `ktgs letters reindex` tính lại chỉ mục tìm đơn cùng người gửi "
+        "sau khi đổi KTGS_LETTERS_INDEX_KEY (docs/security.md, «Khóa — keys»)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rotate-key"])
+        parser.add_argument("action", choices=["rotate-key", "reindex"])
 
     def handle(self, *args, action, **options):
+        if action == "reindex":
+            token = current_actor.set(
+                Actor(id=None, name=f"dòng lệnh «ktgs letters reindex» ({_account()})")
+            )
+            try:
+                count = services.indexes_rebuild()
+            except crypto.InvalidToken as exc:
+                raise CommandError(
+                    "Có thông tin người gửi không giải mã được bằng các khóa đơn thư hiện có: "
+                    "thêm khóa cũ còn thiếu vào KTGS_LETTERS_KEYS_OLD rồi chạy lại. Chưa thay đổi gì."
+                ) from exc
+            finally:
+                current_actor.reset(token)
+            self.stdout.write(
+                f"Đã tính lại chỉ mục tìm đơn cùng người gửi của {count} đơn bằng khóa chỉ mục "
+                "hiện tại (KTGS_LETTERS_INDEX_KEY)."
+            )
+            return
         try:
             token = current_actor.set(
                 Actor(id=None, name=f"dòng lệnh «ktgs letters rotate-key» ({_account()})")
