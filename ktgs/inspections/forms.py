@@ -289,6 +289,10 @@ class CorrectionForm(VersionedForm, VnForm):
         label="Lý do sửa", widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([n for n in self.fields if n != "reason"])  # the reason last
+
     @classmethod
     def values_of(cls, record) -> dict:
         names = [n for n in cls.base_fields if n not in ("version", "reason")]
