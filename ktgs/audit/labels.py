@@ -31,8 +31,10 @@ ACTION_LABELS: dict[str, str] = {
     "demo.loaded": "Nạp dữ liệu mẫu",
     "discipline.appeal.filed": "Nhận khiếu nại kỷ luật",
     "discipline.appeal.resolved": "Giải quyết khiếu nại kỷ luật",
+    "discipline.case.corrected": "Sửa lỗi nhập liệu của vụ việc kỷ luật (vụ việc, vi phạm, biểu quyết)",
     "discipline.case.opened": "Mở vụ việc xem xét kỷ luật",
     "discipline.case.updated": "Ghi tự kiểm điểm, tình tiết của vụ việc kỷ luật",
+    "discipline.decision.corrected": "Sửa lỗi nhập liệu của quyết định kỷ luật",
     "discipline.decision.made": "Quyết định kỷ luật",
     "discipline.decision.imported": "Nhập quyết định kỷ luật từ tệp (hồ sơ cũ)",
     "discipline.pause.added": "Ghi thời gian không tính thời hiệu kỷ luật",
@@ -46,6 +48,7 @@ ACTION_LABELS: dict[str, str] = {
     "documents.attachment.voided": "Hủy tài liệu đính kèm",
     "exchange.import.done": "Nhập dữ liệu từ tệp",
     "inspections.follow_up.closed": "Đóng việc thực hiện kiến nghị",
+    "inspections.inspection.corrected": "Sửa lỗi nhập liệu của cuộc kiểm tra, giám sát",
     "inspections.inspection.created": "Tạo cuộc kiểm tra, giám sát",
     "inspections.inspection.imported": "Nhập hồ sơ kiểm tra, giám sát từ tệp",
     "inspections.inspection.voided": "Hủy cuộc kiểm tra, giám sát",
@@ -111,11 +114,14 @@ DETAIL_LABELS: dict[str, str] = {
     "body": "cơ quan",
     "clearance": "mức được tiếp cận",
     "code": "mã",
+    "commendation": "đề nghị khen thưởng",
+    "concluded_on": "ngày kết luận",
     "counts": "số dòng theo sheet",
     "deadline": "hạn khiếu nại",
     "decided_on": "ngày quyết định",
     "decision": "quyết định",
     "denominator": "tổng số thành viên tính tỷ lệ",
+    "dependents": "hồ sơ dựa trên hồ sơ này",
     "description": "nội dung",
     "device": "thiết bị",
     "devices": "số thiết bị",
@@ -128,6 +134,7 @@ DETAIL_LABELS: dict[str, str] = {
     "file": "tệp",
     "filed_on": "ngày gửi",
     "follow_up": "kiến nghị",
+    "good_practice": "nhân tố tích cực",
     "form": "hình thức",
     "in_use_since": "ngày bắt đầu dùng KTGS",
     "kind": "loại",
@@ -140,9 +147,13 @@ DETAIL_LABELS: dict[str, str] = {
     "origin": "nguồn",
     "outcome": "kết quả",
     "paragraphs": "các đoạn",
+    "opened_on": "ngày bắt đầu xem xét",
     "parent": "cấp trên",
+    "part": "phần được sửa",
     "position": "thứ tự",
+    "proposed_form": "hình thức đạt tỷ lệ",
     "reason": "lý do",
+    "reservations": "ý kiến bảo lưu",
     "recommendations": "số kiến nghị",
     "refused": "số mã bị từ chối",
     "remedy": "xử lý ngoài kỷ luật",
@@ -150,6 +161,7 @@ DETAIL_LABELS: dict[str, str] = {
     "resolver": "cấp giải quyết",
     "result": "kết quả",
     "role": "vai trò",
+    "shortcomings": "hạn chế, khuyết điểm, vi phạm",
     "sessions_ended": "số phiên đăng nhập đã kết thúc",
     "sha256": "mã băm SHA-256",
     "signed_on": "ngày ký",
@@ -158,15 +170,19 @@ DETAIL_LABELS: dict[str, str] = {
     "starts_on": "từ ngày",
     "status": "tình trạng",
     "step": "bước",
+    "strengths": "ưu điểm",
     "subject": "đối tượng",
     "subject_note": "đối tượng (ghi chú)",
     "subjects": "đối tượng",
+    "subject_unit": "tổ chức đảng của đối tượng",
+    "team": "đoàn (tổ) kiểm tra, giám sát",
     "text": "nội dung",
     "title": "tiêu đề",
     "to": "chuyển đến",
     "topic": "nội dung",
     "unit": "tổ chức",
     "units": "tổ chức",
+    "voted_on": "ngày biểu quyết",
     "votes": "số phiếu",
     "warnings": "cảnh báo về quy định",
     "year": "năm",
@@ -204,8 +220,12 @@ def _field(target_type: str, name: str):
 
 
 def field_label(target_type: str, name: str) -> str:
+    """The target's field's name, else the detail label (a sub-record's field: a conclusion's
+    text recorded on its inspection)."""
     field = _field(target_type, name)
-    return str(getattr(field, "verbose_name", name)) if field else name
+    if field is None:
+        return DETAIL_LABELS.get(name, name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def shown(value, field=None) -> str:

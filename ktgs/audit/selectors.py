@@ -137,6 +137,17 @@ def target_history(*, target, limit: int) -> list[AuditEvent]:
     return list(rows[: limit + 1])
 
 
+def correction_history(*, targets: list, limit: int) -> list[AuditEvent]:
+    """The newest `limit` + 1 corrections ("….corrected" events) of these records."""
+    if not targets:
+        return []
+    q = Q()
+    for t in targets:
+        q |= Q(target_type=t._meta.label_lower, target_id=str(t.pk))
+    rows = AuditEvent.objects.filter(q, action__endswith=".corrected").order_by("-seq")
+    return list(rows[: limit + 1])
+
+
 # --- what each listed event may show ---------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from ktgs.core.choices import DisciplineForm, ViolationCategory, ViolationKind
 from ktgs.core.forms import VersionedForm
 from ktgs.core.models import SECRECY_INPUT_CHOICES, TOP_SECRET, TOP_SECRET_REFUSED
 from ktgs.discipline.choices import AppealOutcome, CaseOrigin, VoteRole
+from ktgs.inspections.forms import CorrectionForm
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.forms import VnDateField, VnForm, attach_errors
 from ktgs.orgs.models import Body
@@ -238,3 +239,89 @@ class AppealResolveForm(VnForm):
         required=False,
         help_text="Thời hạn 12 tháng tính từ ngày này; để trống thì tạm tính từ ngày giải quyết.",
     )
+
+
+# --- corrections of data-entry errors (discipline/corrections.py) ----------------------------
+
+
+class CaseCorrectForm(CorrectionForm):
+    opened_on = VnDateField(label="Ngày bắt đầu xem xét")
+
+
+class ViolationCorrectForm(CorrectionForm):
+    """A violation carries its case's version."""
+
+    description = forms.CharField(
+        label="Nội dung vi phạm", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def values_of(cls, violation) -> dict:
+        return {
+            "description": violation.description,
+            "reason": "",
+            "version": violation.case.version,
+        }
+
+
+class VoteCorrectForm(CorrectionForm):
+    """A vote carries its case's version; one count per form the vote offered."""
+
+    voted_on = VnDateField(label="Ngày biểu quyết")
+    denominator = forms.IntegerField(
+        label="Tổng số thành viên tính tỷ lệ",
+        required=False,
+        min_value=1,
+        help_text="Để trống: KTGS tính lại theo ngày biểu quyết.",
+    )
+
+    def __init__(self, *args, forms_allowed, **kwargs):
+        self.forms_allowed = [f for f in reversed(DisciplineForm.values) if f in forms_allowed]
+        super().__init__(*args, **kwargs)
+        for form in self.forms_allowed:
+            self.fields[f"n_{form}"] = forms.IntegerField(
+                label=f"Số phiếu {DisciplineForm(form).label.lower()}", min_value=0, required=False
+            )
+            self.fields[f"n_{form}"].show_hidden_initial = True
+        self.order_fields(["voted_on", "denominator", *(f"n_{f}" for f in self.forms_allowed)])
+
+    @classmethod
+    def values_of(cls, vote) -> dict:
+        counts = {f"n_{f}": vote.counts.get(f) for f in DisciplineForm.values}
+        return {
+            "voted_on": vote.voted_on,
+            "denominator": vote.denominator,
+            **counts,
+            "reason": "",
+            "version": vote.case.version,
+        }
+
+    def service_args(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "voted_on": d["voted_on"],
+            "denominator": d.get("denominator"),
+            "counts": {n[2:]: v or 0 for n, v in d.items() if n.startswith("n_")},
+            "reason": d["reason"],
+            "version": d["version"],
+        }
+
+
+class DecisionCorrectForm(CorrectionForm):
+    """The form is shown to say it stays: a different one is refused by the service (only an
+    appeal changes it)."""
+
+    form = forms.ChoiceField(
+        label="Hình thức kỷ luật",
+        choices=DisciplineForm.choices,
+        help_text="Hình thức của quyết định đã ký chỉ thay đổi qua giải quyết khiếu nại.",
+    )
+    number = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    signed_on = VnDateField(label="Ngày ký (chi bộ: ngày biểu quyết)")
+    announced_on = VnDateField(label="Ngày công bố", required=False)
+    received_on = VnDateField(label="Ngày đối tượng nhận quyết định", required=False)
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["number"] = d.get("number") or ""
+        return d

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ktgs.discipline import case_views as views
+from ktgs.discipline import correction_views
 
 app_name = "cases"
 
@@ -15,4 +16,14 @@ urlpatterns = [
     path("<int:pk>/quyet-dinh/", views.decision_make, name="decide"),
     path("quyet-dinh/<int:pk>/khieu-nai/", views.appeal_add, name="appeal"),
     path("khieu-nai/<int:pk>/", views.appeal_resolve, name="appeal_resolve"),
+    path("<int:pk>/sua/", correction_views.case_correct, name="correct"),
+    path(
+        "<int:pk>/sua/vi-pham/<int:violation_pk>/",
+        correction_views.violation_correct,
+        name="correct_violation",
+    ),
+    path(
+        "<int:pk>/sua/bieu-quyet/<int:vote_pk>/", correction_views.vote_correct, name="correct_vote"
+    ),
+    path("quyet-dinh/<int:pk>/sua/", correction_views.decision_correct, name="correct_decision"),
 ]

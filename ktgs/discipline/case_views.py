@@ -165,7 +165,7 @@ def case_detail(request, pk: int):
     case = _case_or_404(request, pk)
     if case.secrecy != Secrecy.NORMAL:
         record_read(case, unit_id=case.unit_id)
-    decision = Decision.objects.filter(case=case).select_related("body").first()
+    decision = Decision.objects.filter(case=case).select_related("body__unit").first()
     try:
         allowed = rules.sanction_forms(
             case.subject_kind, timezone.localdate(), unit=case.unit
@@ -185,6 +185,7 @@ def case_detail(request, pk: int):
         else [],
         can_change=request.scope.may_change(case),
         can_decide=request.scope.may_change(case, RECORDS_DECIDE),
+        can_correct_decision=bool(decision) and request.scope.may_change(decision, RECORDS_DECIDE),
     )
 
 

@@ -171,8 +171,9 @@ class Vote(models.Model):
         return "; ".join(f"{DisciplineForm(f).label}: {n}" for f, n in rows if f in order)
 
 
-class Decision(Voidable, SecretRecord):
-    """The competent body's decision. The figures read this table alone (indexed)."""
+class Decision(Versioned, Voidable, SecretRecord):
+    """The competent body's decision. The figures read this table alone (indexed). `version`:
+    corrections of its number and dates carry it (discipline/corrections.py)."""
 
     ACCESS_PATHS = ("body__unit__path", "subject_unit__path")
 

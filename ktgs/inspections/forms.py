@@ -274,3 +274,159 @@ class PlanForm(VersionedForm, VnForm):
 
     def planned(self) -> dict[int, object]:
         return {int(n[5:]): self.cleaned_data.get(n) for n in self.edited_fields()}
+
+
+# --- corrections of data-entry errors (inspections/corrections.py) ---------------------------
+
+REASON_HELP = "Vì sao sửa (ví dụ «nhập nhầm ngày»); lưu trong «Lịch sử sửa» của hồ sơ."
+
+
+class CorrectionForm(VersionedForm, VnForm):
+    """An edit form of a saved record that also asks why (`reason`, required): opened with the
+    record's values and version (`values_of`), the reason empty."""
+
+    reason = forms.CharField(
+        label="Lý do sửa", widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([n for n in self.fields if n != "reason"])  # the reason last
+
+    @classmethod
+    def values_of(cls, record) -> dict:
+        names = [n for n in cls.base_fields if n not in ("version", "reason")]
+        values = {n: getattr(record, n) for n in names}
+        return {**values, "reason": "", "version": record.version}
+
+    def service_args(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class HeaderCorrectForm(CorrectionForm):
+    body = PickField(
+        "co-quan-tien-hanh",
+        own=True,
+        label="Chủ thể (cơ quan tiến hành)",
+        help_text="Đổi chủ thể chỉ khi quy định có hiệu lực ngày quyết định cho phép cơ quan đó "
+        "tiến hành với các đối tượng này.",
+    )
+    decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    decided_on = VnDateField(label="Ngày quyết định")
+    topic = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(
+        label="Căn cứ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    plan_ends_on = VnDateField(label="Kết thúc theo kế hoạch", required=False)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_pickers(self, scope)
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["decision_number"] = d.get("decision_number") or ""
+        d["legal_basis"] = d.get("legal_basis") or ""
+        return d
+
+
+class StepCorrectForm(CorrectionForm):
+    """A step carries its inspection's version."""
+
+    done_on = VnDateField(label="Ngày thực hiện")
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    @classmethod
+    def values_of(cls, step) -> dict:
+        return {
+            "done_on": step.done_on,
+            "note": step.note,
+            "reason": "",
+            "version": step.inspection.version,
+        }
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["note"] = d.get("note") or ""
+        return d
+
+
+class TeamCorrectForm(CorrectionForm):
+    team_leader = forms.CharField(label="Trưởng đoàn (tổ trưởng)", max_length=255, required=False)
+    team_members = forms.CharField(
+        label="Thành viên đoàn",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng một người: họ và tên, chức vụ (cách nhau bằng dấu phẩy).",
+    )
+
+    @classmethod
+    def values_of(cls, inspection) -> dict:
+        team = list(inspection.team.all())
+        leader = next((t for t in team if t.role == "leader"), None)
+        lines = [
+            f"{t.name}, {t.position}" if t.position else t.name for t in team if t is not leader
+        ]
+        return {
+            "team_leader": leader.name if leader else "",
+            "team_members": "\n".join(lines),
+            "reason": "",
+            "version": inspection.version,
+        }
+
+    def service_args(self) -> dict:
+        d = self.cleaned_data
+        team = []
+        if d.get("team_leader"):
+            team.append(TeamInput(name=d["team_leader"], role="leader"))
+        for line in (d.get("team_members") or "").splitlines():
+            name, _, position = line.partition(",")
+            if name.strip():
+                team.append(TeamInput(name=name.strip(), position=position.strip()))
+        return {"team": team, "reason": d["reason"], "version": d["version"]}
+
+
+class ConclusionCorrectForm(CorrectionForm):
+    result = forms.ChoiceField(label="Kết quả")
+    concluded_on = VnDateField(label="Ngày kết luận")
+    strengths = forms.CharField(
+        label="Ưu điểm", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    shortcomings = forms.CharField(
+        label="Hạn chế, khuyết điểm, vi phạm",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    good_practice = forms.CharField(
+        label="Nhân tố tích cực cần nhân rộng",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    commendation = forms.CharField(
+        label="Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    remedy = forms.ChoiceField(label="Xử lý ngoài kỷ luật", choices=Remedy.choices, required=False)
+    reservations = forms.CharField(
+        label="Ý kiến bảo lưu của đối tượng",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", "— Chọn kết quả —"), *results]
+
+    @classmethod
+    def values_of(cls, subject) -> dict:
+        names = [n for n in cls.base_fields if n not in ("version", "reason")]
+        values = {n: getattr(subject, n) for n in names}
+        return {**values, "reason": "", "version": subject.inspection.version}
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        for name in ("strengths", "shortcomings", "good_practice", "commendation", "reservations"):
+            d[name] = d.get(name) or ""
+        d["remedy"] = d.get("remedy") or ""
+        return d

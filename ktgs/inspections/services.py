@@ -234,9 +234,10 @@ def _secrecy(value: str) -> str:
     return value
 
 
-def _number(kind: str, number: str, body: Body, day: date) -> str:
+def _number(kind: str, number: str, body: Body, day: date, *, exclude: int | None = None) -> str:
     """The canonical decision number; refused when the body already used it in the same
-    committee term (numbers restart each term), or the same year when no term is recorded."""
+    committee term (numbers restart each term), or the same year when no term is recorded.
+    `exclude`: the inspection being corrected (its own number is not a clash)."""
     number = (number or "").strip()
     if not number:
         if kind == InspectionKind.SUPERVISION_REGULAR:
@@ -252,6 +253,8 @@ def _number(kind: str, number: str, body: Body, day: date) -> str:
     except ValidationError as exc:
         raise ValidationError({"decision_number": exc.messages}) from exc
     taken = Inspection.objects.live().filter(body=body, decision_number=canonical)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     term = Term.objects.filter(Term.q_on(day), unit_id=body.unit_id).order_by("-starts_on").first()
     if term is not None:
         taken = taken.filter(decided_on__gte=term.starts_on)

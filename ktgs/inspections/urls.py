@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ktgs.inspections import views
+from ktgs.inspections import correction_views, views
 
 app_name = "inspections"
 
@@ -16,5 +16,13 @@ urlpatterns = [
     path("<int:pk>/in/quyet-dinh/", views.decision_print, name="print_decision"),
     path("<int:pk>/in/thong-bao-ket-luan/", views.notice_print, name="print_notice"),
     path("<int:pk>/huy/", views.inspection_void, name="void"),
+    path("<int:pk>/sua/", correction_views.header_correct, name="correct"),
+    path("<int:pk>/sua/doan/", correction_views.team_correct, name="correct_team"),
+    path("<int:pk>/sua/buoc/<int:step_pk>/", correction_views.step_correct, name="correct_step"),
+    path(
+        "<int:pk>/sua/ket-luan/<int:subject_pk>/",
+        correction_views.conclusion_correct,
+        name="correct_conclusion",
+    ),
     path("kien-nghi/<int:pk>/", views.follow_up_close, name="follow_up"),
 ]

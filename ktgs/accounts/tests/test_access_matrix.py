@@ -245,6 +245,25 @@ inspections:void      insp:own/normal      302   404       200          200     
 inspections:void      insp:parent/normal   302   404       403          403          403          403
 inspections:void      insp:sibling/normal  302   404       404          404          404          404
 inspections:void      missing              302   404       404          404          404          404
+# Corrections of data-entry errors: as recording the inspection (records.change in the performing
+# unit). "insp:done" is a concluded supervision of HA.DBK.001's UBKT (a step done, a conclusion).
+inspections:correct   insp:own/normal      302   404       200          200          200          403
+inspections:correct   insp:own/secret      302   404       404/404/200  404/404/200  404/404/200  404/404/403
+inspections:correct   insp:parent/normal   302   404       403          403          403          403
+inspections:correct   insp:sibling/normal  302   404       404          404          404          404
+inspections:correct   missing              302   404       404          404          404          404
+inspections:correct_team insp:own/normal   302   404       200          200          200          403
+inspections:correct_team insp:parent/normal 302  404       403          403          403          403
+inspections:correct_team insp:sibling/normal 302 404       404          404          404          404
+inspections:correct_team missing           302   404       404          404          404          404
+inspections:correct_step insp:done         302   404       200          200          200          403
+inspections:correct_step insp:parent/normal 302  404       403          403          403          403
+inspections:correct_step insp:sibling/normal 302 404       404          404          404          404
+inspections:correct_step missing           302   404       404          404          404          404
+inspections:correct_conclusion insp:done   302   404       200          200          200          403
+inspections:correct_conclusion insp:own/normal 302 404     404          404          404          403
+inspections:correct_conclusion insp:sibling/normal 302 404 404          404          404          404
+inspections:correct_conclusion missing     302   404       404          404          404          404
 inspections:follow_up fu:own               302   404       200          200          200          403
 inspections:follow_up missing              302   404       404          404          404          404
 # Programmes: seen by whoever reads records in the body's unit, written with records.change
@@ -412,6 +431,19 @@ discipline:print      decision:own         302   404       200          200     
 discipline:print      missing              302   404       404          404          404          404
 cases:appeal_resolve  appeal:own           302   404       200          403          403          403
 cases:appeal_resolve  missing              302   404       404          404          404          404
+# Corrections: the case, a violation, a vote as recording them (records.change in the considering
+# body's unit); the decision as making it (records.decide in the deciding body's unit).
+cases:correct         case:own             302   404       200          200          200          403
+cases:correct         case:sibling         302   404       404          404          404          404
+cases:correct         missing              302   404       404          404          404          404
+cases:correct_violation case:own           302   404       200          200          200          403
+cases:correct_violation case:sibling       302   404       404          404          404          404
+cases:correct_violation missing            302   404       404          404          404          404
+cases:correct_vote    case:own             302   404       200          200          200          403
+cases:correct_vote    case:sibling         302   404       404          404          404          404
+cases:correct_vote    missing              302   404       404          404          404          404
+cases:correct_decision decision:own        302   404       200          403          403          403
+cases:correct_decision missing             302   404       404          404          404          404
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
 # started, extended and struck off with records.change in the body's unit. "susp:own" is a
 # suspension by HA.DBK.001's UBKT of a member of HA.DBK.001.01 (running), "susp:sibling" one
@@ -552,6 +584,10 @@ UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
 INSPECTION_PARTS = {
     "inspections:step": "steps",
     "inspections:conclude": "subjects",
+    "inspections:correct_step": "steps",
+    "inspections:correct_conclusion": "subjects",
+    "cases:correct_violation": "violations",  # a page about a violation or a vote of a case
+    "cases:correct_vote": "votes",
     "programmes:item_edit": "items",  # a page about an item of a programme
     "programmes:item_remove": "items",
 }
@@ -682,6 +718,7 @@ def _make_inspections() -> dict:
         recommendations=[Recommendation("Bổ sung quy chế", date(2026, 6, 30))],
     )
     objects["fu:own"] = done.follow_ups.get()
+    objects["insp:done"] = done
     return objects
 
 

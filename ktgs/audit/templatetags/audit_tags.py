@@ -30,3 +30,21 @@ def history_panel(context, target, limit: int = PANEL_SIZE):
         "more": len(events) > limit,
         "search_url": search_url,
     }
+
+
+@register.inclusion_tag("audit/_corrections_panel.html", takes_context=True)
+def corrections_panel(context, *targets, limit: int = PANEL_SIZE):
+    """«Lịch sử sửa»: the corrections of data-entry errors of `targets` (a record and the
+    records shown with it on its page): when, who, which part, before → after, and why."""
+    scope = context["request"].scope
+    events = selectors.correction_history(targets=[t for t in targets if t], limit=limit)
+    shown = selectors.annotate(events[:limit], scope=scope, panel=True)
+    rows = []
+    for event in shown:
+        row = labels.present(event)
+        details = event.details or {}
+        row["part"] = details.get("part", "")
+        row["reason"] = details.get("reason", "") if event.show_values else ""
+        row["dependents"] = details.get("dependents", "")
+        rows.append(row)
+    return {"rows": rows, "more": len(events) > limit}

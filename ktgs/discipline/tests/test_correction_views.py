@@ -1,0 +1,54 @@
+"""The correction pages of a case: «Sửa» links, the decision's page for who may decide, the
+form change refused pointing to the appeal, the correction listed in «Lịch sử sửa»."""
+
+import pytest
+from django.urls import reverse
+
+from ktgs.discipline.models import Decision
+from ktgs.discipline.tests.test_corrections import decided  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def data(d: Decision, **kw) -> dict:
+    return {
+        "form": d.form,
+        "number": d.number,
+        "signed_on": d.signed_on.strftime("%d/%m/%Y"),
+        "announced_on": d.announced_on.strftime("%d/%m/%Y"),
+        "received_on": d.received_on.strftime("%d/%m/%Y"),
+        "reason": "Nhập nhầm số quyết định",
+        "version": d.version,
+        **kw,
+    }
+
+
+def test_decision_number_corrected_and_listed(client_as, decided):  # noqa: F811
+    case, d, _n = decided
+    client = client_as("ubkt_leader")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    url = reverse("cases:correct_decision", args=[d.pk])
+    assert url in page and reverse("cases:correct", args=[case.pk]) in page
+    response = client.post(url, data(d, number="08-QĐ/CB"))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    history = page.split('id="lich-su-sua"')[1].split("</section>")[0]
+    assert "08-QĐ/CB" in history and "Nhập nhầm số quyết định" in history
+
+
+def test_form_change_refused_with_the_appeal_named(client_as, decided):  # noqa: F811
+    _case, d, _n = decided
+    response = client_as("ubkt_leader").post(
+        reverse("cases:correct_decision", args=[d.pk]), data(d, form="reprimand")
+    )
+    assert response.status_code == 200
+    assert "khiếu nại" in response.content.decode()
+    assert Decision.objects.get(pk=d.pk).form == "warning"
+
+
+def test_an_inspector_sees_no_decision_link_and_is_refused(client_as, decided):  # noqa: F811
+    case, d, _n = decided
+    client = client_as("inspector")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:correct_decision", args=[d.pk]) not in page
+    assert client.get(reverse("cases:correct_decision", args=[d.pk])).status_code == 403
