@@ -80,16 +80,20 @@ DEMO_USERS: list[tuple[str, str, str, str, str]] = [
     ("lanhdao.capuy", Role.COMMITTEE_LEADER, BLOC, Secrecy.NORMAL, "Vũ Đức Thắng"),
 ]
 # The demo users who must sign in with a second factor get a ready authenticator secret (base32,
-# fixed so the quick start always prints the same one) and one-time backup codes.
+# fixed so the quick start always prints the same one) and one-time backup codes: ten, as the
+# browser tests sign in with one each, counted from the end (each test file says which).
 DEMO_SECOND_FACTOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "quantri": (
         "YJIG5FC23IL6764TIILJ5MSZNYMLPL67",
-        ("ps6jlfsx", "7nhfqpt2", "zexy7xrn", "if5o3bnr", "5csh2t4c"),
+        ("kru7a53w", "2svtiqwn", "z6yoj5gp", "aigjgm5s", "vgxkjsdw")
+        + ("ps6jlfsx", "7nhfqpt2", "zexy7xrn", "if5o3bnr", "5csh2t4c"),
     ),
     "lanhdao.ubkt": (
         "O3FOAN2OVB2AXFTRMUZJJ35BLONLS665",
-        # the first two added for the corrections journey (tests/browser, from the end: -6, -7)
-        ("k7m2q9xa", "p3w8n5rd", "6ziop4fs", "u4hc63i2", "uxydauiu", "hwtqvrke", "t2y5rdk6"),
+        # ten single-use codes, taken by the browser tests from the end: -1 discipline journey,
+        # -2/-3 layout, -6/-7 corrections journey, -8 accessibility
+        ("75o6mp2t", "g4haclt5", "ara6p5fk", "xzso523d", "yboq5alr")
+        + ("6ziop4fs", "u4hc63i2", "uxydauiu", "hwtqvrke", "t2y5rdk6"),
     ),
 }
 NOT_EMPTY = (

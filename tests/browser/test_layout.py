@@ -1,84 +1,49 @@
-"""The layout at the widths people use: a 1366 px laptop screen gets the whole main menu on one
-line (issue 18), for the role with the longest menu (the UBKT leader: every section and the log).
-Screenshots are kept with the CI artefacts."""
-
-import re
+"""The layout at the widths people use (issue 18), on the pages of the accessibility check
+(tests/browser/pages.py: the UBKT leader's, whose menu is the longest, and the administrator's):
+a 1366 px laptop screen gets the whole main menu on one line; on a 390 px phone the page itself
+never scrolls sideways. Screenshots of every page at both widths are kept with the CI artefacts
+(test-artifacts/test_*-NN-<width>-<page>.png)."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from ktgs.demo.builder import DEMO_SECOND_FACTOR
+from tests.browser.pages import each_page
 
 pytestmark = pytest.mark.browser
 
-LEADER = "lanhdao.ubkt"
 
-
-def sign_in_leader(page: Page, password: str, code: int) -> None:
-    """With a printed backup code: each is used once — the discipline journey takes the last
-    (-1), the tests here -2 and -3."""
-    page.goto("/dang-nhap/")
-    page.locator("input[name='username']").fill(LEADER)
-    page.locator("input[name='password']").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/dang-nhap/ma-xac-thuc/"))
-    _secret, backup_codes = DEMO_SECOND_FACTOR[LEADER]
-    page.locator("input[name='otp_token']").fill(backup_codes[code])
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
+def shot_name(width: int, url: str) -> str:
+    return f"{width}-" + (url.strip("/").replace("/", "-") or "home")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}])
 def test_the_main_menu_is_one_line_at_1366_px(page: Page, live_app: str, demo_password, shot):
-    sign_in_leader(page, demo_password, -2)
-    page.goto("/")
-    items = page.locator("nav.main-nav li")
-    expect(items.filter(has_text="Nhật ký")).to_have_count(1)  # the longest menu
-    assert items.count() >= 12
-    tops = page.eval_on_selector_all(
-        "nav.main-nav li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
-    )
-    widths = page.eval_on_selector_all(
-        "nav.main-nav li", "els => els.map(e => Math.round(e.getBoundingClientRect().width))"
-    )
-    shot("menu-1366")
-    assert len(set(tops)) == 1, f"the menu wraps: item tops {tops}, widths {widths}"
-
-
-PHONE_PAGES = (
-    "/",
-    "/to-chuc/",
-    "/dang-vien/",
-    "/kiem-tra/",
-    "/ky-luat/",
-    "/ky-luat/vu-viec/",
-    "/ky-luat/so-lieu/",
-    "/so-lieu/kiem-tra-giam-sat/",
-    "/bao-cao/",
-    "/quy-tac/",
-    "/don-thu/",
-    "/du-lieu/nhap/",
-)
+    wrapped, seen = [], []
+    for url in each_page(page, demo_password, -2, -9):  # the leader's and admin's backup codes
+        seen.append(url)
+        tops = page.eval_on_selector_all(
+            "nav.main-nav li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+        )
+        shot(shot_name(1366, url))
+        if len(tops) < 2 or len(set(tops)) != 1:
+            wrapped.append((url, tops))
+        if url == "/":  # the leader's menu, the longest: every section and the log
+            assert len(tops) >= 12, tops
+    assert len(seen) >= 25, seen
+    assert not wrapped, f"the menu is not one line (url, item tops): {wrapped}"
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])
 def test_nothing_scrolls_sideways_on_a_phone(page: Page, live_app: str, demo_password, shot):
     """At 390 px the page itself never scrolls sideways: a wide table scrolls inside its own
     container (.table-wrap), the rest wraps."""
-    sign_in_leader(page, demo_password, -3)
-    wide, squeezed = [], []
-    page.goto("/dang-vien/")
-    member = page.locator("main table tbody tr td:first-child a").first.get_attribute("href")
-    page.goto("/to-chuc/")
-    top = page.locator("main a[href^='/to-chuc/']:not([href$='/moi/'])").first.get_attribute("href")
-    report = "/bao-cao/" + top.rstrip("/").rsplit("/", 1)[-1] + "/"
-    for url in (*PHONE_PAGES, member, report):
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
+    wide, squeezed, seen = [], [], []
+    for url in each_page(page, demo_password, -3, -10):
+        seen.append(url)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        shot("phone-" + (url.strip("/").replace("/", "-") or "home"))
+        shot(shot_name(390, url))
         if overflow > 0:
             wide.append((url, overflow))
         # a table squeezed into the phone shows a word per line: cells holding several words
@@ -92,5 +57,6 @@ def test_nothing_scrolls_sideways_on_a_phone(page: Page, live_app: str, demo_pas
         )
         if narrow:
             squeezed.append((url, narrow))
+    assert len(seen) >= 25, seen
     assert not wide, f"pages wider than the phone (url, px): {wide}"
     assert not squeezed, f"tables squeezed to a word per line (url, cell widths in px): {squeezed}"
