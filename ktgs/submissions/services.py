@@ -580,17 +580,19 @@ def obligations(unit: OrgUnit) -> list[Slot]:
 
 @dataclass
 class Flag:
+    """The figures of one unit, frozen in a closure, that the records now give differently."""
+
     unit: OrgUnit
-    text: str  # "40 → 39 đảng viên bị kỷ luật"
-    url: str | None
+    changes: list  # [(text "40 → 39 đảng viên bị kỷ luật", link to the records it counts)]
     events: list = field(default_factory=list)
 
 
 def closure_flags(closure: PeriodClosure) -> list[Flag]:
-    """The figures frozen in a closure (each included submission's, and the superior's own from
-    its records) that the records now give differently, each with the link to the records it
-    counts and the audit events recorded since the closure in that unit's subtree (who changed
-    what: an approximation, since an event names the unit of its record, not the figure)."""
+    """Per unit (each included submission's, then the superior's own figures from its records at
+    closing): the frozen figures the records now give differently, each with the link to the
+    records it counts, and the audit events recorded since the closure in that unit's subtree
+    (who changed what: an approximation, since an event names the unit of its record, not the
+    figure). One Context per unit: each family's aggregate queries once."""
     subs = list(
         Submission.objects.filter(
             pk__in=[i["submission"] for i in closure.included]
@@ -600,9 +602,12 @@ def closure_flags(closure: PeriodClosure) -> list[Flag]:
     flags = []
     for unit, figures in checks:
         ctx = Context(unit, closure.starts_on, closure.ends_on)
-        changed = [(f, outdated_in(ctx, [f])) for f in figures]
-        changed = [(f, text[0]) for f, text in changed if text]
-        if not changed:
+        changes = []
+        for f in figures:
+            text = outdated_in(ctx, [f])
+            if text:
+                changes.append((text[0], ctx.figure(f["key"], f["params"]).url))
+        if not changes:
             continue
         events = list(
             AuditEvent.objects.filter(
@@ -613,6 +618,5 @@ def closure_flags(closure: PeriodClosure) -> list[Flag]:
             .exclude(action__startswith="reports.")
             .order_by("at")[:20]
         )
-        for f, text in changed:
-            flags.append(Flag(unit, text, ctx.figure(f["key"], f["params"]).url, events))
+        flags.append(Flag(unit, changes, events))
     return flags

@@ -62,10 +62,6 @@ def _slot(data, unit: OrgUnit) -> services.Slot:
     return services.period_slot(period)
 
 
-def _slot_query(slot: services.Slot) -> str:
-    return urlencode(slot.params)
-
-
 def _fields(data) -> dict:
     return {k: data[k] for k in SLOT_FIELDS if data.get(k)}
 
@@ -81,17 +77,34 @@ def unit_page(request, code: str):
     and a form to open a period of its sub-units."""
     unit = _unit(request, code)
     slots = services.obligations(unit)
+    today = dates.today()
+    asked = None  # a period named by the query string (the report page's «Nộp báo cáo»)
+    if any(request.GET.get(k) for k in SLOT_FIELDS):
+        try:
+            asked = _slot(request.GET, unit)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            if asked.key not in {x.key for x in slots}:
+                slots.insert(0, asked)
     current = {
         s.slot: s
         for s in Submission.objects.filter(
             unit=unit, slot__in=[x.key for x in slots], superseded_at__isnull=True
         )
     }
-    today = dates.today()
     rows = []
     for slot in slots:
         text, late = services.status_text(current.get(slot.key), slot.deadline, today)
-        rows.append({"slot": slot, "text": text, "late": late, "query": _slot_query(slot)})
+        rows.append(
+            {
+                "slot": slot,
+                "text": text,
+                "late": late,
+                "asked": asked is not None and slot.key == asked.key,
+                "ended": slot.end < today,
+            }
+        )
     has_children = UnitLink.objects.filter(Dated.q_on(today), parent=unit).exists()
     return render(
         request,
@@ -113,7 +126,8 @@ def unit_page(request, code: str):
 def submit(request, code: str):
     unit = _unit(request, code)
     _writer(request, unit)
-    back = reverse("submissions:unit", args=[unit.code])
+    query = urlencode(_fields(request.POST))  # back to the period submitted, shown first
+    back = reverse("submissions:unit", args=[unit.code]) + (f"?{query}" if query else "")
     try:
         slot = _slot(request.POST, unit)
         sub = services.submit(scope=request.scope, unit=unit, slot=slot, user=request.user)

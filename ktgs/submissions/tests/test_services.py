@@ -11,6 +11,7 @@ from ktgs.accounts.access import visible_to
 from ktgs.audit.models import AuditEvent
 from ktgs.core.models import OfficeSetting
 from ktgs.inspections.models import Inspection
+from ktgs.inspections.services import inspection_void
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports.periods import DEADLINE_KEY, UnitPeriods
 from ktgs.submissions import services
@@ -148,11 +149,16 @@ def test_a_record_changed_after_closing_is_flagged_with_its_link(cast):
     _submit_2022(cast, child)
     closure = _close_2022(cast, bloc)
     assert services.closure_flags(closure) == []
-    _void(inspection)
+    inspection_void(inspection, reason="Ghi nhầm")  # through the service: audited
     flags = services.closure_flags(closure)
     assert {f.unit.code for f in flags} == {child.code, bloc.code}  # its figure and the bloc's
-    assert all(" → " in f.text for f in flags)
-    assert any(f.url for f in flags)
+    assert all(" → " in text for f in flags for text, _url in f.changes)
+    assert all(url for f in flags for _text, url in f.changes)
+    # by whom: the audit event of the voiding, under the sub-unit's flag (and the bloc's)
+    for f in flags:
+        assert [e.target_id for e in f.events if e.action == "inspections.inspection.voided"] == [
+            str(inspection.pk)
+        ]
 
 
 def test_the_bloc_report_is_computed_from_the_submitted_figures(cast):
