@@ -60,6 +60,15 @@ else:
 # --- end keys ----------------------------------------------------------------------------------
 
 DEBUG = os.environ.get("KTGS_DEBUG", "0" if PRODUCTION else "1") == "1"
+
+# E-mail (reminders to submit a report, docs/submissions.md): sent only when a mail server is
+# named (KTGS_EMAIL_HOST); without one, reminders show on the unit's page alone.
+EMAIL_HOST = os.environ.get("KTGS_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("KTGS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KTGS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KTGS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KTGS_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KTGS_EMAIL_FROM", "ktgs@localhost")
 ALLOWED_HOSTS = _env_list("KTGS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("KTGS_CSRF_TRUSTED_ORIGINS", "")
 
@@ -87,6 +96,7 @@ INSTALLED_APPS = [
     "ktgs.discipline",
     "ktgs.reports",
     "ktgs.letters",
+    "ktgs.submissions",
     "ktgs.exchange",
     "ktgs.ops",
     "ktgs.demo",

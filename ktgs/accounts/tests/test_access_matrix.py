@@ -395,6 +395,51 @@ reports:draft          missing             302   404       404          404     
 reports:draft_docx     draft:own           302   403       200          200          200          403
 reports:draft_docx     draft:sibling       302   404       404          404          404          404
 reports:draft_docx     missing             302   404       404          404          404          404
+# Nộp báo cáo (docs/submissions.md): a unit's obligations and a period's statuses are seen like
+# the report page; submitting, reminding, closing, reopening (POSTed empty: the form's message,
+# back to the page) and a new request need records.change in the unit.
+submissions:unit       own                 302   200       200          200          200          200
+submissions:unit       child               302   200       200          200          200          200
+submissions:unit       sibling             302   404       404          404          404          404
+submissions:unit       parent              302   404       404          404          404          404
+submissions:unit       other               302   404       404          404          404          404
+submissions:unit       missing             302   404       404          404          404          404
+submissions:period     own                 302   200       200          200          200          200
+submissions:period     child               302   200       200          200          200          200
+submissions:period     sibling             302   404       404          404          404          404
+submissions:period     parent              302   404       404          404          404          404
+submissions:period     other               302   404       404          404          404          404
+submissions:period     missing             302   404       404          404          404          404
+submissions:submit     own                 302   403       302          302          302          403
+submissions:submit     child               302   403       302          302          302          403
+submissions:submit     sibling             302   404       404          404          404          404
+submissions:submit     parent              302   404       404          404          404          404
+submissions:submit     other               302   404       404          404          404          404
+submissions:submit     missing             302   404       404          404          404          404
+submissions:remind     own                 302   403       302          302          302          403
+submissions:remind     child               302   403       302          302          302          403
+submissions:remind     sibling             302   404       404          404          404          404
+submissions:remind     parent              302   404       404          404          404          404
+submissions:remind     other               302   404       404          404          404          404
+submissions:remind     missing             302   404       404          404          404          404
+submissions:close      own                 302   403       302          302          302          403
+submissions:close      child               302   403       302          302          302          403
+submissions:close      sibling             302   404       404          404          404          404
+submissions:close      parent              302   404       404          404          404          404
+submissions:close      other               302   404       404          404          404          404
+submissions:close      missing             302   404       404          404          404          404
+submissions:reopen     own                 302   403       302          302          302          403
+submissions:reopen     child               302   403       302          302          302          403
+submissions:reopen     sibling             302   404       404          404          404          404
+submissions:reopen     parent              302   404       404          404          404          404
+submissions:reopen     other               302   404       404          404          404          404
+submissions:reopen     missing             302   404       404          404          404          404
+submissions:request_create own                 302   403       200          200          200          403
+submissions:request_create child               302   403       200          200          200          403
+submissions:request_create sibling             302   404       404          404          404          404
+submissions:request_create parent              302   404       404          404          404          404
+submissions:request_create other               302   404       404          404          404          404
+submissions:request_create missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -568,7 +613,16 @@ accounts_admin:role_end    missing        302   404       403          403      
 
 # How a page is asked: logging out and voiding are POSTs (voiding with no reason: the form
 # comes back with its error, nothing is written); the tree's children are an htmx request.
-POSTED = {"logout", "orgs:member_void", "reports:draft_create", "letters:identity"}
+POSTED = {
+    "logout",
+    "orgs:member_void",
+    "reports:draft_create",
+    "letters:identity",
+    "submissions:submit",
+    "submissions:remind",
+    "submissions:close",
+    "submissions:reopen",
+}
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
@@ -939,6 +993,8 @@ def _url(name: str, obj) -> str:
         return reverse(name)
     if name in UNIT_QUERY_PAGES:
         return f"{reverse(name)}?don-vi={obj.code}"
+    if name == "submissions:period":  # a period of the unit's sub-units
+        return f"{reverse(name, kwargs={'code': obj.code})}?ky=nam&nam=2023"
     if name in INSPECTION_PARTS:  # a page about a step or a subject of an inspection
         part = INSPECTION_PARTS[name]
         sub = getattr(obj, part).order_by("pk").first() if hasattr(obj, part) else None

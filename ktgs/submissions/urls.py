@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ktgs.submissions import views
+
+app_name = "submissions"
+urlpatterns = [
+    path("<str:code>/", views.unit_page, name="unit"),
+    path("<str:code>/nop/", views.submit, name="submit"),
+    path("<str:code>/ky/", views.period_page, name="period"),
+    path("<str:code>/nhac/", views.remind, name="remind"),
+    path("<str:code>/chot/", views.close, name="close"),
+    path("<str:code>/mo-lai/", views.reopen, name="reopen"),
+    path("<str:code>/yeu-cau/moi/", views.request_create, name="request_create"),
+]
