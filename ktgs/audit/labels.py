@@ -68,6 +68,11 @@ ACTION_LABELS: dict[str, str] = {
     "letters.index_rebuilt": "Tính lại chỉ mục tìm đơn cùng người gửi bằng khóa mới",
     "letters.letter.identity_viewed": "Xem thông tin người gửi đơn thư",
     "letters.letter.registered": "Vào sổ đơn thư",
+    "submissions.submitted": "Nộp báo cáo kỳ lên cấp trên",
+    "submissions.request.created": "Yêu cầu báo cáo đột xuất",
+    "submissions.reminded": "Nhắc đơn vị nộp báo cáo",
+    "submissions.period.closed": "Chốt kỳ báo cáo",
+    "submissions.period.reopened": "Mở lại kỳ báo cáo đã chốt",
     "letters.letter.imported": "Nhập đơn thư cũ",
     "letters.letter.routed": "Phân loại, xử lý đơn thư",
     "letters.letter.accepted": "Thụ lý giải quyết đơn thư",
@@ -106,6 +111,10 @@ TARGET_LABELS: dict[str, str] = {
     "orgs.member": "Đảng viên",
     "orgs.orgunit": "Tổ chức đảng",
     "reports.reportdraft": "Dự thảo báo cáo",
+    "submissions.submission": "Báo cáo đã nộp",
+    "submissions.reportrequest": "Yêu cầu báo cáo",
+    "submissions.periodclosure": "Chốt kỳ",
+    "submissions.reminder": "Nhắc nộp báo cáo",
 }
 
 DETAIL_LABELS: dict[str, str] = {
