@@ -66,7 +66,7 @@ def _changes(before: dict, after: dict) -> dict:
 
 def _locked_case(case: DisciplineCase, version: int | None) -> DisciplineCase:
     row = (
-        DisciplineCase.objects.select_for_update()
+        DisciplineCase.objects.select_for_update(of=("self",))
         .select_related("body__unit", "member", "subject_unit")
         .get(pk=case.pk)
     )
@@ -315,7 +315,7 @@ def decision_correct(
     are computed again from the corrected dates (a date typed on the form for the bar is kept);
     the limitation and competence are checked again on the signing date."""
     d = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("body__unit", "case__member", "case__subject_unit")
         .get(pk=decision.pk)
     )

@@ -74,7 +74,7 @@ def correction_reason(reason: str) -> str:
 
 def _locked(inspection: Inspection, version: int | None) -> Inspection:
     row = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("body__unit", "unit")
         .get(pk=inspection.pk)
     )
