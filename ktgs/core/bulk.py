@@ -47,9 +47,11 @@ def _values(row: dict | models.Model, columns, defaults: dict) -> list:
     return out
 
 
-def insert(model: type[models.Model], rows: Iterable[dict | models.Model]) -> int:
-    """INSERT rows given as model instances or {attname: value} dicts; return how many."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+def insert(model: type[models.Model], rows: Iterable[dict | models.Model], *, ids=False) -> int:
+    """INSERT rows given as model instances or {attname: value} dicts; return how many. With
+    `ids`, each row carries its own `id` (a loader that numbers the rows itself need not read
+    them back); call `reset_sequences` afterwards."""
+    fields = [f for f in model._meta.concrete_fields if ids or not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     columns = [(f.attname, _converter(f)) for f in fields]
     qn = connection.ops.quote_name
@@ -65,6 +67,16 @@ def insert(model: type[models.Model], rows: Iterable[dict | models.Model]) -> in
                 cursor.executemany(sql, values)
             count += len(values)
     return count
+
+
+def reset_sequences(*tables: type[models.Model]) -> None:
+    """After rows were inserted with their own ids: the next id given by the database follows
+    the largest one (PostgreSQL's sequences; SQLite's AUTOINCREMENT follows by itself)."""
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(tables)):
+            cursor.execute(sql)
 
 
 def _copy(cursor, sql: str, values: list[list]) -> None:

@@ -106,9 +106,10 @@ class DemoError(Exception):
     """The demo cannot be built here (the message is Vietnamese, for the user)."""
 
 
-def demo_logins() -> list[tuple[str, str, str, str, str]]:
-    """(username, password, role label, second factor, unit name) of each demo user."""
-    names = {u.code: u.name for u in plan_units(DEFAULT_MEMBERS)}
+def demo_logins(names: dict[str, str] | None = None) -> list[tuple[str, str, str, str, str]]:
+    """(username, password, role label, second factor, unit name) of each demo user; `names`
+    {unit code in DEMO_USERS: name} when the users sit elsewhere (the nation tier)."""
+    names = names or {u.code: u.name for u in plan_units(DEFAULT_MEMBERS)}
     return [
         (
             username,

@@ -53,7 +53,6 @@ REPORT_MEMBERS = {
 REPORT_ORGANISATIONS = {(PROVINCE, INSPECTION): {WARNING: 1}}
 # Units the tests use for their own fixtures: no decision, no expelled member there.
 KEEP_CLEAR = ("HA.DBK.001", "HA.DBK.002", "HA.DBK.003")
-EXPELLED_FIRST_INDEX = 900_001  # codes DV900001… (the plan's members are DV000001…)
 PERIOD_FROM_START = 75  # days after the term's start before the first decision
 LAST_IN_PERIOD = date(2023, 6, 20)
 SYMBOLS = {
@@ -159,9 +158,16 @@ class DemoDiscipline:
     appeal: tuple[int, int, date] | None  # (appealed decision, its replacement, filed on)
 
 
+def expelled_code(planned: int, i: int) -> str:
+    """The code of the i-th expelled member when the plan has `planned` members (DV000001…):
+    the numbers right after the plan's, so they never meet one of its codes at any size."""
+    return member_code(planned + 1 + i)
+
+
 def plan_expelled(units: list[UnitPlan], count: int = 5) -> list[MemberPlan]:
     """`count` members of the bloc's cells (outside KEEP_CLEAR unless the bloc is tiny),
-    admitted 1994–2012."""
+    admitted 1994–2012, coded after the plan's members."""
+    planned = sum(u.members for u in units)
     rng = random.Random(f"{SEED}/expelled")
     bloc = sorted(u.code for u in units if u.members and u.code.startswith(BLOC + "."))
     cells = [c for c in bloc if not c.startswith(KEEP_CLEAR)] or bloc
@@ -175,7 +181,7 @@ def plan_expelled(units: list[UnitPlan], count: int = 5) -> list[MemberPlan]:
         middle = rng.choice([w for w, _weight in names.MIDDLE_NAMES[sex][:6]])
         rows.append(
             MemberPlan(
-                code=member_code(EXPELLED_FIRST_INDEX + i),
+                code=expelled_code(planned, i),
                 family_name=family,
                 middle_name=middle,
                 given_name=rng.choice(names.GIVEN_NAMES[sex]),

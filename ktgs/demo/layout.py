@@ -15,7 +15,7 @@ from ktgs.demo import names
 SEED = "ktgs-demo/2023-06-30"
 DEMO_REFERENCE_DATE = date(2023, 6, 30)
 DEFAULT_MEMBERS = 4759
-MIN_MEMBERS, MAX_MEMBERS = 100, 999_999
+MIN_MEMBERS, MAX_MEMBERS = 100, 6_000_000  # the nation has about 5.6 million
 MIN_PER_CELL = 3
 CELLS_PER_COMMITTEE = (3, 12)
 

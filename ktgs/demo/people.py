@@ -51,6 +51,9 @@ def add_years(day: date, years: int) -> date:
 
 
 def member_code(index: int) -> str:
+    """DV000001…DV999999, then DV1000000…: six digits at least, one code per index at any size."""
+    if index < 1:
+        raise ValueError(f"member index {index} < 1")
     return f"DV{index:06d}"
 
 

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ktgs.core.vietnamese import format_date, format_int
 from ktgs.demo.builder import (
@@ -15,6 +16,7 @@ from ktgs.demo.builder import (
     demo_logins,
     demo_second_factors,
 )
+from ktgs.demo.nation import NationError, build_nation, check_scale, user_unit_names
 from ktgs.orgs.models import OrgUnit
 
 
@@ -35,6 +37,21 @@ class Command(BaseCommand):
             "tăng, giảm theo tỷ lệ)",
         )
         parser.add_argument(
+            "--tier",
+            choices=("bloc", "nation"),
+            default="bloc",
+            help="bloc: Đảng bộ Khối mẫu (mặc định); nation: cả nước sau sắp xếp 2025 (34 tỉnh, "
+            "thành phố, 3.321 xã, phường, khoảng 55.000 tổ chức cơ sở đảng, 5,6 triệu đảng viên; "
+            "chỉ PostgreSQL, trừ khi dùng --scale nhỏ)",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            metavar="F",
+            help="với --tier nation: tỷ lệ so với cả nước (ví dụ 0,01 là 56.000 đảng viên)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="không làm gì (chỉ báo một dòng) nếu cơ sở dữ liệu đã có tổ chức đảng",
@@ -45,13 +62,16 @@ class Command(BaseCommand):
             help="in bảng tài khoản dùng thử (một lần); không kèm --if-empty thì chỉ in rồi thoát",
         )
 
-    def handle(self, *args, members: int, if_empty: bool, print_logins: bool, **options):
+    def handle(self, *args, members, tier, scale, if_empty, print_logins, **options):
         if print_logins and not if_empty:
             self.print_logins()
             return
         try:
-            check_size(members)
-        except DemoError as exc:
+            if tier == "nation":
+                check_scale(scale, connection.vendor)
+            else:
+                check_size(members)
+        except (DemoError, NationError) as exc:
             raise CommandError(str(exc)) from exc
         if OrgUnit.objects.exists():
             if if_empty:
@@ -62,15 +82,32 @@ class Command(BaseCommand):
             raise CommandError(NOT_EMPTY)
         started = time.monotonic()
         try:
-            counts = build_demo(members=members)
-        except DemoError as exc:
+            if tier == "nation":
+                counts = build_nation(
+                    scale=scale, progress=self.progress(started, options["verbosity"])
+                )
+            else:
+                counts = build_demo(members=members)
+        except (DemoError, NationError) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(summary(counts, time.monotonic() - started)))
-        self.print_logins()
+        seconds = time.monotonic() - started
+        text = nation_summary(counts, seconds) if tier == "nation" else summary(counts, seconds)
+        self.stdout.write(self.style.SUCCESS(text))
+        self.print_logins(user_unit_names() if tier == "nation" else None)
 
-    def print_logins(self) -> None:
+    def progress(self, started: float, verbosity: int):
+        def say(done: int, total: int, counts: dict) -> None:
+            if verbosity > 1:
+                self.stdout.write(
+                    f"  {done}/{total} tỉnh, thành phố: {format_int(counts['members'])} đảng "
+                    f"viên ({time.monotonic() - started:.0f} giây)"
+                )
+
+        return say
+
+    def print_logins(self, names: dict[str, str] | None = None) -> None:
         header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Mã 2 lớp", "Đơn vị")
-        rows = [header, *demo_logins()]
+        rows = [header, *demo_logins(names)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
         self.stdout.write("Tài khoản dùng thử:")
         for row in rows:
@@ -90,6 +127,18 @@ class Command(BaseCommand):
             key = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
             self.stdout.write(f"  {username.ljust(width)}  khóa        {key}")
             self.stdout.write(f"  {' ' * width}  mã dự phòng {', '.join(codes)}")
+
+
+def nation_summary(counts: dict, seconds: float) -> str:
+    n = {key: format_int(value) for key, value in counts.items() if isinstance(value, int)}
+    return (
+        f"Đã nạp dữ liệu mẫu toàn quốc (tỷ lệ {counts['scale']:g}) trong {seconds:.1f} giây: "
+        f"{n['provinces']} tỉnh, thành phố; {n['communes']} đảng bộ xã, phường; "
+        f"{n['grassroots']} tổ chức cơ sở đảng ({n['base_committees']} đảng bộ cơ sở với "
+        f"{n['cells']} chi bộ trực thuộc, {n['base_cells']} chi bộ cơ sở); {n['members']} "
+        f"đảng viên; {n['inspections']} cuộc kiểm tra, giám sát với {n['subjects']} đối tượng; "
+        f"{n['decisions']} quyết định kỷ luật."
+    )
 
 
 def summary(counts: dict, seconds: float) -> str:
