@@ -32,7 +32,7 @@ from ktgs.accounts.models import User
 from ktgs.audit.services import record
 from ktgs.core import bulk
 from ktgs.core.choices import DisciplineForm, InspectionKind
-from ktgs.core.db import refresh_statistics
+from ktgs.core.db import indexes_rebuilt_after, refresh_statistics
 from ktgs.core.vietnamese import text_sort_key
 from ktgs.demo import names
 from ktgs.demo.layout import GRASSROOTS_SINCE, PROVINCE_SINCE, SUPERIOR_SINCE, UNITS_UNTIL
@@ -154,7 +154,9 @@ VETERANS = 3  # the first members of every chi bộ can hold its offices from 20
 INSPECTED_SHARE = 0.3  # members inspected by their own organisation in the term
 PER_INSPECTION = 5  # members in one such inspection
 DISCIPLINE_SHARE = 1 / 150
-TERM = (date(2020, 7, 1), date(2025, 6, 30))  # the records' period (2020–2025 term)
+# the records' period: the 2020–2025 term, from the last congress of its start (the province's,
+# CONGRESSES) to before the first of 2025, so every committee seat of a subject is held that day
+TERM = (date(2020, 11, 2), date(2025, 2, 28))
 
 
 class NationError(Exception):
@@ -791,11 +793,12 @@ def build_nation(*, scale: float = 1.0, progress=None, alongside: bool = False) 
         if not alongside and User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
             raise DemoError("Đã có tài khoản trùng tên tài khoản mẫu.")
         loader = _Loader(tree)
-        loader.units()
-        for n, province in enumerate(tree.provinces, start=1):
-            loader.province(province)
-            if progress:
-                progress(n, len(tree.provinces), loader.counts)
+        with indexes_rebuilt_after(TABLES):
+            loader.units()
+            for n, province in enumerate(tree.provinces, start=1):
+                loader.province(province)
+                if progress:
+                    progress(n, len(tree.provinces), loader.counts)
         bulk.reset_sequences(*TABLES)
         if not alongside:
             by_code = {u.code: u for u in tree.walk() if u.code in USER_UNITS.values()}
