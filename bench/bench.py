@@ -94,7 +94,17 @@ def main(argv: list[str] | None = None) -> int:
         help="PostgreSQL URL for the COPY reference when the app runs on SQLite "
         "(default: DATABASE_URL when it is PostgreSQL)",
     )
+    parser.add_argument(
+        "--tier",
+        choices=("bloc", "nation"),
+        default="bloc",
+        help="nation: generate `ktgs demo --tier nation --scale F` and measure the load and the "
+        "export's peak memory at two sizes (no pages yet)",
+    )
+    parser.add_argument("--scale", type=float, default=0.01, help="with --tier nation")
     args = parser.parse_args(argv)
+    if args.tier == "nation":
+        return nation_main(args)
 
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgres = database_url.startswith(("postgres://", "postgresql://"))
@@ -165,6 +175,98 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / "latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"(also written to {RESULTS / 'latest.txt'})")
     return 0
+
+
+# --- the nation tier (issue 19): generation rate and the export's memory ------------------------
+
+# The export is measured at the scale asked for and at a fifth of it: its peak memory (the
+# export child's maximum resident set, less the same process's after Django started) should not
+# grow with the data when the export streams.
+NATION_SMALLER = 5
+
+
+def nation_main(args) -> int:
+    database_url = os.environ.get("DATABASE_URL", "")
+    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    work = Path(tempfile.mkdtemp(prefix="ktgs-bench-"))
+    dbs = Databases(work, database_url if on_postgres else "")
+    lines: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    engine = "PostgreSQL" if on_postgres else "SQLite"
+    say(
+        f"KTGS benchmark, nation tier, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU"
+    )
+    say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    exports = []
+    try:
+        for name, scale in (("a", args.scale), ("b", args.scale / NATION_SMALLER)):
+            env = dbs.create(name)
+            child(["migrate", "-v0"], env, ktgs=True)
+            started = time.perf_counter()
+            cpu = os.times()
+            child(["demo", "--tier", "nation", "--scale", f"{scale:g}"], env, ktgs=True, quiet=True)
+            seconds = time.perf_counter() - started
+            used = os.times()
+            child_cpu = (used.children_user - cpu.children_user) + (
+                used.children_system - cpu.children_system
+            )
+            rows = child_json(["rows"], env)
+            say(
+                f"scale {scale:g}: generated in {seconds:.1f} s (generator CPU {child_cpu:.1f} s; "
+                f"the database server's not counted): {rows['members']:,} members, "
+                f"{rows['total']:,} rows in all, {rows['total'] / seconds:,.0f} rows/s; "
+                f"{rows['subjects']:,} inspection subjects and {rows['decisions']:,} decisions"
+            )
+            if name == "a":
+                full = seconds * (1 / scale)
+                say(f"  linear estimate of the full nation: {full / 60:.0f} min")
+            exported = child_json(["export", "--out", str(work / f"export-{name}")], env)
+            exports.append((scale, exported))
+            say(
+                f"  export (CSV, every sheet): {exported['seconds']:.1f} s, "
+                f"{sum(exported['rows'].values()):,} member and membership rows; peak memory "
+                f"{exported['peak_mb']:.0f} MB above Django's {exported['base_mb']:.0f} MB"
+            )
+            if name == "a" and not args.keep:
+                dbs.drop_all()
+                dbs.created.clear()
+        (big, a), (small, b) = exports
+        say(
+            f"export peak memory: {a['peak_mb']:.0f} MB at scale {big:g}, {b['peak_mb']:.0f} MB at "
+            f"scale {small:g} (× {a['peak_mb'] / max(b['peak_mb'], 1):.1f} for × {NATION_SMALLER} "
+            "the data)"
+        )
+        say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    finally:
+        if args.keep:
+            say(f"kept: {work} {dbs.describe()}")
+        else:
+            dbs.drop_all()
+            shutil.rmtree(work, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest-nation.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+def step_rows() -> dict:
+    """Rows in the tables the nation tier writes (exact counts)."""
+    setup_django()
+    from ktgs.demo.nation import TABLES
+    from ktgs.discipline.models import Decision
+    from ktgs.inspections.models import InspectionSubject
+    from ktgs.orgs.models import Member
+
+    counts = {m.__name__: m.objects.count() for m in TABLES}
+    return {
+        "total": sum(counts.values()),
+        "members": counts[Member.__name__],
+        "subjects": counts[InspectionSubject.__name__],
+        "decisions": counts[Decision.__name__],
+    }
 
 
 def picker_lines(rows: list[dict]) -> str:
@@ -1403,9 +1505,21 @@ def hand_reader(table):
     return lambda by_hand, row, column: _hand_cell(by_hand, table, row, column)
 
 
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
 def step_export(out: Path) -> dict:
-    """Export database A in the interchange format (CSV, one file per sheet) into `out`."""
+    """Export database A in the interchange format (CSV, one file per sheet) into `out`, and
+    the peak resident memory the export added to this process (its high-water mark, less the
+    one after Django started and connected)."""
     setup_django()
+    from django.db import connection
+
+    connection.ensure_connection()
+    base = _rss_mb()
     try:
         from ktgs.exchange.exporter import export_csv
         from ktgs.exchange.format import MEMBERS, MEMBERSHIPS
@@ -1422,6 +1536,8 @@ def step_export(out: Path) -> dict:
     return {
         "dir": str(out),
         "seconds": seconds,
+        "base_mb": base,
+        "peak_mb": _rss_mb() - base,
         "members_csv": str(member_files[0]),
         "member_files": [str(p) for p in member_files],
         "rows": {p.name: csv_rows(p) for p in member_files},
@@ -1513,6 +1629,7 @@ def child_main(argv: list[str]) -> int:
     report.add_argument("--requests", type=int, default=30)
     export = sub.add_parser("export")
     export.add_argument("--out", type=Path, required=True)
+    sub.add_parser("rows")
     imp = sub.add_parser("import")
     imp.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -1524,6 +1641,8 @@ def child_main(argv: list[str]) -> int:
         result = step_report(args.requests)
     elif args.step == "export":
         result = step_export(args.out)
+    elif args.step == "rows":
+        result = step_rows()
     else:
         result = step_import(args.dir)
     print(json.dumps(result, ensure_ascii=False))
@@ -1531,6 +1650,13 @@ def child_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("pages", "records", "report", "export", "import"):
+    if len(sys.argv) > 1 and sys.argv[1] in (
+        "pages",
+        "records",
+        "report",
+        "export",
+        "import",
+        "rows",
+    ):
         sys.exit(child_main(sys.argv[1:]))
     sys.exit(main())

@@ -10,6 +10,7 @@ data twice gives the same cells.
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -25,19 +26,24 @@ from ktgs.orgs.models import OrgKind
 DATE_FORMAT = "DD/MM/YYYY"
 
 
-def sheet_rows() -> dict[str, list[dict]]:
+def sheet_rows(*, streamed: bool = False) -> dict[str, Iterable[dict]]:
     """{sheet name: rows to export, ordered by key}; a later module's handler gives its own
-    sheets' rows with `export_rows()`."""
+    sheets' rows with `export_rows()`. With `streamed`, the sheets that grow with the members
+    (`orgdata.STREAMED`) are iterators reading the database a chunk at a time, in key order,
+    so an export holds a chunk of them at a time, not the nation (docs/benchmarks.md)."""
     from ktgs.exchange.importer import HANDLERS
 
-    loaded = orgdata.load_rows()
+    loaded = orgdata.load_rows(streamed=not streamed)
     for handler in HANDLERS:
         if hasattr(handler, "export_rows"):
             loaded.update(handler.export_rows())
-    return {
+    out: dict[str, Iterable[dict]] = {
         sheet.name: orgdata.sorted_rows(sheet, loaded.get(sheet.name, []))
         for sheet in SHEETS.values()
     }
+    if streamed:
+        out.update({name: read() for name, read in orgdata.STREAMED.items() if name in out})
+    return out
 
 
 def cell_values(sheet: Sheet, row: dict) -> list:
@@ -52,7 +58,7 @@ def cell_values(sheet: Sheet, row: dict) -> list:
     return out
 
 
-def _write_book(out: Path, data: dict[str, list[dict]]) -> Path:
+def _write_book(out: Path, data: dict[str, Iterable[dict]]) -> Path:
     out = Path(out)
     book = Workbook(write_only=True)
     _instructions(book)
@@ -94,7 +100,7 @@ def _value(ws, value):
 
 def export_xlsx(out: Path) -> Path:
     """Every live record of the format to one workbook, one sheet per entity."""
-    return _write_book(out, sheet_rows())
+    return _write_book(out, sheet_rows(streamed=True))
 
 
 def write_template(out: Path) -> Path:
@@ -104,35 +110,33 @@ def write_template(out: Path) -> Path:
 
 def export_csv(out_dir_or_zip: Path) -> Path:
     """One UTF-8 (with BOM, so Excel reads it) CSV file per sheet, `<sheet>.csv`, into a .zip
-    when the path ends with .zip, else into that folder."""
+    when the path ends with .zip, else into that folder. Each file is written as its rows come
+    (the largest sheets streamed from the database), never held whole in memory."""
     target = Path(out_dir_or_zip)
-    files = {f"{sheet.name}.csv": _csv_bytes(sheet, rows) for sheet, rows in _with_sheets()}
+    data = sheet_rows(streamed=True)
     if target.suffix.lower() == ".zip":
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in files.items():
-                archive.writestr(name, data)
+            for sheet in SHEETS.values():
+                with archive.open(f"{sheet.name}.csv", "w", force_zip64=True) as raw:
+                    _write_csv(raw, sheet, data[sheet.name])
     else:
         target.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (target / name).write_bytes(data)
+        for sheet in SHEETS.values():
+            with (target / f"{sheet.name}.csv").open("wb") as raw:
+                _write_csv(raw, sheet, data[sheet.name])
     return target
 
 
-def _with_sheets():
-    data = sheet_rows()
-    return [(sheet, data[sheet.name]) for sheet in SHEETS.values()]
-
-
-def _csv_bytes(sheet: Sheet, rows: list[dict]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.headers)
-    for row in rows:
-        writer.writerow(
-            [format_date(v) if isinstance(v, date) else v for v in cell_values(sheet, row)]
-        )
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+def _write_csv(raw, sheet: Sheet, rows: Iterable[dict]) -> None:
+    raw.write(b"\xef\xbb\xbf")
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False) as text:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(sheet.headers)
+        for row in rows:
+            writer.writerow(
+                [format_date(v) if isinstance(v, date) else v for v in cell_values(sheet, row)]
+            )
 
 
 # --- the instructions sheet ------------------------------------------------------------------

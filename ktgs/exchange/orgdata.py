@@ -7,11 +7,15 @@ start date (see format.py). Ids never appear in a file.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from ktgs.core import bulk
@@ -122,8 +126,10 @@ def _rows(qs, names: tuple[str, ...]) -> list[dict]:
     return [dict(zip(names, values, strict=True)) for values in qs]
 
 
-def load_rows() -> dict[str, list[dict]]:
-    """Every live record of the format, {sheet name: [values by field, with "pk"]}."""
+def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
+    """Every live record of the format, {sheet name: [values by field, with "pk"]}; without
+    `streamed`, none of the sheets that grow with the members (STREAMED: read them in order,
+    a chunk at a time, with their functions)."""
     live_unit = {"unit__voided_at__isnull": True}
     live_member = {"member__voided_at__isnull": True}
     out = {}
@@ -174,19 +180,9 @@ def load_rows() -> dict[str, list[dict]]:
         ),
         ("pk", "unit", "key", "value", "starts_on", "ends_on", "decision"),
     )
-    members = _rows(
-        Member.objects.live().values_list("pk", "code", *MEMBER_FIELDS),
-        ("pk", "member", *MEMBER_FIELDS),
-    )
-    for m in members:
-        m["citizen_id"] = m["citizen_id"] or ""
-    out[MEMBERS.name] = members
-    out[MEMBERSHIPS.name] = _rows(
-        Membership.objects.filter(**live_member, **live_unit).values_list(
-            "pk", "member__code", "unit__code", "starts_on", "ends_on", "end_reason", "decision"
-        ),
-        ("pk", "member", "unit", "starts_on", "ends_on", "end_reason", "decision"),
-    )
+    if streamed:
+        out[MEMBERS.name] = list(member_rows())
+        out[MEMBERSHIPS.name] = list(membership_rows())
     out[SEATS.name] = _rows(
         CommitteeSeat.objects.filter(**live_member, body__unit__voided_at__isnull=True).values_list(
             "pk",
@@ -218,6 +214,45 @@ def load_rows() -> dict[str, list[dict]]:
                 if value is None and name in ("term",):
                     row[name] = ""
     return out
+
+
+def _in_key_order(field: str):
+    """A text column ordered as Python orders str (by code point), as `sorted_rows` does."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field), "C").asc()
+    return F(field).asc()  # SQLite compares text byte by byte: UTF-8 keeps code point order
+
+
+def _streamed(qs, names: tuple[str, ...], chunk: int) -> Iterator[dict]:
+    for values in qs.iterator(chunk_size=chunk):
+        yield dict(zip(names, values, strict=True))
+
+
+def member_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Đảng viên» rows in key order (the member's code), read a chunk at a time."""
+    qs = Member.objects.live().values_list("pk", "code", *MEMBER_FIELDS)
+    for row in _streamed(
+        qs.order_by(_in_key_order("code")), ("pk", "member", *MEMBER_FIELDS), chunk
+    ):
+        row["citizen_id"] = row["citizen_id"] or ""
+        yield row
+
+
+def membership_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Sinh hoạt» rows in key order (member's code, start), read a chunk at a time."""
+    qs = Membership.objects.filter(
+        member__voided_at__isnull=True, unit__voided_at__isnull=True
+    ).values_list(
+        "pk", "member__code", "unit__code", "starts_on", "ends_on", "end_reason", "decision"
+    )
+    qs = qs.order_by(_in_key_order("member__code"), "starts_on", "pk")
+    yield from _streamed(
+        qs, ("pk", "member", "unit", "starts_on", "ends_on", "end_reason", "decision"), chunk
+    )
+
+
+# The sheets whose rows grow with the members, and their readers in key order.
+STREAMED = {MEMBERS.name: member_rows, MEMBERSHIPS.name: membership_rows}
 
 
 def sorted_rows(sheet: Sheet, rows: list[dict]) -> list[dict]:
