@@ -29,20 +29,23 @@ DATE_FORMAT = "DD/MM/YYYY"
 def sheet_rows(*, streamed: bool = False) -> dict[str, Iterable[dict]]:
     """{sheet name: rows to export, ordered by key}; a later module's handler gives its own
     sheets' rows with `export_rows()`. With `streamed`, the sheets that grow with the members
-    (`orgdata.STREAMED`) are iterators reading the database a chunk at a time, in key order,
+    (`orgdata.STREAMED`, a handler's `streamed_sheets`) are iterators reading the database a chunk at a time, in key order,
     so an export holds a chunk of them at a time, not the nation (docs/benchmarks.md)."""
     from ktgs.exchange.importer import HANDLERS
 
     loaded = orgdata.load_rows(streamed=not streamed)
+    streams = dict(orgdata.STREAMED) if streamed else {}
     for handler in HANDLERS:
-        if hasattr(handler, "export_rows"):
-            loaded.update(handler.export_rows())
+        if not hasattr(handler, "export_rows"):
+            continue
+        mine = getattr(handler, "streamed_sheets", {}) if streamed else {}
+        loaded.update(handler.export_rows(streamed=True) if mine else handler.export_rows())
+        streams.update(mine)
     out: dict[str, Iterable[dict]] = {
         sheet.name: orgdata.sorted_rows(sheet, loaded.get(sheet.name, []))
         for sheet in SHEETS.values()
     }
-    if streamed:
-        out.update({name: read() for name, read in orgdata.STREAMED.items() if name in out})
+    out.update({name: read() for name, read in streams.items() if name in out})
     return out
 
 

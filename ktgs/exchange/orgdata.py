@@ -216,11 +216,14 @@ def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
     return out
 
 
-def _in_key_order(field: str):
-    """A text column ordered as Python orders str (by code point), as `sorted_rows` does."""
+def in_key_order(field):
+    """A text column (a name or an expression) ordered as Python orders str (by code point),
+    as `sorted_rows` does."""
     if connection.vendor == "postgresql":
-        return Collate(F(field), "C").asc()
-    return F(field).asc()  # SQLite compares text byte by byte: UTF-8 keeps code point order
+        return Collate(F(field) if isinstance(field, str) else field, "C").asc()
+    return (
+        F(field) if isinstance(field, str) else field
+    ).asc()  # SQLite compares text byte by byte: UTF-8 keeps code point order
 
 
 def _streamed(qs, names: tuple[str, ...], chunk: int) -> Iterator[dict]:
@@ -232,7 +235,7 @@ def member_rows(chunk: int = 5000) -> Iterator[dict]:
     """The «Đảng viên» rows in key order (the member's code), read a chunk at a time."""
     qs = Member.objects.live().values_list("pk", "code", *MEMBER_FIELDS)
     for row in _streamed(
-        qs.order_by(_in_key_order("code")), ("pk", "member", *MEMBER_FIELDS), chunk
+        qs.order_by(in_key_order("code")), ("pk", "member", *MEMBER_FIELDS), chunk
     ):
         row["citizen_id"] = row["citizen_id"] or ""
         yield row
@@ -245,7 +248,7 @@ def membership_rows(chunk: int = 5000) -> Iterator[dict]:
     ).values_list(
         "pk", "member__code", "unit__code", "starts_on", "ends_on", "end_reason", "decision"
     )
-    qs = qs.order_by(_in_key_order("member__code"), "starts_on", "pk")
+    qs = qs.order_by(in_key_order("member__code"), "starts_on", "pk")
     yield from _streamed(
         qs, ("pk", "member", "unit", "starts_on", "ends_on", "end_reason", "decision"), chunk
     )

@@ -28,6 +28,18 @@ def test_the_streamed_sheets_come_in_key_order(demo):
     assert codes[-2:] == ["dv000002a", "Đ000001"]
 
 
+def test_the_subjects_are_streamed_in_key_order(demo):
+    from ktgs.inspections.exchange import SUBJECTS, load_rows, subject_rows
+    from ktgs.inspections.models import Inspection
+
+    Inspection.objects.filter(pk=Inspection.objects.order_by("pk")[1].pk).update(
+        external_ref="hs-01"
+    )
+    streamed = list(subject_rows(chunk=50))
+    assert len(streamed) > 200
+    assert streamed == orgdata.sorted_rows(SUBJECTS, load_rows()[SUBJECTS.name])
+
+
 def test_the_csv_export_writes_every_member_once_in_order(demo, tmp_path):
     export_csv(tmp_path / "out.zip")
     export_csv(tmp_path / "dir")
