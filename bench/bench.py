@@ -201,23 +201,25 @@ def nation_main(args) -> int:
         f"KTGS benchmark, nation tier, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU"
     )
     say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    exports = []
+    exports, cpus = [], []
     try:
         for name, scale in (("a", args.scale), ("b", args.scale / NATION_SMALLER)):
             env = dbs.create(name)
             child(["migrate", "-v0"], env, ktgs=True)
             started = time.perf_counter()
-            cpu = os.times()
+            cpu, server = os.times(), server_cpu(env.get("DATABASE_URL", ""))
             child(["demo", "--tier", "nation", "--scale", f"{scale:g}"], env, ktgs=True, quiet=True)
             seconds = time.perf_counter() - started
             used = os.times()
             child_cpu = (used.children_user - cpu.children_user) + (
                 used.children_system - cpu.children_system
             )
+            server = server_cpu(env.get("DATABASE_URL", "")) - server
+            cpus.append((scale, child_cpu + server))
             rows = child_json(["rows"], env)
             say(
-                f"scale {scale:g}: generated in {seconds:.1f} s (generator CPU {child_cpu:.1f} s; "
-                f"the database server's not counted): {rows['members']:,} members, "
+                f"scale {scale:g}: generated in {seconds:.1f} s (CPU: generator {child_cpu:.1f} s, "
+                f"database server {server:.1f} s): {rows['members']:,} members, "
                 f"{rows['total']:,} rows in all, {rows['total'] / seconds:,.0f} rows/s; "
                 f"{rows['subjects']:,} inspection subjects and {rows['decisions']:,} decisions"
             )
@@ -235,6 +237,12 @@ def nation_main(args) -> int:
                 dbs.drop_all()
                 dbs.created.clear()
         (big, a), (small, b) = exports
+        marginal = (cpus[0][1] - cpus[1][1]) / (big - small)
+        say(
+            f"CPU per unit of scale (the difference of the two runs, fixed costs out): {marginal:.0f}"
+            f" s: the full nation on a quiet machine in about {marginal / 60:.0f} min if the "
+            "generator and the server never overlap"
+        )
         say(
             f"export peak memory: {a['peak_mb']:.0f} MB at scale {big:g}, {b['peak_mb']:.0f} MB at "
             f"scale {small:g} (× {a['peak_mb'] / max(b['peak_mb'], 1):.1f} for × {NATION_SMALLER} "
@@ -250,6 +258,31 @@ def nation_main(args) -> int:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest-nation.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
+
+
+def server_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL server of `url` when it runs on this machine:
+    its postmaster's and every process it started, ended ones included (0 elsewhere)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return 0.0
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            if pid == postmaster:
+                total += sum(int(f) for f in fields[11:15])  # its own and its ended children's
+            elif int(fields[1]) == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def step_rows() -> dict:

@@ -216,7 +216,7 @@ def _place(rng: random.Random) -> str:
 
 
 class _Tree:
-    """The units of the nation planned in memory (no members yet): about 125,000 at full scale."""
+    """The units of the nation planned in memory (no members yet): 100,750 at full scale."""
 
     def __init__(self, scale: float):
         self.rng = random.Random(f"{SEED}/units")

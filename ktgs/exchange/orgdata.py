@@ -131,7 +131,6 @@ def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
     `streamed`, none of the sheets that grow with the members (STREAMED: read them in order,
     a chunk at a time, with their functions)."""
     live_unit = {"unit__voided_at__isnull": True}
-    live_member = {"member__voided_at__isnull": True}
     out = {}
     out[UNITS.name] = _rows(
         OrgUnit.objects.live().values_list(
@@ -183,31 +182,10 @@ def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
     if streamed:
         out[MEMBERS.name] = list(member_rows())
         out[MEMBERSHIPS.name] = list(membership_rows())
-    out[SEATS.name] = _rows(
-        CommitteeSeat.objects.filter(**live_member, body__unit__voided_at__isnull=True).values_list(
-            "pk",
-            "member__code",
-            "body__unit__code",
-            "body__kind",
-            "role",
-            "term__name",
-            "starts_on",
-            "ends_on",
-        ),
-        ("pk", "member", "unit", "body", "role", "term", "starts_on", "ends_on"),
-    )
-    out[HEADS.name] = _rows(
-        HeadOfUnit.objects.filter(**live_unit, **live_member).values_list(
-            "pk", "unit__code", "member__code", "starts_on", "ends_on"
-        ),
-        ("pk", "unit", "member", "starts_on", "ends_on"),
-    )
-    out[MANAGED.name] = _rows(
-        ManagedBy.objects.filter(**live_member, body__unit__voided_at__isnull=True).values_list(
-            "pk", "member__code", "body__unit__code", "body__kind", "starts_on", "ends_on"
-        ),
-        ("pk", "member", "unit", "body", "starts_on", "ends_on"),
-    )
+    if streamed:
+        out[SEATS.name] = list(seat_rows())
+        out[HEADS.name] = list(head_rows())
+        out[MANAGED.name] = list(managed_rows())
     for rows in out.values():
         for row in rows:
             for name, value in row.items():
@@ -254,8 +232,66 @@ def membership_rows(chunk: int = 5000) -> Iterator[dict]:
     )
 
 
+def seat_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Cấp ủy viên» rows in key order (member, unit, body, role, start)."""
+    qs = CommitteeSeat.objects.filter(
+        member__voided_at__isnull=True, body__unit__voided_at__isnull=True
+    ).values_list(
+        "pk",
+        "member__code",
+        "body__unit__code",
+        "body__kind",
+        "role",
+        "term__name",
+        "starts_on",
+        "ends_on",
+    )
+    qs = qs.order_by(
+        in_key_order("member__code"),
+        in_key_order("body__unit__code"),
+        in_key_order("body__kind"),
+        in_key_order("role"),
+        "starts_on",
+        "pk",
+    )
+    names = ("pk", "member", "unit", "body", "role", "term", "starts_on", "ends_on")
+    for row in _streamed(qs, names, chunk):
+        row["term"] = row["term"] or ""
+        yield row
+
+
+def head_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Người đứng đầu» rows in key order (unit, start)."""
+    qs = HeadOfUnit.objects.filter(
+        unit__voided_at__isnull=True, member__voided_at__isnull=True
+    ).values_list("pk", "unit__code", "member__code", "starts_on", "ends_on")
+    qs = qs.order_by(in_key_order("unit__code"), "starts_on", "pk")
+    yield from _streamed(qs, ("pk", "unit", "member", "starts_on", "ends_on"), chunk)
+
+
+def managed_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Diện quản lý» rows in key order (member, unit, body, start)."""
+    qs = ManagedBy.objects.filter(
+        member__voided_at__isnull=True, body__unit__voided_at__isnull=True
+    ).values_list("pk", "member__code", "body__unit__code", "body__kind", "starts_on", "ends_on")
+    qs = qs.order_by(
+        in_key_order("member__code"),
+        in_key_order("body__unit__code"),
+        in_key_order("body__kind"),
+        "starts_on",
+        "pk",
+    )
+    yield from _streamed(qs, ("pk", "member", "unit", "body", "starts_on", "ends_on"), chunk)
+
+
 # The sheets whose rows grow with the members, and their readers in key order.
-STREAMED = {MEMBERS.name: member_rows, MEMBERSHIPS.name: membership_rows}
+STREAMED = {
+    MEMBERS.name: member_rows,
+    MEMBERSHIPS.name: membership_rows,
+    SEATS.name: seat_rows,
+    HEADS.name: head_rows,
+    MANAGED.name: managed_rows,
+}
 
 
 def sorted_rows(sheet: Sheet, rows: list[dict]) -> list[dict]:

@@ -304,12 +304,39 @@ def load_rows(refs: list[str] | None = None) -> dict[str, list[dict]]:
 
 
 def export_rows(*, streamed: bool = False) -> dict[str, list[dict]]:
-    """The rows to export; with `streamed`, the inspections only (`subject_rows` reads the
-    subjects)."""
-    rows = load_rows()
-    if streamed:
-        del rows[SUBJECTS.name]
-    return rows
+    """The rows to export; with `streamed`, none (`inspection_rows` and `subject_rows` read
+    them)."""
+    return {} if streamed else load_rows()
+
+
+def _ref(prefix: str = ""):
+    """Mã hồ sơ in SQL, as `_ref_of` gives it: the external reference, or KTGS-<id>."""
+    text = CharField()
+    return Case(
+        When(
+            **{f"{prefix}external_ref": ""},
+            then=Concat(Value("KTGS-"), Cast(f"{prefix}id", text), output_field=text),
+        ),
+        default=F(f"{prefix}external_ref"),
+        output_field=text,
+    )
+
+
+def inspection_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Kiểm tra, giám sát» rows of the live inspections in key order (Mã hồ sơ), read a
+    chunk at a time, as `load_rows` gives them."""
+    from ktgs.exchange.orgdata import in_key_order
+
+    fields = ("pk", "ref", "kind", "unit__code", "body__kind", "decision_number", "decided_on")
+    fields += ("topic", "legal_basis", "plan_ends_on", "concluded_on", "secrecy")
+    qs = Inspection.objects.filter(voided_at__isnull=True).annotate(ref=_ref())
+    names = ("pk", "ref", "kind", "unit", "body", "number", "decided_on", "topic")
+    names += ("legal_basis", "plan_ends_on", "concluded_on", "secrecy")
+    qs = qs.order_by(in_key_order("ref")).values_list(*fields)
+    for values in qs.iterator(chunk_size=chunk):
+        row = dict(zip(names, values, strict=True))
+        row.update(number=str(row["number"] or ""), voided=False)
+        yield row
 
 
 def subject_rows(chunk: int = 5000) -> Iterator[dict]:
@@ -317,17 +344,8 @@ def subject_rows(chunk: int = 5000) -> Iterator[dict]:
     as `sorted_rows` orders them), read a chunk at a time: two million at the nation's scale."""
     from ktgs.exchange.orgdata import in_key_order
 
-    text = CharField()
-    ref = Case(
-        When(
-            inspection__external_ref="",
-            then=Concat(Value("KTGS-"), Cast("inspection_id", text), output_field=text),
-        ),
-        default=F("inspection__external_ref"),
-        output_field=text,
-    )
     qs = InspectionSubject.objects.filter(inspection__voided_at__isnull=True).annotate(
-        ref=ref,
+        ref=_ref("inspection__"),
         unit_key=Case(When(member__isnull=True, then=F("unit__code")), default=Value("")),
         member_key=Coalesce(F("member__code"), Value("")),
     )
@@ -371,7 +389,7 @@ class InspectionHandler:
 
     @property
     def streamed_sheets(self) -> dict:
-        return {SUBJECTS.name: subject_rows}
+        return {INSPECTIONS.name: inspection_rows, SUBJECTS.name: subject_rows}
 
 
 def _q(value) -> str:
