@@ -207,14 +207,9 @@ def nation_main(args) -> int:
             env = dbs.create(name)
             child(["migrate", "-v0"], env, ktgs=True)
             started = time.perf_counter()
-            cpu, server = os.times(), server_cpu(env.get("DATABASE_URL", ""))
-            child(["demo", "--tier", "nation", "--scale", f"{scale:g}"], env, ktgs=True, quiet=True)
+            made = child_json(["generate", "--scale", f"{scale:g}"], env)
             seconds = time.perf_counter() - started
-            used = os.times()
-            child_cpu = (used.children_user - cpu.children_user) + (
-                used.children_system - cpu.children_system
-            )
-            server = server_cpu(env.get("DATABASE_URL", "")) - server
+            child_cpu, server = made["cpu"], made["server_cpu"]
             cpus.append((scale, child_cpu + server))
             rows = child_json(["rows"], env)
             say(
@@ -260,29 +255,29 @@ def nation_main(args) -> int:
     return 0
 
 
-def server_cpu(url: str) -> float:
-    """CPU seconds used so far by the PostgreSQL server of `url` when it runs on this machine:
-    its postmaster's and every process it started, ended ones included (0 elsewhere)."""
-    if not url.startswith(("postgres://", "postgresql://")):
-        return 0.0
-    import psycopg
+def step_generate(scale: float) -> dict:
+    """`ktgs demo --tier nation --scale F` in this process, then the CPU it used and the CPU its
+    PostgreSQL session used (the server process of the same connection, read from /proc when
+    the server runs on this machine; parallel index-build workers not counted)."""
+    import resource
 
-    with psycopg.connect(url) as conn:
-        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    try:
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            pid = int(stat.parent.name)
-            if pid == postmaster:
-                total += sum(int(f) for f in fields[11:15])  # its own and its ended children's
-            elif int(fields[1]) == postmaster:
-                total += int(fields[11]) + int(fields[12])
-        return total / ticks
-    except (OSError, ValueError, IndexError):
-        return 0.0
+    setup_django()
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("demo", "--tier", "nation", "--scale", str(scale), stdout=io.StringIO())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    server = 0.0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return {"cpu": usage.ru_utime + usage.ru_stime, "server_cpu": server}
 
 
 def step_rows() -> dict:
@@ -1663,6 +1658,8 @@ def child_main(argv: list[str]) -> int:
     export = sub.add_parser("export")
     export.add_argument("--out", type=Path, required=True)
     sub.add_parser("rows")
+    generate = sub.add_parser("generate")
+    generate.add_argument("--scale", type=float, required=True)
     imp = sub.add_parser("import")
     imp.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -1676,6 +1673,8 @@ def child_main(argv: list[str]) -> int:
         result = step_export(args.out)
     elif args.step == "rows":
         result = step_rows()
+    elif args.step == "generate":
+        result = step_generate(args.scale)
     else:
         result = step_import(args.dir)
     print(json.dumps(result, ensure_ascii=False))
@@ -1683,13 +1682,7 @@ def child_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in (
-        "pages",
-        "records",
-        "report",
-        "export",
-        "import",
-        "rows",
-    ):
+    steps = ("pages", "records", "report", "export", "import", "rows", "generate")
+    if len(sys.argv) > 1 and sys.argv[1] in steps:
         sys.exit(child_main(sys.argv[1:]))
     sys.exit(main())

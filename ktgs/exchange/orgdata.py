@@ -132,25 +132,9 @@ def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
     a chunk at a time, with their functions)."""
     live_unit = {"unit__voided_at__isnull": True}
     out = {}
-    out[UNITS.name] = _rows(
-        OrgUnit.objects.live().values_list(
-            "pk",
-            "code",
-            "name",
-            "short_name",
-            "kind__code",
-            "established_on",
-            "closed_on",
-            "closed_decision",
-        ),
-        ("pk", "code", "name", "short_name", "kind", "established_on", "closed_on", "decision"),
-    )
-    out[LINKS.name] = _rows(
-        UnitLink.objects.filter(**live_unit, parent__voided_at__isnull=True).values_list(
-            "pk", "unit__code", "parent__code", "starts_on", "ends_on", "decision"
-        ),
-        ("pk", "unit", "parent", "starts_on", "ends_on", "decision"),
-    )
+    if streamed:
+        out[UNITS.name] = list(unit_rows())
+        out[LINKS.name] = list(link_rows())
     out[NAMES.name] = _rows(
         UnitName.objects.filter(**live_unit).values_list(
             "pk", "unit__code", "name", "short_name", "starts_on", "ends_on", "decision"
@@ -163,16 +147,9 @@ def load_rows(*, streamed: bool = True) -> dict[str, list[dict]]:
         ).values_list("pk", "predecessor__code", "successor__code", "on", "kind", "decision"),
         ("pk", "predecessor", "successor", "on", "kind", "decision"),
     )
-    out[BODIES.name] = _rows(
-        Body.objects.filter(**live_unit).values_list("pk", "unit__code", "kind", "name"),
-        ("pk", "unit", "kind", "name"),
-    )
-    out[TERMS.name] = _rows(
-        Term.objects.filter(**live_unit).values_list(
-            "pk", "unit__code", "name", "starts_on", "ends_on"
-        ),
-        ("pk", "unit", "name", "starts_on", "ends_on"),
-    )
+    if streamed:
+        out[BODIES.name] = list(body_rows())
+        out[TERMS.name] = list(term_rows())
     out[ATTRIBUTES.name] = _rows(
         UnitAttribute.objects.filter(**live_unit).values_list(
             "pk", "unit__code", "key", "value", "starts_on", "ends_on", "decision"
@@ -207,6 +184,44 @@ def in_key_order(field):
 def _streamed(qs, names: tuple[str, ...], chunk: int) -> Iterator[dict]:
     for values in qs.iterator(chunk_size=chunk):
         yield dict(zip(names, values, strict=True))
+
+
+def _ordered(qs, fields: tuple[str, ...], names: tuple[str, ...], key, chunk: int):
+    """`qs` values `fields` as dicts named `names`, ordered by `key` (text columns by code point,
+    the others as they are; "pk" last), read a chunk at a time."""
+    order = [k if k in ("starts_on", "pk") else in_key_order(k) for k in (*key, "pk")]
+    return _streamed(qs.order_by(*order).values_list(*fields), names, chunk)
+
+
+def unit_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Tổ chức đảng» rows in key order (code)."""
+    fields = ("pk", "code", "name", "short_name", "kind__code", "established_on", "closed_on")
+    names = ("pk", "code", "name", "short_name", "kind", "established_on", "closed_on")
+    qs = OrgUnit.objects.live()
+    yield from _ordered(qs, (*fields, "closed_decision"), (*names, "decision"), ("code",), chunk)
+
+
+def link_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Trực thuộc» rows in key order (unit, start)."""
+    qs = UnitLink.objects.filter(unit__voided_at__isnull=True, parent__voided_at__isnull=True)
+    fields = ("pk", "unit__code", "parent__code", "starts_on", "ends_on", "decision")
+    names = ("pk", "unit", "parent", "starts_on", "ends_on", "decision")
+    yield from _ordered(qs, fields, names, ("unit__code", "starts_on"), chunk)
+
+
+def body_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Cơ quan» rows in key order (unit, kind, name: `key_of` names an advisory body)."""
+    qs = Body.objects.filter(unit__voided_at__isnull=True)
+    fields, names = ("pk", "unit__code", "kind", "name"), ("pk", "unit", "kind", "name")
+    yield from _ordered(qs, fields, names, ("unit__code", "kind", "name"), chunk)
+
+
+def term_rows(chunk: int = 5000) -> Iterator[dict]:
+    """The «Nhiệm kỳ» rows in key order (unit, name)."""
+    qs = Term.objects.filter(unit__voided_at__isnull=True)
+    fields = ("pk", "unit__code", "name", "starts_on", "ends_on")
+    names = ("pk", "unit", "name", "starts_on", "ends_on")
+    yield from _ordered(qs, fields, names, ("unit__code", "name"), chunk)
 
 
 def member_rows(chunk: int = 5000) -> Iterator[dict]:
@@ -284,8 +299,12 @@ def managed_rows(chunk: int = 5000) -> Iterator[dict]:
     yield from _streamed(qs, ("pk", "member", "unit", "body", "starts_on", "ends_on"), chunk)
 
 
-# The sheets whose rows grow with the members, and their readers in key order.
+# The sheets whose rows grow with the members (or the units), and their readers in key order.
 STREAMED = {
+    UNITS.name: unit_rows,
+    LINKS.name: link_rows,
+    BODIES.name: body_rows,
+    TERMS.name: term_rows,
     MEMBERS.name: member_rows,
     MEMBERSHIPS.name: membership_rows,
     SEATS.name: seat_rows,
