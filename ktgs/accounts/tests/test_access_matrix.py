@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,6 +46,7 @@ from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.programmes import services as programme_services
 from ktgs.rules.choices import Step
 from ktgs.rules.models import RuleRow
+from ktgs.submissions.models import PeriodClosure
 
 ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
 CLEARANCES = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
@@ -440,6 +442,13 @@ submissions:request_create sibling             302   404       404          404 
 submissions:request_create parent              302   404       404          404          404          404
 submissions:request_create other               302   404       404          404          404          404
 submissions:request_create missing             302   404       404          404          404          404
+# the superior's report of a closed period (frozen tables, page and XLSX): seen like the period
+submissions:closure_report closure:own     302   200       200          200          200          200
+submissions:closure_report closure:sibling 302   404       404          404          404          404
+submissions:closure_report missing         302   404       404          404          404          404
+submissions:closure_xlsx closure:own       302   200       200          200          200          200
+submissions:closure_xlsx closure:sibling   302   404       404          404          404          404
+submissions:closure_xlsx missing           302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -626,7 +635,12 @@ POSTED = {
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
-DRAFT_PAGES = {"reports:draft", "reports:draft_docx"}
+DRAFT_PAGES = {
+    "reports:draft",
+    "reports:draft_docx",
+    "submissions:closure_report",
+    "submissions:closure_xlsx",
+}
 UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
     "counting:counts",
     "counting:list",
@@ -926,7 +940,24 @@ def _make_drafts(units: dict) -> dict:
             unit=unit, period_kind="nam", starts_on=date(2023, 1, 1), ends_on=date(2023, 6, 30)
         )
 
-    return {"draft:own": made("HA.DBK.001"), "draft:sibling": made("HA.DBK.002")}
+    def closed(code: str) -> PeriodClosure:
+        unit = units.get(code) or OrgUnit.objects.get(code=code)
+        return PeriodClosure.objects.create(
+            unit=unit,
+            slot="nam:2023-01-01:2023-12-31",
+            period_kind="nam",
+            period_params={"ky": "nam", "nam": "2023"},
+            starts_on=date(2023, 1, 1),
+            ends_on=date(2023, 12, 31),
+            closed_at=timezone.now(),
+        )
+
+    return {
+        "draft:own": made("HA.DBK.001"),
+        "draft:sibling": made("HA.DBK.002"),
+        "closure:own": closed("HA.DBK.001"),
+        "closure:sibling": closed("HA.DBK.002"),
+    }
 
 
 def _make_accounts(units: dict) -> dict:
