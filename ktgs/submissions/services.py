@@ -32,7 +32,15 @@ from ktgs.reports import indicators, tables
 from ktgs.reports.drafts import draft_outdated
 from ktgs.reports.indicators import Context
 from ktgs.reports.models import ReportDraft
-from ktgs.reports.periods import CALENDAR_KINDS, Period, UnitPeriods, month_of, year_of
+from ktgs.reports.periods import (
+    CALENDAR_KINDS,
+    Period,
+    PeriodKind,
+    UnitPeriods,
+    month_of,
+    term_name,
+    year_of,
+)
 from ktgs.reports.review import outdated_in
 from ktgs.submissions.models import PeriodClosure, Reminder, ReportRequest, Submission
 
@@ -59,7 +67,13 @@ class Slot:
 
 
 def period_slot(period: Period) -> Slot:
-    key = f"{period.kind}:{period.start.isoformat()}:{period.end.isoformat()}"
+    """A calendar period is named by its dates (the same for every unit: cut-off days are
+    office-wide); a term by its name ("nhiem-ky:2020–2025"), since each unit's term has dates of
+    its own: a sub-unit reports its term, its superior closes its own term of that name."""
+    if period.kind == PeriodKind.TERM:
+        key = f"{period.kind}:{term_name(period.term.name)}"
+    else:
+        key = f"{period.kind}:{period.start.isoformat()}:{period.end.isoformat()}"
     return Slot(
         key, period.kind, period.start, period.end, period.label, period.deadline, period.params()
     )
@@ -402,9 +416,10 @@ def close(
     own, figures = freeze(unit, slot.start, slot.end)
     parts = []
     for u in units:
-        if u.pk in current:
-            now_tables, _ = freeze(u, slot.start, slot.end)
-            parts.append((current[u.pk].tables, now_tables))
+        if u.pk in current:  # over the dates it submitted (a term: the sub-unit's own term)
+            sub = current[u.pk]
+            now_tables, _ = freeze(u, sub.starts_on, sub.ends_on)
+            parts.append((sub.tables, now_tables))
     summary = aggregate(own, parts)
     with transaction.atomic():
         if closure_of(unit, slot):
@@ -557,11 +572,16 @@ def statuses(superior: OrgUnit, slot: Slot) -> list[Status]:
 
 def obligations(unit: OrgUnit) -> list[Slot]:
     """What `unit` must report: for each calendar kind the office gave a deadline, the last two
-    periods ended by today (to its superior, when it has one); and the requests sent to it."""
+    periods ended by today (to its superior, when it has one); its last term ended by today if
+    the office gave terms a deadline; and the requests sent to it."""
     periods = UnitPeriods(unit)
     today = periods.today
     found = []
     if superior_of(unit, today) is not None:
+        if periods.settings.deadline_days(PeriodKind.TERM) is not None:
+            ended = [p for p in map(periods.term, periods.terms) if p.end < today]
+            if ended:  # terms are read latest first
+                found.append(period_slot(ended[0]))
         for kind in CALENDAR_KINDS:
             if periods.settings.deadline_days(kind) is None:
                 continue
