@@ -144,6 +144,11 @@ class PeriodClosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField("lý do mở lại", blank=True)
+    # the flags as last computed (`flags.closure_flags`): [{"unit", "changes", "events"}], and
+    # the audit chain's head then — recomputed only once an event is recorded in the subtree
+    checked_flags = models.JSONField("số liệu thay đổi (lần kiểm tra gần nhất)", default=list)
+    checked_seq = models.PositiveBigIntegerField("kiểm tra đến sự kiện nhật ký", null=True)
+    checked_at = models.DateTimeField("lúc kiểm tra", null=True, blank=True)
 
     class Meta:
         ordering = ["-closed_at", "-pk"]

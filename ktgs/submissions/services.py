@@ -618,10 +618,11 @@ def closure_flags(closure: PeriodClosure) -> list[Flag]:
             pk__in=[i["submission"] for i in closure.included]
         ).select_related("unit")
     )
-    checks = [(s.unit, s.figures) for s in subs] + [(closure.unit, closure.figures)]
+    checks = [(s.unit, s.figures, s.starts_on, s.ends_on) for s in subs]  # its dates: a term's
+    checks.append((closure.unit, closure.figures, closure.starts_on, closure.ends_on))
     flags = []
-    for unit, figures in checks:
-        ctx = Context(unit, closure.starts_on, closure.ends_on)
+    for unit, figures, start, end in checks:
+        ctx = Context(unit, start, end)
         changes = []
         for f in figures:
             text = outdated_in(ctx, [f])

@@ -20,6 +20,7 @@ from ktgs.orgs import selectors
 from ktgs.orgs.models import OrgUnit, UnitLink
 from ktgs.reports.periods import PeriodError, PeriodKind, UnitPeriods
 from ktgs.submissions import services
+from ktgs.submissions.flags import closure_flags
 from ktgs.submissions.models import PeriodClosure, Reminder, ReportRequest, Submission
 
 NO_UNIT = "Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí."
@@ -166,7 +167,11 @@ def period_page(request, code: str):
             "missing": [r for r in rows if r.submission is None],
             "closures": closures,
             "closure": open_closure,
-            "flags": services.closure_flags(open_closure) if open_closure else [],
+            "flags": (
+                closure_flags(open_closure, force=request.GET.get("kiem-tra") == "1")
+                if open_closure
+                else []
+            ),
             "fields": sorted(slot.params.items()),
             "may_write": request.scope.may(RECORDS_CHANGE, unit.path),
             "ended": slot.end < dates.today(),
