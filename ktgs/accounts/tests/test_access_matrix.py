@@ -608,6 +608,34 @@ accounts_admin:deactivate      missing        302   404       403          403  
 accounts_admin:role_end    role:own       302   200       403          403          403          403
 accounts_admin:role_end    role:sibling   302   404       403          403          403          403
 accounts_admin:role_end    missing        302   404       403          403          403          403
+# A unit's dated settings (terms, attributes, issuer symbols) and the read log: administrators,
+# in their subtree only; a term, attribute or symbol is "own" or "sibling" by its unit.
+accounts_admin:units           -              302   200       403          403          403          403
+accounts_admin:reads           -              302   200       403          403          403          403
+accounts_admin:unit_settings   own            302   200       403          403          403          403
+accounts_admin:unit_settings   child          302   200       403          403          403          403
+accounts_admin:unit_settings   sibling        302   404       403          403          403          403
+accounts_admin:unit_settings   parent         302   404       403          403          403          403
+accounts_admin:unit_settings   missing        302   404       403          403          403          403
+accounts_admin:term_add        own            302   200       403          403          403          403
+accounts_admin:term_add        sibling        302   404       403          403          403          403
+accounts_admin:attribute_add   own            302   200       403          403          403          403
+accounts_admin:attribute_add   sibling        302   404       403          403          403          403
+accounts_admin:term_end        term:own       302   200       403          403          403          403
+accounts_admin:term_end        term:sibling   302   404       403          403          403          403
+accounts_admin:term_end        missing        302   404       403          403          403          403
+accounts_admin:attribute_end   attr:own       302   200       403          403          403          403
+accounts_admin:attribute_end   attr:sibling   302   404       403          403          403          403
+accounts_admin:attribute_end   missing        302   404       403          403          403          403
+issuer_symbols:list            own            302   200       403          403          403          403
+issuer_symbols:list            sibling        302   404       403          403          403          403
+issuer_symbols:list            parent         302   404       403          403          403          403
+issuer_symbols:list            missing        302   404       403          403          403          403
+issuer_symbols:add             own            302   200       403          403          403          403
+issuer_symbols:add             sibling        302   404       403          403          403          403
+issuer_symbols:end             symbol:own     302   200       403          403          403          403
+issuer_symbols:end             symbol:sibling 302   404       403          403          403          403
+issuer_symbols:end             missing        302   404       403          403          403          403
 """
 # fmt: on
 
@@ -947,7 +975,27 @@ def _make_accounts(units: dict) -> dict:
         "user:sibling": sibling,
         "role:own": own_role,
         "role:sibling": sibling_role,
-    }
+    } | _make_settings(units)
+
+
+def _make_settings(units: dict) -> dict:
+    """An open term, attribute and issuer symbol of HA.DBK.001 and of its sibling."""
+    from ktgs.documents.models import IssuerSymbol
+    from ktgs.orgs.models import Term, UnitAttribute
+
+    out = {}
+    for relation in ("own", "sibling"):
+        unit = units[UNIT_AT[relation]]
+        day = unit.established_on
+        body = Body.objects.filter(unit=unit).order_by("pk").first()
+        out[f"term:{relation}"] = Term.objects.create(unit=unit, name="MT-TEST", starts_on=day)
+        out[f"attr:{relation}"] = UnitAttribute.objects.create(
+            unit=unit, key="party_groups", value=2, starts_on=day
+        )
+        out[f"symbol:{relation}"] = IssuerSymbol.objects.create(
+            body=body, symbol="MTTEST", starts_on=day
+        )
+    return out
 
 
 def _make_objects() -> dict:
