@@ -52,3 +52,18 @@ def test_an_inspector_sees_no_decision_link_and_is_refused(client_as, decided): 
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("cases:correct_decision", args=[d.pk]) not in page
     assert client.get(reverse("cases:correct_decision", args=[d.pk])).status_code == 403
+
+
+def test_an_imported_decision_is_corrected_from_the_decision_list(client_as, decided):  # noqa: F811
+    """A decision with no case (imported) has no case page: the list offers its correction to
+    whoever may decide at the deciding body's unit, and to no one else."""
+    _case, d, _n = decided
+    Decision.objects.filter(pk=d.pk).update(case=None)
+    url = reverse("cases:correct_decision", args=[d.pk])
+    listing = reverse("discipline:list") + f"?dang-vien={d.member.code}"
+    leader = client_as("ubkt_leader")
+    assert url in leader.get(listing).content.decode()
+    response = leader.post(url, data(Decision.objects.get(pk=d.pk), number="09-QĐ/CB"))
+    assert response.status_code == 302 and response["Location"] == reverse("discipline:list")
+    assert Decision.objects.get(pk=d.pk).number == "09-QĐ/CB"
+    assert url not in client_as("inspector").get(listing).content.decode()
