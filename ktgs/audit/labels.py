@@ -142,6 +142,7 @@ DETAIL_LABELS: dict[str, str] = {
     "devices": "số thiết bị",
     "discipline_proposal": "đề nghị xem xét kỷ luật",
     "done_on": "ngày thực hiện",
+    "due_on": "hạn",
     "effective_on": "ngày có hiệu lực",
     "end_reason": "lý do kết thúc",
     "ends_on": "đến ngày",
@@ -152,6 +153,7 @@ DETAIL_LABELS: dict[str, str] = {
     "good_practice": "nhân tố tích cực",
     "form": "hình thức",
     "in_use_since": "ngày bắt đầu dùng KTGS",
+    "key": "thuộc tính",
     "kind": "loại",
     "limit": "giới hạn",
     "members": "đảng viên",
@@ -190,13 +192,16 @@ DETAIL_LABELS: dict[str, str] = {
     "subject_note": "đối tượng (ghi chú)",
     "subjects": "đối tượng",
     "subject_unit": "tổ chức đảng của đối tượng",
+    "symbol": "ký hiệu cơ quan ban hành",
     "team": "đoàn (tổ) kiểm tra, giám sát",
+    "term": "nhiệm kỳ",
     "text": "nội dung",
     "title": "tiêu đề",
     "to": "chuyển đến",
     "topic": "nội dung",
     "unit": "tổ chức",
     "units": "tổ chức",
+    "value": "giá trị",
     "voted_on": "ngày biểu quyết",
     "votes": "số phiếu",
     "warnings": "cảnh báo về quy định",
@@ -227,11 +232,14 @@ def target_type_label(target_type: str) -> str:
 
 
 def _field(target_type: str, name: str):
+    """The target's own field `name` (not a reverse relation: `subjects` of an inspection is
+    a detail, labelled from DETAIL_LABELS)."""
     model = model_for(target_type)
     try:
-        return model._meta.get_field(name) if model else None
+        field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return None
+    return None if field is not None and field.auto_created and not field.concrete else field
 
 
 def field_label(target_type: str, name: str) -> str:

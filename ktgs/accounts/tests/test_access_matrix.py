@@ -264,6 +264,15 @@ inspections:correct_conclusion insp:done   302   404       200          200     
 inspections:correct_conclusion insp:own/normal 302 404     404          404          404          403
 inspections:correct_conclusion insp:sibling/normal 302 404 404          404          404          404
 inspections:correct_conclusion missing     302   404       404          404          404          404
+inspections:correct_subject_remove insp:own/normal 302 404 200          200          200          403
+inspections:correct_subject_remove insp:parent/normal 302 404 403       403          403          403
+inspections:correct_subject_remove insp:sibling/normal 302 404 404      404          404          404
+inspections:correct_subject_remove missing 302   404       404          404          404          404
+inspections:correct_follow_up insp:done    302   404       200          200          200          403
+inspections:correct_follow_up insp:own/normal 302 404      404          404          404          403
+inspections:correct_follow_up insp:parent/normal 302 404   403          403          403          403
+inspections:correct_follow_up insp:sibling/normal 302 404  404          404          404          404
+inspections:correct_follow_up missing      302   404       404          404          404          404
 inspections:follow_up fu:own               302   404       200          200          200          403
 inspections:follow_up missing              302   404       404          404          404          404
 # Programmes: seen by whoever reads records in the body's unit, written with records.change
@@ -668,6 +677,8 @@ INSPECTION_PARTS = {
     "inspections:conclude": "subjects",
     "inspections:correct_step": "steps",
     "inspections:correct_conclusion": "subjects",
+    "inspections:correct_subject_remove": "subjects",
+    "inspections:correct_follow_up": "follow_ups",
     "cases:correct_violation": "violations",  # a page about a violation or a vote of a case
     "cases:correct_vote": "votes",
     "programmes:item_edit": "items",  # a page about an item of a programme
