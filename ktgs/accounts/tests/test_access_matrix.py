@@ -496,6 +496,12 @@ cases:correct_violation missing            302   404       404          404     
 cases:correct_vote    case:own             302   404       200          200          200          403
 cases:correct_vote    case:sibling         302   404       404          404          404          404
 cases:correct_vote    missing              302   404       404          404          404          404
+cases:correct_pause   case:own             302   404       200          200          200          403
+cases:correct_pause   case:sibling         302   404       404          404          404          404
+cases:correct_pause   missing              302   404       404          404          404          404
+cases:correct_pause_remove case:own        302   404       200          200          200          403
+cases:correct_pause_remove case:sibling    302   404       404          404          404          404
+cases:correct_pause_remove missing         302   404       404          404          404          404
 cases:correct_decision decision:own        302   404       200          403          403          403
 cases:correct_decision missing             302   404       404          404          404          404
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
@@ -681,6 +687,8 @@ INSPECTION_PARTS = {
     "inspections:correct_follow_up": "follow_ups",
     "cases:correct_violation": "violations",  # a page about a violation or a vote of a case
     "cases:correct_vote": "votes",
+    "cases:correct_pause": "pauses",  # a period not counted in the limitation
+    "cases:correct_pause_remove": "pauses",
     "programmes:item_edit": "items",  # a page about an item of a programme
     "programmes:item_remove": "items",
 }
@@ -843,6 +851,7 @@ def _make_cases() -> dict:
         return case
 
     own = opened("HA.DBK.001", members[0])
+    own.pauses.create(starts_on=day, ends_on=day, reason="Chưa xem xét (ma trận truy cập)")
     cell = opened("HA.DBK.001.01", members[1], kind="cell_meeting")
     decision = decisions.decision_make(
         cell, body=cell.body, form="warning", signed_on=day, announced_on=day, received_on=day
