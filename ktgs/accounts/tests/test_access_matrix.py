@@ -266,6 +266,15 @@ inspections:correct_conclusion insp:done   302   404       200          200     
 inspections:correct_conclusion insp:own/normal 302 404     404          404          404          403
 inspections:correct_conclusion insp:sibling/normal 302 404 404          404          404          404
 inspections:correct_conclusion missing     302   404       404          404          404          404
+inspections:correct_subject_remove insp:own/normal 302 404 200          200          200          403
+inspections:correct_subject_remove insp:parent/normal 302 404 403       403          403          403
+inspections:correct_subject_remove insp:sibling/normal 302 404 404      404          404          404
+inspections:correct_subject_remove missing 302   404       404          404          404          404
+inspections:correct_follow_up insp:done    302   404       200          200          200          403
+inspections:correct_follow_up insp:own/normal 302 404      404          404          404          403
+inspections:correct_follow_up insp:parent/normal 302 404   403          403          403          403
+inspections:correct_follow_up insp:sibling/normal 302 404  404          404          404          404
+inspections:correct_follow_up missing      302   404       404          404          404          404
 inspections:follow_up fu:own               302   404       200          200          200          403
 inspections:follow_up missing              302   404       404          404          404          404
 # Programmes: seen by whoever reads records in the body's unit, written with records.change
@@ -496,6 +505,12 @@ cases:correct_violation missing            302   404       404          404     
 cases:correct_vote    case:own             302   404       200          200          200          403
 cases:correct_vote    case:sibling         302   404       404          404          404          404
 cases:correct_vote    missing              302   404       404          404          404          404
+cases:correct_pause   case:own             302   404       200          200          200          403
+cases:correct_pause   case:sibling         302   404       404          404          404          404
+cases:correct_pause   missing              302   404       404          404          404          404
+cases:correct_pause_remove case:own        302   404       200          200          200          403
+cases:correct_pause_remove case:sibling    302   404       404          404          404          404
+cases:correct_pause_remove missing         302   404       404          404          404          404
 cases:correct_decision decision:own        302   404       200          403          403          403
 cases:correct_decision missing             302   404       404          404          404          404
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
@@ -617,6 +632,34 @@ accounts_admin:deactivate      missing        302   404       403          403  
 accounts_admin:role_end    role:own       302   200       403          403          403          403
 accounts_admin:role_end    role:sibling   302   404       403          403          403          403
 accounts_admin:role_end    missing        302   404       403          403          403          403
+# A unit's dated settings (terms, attributes, issuer symbols) and the read log: administrators,
+# in their subtree only; a term, attribute or symbol is "own" or "sibling" by its unit.
+accounts_admin:units           -              302   200       403          403          403          403
+accounts_admin:reads           -              302   200       403          403          403          403
+accounts_admin:unit_settings   own            302   200       403          403          403          403
+accounts_admin:unit_settings   child          302   200       403          403          403          403
+accounts_admin:unit_settings   sibling        302   404       403          403          403          403
+accounts_admin:unit_settings   parent         302   404       403          403          403          403
+accounts_admin:unit_settings   missing        302   404       403          403          403          403
+accounts_admin:term_add        own            302   200       403          403          403          403
+accounts_admin:term_add        sibling        302   404       403          403          403          403
+accounts_admin:attribute_add   own            302   200       403          403          403          403
+accounts_admin:attribute_add   sibling        302   404       403          403          403          403
+accounts_admin:term_end        term:own       302   200       403          403          403          403
+accounts_admin:term_end        term:sibling   302   404       403          403          403          403
+accounts_admin:term_end        missing        302   404       403          403          403          403
+accounts_admin:attribute_end   attr:own       302   200       403          403          403          403
+accounts_admin:attribute_end   attr:sibling   302   404       403          403          403          403
+accounts_admin:attribute_end   missing        302   404       403          403          403          403
+issuer_symbols:list            own            302   200       403          403          403          403
+issuer_symbols:list            sibling        302   404       403          403          403          403
+issuer_symbols:list            parent         302   404       403          403          403          403
+issuer_symbols:list            missing        302   404       403          403          403          403
+issuer_symbols:add             own            302   200       403          403          403          403
+issuer_symbols:add             sibling        302   404       403          403          403          403
+issuer_symbols:end             symbol:own     302   200       403          403          403          403
+issuer_symbols:end             symbol:sibling 302   404       403          403          403          403
+issuer_symbols:end             missing        302   404       403          403          403          403
 """
 # fmt: on
 
@@ -654,8 +697,12 @@ INSPECTION_PARTS = {
     "inspections:conclude": "subjects",
     "inspections:correct_step": "steps",
     "inspections:correct_conclusion": "subjects",
+    "inspections:correct_subject_remove": "subjects",
+    "inspections:correct_follow_up": "follow_ups",
     "cases:correct_violation": "violations",  # a page about a violation or a vote of a case
     "cases:correct_vote": "votes",
+    "cases:correct_pause": "pauses",  # a period not counted in the limitation
+    "cases:correct_pause_remove": "pauses",
     "programmes:item_edit": "items",  # a page about an item of a programme
     "programmes:item_remove": "items",
 }
@@ -818,6 +865,7 @@ def _make_cases() -> dict:
         return case
 
     own = opened("HA.DBK.001", members[0])
+    own.pauses.create(starts_on=day, ends_on=day, reason="Chưa xem xét (ma trận truy cập)")
     cell = opened("HA.DBK.001.01", members[1], kind="cell_meeting")
     decision = decisions.decision_make(
         cell, body=cell.body, form="warning", signed_on=day, announced_on=day, received_on=day
@@ -978,7 +1026,27 @@ def _make_accounts(units: dict) -> dict:
         "user:sibling": sibling,
         "role:own": own_role,
         "role:sibling": sibling_role,
-    }
+    } | _make_settings(units)
+
+
+def _make_settings(units: dict) -> dict:
+    """An open term, attribute and issuer symbol of HA.DBK.001 and of its sibling."""
+    from ktgs.documents.models import IssuerSymbol
+    from ktgs.orgs.models import Term, UnitAttribute
+
+    out = {}
+    for relation in ("own", "sibling"):
+        unit = units[UNIT_AT[relation]]
+        day = unit.established_on
+        body = Body.objects.filter(unit=unit).order_by("pk").first()
+        out[f"term:{relation}"] = Term.objects.create(unit=unit, name="MT-TEST", starts_on=day)
+        out[f"attr:{relation}"] = UnitAttribute.objects.create(
+            unit=unit, key="party_groups", value=2, starts_on=day
+        )
+        out[f"symbol:{relation}"] = IssuerSymbol.objects.create(
+            body=body, symbol="MTTEST", starts_on=day
+        )
+    return out
 
 
 def _make_objects() -> dict:
