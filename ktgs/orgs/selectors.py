@@ -262,7 +262,10 @@ def member_list(
             )
     key = fold(q)
     if key:
-        rows = rows.filter(Q(search_key__contains=key) | Q(code__iexact=q.strip()))
+        # the folded key anywhere (`LIKE '%…%'`: the trigram index on PostgreSQL), or the code as
+        # typed or in capitals (the unique index; `iexact` would compare UPPER(code), unindexed)
+        code = q.strip()
+        rows = rows.filter(Q(search_key__contains=key) | Q(code__in={code, code.upper()}))
     if status == MemberStatus.FULL:
         rows = rows.filter(official_on__lte=day)
     elif status == MemberStatus.PROBATIONARY:
