@@ -70,9 +70,10 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def _int(text: str | None) -> int | None:
+def cursor(text: str | None) -> int | None:
+    """A row id read from a query parameter; None when it is not one."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _after(order: tuple[str, ...], values: tuple) -> Q:
@@ -90,6 +91,11 @@ def _before(order: tuple[str, ...], values: tuple) -> Q:
         here = Q(**{f"{order[i]}__lt": values[i]})
         q = here if i == len(order) - 1 else here | (Q(**{order[i]: values[i]}) & q)
     return q
+
+
+def after(order: tuple[str, ...], values: tuple) -> Q:
+    """Rows strictly after `values` in `order` (ascending fields, the last one unique)."""
+    return _range(order, values, after=True)
 
 
 def _range(order: tuple[str, ...], values: tuple, *, after: bool) -> Q:
@@ -117,7 +123,7 @@ def keyset_page(
     count = capped_count(rows)
     ordered = rows.order_by(*order)
     backwards = rows.order_by(*(f"-{f}" for f in order))
-    after, before = _int(params.get(AFTER)), _int(params.get(BEFORE))
+    after, before = cursor(params.get(AFTER)), cursor(params.get(BEFORE))
     cursor_id = after if after is not None else before
     notice = ""
     key = None

@@ -152,11 +152,26 @@ def home(request):
 # --- the tree --------------------------------------------------------------------------------
 
 
+def _children_chunk(request, parent, day, after: int | None = None) -> selectors.Children:
+    """At most `selectors.TREE_CHUNK` children of `parent`, after the child `after`: today's
+    through an indexed range; a past day's tree is read whole (`asof`) and cut here."""
+    limit = selectors.TREE_CHUNK
+    if day is None:
+        return selectors.unit_children_chunk(
+            scope=request.scope, parent=parent, after=after, limit=limit
+        )
+    nodes = asof.unit_children_on(scope=request.scope, parent=parent, day=day)
+    if after is not None:
+        pks = [node.unit.pk for node in nodes]
+        nodes = nodes[pks.index(after) + 1 :] if after in pks else []
+    return selectors.Children(parent, nodes[:limit], len(nodes) > limit)
+
+
 @require_GET
 def tree(request):
     as_of = asof.read_as_of(request.GET)
     roots = _children(request, None, as_of.day)
-    opened = [(node, _children(request, node.unit, as_of.day)) for node in roots]
+    opened = [(node, _children_chunk(request, node.unit, as_of.day)) for node in roots]
     return render(
         request,
         "orgs/tree.html",
@@ -179,8 +194,11 @@ def tree_children(request, pk: int):
         raise Http404("Không tìm thấy tổ chức đảng.")
     if not request.htmx:
         return redirect("orgs:unit_detail", code=unit.code)
-    nodes = _children(request, unit, as_of.day)
-    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes, "as_of": as_of})
+    after = keyset.cursor(request.GET.get("sau"))
+    chunk = _children_chunk(request, unit, as_of.day, after)
+    # «Xem thêm» (`sau`): the further rows alone, in place of the link (hx-swap outerHTML)
+    template = "orgs/_tree_items.html" if after is not None else "orgs/_tree_nodes.html"
+    return render(request, template, {"nodes": chunk, "as_of": as_of})
 
 
 # --- units -----------------------------------------------------------------------------------

@@ -816,6 +816,59 @@ def test_tree_children_without_htmx_goes_to_the_unit_page(client_as):
     assert response["Location"] == reverse("orgs:unit_detail", args=[base.code])
 
 
+TREE_ROW = re.compile(r'<a class="tree-name" href="/to-chuc/([^/"]+)/">')
+MORE = re.compile(r'<li class="tree-more"><a href="[^"]+" hx-get="([^"]+)"')
+
+
+def chunks(client, unit_pk: int, day: str = "") -> list[list[str]]:
+    """The codes of a node's children, chunk by chunk, following «Xem thêm» as htmx does."""
+    url = reverse("orgs:tree_children", args=[unit_pk]) + (f"?ngay={day}" if day else "")
+    out = []
+    while url:
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" not in html
+        out.append(TREE_ROW.findall(html))
+        more = MORE.search(html)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+        assert len(out) < 100
+    return out
+
+
+@pytest.mark.parametrize("day", ["", "30/06/2024"])
+def test_a_wide_node_comes_in_chunks_with_the_same_rows_and_counts(client_as, monkeypatch, day):
+    client = client_as("ubkt_leader")
+    bloc = unit("HA.DBK")
+    whole = chunks(client, bloc.pk, day)
+    assert len(whole) == 1 and len(whole[0]) > 25  # the demo bloc: one chunk of them all
+    monkeypatch.setattr("ktgs.orgs.selectors.TREE_CHUNK", 10)
+    parts = chunks(client, bloc.pk, day)
+    assert [len(p) for p in parts] == [10] * (len(whole[0]) // 10) + [len(whole[0]) % 10]
+    assert [code for part in parts for code in part] == whole[0]  # none skipped or repeated
+    # the tree page opens the roots with their first chunk
+    page = client.get(reverse("orgs:tree") + (f"?ngay={day}" if day else "")).content.decode()
+    assert "Xem thêm các tổ chức trực thuộc" in page
+
+
+def test_chunks_carry_the_counts_the_whole_node_has(cast):
+    from ktgs.accounts.access import visible_to
+    from ktgs.orgs import selectors
+
+    scope = visible_to(cast["ubkt_leader"])
+    bloc = unit("HA.DBK")
+    whole = selectors.unit_children(scope=scope, parent=bloc)
+    parts, after = [], None
+    while True:
+        chunk = selectors.unit_children_chunk(scope=scope, parent=bloc, after=after, limit=7)
+        parts += chunk.nodes
+        if not chunk.more:
+            break
+        after = chunk.last.pk
+    assert [(n.unit.pk, n.members, n.grassroots, n.cells, n.has_children) for n in parts] == [
+        (n.unit.pk, n.members, n.grassroots, n.cells, n.has_children) for n in whole
+    ]
+    assert sum(n.members for n in parts) > 4000
+
+
 # --- query counts do not grow with rows ------------------------------------------------------
 
 
@@ -861,6 +914,20 @@ def test_tree_children_queries_do_not_grow_with_rows(client_as):
         client, reverse("orgs:tree_children", args=[unit("HA.DBK").pk]), HTTP_HX_REQUEST="true"
     )
     assert small == bloc
+
+
+def test_tree_chunks_queries_do_not_grow_with_rows(client_as, monkeypatch):
+    monkeypatch.setattr("ktgs.orgs.selectors.TREE_CHUNK", 10)
+    client = client_as("ubkt_leader")
+    bloc = unit("HA.DBK")
+    url = reverse("orgs:tree_children", args=[bloc.pk])
+    after = OrgUnit.objects.filter(code="HA.DBK.030").get().pk
+    first = queries(client, url, HTTP_HX_REQUEST="true")
+    later = queries(client, f"{url}?sau={after}", HTTP_HX_REQUEST="true")
+    small = queries(
+        client, reverse("orgs:tree_children", args=[unit("HA.DBK.001").pk]), HTTP_HX_REQUEST="true"
+    )
+    assert later == first + 1 and first == small  # the cursor's key: one query more
 
 
 def test_tree_page_queries_do_not_grow_with_rows(client_as):
