@@ -149,7 +149,7 @@ def test_the_unit_keys_find_the_same_with_and_without_the_indexes(cast):
             if text in key or text in place
         )
 
-        def found():
+        def found(text=text):
             rows = units.filter(search_key__contains=text) | units.filter(place_key__contains=text)
             return sorted(rows.values_list("code", flat=True))
 
