@@ -93,14 +93,16 @@ def _child_prefix_counts(
     """{child path: count} for rows under `parent_path`, grouped by their child-level prefix;
     with `only`, the rows under those child paths alone."""
     width = len(parent_path) + PATH_STEP
+    rows = rows.filter(**{f"{path_field}__startswith": parent_path})
     if only is not None:
-        within = Q()
-        for path in only:
-            within |= Q(**{f"{path_field}__startswith": path})
-        rows = rows.filter(within)
+        if path_field != "path":  # members: those of the units under the shown children
+            units = OrgUnit.objects.filter(path__startswith=parent_path)
+            units = units.annotate(prefix=Substr("path", 1, width)).filter(prefix__in=only)
+            rows = rows.filter(**{f"{path_field.rsplit('__', 1)[0]}__in": units.values("pk")})
+        else:
+            rows = rows.annotate(prefix=Substr(path_field, 1, width)).filter(prefix__in=only)
     grouped = (
-        rows.filter(**{f"{path_field}__startswith": parent_path})
-        .exclude(**{path_field: parent_path})
+        rows.exclude(**{path_field: parent_path})
         .annotate(prefix=Substr(path_field, 1, width))
         .values("prefix")
         .annotate(n=Count("pk"))
