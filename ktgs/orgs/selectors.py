@@ -7,6 +7,7 @@ are aggregates over every live member, whatever their secrecy (docs/security.md)
 Counts are aggregate queries; no function loops over a table in Python.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,7 +126,16 @@ def _members_today() -> QuerySet[Member]:
 
 
 CHILDREN_ORDER = ("kind__order", "sort_key", "pk")
-TREE_CHUNK = 100  # children shown at once under a node of the tree page; «Xem thêm» for more
+
+
+def _tree_chunk() -> int:
+    """Children shown at once under a node of the tree page («Xem thêm» for more): 100, or
+    KTGS_TREE_CHUNK from the environment (tuning; the browser tests use a small one)."""
+    text = os.environ.get("KTGS_TREE_CHUNK", "")
+    return int(text) if text.isdigit() and int(text) > 0 else 100
+
+
+TREE_CHUNK = _tree_chunk()
 
 
 @dataclass
