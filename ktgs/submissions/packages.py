@@ -146,8 +146,8 @@ def export(*, scope: Scope, unit: OrgUnit, slot: Slot, user=None) -> Package:
     if package_of(sub) is not None:
         raise ValidationError(
             {
-                "ky": f"Báo cáo {slot.label} của {unit.name} ở đây được nhận qua gói từ hệ thống của "
-                "đơn vị: gói chỉ xuất từ hệ thống nơi đơn vị nộp báo cáo."
+                "ky": f"Báo cáo {slot.label} của {unit.name} ở đây được nhận qua gói từ hệ thống "
+                "của đơn vị: gói chỉ xuất từ hệ thống nơi đơn vị nộp báo cáo."
             }
         )
     active = key_of(unit)
@@ -253,8 +253,8 @@ def key_register(
     if not _under(superior, unit, scope):
         raise ValidationError(
             {
-                "don_vi": f"{unit.name} không thuộc {superior.name} trong phạm vi của đồng chí: chỉ "
-                "đăng ký khóa của đơn vị cấp dưới."
+                "don_vi": f"{unit.name} không thuộc {superior.name} trong phạm vi của đồng chí: "
+                "chỉ đăng ký khóa của đơn vị cấp dưới."
             }
         )
     try:
@@ -441,8 +441,8 @@ def _slot_of(unit: OrgUnit, slot: dict) -> Slot:
     if not isinstance(slot, dict) or slot.get("kind") not in CALENDAR_KINDS:
         raise ValidationError(
             {
-                "ky": "Kỳ báo cáo trong gói không phải kỳ định kỳ KTGS đọc được: gói hỏng, đồng chí "
-                "đề nghị đơn vị xuất lại gói."
+                "ky": "Kỳ báo cáo trong gói không phải kỳ định kỳ KTGS đọc được: gói hỏng, đồng "
+                "chí đề nghị đơn vị xuất lại gói."
             }
         )
     params = slot.get("params")
@@ -463,66 +463,85 @@ def _slot_of(unit: OrgUnit, slot: dict) -> Slot:
     return ours
 
 
-def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -> PackageImport:
-    """A package from a sub-unit's installation becomes a new version of its submission here,
-    after every check (docs/submissions.md): the file, the unit (known, under `superior`, in
-    scope), its registered key and the signature, the period (open at `superior`), the file not
-    imported before and not older than the current one. The audit history is checked against
-    the unit's last imported package: a mismatch is accepted and flagged (`history`)."""
-    _check(scope, superior)
+@dataclass
+class Incoming:
+    """A package whose signature holds with its unit's registered key."""
+
+    unit: OrgUnit
+    key: RegisteredKey
+    payload: dict
+    submission: dict
+    head: dict
+    prev: dict | None
+    links: list
+    submitted_at: datetime
+    exported_at: datetime
+    sha256: str
+
+
+def _signed_by_unit(scope: Scope, superior: OrgUnit, data: bytes) -> Incoming:
+    """The file read, its unit known under `superior` and in scope, signed with its registered
+    key, its contents of the expected shape; or the refusal saying which check failed."""
     outer, body, payload = _read(data)
-    code = (
-        (payload.get("unit") or {}).get("code") if isinstance(payload.get("unit"), dict) else None
-    )
+    unit_data = payload.get("unit")
+    code = unit_data.get("code") if isinstance(unit_data, dict) else None
     unit = OrgUnit.objects.filter(code=code).first() if isinstance(code, str) else None
     if unit is None or not _under(superior, unit, scope):
         raise ValidationError(
             {
-                "don_vi": f"Đơn vị «{code}» trong gói không có trong cây tổ chức của {superior.name} "
-                "(trong phạm vi của đồng chí): đồng chí kiểm tra gói gửi đúng nơi, hoặc nhập đơn vị "
-                "vào cây trước."
+                "don_vi": f"Đơn vị «{code}» trong gói không có trong cây tổ chức của "
+                f"{superior.name} (trong phạm vi của đồng chí): đồng chí kiểm tra gói gửi đúng "
+                "nơi, hoặc nhập đơn vị vào cây trước."
             }
         )
     key = registered_key(unit)
     if key is None:
         raise ValidationError(
             {
-                "khoa": f"Chưa đăng ký khóa ký của {unit.name}: đồng chí đăng ký khóa công khai đơn "
-                "vị gửi (dấu vân tay đối chiếu qua điện thoại hoặc văn bản) rồi nhập lại gói."
+                "khoa": f"Chưa đăng ký khóa ký của {unit.name}: đồng chí đăng ký khóa công khai "
+                "đơn vị gửi (dấu vân tay đối chiếu qua điện thoại hoặc văn bản) rồi nhập lại gói."
             }
         )
     if outer["fingerprint"] != key.fingerprint:
         raise ValidationError(
             {
-                "khoa": f"Gói được ký bằng một khóa lạ (dấu vân tay {signing.pretty(outer['fingerprint'])}"
-                f"), không phải khóa đã đăng ký của {unit.name} ({signing.pretty(key.fingerprint)}): "
-                "không nhận. Nếu đơn vị đã thay khóa, đồng chí đối chiếu rồi đăng ký khóa mới."
+                "khoa": "Gói được ký bằng một khóa lạ (dấu vân tay "
+                f"{signing.pretty(outer['fingerprint'])}), không phải khóa đã đăng ký của "
+                f"{unit.name} ({signing.pretty(key.fingerprint)}): không nhận. Nếu đơn vị đã thay "
+                "khóa, đồng chí đối chiếu rồi đăng ký khóa mới."
             }
         )
     if not signing.verify(signing.parse_public(key.public_pem), body.encode(), outer["signature"]):
         raise ValidationError(
             {
-                "tep": f"Chữ ký của gói không đúng với khóa đã đăng ký của {unit.name}: nội dung gói "
-                "đã bị sửa sau khi ký (hoặc hỏng khi chuyển). Không nhận; đồng chí đề nghị đơn vị "
-                "gửi lại gói."
+                "tep": f"Chữ ký của gói không đúng với khóa đã đăng ký của {unit.name}: nội dung "
+                "gói đã bị sửa sau khi ký (hoặc hỏng khi chuyển). Không nhận; đồng chí đề nghị "
+                "đơn vị gửi lại gói."
             }
         )
-    sub_data = payload.get("submission")
-    audit = payload.get("audit")
-    if not isinstance(sub_data, dict) or not _shape_ok(sub_data) or not isinstance(audit, dict):
+    sub, audit = payload.get("submission"), payload.get("audit")
+    if not isinstance(sub, dict) or not _shape_ok(sub) or not isinstance(audit, dict):
         raise _no_package("số liệu trong gói không đúng cấu trúc")
     head, prev = _head(audit.get("head")), _head(audit.get("previous"))
     links = audit.get("links") or []
-    submitted_at = _when(sub_data.get("submitted_at"))
-    exported_at = _when(payload.get("exported_at"))
+    submitted_at, exported_at = _when(sub.get("submitted_at")), _when(payload.get("exported_at"))
     if head is None or not isinstance(links, list) or not submitted_at or not exported_at:
         raise _no_package("thiếu đầu chuỗi nhật ký hoặc thời điểm nộp")
-    slot = _slot_of(unit, payload.get("slot"))
+    sha = hashlib.sha256(data).hexdigest()
+    return Incoming(unit, key, payload, sub, head, prev, links, submitted_at, exported_at, sha)
+
+
+def _receivable(incoming: Incoming, superior: OrgUnit) -> Slot:
+    """The period the package reports, if `superior` can receive it now: it is the unit's
+    superior on the last day, the period has ended and is not closed, the file is new and not
+    older than the version already received."""
+    unit = incoming.unit
+    slot = _slot_of(unit, incoming.payload.get("slot"))
     if superior_of(unit, slot.end) != superior:
         raise ValidationError(
             {
-                "don_vi": f"{unit.name} không báo cáo {slot.label} cho {superior.name} (cấp trên vào "
-                "ngày cuối kỳ khác): gói gửi nhầm nơi."
+                "don_vi": f"{unit.name} không báo cáo {slot.label} cho {superior.name} (cấp trên "
+                "vào ngày cuối kỳ khác): gói gửi nhầm nơi."
             }
         )
     _ended(slot, "nhập gói báo cáo")
@@ -533,27 +552,36 @@ def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -
                 "mở lại kỳ (ghi rõ lý do) rồi nhập gói."
             }
         )
-    sha = hashlib.sha256(data).hexdigest()
-    done = PackageImport.objects.filter(sha256=sha).first()
+    done = PackageImport.objects.filter(sha256=incoming.sha256).first()
     if done is not None:
         raise ValidationError(
             {"tep": f"Gói này đã được nhập lúc {_at(done.imported_at)}: không nhập lại."}
         )
-    current = (
-        PackageImport.objects.filter(
-            submission__unit=unit, submission__slot=slot.key, submission__superseded_at__isnull=True
-        )
-        .only("remote_version")
-        .first()
-    )
-    if current is not None and current.remote_version >= sub_data["version"]:
+    current = PackageImport.objects.filter(
+        submission__unit=unit, submission__slot=slot.key, submission__superseded_at__isnull=True
+    ).first()
+    version = incoming.submission["version"]
+    if current is not None and current.remote_version >= version:
         raise ValidationError(
             {
-                "tep": f"Gói mang lần nộp {sub_data['version']}, cũ hơn hoặc bằng lần nộp "
+                "tep": f"Gói mang lần nộp {version}, cũ hơn hoặc bằng lần nộp "
                 f"{current.remote_version} đã nhận của {unit.name}: không nhập."
             }
         )
-    history = history_problem(unit, prev, head, links)
+    return slot
+
+
+def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -> PackageImport:
+    """A package from a sub-unit's installation becomes a new version of its submission here,
+    after every check (docs/submissions.md): the file, the unit (known, under `superior`, in
+    scope), its registered key and the signature, the period (open at `superior`), the file not
+    imported before and not older than the current one. The audit history is checked against
+    the unit's last imported package: a mismatch is accepted and flagged (`history`)."""
+    _check(scope, superior)
+    incoming = _signed_by_unit(scope, superior, data)
+    slot = _receivable(incoming, superior)
+    unit, sent, head, prev = incoming.unit, incoming.submission, incoming.head, incoming.prev
+    history = history_problem(unit, prev, head, incoming.links)
     now = timezone.now()
     with transaction.atomic():
         if closure_of(superior, slot):
@@ -572,26 +600,26 @@ def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -
             starts_on=slot.start,
             ends_on=slot.end,
             version=last + 1,
-            tables=sub_data["tables"],
-            figures=sub_data["figures"],
-            review=sub_data["review"],
+            tables=sent["tables"],
+            figures=sent["figures"],
+            review=sent["review"],
             submitted_by=None,
-            submitted_at=submitted_at,
+            submitted_at=incoming.submitted_at,
         )
         row = PackageImport.objects.create(
             submission=sub,
             unit=unit,
-            key=key,
-            sha256=sha,
-            fingerprint=key.fingerprint,
-            remote_version=sub_data["version"],
-            remote_submitted_by=str(sub_data.get("submitted_by") or "")[:200],
-            exported_at=exported_at,
+            key=incoming.key,
+            sha256=incoming.sha256,
+            fingerprint=incoming.key.fingerprint,
+            remote_version=sent["version"],
+            remote_submitted_by=str(sent.get("submitted_by") or "")[:200],
+            exported_at=incoming.exported_at,
             head_seq=head["seq"],
             head_hash=head["hash"][:64],
             prev_seq=prev["seq"] if prev else None,
             prev_hash=prev["hash"][:64] if prev else "",
-            links=len(links),
+            links=len(incoming.links),
             history=history,
             imported_at=now,
             imported_by=user,
@@ -605,8 +633,8 @@ def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -
                 "version": sub.version,
                 "remote_version": row.remote_version,
                 "superior": superior.code,
-                "sha256": sha,
-                "fingerprint": key.fingerprint,
+                "sha256": row.sha256,
+                "fingerprint": row.fingerprint,
                 "head": head["seq"],
                 "previous": prev["seq"] if prev else None,
                 "history": history,

@@ -2,10 +2,11 @@
 
 The exporting installation is a child process on its own database (a SQLite file, or a database
 on the test run's PostgreSQL server): it migrates, loads a small demo (the same unit codes as
-this test database's demo), submits Đảng bộ Sở Y tế's 2022 report, creates its signing key and
-exports packages — p1; then a resubmission and p2; then its audit chain is rewritten (one event's
-hash changed, every later link recomputed) and p3. Built once for the module. This test database
-is the superior's installation (the bloc, HA.DBK): it registers the key and imports."""
+this test database's demo), creates Đảng bộ Sở Y tế's signing key (`ktgs package keygen`),
+submits its 2022 report and exports it (`ktgs package export`) — p1; then a resubmission and
+p2; then its audit chain is rewritten (one event's hash changed, every later link recomputed)
+and p3. Built once for the module. This test database is the superior's installation (the bloc,
+HA.DBK): it registers the key and imports."""
 
 import base64
 import json
@@ -31,6 +32,7 @@ SLOT = "nam:2022-01-01:2022-12-31"
 EXPORTER = """
 import json, sys, django, hashlib
 django.setup()
+from django.core.management import call_command
 from django.db import transaction
 from ktgs.audit.models import AuditEvent
 from ktgs.audit.testing import triggers_lifted
@@ -42,10 +44,9 @@ from ktgs.submissions.management.commands.package import OPERATOR
 out = sys.argv[1]
 unit = OrgUnit.objects.get(code="HA.DBK.001")
 slot = services.period_slot(UnitPeriods(unit).parse({"ky": "nam", "nam": "2022"}))
-step = sys.argv[2]
-if step == "submit":
-    services.submit(scope=OPERATOR, unit=unit, slot=slot)
-    sys.exit(0)
+# p1: the first submission, exported by the command
+services.submit(scope=OPERATOR, unit=unit, slot=slot)
+call_command("package", "export", "HA.DBK.001", "--ky", "nam", "--nam", "2022", "--output", out)
 # p2: a resubmission, exported
 services.submit(scope=OPERATOR, unit=unit, slot=slot)
 p2 = packages.export(scope=OPERATOR, unit=unit, slot=slot)
@@ -81,12 +82,8 @@ def exported(tmp_path_factory):
     try:
         ktgs("migrate", "--no-input", "-v", "0", **env)
         ktgs("demo", "--members", "100", **env)
-        ktgs("-c", EXPORTER, str(work), "submit", **env)
         pubkey = ktgs("package", "keygen", UNIT, **env).stdout
-        ktgs(
-            "package", "export", UNIT, "--ky", "nam", "--nam", "2022", "--output", str(work), **env
-        )
-        ktgs("-c", EXPORTER, str(work), "more", **env)
+        ktgs("-c", EXPORTER, str(work), **env)
     finally:
         if name:
             server.drop(name)
@@ -161,7 +158,7 @@ def refused(bloc, data: bytes, *words: str) -> str:
     return message
 
 
-# --- the round trip ------------------------------------------------------------------------------
+# --- the round trip ----------------------------------------------------------------------------
 
 
 def test_a_package_round_trips_between_two_databases(bloc, registered, exported):
@@ -240,7 +237,7 @@ def test_a_crafted_package_whose_links_do_not_start_at_the_last_head_is_flagged(
     assert f"sự kiện số {first.head_seq}" in row.history
 
 
-# --- refusals: nothing saved ----------------------------------------------------------------------
+# --- refusals: nothing saved --------------------------------------------------------------------
 
 
 def test_a_tampered_package_is_refused(bloc, registered, exported):
@@ -294,7 +291,9 @@ def test_the_same_package_twice_or_an_older_one_is_refused(bloc, registered, exp
     refused(bloc, exported["p1"], "cũ hơn")
 
 
-def test_a_closed_period_does_not_recompute_a_packaged_submission(bloc, registered, exported):
+def test_a_closed_period_does_not_recompute_a_packaged_submission(
+    bloc, registered, exported, client_as
+):
     scope, user, superior = bloc
     row = do_import(bloc, exported["p1"])
     slot = services.period_slot(UnitPeriods(superior).parse({"ky": "nam", "nam": "2022"}))
@@ -302,9 +301,11 @@ def test_a_closed_period_does_not_recompute_a_packaged_submission(bloc, register
     assert {i["submission"] for i in closure.included} >= {row.submission_id}
     flagged = {f.unit.code for f in services.closure_flags(closure)}
     assert UNIT not in flagged  # its figures differ from this database's records: not compared
+    page = client_as("inspector").get("/nop-bao-cao/HA.DBK/ky/?ky=nam&nam=2022").content.decode()
+    assert "data-packaged" in page and "không đối chiếu với hồ sơ" in page
 
 
-# --- keys ------------------------------------------------------------------------------------------
+# --- keys ----------------------------------------------------------------------------------------
 
 
 def test_registering_a_key_checks_the_unit_and_a_replacement_needs_a_reason(bloc, exported):

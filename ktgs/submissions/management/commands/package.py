@@ -93,7 +93,8 @@ class Command(BaseCommand):
             scope=OPERATOR, superior=_unit(superior), unit=_unit(code), pem=pem, reason=reason
         )
         self.stdout.write(
-            f"Đã đăng ký khóa ký của {row.unit.name}, dấu vân tay {signing.pretty(row.fingerprint)}."
+            f"Đã đăng ký khóa ký của {row.unit.name}, dấu vân tay "
+            f"{signing.pretty(row.fingerprint)}."
         )
 
     def _import(self, superior, path, **_):
