@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0010_committee_short_name_key'),
-        ('submissions', '0001_initial'),
+        ('submissions', '0002_closure_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
