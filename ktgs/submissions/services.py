@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -539,6 +539,10 @@ class Status:
     late: bool
     reminded: Reminder | None = None
 
+    @property
+    def package(self):
+        return package_of(self.submission)
+
 
 def status_text(sub: Submission | None, deadline: date | None, today: date) -> tuple[str, bool]:
     if sub is not None:
@@ -557,7 +561,7 @@ def statuses(superior: OrgUnit, slot: Slot) -> list[Status]:
         s.unit_id: s
         for s in Submission.objects.filter(
             slot=slot.key, unit__in=units, superseded_at__isnull=True
-        ).select_related("submitted_by")
+        ).select_related("submitted_by", "package")
     }
     reminders = {}
     for r in Reminder.objects.filter(slot=slot.key, unit__in=units).order_by("sent_at", "pk"):
@@ -607,17 +611,33 @@ class Flag:
     events: list = field(default_factory=list)
 
 
+def package_of(sub: Submission | None):
+    """The PackageImport a submission came from (another installation), or None."""
+    if sub is None:
+        return None
+    try:
+        return sub.package
+    except ObjectDoesNotExist:
+        return None
+
+
+def included(closure: PeriodClosure) -> list[Submission]:
+    """The submissions frozen in a closure, with their unit and package (one query)."""
+    return list(
+        Submission.objects.filter(
+            pk__in=[i["submission"] for i in closure.included]
+        ).select_related("unit", "package")
+    )
+
+
 def closure_flags(closure: PeriodClosure) -> list[Flag]:
     """Per unit (each included submission's, then the superior's own figures from its records at
     closing): the frozen figures the records now give differently, each with the link to the
     records it counts, and the audit events recorded since the closure in that unit's subtree
     (who changed what: an approximation, since an event names the unit of its record, not the
-    figure). One Context per unit: each family's aggregate queries once."""
-    subs = list(
-        Submission.objects.filter(
-            pk__in=[i["submission"] for i in closure.included]
-        ).select_related("unit")
-    )
+    figure). One Context per unit: each family's aggregate queries once. A submission imported
+    from a package is not recomputed: its unit's records are on its own installation."""
+    subs = [s for s in included(closure) if package_of(s) is None]  # packaged: records elsewhere
     checks = [(s.unit, s.figures, s.starts_on, s.ends_on) for s in subs]  # its dates: a term's
     checks.append((closure.unit, closure.figures, closure.starts_on, closure.ends_on))
     flags = []

@@ -13,4 +13,10 @@ urlpatterns = [
     path("<str:code>/chot/<int:pk>/xlsx/", closure_views.closure_xlsx, name="closure_xlsx"),
     path("<str:code>/mo-lai/", views.reopen, name="reopen"),
     path("<str:code>/yeu-cau/moi/", views.request_create, name="request_create"),
+    path("<str:code>/khoa-ky/", views.keygen, name="keygen"),
+    path("<str:code>/xuat-goi/", views.export_package, name="export"),
+    path("<str:code>/goi/", views.packages_page, name="packages"),
+    path("<str:code>/goi/khoa/", views.key_register, name="key_register"),
+    path("<str:code>/goi/khoa/thu-hoi/", views.key_revoke, name="key_revoke"),
+    path("<str:code>/goi/nhap/", views.package_import, name="package_import"),
 ]

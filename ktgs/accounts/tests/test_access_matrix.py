@@ -458,6 +458,45 @@ submissions:closure_report missing         302   404       404          404     
 submissions:closure_xlsx closure:own       302   200       200          200          200          200
 submissions:closure_xlsx closure:sibling   302   404       404          404          404          404
 submissions:closure_xlsx missing           302   404       404          404          404          404
+# Gói báo cáo giữa hai hệ thống: the signing key and a package's download (POSTed empty: the
+# form's message, back to the page), the superior's page of packages (seen like the unit's
+# page), registering and revoking a key, importing a package: records.change in the unit.
+submissions:keygen     own                 302   403       302          302          302          403
+submissions:keygen     child               302   403       302          302          302          403
+submissions:keygen     sibling             302   404       404          404          404          404
+submissions:keygen     parent              302   404       404          404          404          404
+submissions:keygen     other               302   404       404          404          404          404
+submissions:keygen     missing             302   404       404          404          404          404
+submissions:export     own                 302   403       302          302          302          403
+submissions:export     child               302   403       302          302          302          403
+submissions:export     sibling             302   404       404          404          404          404
+submissions:export     parent              302   404       404          404          404          404
+submissions:export     other               302   404       404          404          404          404
+submissions:export     missing             302   404       404          404          404          404
+submissions:packages   own                 302   200       200          200          200          200
+submissions:packages   child               302   200       200          200          200          200
+submissions:packages   sibling             302   404       404          404          404          404
+submissions:packages   parent              302   404       404          404          404          404
+submissions:packages   other               302   404       404          404          404          404
+submissions:packages   missing             302   404       404          404          404          404
+submissions:key_register own                 302   403       302          302          302          403
+submissions:key_register child               302   403       302          302          302          403
+submissions:key_register sibling             302   404       404          404          404          404
+submissions:key_register parent              302   404       404          404          404          404
+submissions:key_register other               302   404       404          404          404          404
+submissions:key_register missing             302   404       404          404          404          404
+submissions:key_revoke own                 302   403       302          302          302          403
+submissions:key_revoke child               302   403       302          302          302          403
+submissions:key_revoke sibling             302   404       404          404          404          404
+submissions:key_revoke parent              302   404       404          404          404          404
+submissions:key_revoke other               302   404       404          404          404          404
+submissions:key_revoke missing             302   404       404          404          404          404
+submissions:package_import own                 302   403       302          302          302          403
+submissions:package_import child               302   403       302          302          302          403
+submissions:package_import sibling             302   404       404          404          404          404
+submissions:package_import parent              302   404       404          404          404          404
+submissions:package_import other               302   404       404          404          404          404
+submissions:package_import missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -674,6 +713,11 @@ POSTED = {
     "submissions:remind",
     "submissions:close",
     "submissions:reopen",
+    "submissions:keygen",
+    "submissions:export",
+    "submissions:key_register",
+    "submissions:key_revoke",
+    "submissions:package_import",
 }
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
