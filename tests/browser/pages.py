@@ -98,7 +98,9 @@ def leader_pages(page: Page) -> list[str]:
     """Every page the leader's checks visit: the fixed ones, then one record of each kind."""
     member = _first_link(page, "/dang-vien/", r"/dang-vien/(?!moi/)[^/]+/")
     top = _first_link(page, "/to-chuc/", r"/to-chuc/(?!moi/)[^/]+/")
-    report = "/bao-cao/" + top.rstrip("/").rsplit("/", 1)[-1] + "/"
+    code = top.rstrip("/").rsplit("/", 1)[-1]
+    report = f"/bao-cao/{code}/"
+    submissions = f"/nop-bao-cao/{code}/"  # its obligations, a period of its units, packages
     inspection = _first_link(page, "/kiem-tra/", r"/kiem-tra/\d+/")
     step = _first_link(page, inspection, r"/kiem-tra/\d+/buoc/\d+/")
     case = _first_link(page, "/ky-luat/vu-viec/", r"/ky-luat/vu-viec/\d+/")
@@ -109,6 +111,9 @@ def leader_pages(page: Page) -> list[str]:
         *LEADER_FIXED,
         top,
         report,
+        submissions,
+        f"{submissions}ky/?ky=nam&nam=2022",
+        f"{submissions}goi/",
         member,
         inspection,
         step,
