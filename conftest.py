@@ -70,11 +70,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher(tmp_path_factory):
-    """Fast hashing; the audit chain's head file and uploaded files (MEDIA_ROOT) in temporary
-    folders (not in data/); the tests' audit key."""
+    """Fast hashing; the audit chain's head file, uploaded files (MEDIA_ROOT) and the units'
+    package signing keys in temporary folders (not in data/); the tests' audit key."""
     head_dir = tmp_path_factory.mktemp("audit-head")
     media = tmp_path_factory.mktemp("files")
+    package_keys = tmp_path_factory.mktemp("khoa-goi")
     with override_settings(
+        KTGS_PACKAGE_KEYS_DIR=package_keys,
         PASSWORD_HASHERS=FAST_HASHERS,
         KTGS_AUDIT_HEAD_DIR=head_dir,
         MEDIA_ROOT=media,

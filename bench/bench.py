@@ -8,12 +8,15 @@ points to PostgreSQL; SQLite files otherwise):
 
  1. `ktgs migrate` and `ktgs demo --members N` into database A (the bloc with N members).
  2. Pages, in-process through Django's test Client as the demo inspector (`kiemtravien`, whose
-    scope is the whole bloc): the member search, the member list (first page, a deep page, a
-    filtered page), the tree (root page, htmx expansions) and the name pickers' suggestions
-    (`orgs:pick`, a member's and a unit's name fragment). For each, the queries of one
+    scope is the whole bloc): the member search, the member list (first page, a deep page, the
+    last page, a filtered page), the tree (root page, htmx expansions) and the name pickers'
+    suggestions (`orgs:pick`, a member's and a unit's name fragment). For each, the queries of one
     request, then the median and p95 of R timed requests (server time: the full request through
     the middleware stack, templates included, no network). Beside the pickers, their suggestion
     query written by hand in SQL, timed alone, and the ratio; on PostgreSQL the query's plan.
+    Beside the member list's pages (first, middle, last — keyset pages — and the search's first
+    and last), the SQL by hand of their rows and capped count, and the ratio; the tree's
+    «Xem thêm» when the bloc has more children than a chunk.
  3. The period report (issue 14): a term's worth of records added to database A (inspections,
     supervisions and discipline decisions of every grassroots organisation, `step_records`; the
     demo alone has the example report's ~90), then the full report of the bloc over its
@@ -491,7 +494,6 @@ def step_pages(requests: int) -> dict:
 
     from ktgs.accounts.models import User
     from ktgs.orgs.models import Member, OrgUnit
-    from ktgs.orgs.views import PAGE_SIZE
 
     user = User.objects.get(username=BENCH_USER)
     client = Client(HTTP_HOST="localhost")
@@ -499,25 +501,32 @@ def step_pages(requests: int) -> dict:
     bloc = OrgUnit.objects.get(code="HA.DBK")
     committee = OrgUnit.objects.get(code=BASE_COMMITTEE)
     in_bloc = Member.objects.filter(current_unit__path__startswith=bloc.path).count()
-    last_page = max(1, math.ceil(in_bloc / PAGE_SIZE))
+    in_order = Member.objects.live().filter(current_unit__path__startswith=bloc.path)
+    middle = in_order.order_by("sort_key", "code").values_list("pk", "sort_key", "code")[
+        in_bloc // 2
+    ]
     htmx = {"HTTP_HX_REQUEST": "true"}
+    search = SEARCH.replace(" ", "+")
     cases = [
-        (f"member search ?q={SEARCH}", f"/dang-vien/?q={SEARCH.replace(' ', '+')}", {}),
-        ("member list, first page", "/dang-vien/", {}),
-        (f"member list, page {last_page} (last)", f"/dang-vien/?page={last_page}", {}),
+        (LIST_PAGES["search"], f"/dang-vien/?q={search}", {}),
+        (LIST_PAGES["search_last"], f"/dang-vien/?q={search}&cuoi=1", {}),
+        (LIST_PAGES["first"], "/dang-vien/", {}),
+        (LIST_PAGES["middle"], f"/dang-vien/?sau={middle[0]}", {}),
+        (LIST_PAGES["last"], "/dang-vien/?cuoi=1", {}),
         (
             f"member list, {BASE_COMMITTEE} + chính thức",
             f"/dang-vien/?don_vi={BASE_COMMITTEE}&trang_thai=full",
             {},
         ),
         (
-            f"member list, {BASE_COMMITTEE} + search, p.2",
-            f"/dang-vien/?don_vi={BASE_COMMITTEE}&q=thi&page=2",
+            f"member list, {BASE_COMMITTEE} + search, last",
+            f"/dang-vien/?don_vi={BASE_COMMITTEE}&q=thi&cuoi=1",
             {},
         ),
         ("tree page (roots opened)", "/to-chuc/", {}),
         ("tree: expand HA.DBK (htmx)", f"/to-chuc/cay/{bloc.pk}/", htmx),
         (f"tree: expand {BASE_COMMITTEE} (htmx)", f"/to-chuc/cay/{committee.pk}/", htmx),
+        *tree_more(bloc, htmx),
         (
             f"picker: members ?q={PICK_MEMBER}",
             reverse("orgs:pick", args=["dang-vien"]) + f"?q={PICK_MEMBER.replace(' ', '+')}",
@@ -572,6 +581,7 @@ def step_pages(requests: int) -> dict:
         if name.startswith("picker:"):
             rows[-1]["plan"] = suggestion_plan(counter.statements)
     rows.extend(picker_by_hand(requests, bloc.path, user.clearance))
+    rows.extend(list_by_hand(requests, bloc.path, user.clearance, middle[1:]))
     context = (
         f"pages as {BENCH_USER} (scope HA.DBK: {in_bloc:,} members, "
         f"{OrgUnit.objects.count():,} units), Django test Client in-process, DEBUG off"
@@ -644,6 +654,113 @@ WHERE u.voided_at IS NULL AND u.closed_on IS NULL AND u.path LIKE %s {words}
 ORDER BY u.path
 LIMIT %s
 """
+
+
+def tree_more(bloc, htmx: dict) -> list[tuple]:
+    """The bloc's «Xem thêm» (its second chunk of children), when it has more than a chunk."""
+    from django.db.models.functions import Length
+
+    from ktgs.orgs.models import PATH_STEP
+    from ktgs.orgs.selectors import CHILDREN_ORDER, TREE_CHUNK, live_units
+
+    children = (
+        live_units()
+        .annotate(path_len=Length("path"))
+        .filter(path__startswith=bloc.path, path_len=len(bloc.path) + PATH_STEP)
+        .order_by(*CHILDREN_ORDER)
+        .values_list("pk", flat=True)
+    )
+    after = list(children[TREE_CHUNK - 1 : TREE_CHUNK + 1])
+    if len(after) < 2:
+        return []
+    return [
+        (f"tree: «Xem thêm» of {bloc.code} (htmx)", f"/to-chuc/cay/{bloc.pk}/?sau={after[0]}", htmx)
+    ]
+
+
+# The member list's pages (keyset pages, a capped count: docs/decisions/0012), each beside the
+# hand-written SQL of what it must read: its rows (one more, for "Trang sau") and the count
+# capped at KTGS_COUNT_CAP + 1 — two statements, no ORM, view, template or middleware.
+LIST_PAGES = {
+    "search": f"member search ?q={SEARCH}",
+    "search_last": f"member search ?q={SEARCH}, last page",
+    "first": "member list, first page",
+    "middle": "member list, middle page (?sau=)",
+    "last": "member list, last page (?cuoi=1)",
+}
+HAND_LIST = """
+SELECT m.id, m.code, m.full_name, m.birth_date, m.admitted_on, m.official_on, m.secrecy,
+       c.code, c.name
+FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
+WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search} {after}
+ORDER BY m.sort_key {direction}, m.code {direction}
+LIMIT %s
+"""
+HAND_COUNT = """
+SELECT count(*) FROM (
+  SELECT m.id FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
+  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search}
+  LIMIT %s
+) AS capped
+"""
+
+
+def list_by_hand(requests: int, root: str, clearance: str, middle: tuple) -> list[dict]:
+    """The member list's pages by hand-written SQL (rows + capped count), timed as the pages."""
+    from django.db import connection
+
+    from ktgs.core.keyset import count_cap
+    from ktgs.core.models import levels_up_to
+    from ktgs.orgs.views import PAGE_SIZE
+
+    levels = list(levels_up_to(clearance))
+    marks = ", ".join(["%s"] * len(levels))
+    searched = "AND (m.search_key LIKE %s OR m.code IN (%s, %s))"
+    search_params = [f"%{SEARCH}%", SEARCH, SEARCH.upper()]
+    after = "AND m.sort_key >= %s AND (m.sort_key <> %s OR m.code > %s)"
+    cases = {
+        "search": (searched, search_params, "", [], "ASC"),
+        "search_last": (searched, search_params, "", [], "DESC"),
+        "first": ("", [], "", [], "ASC"),
+        "middle": ("", [], after, [middle[0], middle[0], middle[1]], "ASC"),
+        "last": ("", [], "", [], "DESC"),
+    }
+    out = []
+    for key, (search, s_params, cursor_sql, c_params, direction) in cases.items():
+        statements = [
+            (
+                HAND_LIST.format(
+                    levels=marks, search=search, after=cursor_sql, direction=direction
+                ),
+                [root + "%", *levels, *s_params, *c_params, PAGE_SIZE + 1],
+            ),
+            (
+                HAND_COUNT.format(levels=marks, search=search),
+                [root + "%", *levels, *s_params, count_cap() + 1],
+            ),
+        ]
+        times = []
+        with connection.cursor() as cursor:
+            cursor.execute(*statements[0])
+            shown = min(len(cursor.fetchall()), PAGE_SIZE)
+            for _ in range(requests):
+                started = time.perf_counter()
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+        out.append(
+            {
+                "name": f"SQL by hand: {LIST_PAGES[key]}",
+                "url": "",
+                "queries": len(statements),
+                "median": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "rows": shown,
+                "reference": LIST_PAGES[key],
+            }
+        )
+    return out
 
 
 def picker_by_hand(requests: int, root: str, clearance: str) -> list[dict]:

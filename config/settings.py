@@ -69,6 +69,12 @@ EMAIL_HOST_USER = os.environ.get("KTGS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KTGS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KTGS_EMAIL_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("KTGS_EMAIL_FROM", "ktgs@localhost")
+# Report packages between installations (docs/submissions.md, «Gói báo cáo giữa hai hệ thống»):
+# the private halves of the units' signing keys, one PEM file per unit (0700 folder, 0600 files).
+# Not in the database, not in a backup (which takes the database and files/ only).
+KTGS_PACKAGE_KEYS_DIR = Path(
+    os.environ.get("KTGS_PACKAGE_KEYS_DIR", DATA_DIR / "khoa-goi")
+).resolve()
 ALLOWED_HOSTS = _env_list("KTGS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("KTGS_CSRF_TRUSTED_ORIGINS", "")
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("bao-cao/", include("ktgs.reports.urls")),
     path("don-thu/", include("ktgs.letters.urls")),
     path("nop-bao-cao/", include("ktgs.submissions.urls")),
+    path("quan-tri/ky-hieu/", include("ktgs.documents.symbol_urls")),
     path("quan-tri/", include("ktgs.accounts.admin_urls")),
 ]
 # A write that met an import's write lock in a middleware (a session saved): the 503 page; a

@@ -27,6 +27,10 @@ Cách dùng: ktgs LỆNH [tùy chọn]
                                 (KTGS_LETTERS_KEY; khóa cũ trong KTGS_LETTERS_KEYS_OLD)
   ktgs letters reindex          tính lại chỉ mục tìm đơn cùng người gửi sau khi đổi
                                 KTGS_LETTERS_INDEX_KEY
+  ktgs package keygen|pubkey|export MÃ   gói báo cáo gửi cấp trên ở hệ thống KTGS khác: tạo khóa
+                                ký, in khóa công khai, xuất gói (--ky nam --nam 2023 --output NƠI)
+  ktgs package register|import CẤP_TRÊN ...   ở cấp trên: đăng ký khóa công khai (MÃ TỆP_PEM),
+                                nhập gói (TỆP)
   ktgs deadlines                đơn thư quá hạn, đến hạn theo cơ quan tiếp nhận (cron hằng ngày;
                                 --within N ngày làm việc, --unit MÃ)
   ktgs shell                    mở Python với dự án đã nạp

@@ -33,5 +33,8 @@ ktgs_venv() {
       -c requirements/constraints.txt -e "$spec"
     touch "$stamp"
   fi
+  if [ "$extra" = test ]; then  # axe-core for the browser tests, from its npm package (no node)
+    .venv/bin/python scripts/npm_fetch.py >/dev/null
+  fi
   export PATH="$ROOT/.venv/bin:$PATH"
 }

@@ -97,6 +97,28 @@ def assignment_by_pk(scope: Scope, pk: int) -> Assignment:
     return row
 
 
+def unit_get(scope: Scope, code: str) -> OrgUnit:
+    """A unit (not voided) in the administrator's subtrees, else 404 (the settings pages)."""
+    unit = OrgUnit.objects.filter(code=code, voided_at__isnull=True).first()
+    if unit is None or not scope.may(USERS_MANAGE, unit.path):
+        raise Http404("Không tìm thấy tổ chức đảng trong phạm vi đồng chí quản trị.")
+    return unit
+
+
+def dated_get(scope: Scope, model, pk: int, *, unit: str = "unit"):
+    """A dated row (a term, an attribute, an issuer symbol) of a unit the administrator covers,
+    reached through `unit` ("body__unit" for a symbol); else 404."""
+    row = model.objects.select_related(unit).filter(pk=pk).first()
+    owner = None
+    if row is not None:
+        owner = row
+        for part in unit.split("__"):
+            owner = getattr(owner, part)
+    if owner is None or owner.voided_at or not scope.may(USERS_MANAGE, owner.path):
+        raise Http404("Không tìm thấy thiết lập này trong phạm vi đồng chí quản trị.")
+    return row
+
+
 def is_administrator(user: User) -> bool:
     """A superuser, or a holder of the administrator role now or from a later date."""
     if user.is_superuser:

@@ -44,6 +44,8 @@ ACTION_LABELS: dict[str, str] = {
     "discipline.violation.added": "Ghi vi phạm của vụ việc kỷ luật",
     "discipline.vote.recorded": "Ghi kết quả biểu quyết kỷ luật",
     "documents.attachment.added": "Đính kèm tài liệu",
+    "documents.issuer_symbol.set": "Ghi ký hiệu cơ quan ban hành",
+    "documents.issuer_symbol.ended": "Thôi dùng ký hiệu cơ quan ban hành",
     "documents.template.uploaded": "Tải lên mẫu văn bản (Word)",
     "documents.attachment.voided": "Hủy tài liệu đính kèm",
     "exchange.import.done": "Nhập dữ liệu từ tệp",
@@ -73,6 +75,11 @@ ACTION_LABELS: dict[str, str] = {
     "submissions.reminded": "Nhắc đơn vị nộp báo cáo",
     "submissions.period.closed": "Chốt kỳ báo cáo",
     "submissions.period.reopened": "Mở lại kỳ báo cáo đã chốt",
+    "submissions.key.created": "Tạo khóa ký gói báo cáo của đơn vị",
+    "submissions.key.registered": "Đăng ký khóa ký gói báo cáo của đơn vị cấp dưới",
+    "submissions.key.revoked": "Thu hồi khóa ký gói báo cáo đã đăng ký",
+    "submissions.package.exported": "Xuất gói báo cáo gửi cấp trên ở hệ thống khác",
+    "submissions.package.imported": "Nhập gói báo cáo của đơn vị ở hệ thống khác",
     "letters.letter.imported": "Nhập đơn thư cũ",
     "letters.letter.routed": "Phân loại, xử lý đơn thư",
     "letters.letter.accepted": "Thụ lý giải quyết đơn thư",
@@ -85,6 +92,10 @@ ACTION_LABELS: dict[str, str] = {
     "letters.letter.case_opened": "Mở vụ việc kỷ luật từ đơn thư",
     "letters.letter.identity_erased": "Xóa danh tính người gửi đơn thư",
     "orgs.seat.added": "Ghi chức danh cấp ủy, ủy ban kiểm tra",
+    "orgs.term.added": "Ghi nhiệm kỳ cấp ủy",
+    "orgs.term.ended": "Kết thúc nhiệm kỳ cấp ủy",
+    "orgs.unit.attribute_set": "Ghi thuộc tính của tổ chức đảng",
+    "orgs.unit.attribute_ended": "Kết thúc thuộc tính của tổ chức đảng",
     "orgs.unit.closed": "Giải thể tổ chức đảng",
     "orgs.unit.created": "Thành lập tổ chức đảng",
     "orgs.unit.merged": "Sáp nhập tổ chức đảng",
@@ -115,6 +126,9 @@ TARGET_LABELS: dict[str, str] = {
     "submissions.reportrequest": "Yêu cầu báo cáo",
     "submissions.periodclosure": "Chốt kỳ",
     "submissions.reminder": "Nhắc nộp báo cáo",
+    "submissions.signingkey": "Khóa ký của đơn vị",
+    "submissions.packageexport": "Gói báo cáo đã xuất",
+    "submissions.registeredkey": "Khóa ký đã đăng ký",
 }
 
 DETAIL_LABELS: dict[str, str] = {
@@ -136,16 +150,21 @@ DETAIL_LABELS: dict[str, str] = {
     "devices": "số thiết bị",
     "discipline_proposal": "đề nghị xem xét kỷ luật",
     "done_on": "ngày thực hiện",
+    "due_on": "hạn",
     "effective_on": "ngày có hiệu lực",
     "end_reason": "lý do kết thúc",
     "ends_on": "đến ngày",
     "extended_to": "gia hạn đến",
     "file": "tệp",
+    "fingerprint": "dấu vân tay khóa ký",
     "filed_on": "ngày gửi",
     "follow_up": "kiến nghị",
     "good_practice": "nhân tố tích cực",
+    "head": "đầu chuỗi nhật ký (số)",
+    "history": "cảnh báo lịch sử nhật ký",
     "form": "hình thức",
     "in_use_since": "ngày bắt đầu dùng KTGS",
+    "key": "thuộc tính",
     "kind": "loại",
     "limit": "giới hạn",
     "members": "đảng viên",
@@ -160,11 +179,14 @@ DETAIL_LABELS: dict[str, str] = {
     "parent": "cấp trên",
     "part": "phần được sửa",
     "position": "thứ tự",
+    "previous": "đầu chuỗi của gói trước (số)",
     "proposed_form": "hình thức đạt tỷ lệ",
     "reason": "lý do",
     "reservations": "ý kiến bảo lưu",
     "recommendations": "số kiến nghị",
     "refused": "số mã bị từ chối",
+    "remote_version": "lần nộp ở hệ thống của đơn vị",
+    "replaces": "thay cho",
     "remedy": "xử lý ngoài kỷ luật",
     "resolved_on": "ngày giải quyết",
     "resolver": "cấp giải quyết",
@@ -184,13 +206,16 @@ DETAIL_LABELS: dict[str, str] = {
     "subject_note": "đối tượng (ghi chú)",
     "subjects": "đối tượng",
     "subject_unit": "tổ chức đảng của đối tượng",
+    "symbol": "ký hiệu cơ quan ban hành",
     "team": "đoàn (tổ) kiểm tra, giám sát",
+    "term": "nhiệm kỳ",
     "text": "nội dung",
     "title": "tiêu đề",
     "to": "chuyển đến",
     "topic": "nội dung",
     "unit": "tổ chức",
     "units": "tổ chức",
+    "value": "giá trị",
     "voted_on": "ngày biểu quyết",
     "votes": "số phiếu",
     "warnings": "cảnh báo về quy định",
@@ -221,11 +246,14 @@ def target_type_label(target_type: str) -> str:
 
 
 def _field(target_type: str, name: str):
+    """The target's own field `name` (not a reverse relation: `subjects` of an inspection is
+    a detail, labelled from DETAIL_LABELS)."""
     model = model_for(target_type)
     try:
-        return model._meta.get_field(name) if model else None
+        field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return None
+    return None if field is not None and field.auto_created and not field.concrete else field
 
 
 def field_label(target_type: str, name: str) -> str:

@@ -57,6 +57,8 @@ class ReadEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["user_id", "at"]),
+            # the read log page (/quan-tri/so-doc/): a subtree's reads, newest first
+            models.Index(fields=["unit_id", "at"], name="audit_read_unit_at"),
         ]
 
     def __str__(self) -> str:

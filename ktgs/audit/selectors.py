@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ktgs.audit.labels import TARGET_LABELS, model_for
-from ktgs.audit.models import AuditEvent
+from ktgs.audit.models import AuditEvent, ReadEvent
 from ktgs.core.models import SecretRecord
 
 LEADER, ADMIN = "ubkt_leader", "sysadmin"
@@ -124,6 +124,40 @@ def event_search(*, scope, search: Search) -> QuerySet[AuditEvent]:
     if search.actor:
         events = events.filter(actor_name__icontains=search.actor)
     return events.order_by("-seq")
+
+
+# --- the read log (reads of records marked mật or above) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadSearch:
+    roots: tuple[str, ...]  # the subtrees the reader of the log covers
+    unit: object | None = None  # an OrgUnit inside them
+    user_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    before: int | None = None  # the id of the last row of the previous page (keyset)
+
+
+def read_log(search: ReadSearch, *, limit: int) -> list[ReadEvent]:
+    """The reads of records concerning units in `search.roots` (or `search.unit`'s subtree),
+    newest first, `limit` + 1 rows (one more tells there is a next page). Keyset paging on
+    (at, id) over the (unit_id, at) and (user_id, at) indexes: no COUNT of the table."""
+    units = _units().objects.filter(_under(list(search.roots)))
+    if search.unit is not None:
+        units = units.filter(path__startswith=search.unit.path)
+    rows = ReadEvent.objects.filter(unit_id__in=units.values("pk"))
+    if search.user_id is not None:
+        rows = rows.filter(user_id=search.user_id)
+    if search.since:
+        rows = rows.filter(at__gte=_start_of(search.since))
+    if search.until:
+        rows = rows.filter(at__lt=_start_of(search.until + timedelta(days=1)))
+    if search.before is not None:
+        last = ReadEvent.objects.filter(pk=search.before).values_list("at", flat=True).first()
+        if last is not None:
+            rows = rows.filter(Q(at__lt=last) | Q(at=last, pk__lt=search.before))
+    return list(rows.order_by("-at", "-pk")[: limit + 1])
 
 
 # --- the "Lịch sử" panel ---------------------------------------------------------------------

@@ -133,6 +133,11 @@ def _checked(sequence: int, doc_type: str, issuer: str, shown: str) -> tuple[int
     return sequence, doc_type, issuer
 
 
+def is_issuer_symbol(text: str) -> bool:
+    """Is `text` the shape of a ký hiệu cơ quan ban hành (ĐUK, UBKTTU, ĐU-BQP)?"""
+    return re.fullmatch(_ISSUER, text or "") is not None
+
+
 class DocumentNumber(str):
     """A Party document number as its canonical text: `DocumentNumber(" 5 - NQ / ĐUK ")` is
     "05-NQ/ĐUK". Raises ValidationError (Vietnamese, naming the input) for anything else."""

@@ -249,19 +249,54 @@ class CaseCorrectForm(CorrectionForm):
 
 
 class ViolationCorrectForm(CorrectionForm):
-    """A violation carries its case's version."""
+    """A violation carries its case's version; its kind, category and dates as recorded."""
 
     description = forms.CharField(
         label="Nội dung vi phạm", widget=forms.Textarea(attrs={"rows": 3})
     )
+    kind = ViolationForm.base_fields["kind"]
+    category = ViolationForm.base_fields["category"]
+    category_note = ViolationForm.base_fields["category_note"]
+    started_on = ViolationForm.base_fields["started_on"]
+    ended_on = ViolationForm.base_fields["ended_on"]
+    continuing = ViolationForm.base_fields["continuing"]
 
     @classmethod
     def values_of(cls, violation) -> dict:
+        names = [n for n in cls.base_fields if n not in ("version", "reason")]
+        values = {n: getattr(violation, n) for n in names}
+        return {**values, "reason": "", "version": violation.case.version}
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["category_note"] = d.get("category_note") or ""
+        return d
+
+
+class PauseCorrectForm(CorrectionForm):
+    """A pause carries its case's version."""
+
+    starts_on = VnDateField(label="Từ ngày")
+    ends_on = VnDateField(label="Đến ngày")
+    pause_reason = forms.CharField(
+        label="Lý do không tính vào thời hiệu",
+        max_length=255,
+        help_text="Ví dụ: chưa xem xét; đang bị điều tra, truy tố, xét xử.",
+    )
+
+    @classmethod
+    def values_of(cls, pause) -> dict:
         return {
-            "description": violation.description,
+            "starts_on": pause.starts_on,
+            "ends_on": pause.ends_on,
+            "pause_reason": pause.reason,
             "reason": "",
-            "version": violation.case.version,
+            "version": pause.case.version,
         }
+
+
+class PauseRemoveForm(CorrectionForm):
+    """Only the reason: the page names the period."""
 
 
 class VoteCorrectForm(CorrectionForm):

@@ -25,5 +25,15 @@ urlpatterns = [
     path(
         "<int:pk>/sua/bieu-quyet/<int:vote_pk>/", correction_views.vote_correct, name="correct_vote"
     ),
+    path(
+        "<int:pk>/sua/thoi-hieu/<int:pause_pk>/",
+        correction_views.pause_correct,
+        name="correct_pause",
+    ),
+    path(
+        "<int:pk>/sua/thoi-hieu/<int:pause_pk>/bo/",
+        correction_views.pause_remove,
+        name="correct_pause_remove",
+    ),
     path("quyet-dinh/<int:pk>/sua/", correction_views.decision_correct, name="correct_decision"),
 ]

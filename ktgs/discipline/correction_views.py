@@ -70,8 +70,49 @@ def violation_correct(request, pk: int, violation_pk: int):
         and form.is_valid()
         and _call(form, corrections.violation_correct, violation, **form.service_args()) is not None
     ):
-        return _done(request, "nội dung vi phạm", back)
-    return _page(request, form, "Sửa nội dung vi phạm", case, back)
+        return _done(request, "vi phạm", back)
+    return _page(request, form, "Sửa vi phạm", case, back)
+
+
+def _pause(request, pk: int, pause_pk: int):
+    case = _editable(request, pk)
+    pause = case.pauses.filter(pk=pause_pk).first()
+    if pause is None:
+        raise Http404("Không có khoảng thời gian này.")
+    pause.case = case
+    return case, pause
+
+
+def pause_correct(request, pk: int, pause_pk: int):
+    case, pause = _pause(request, pk, pause_pk)
+    form = forms.PauseCorrectForm(
+        request.POST or None, initial=forms.PauseCorrectForm.values_of(pause)
+    )
+    back = _case_url(case)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, corrections.pause_correct, pause, **form.service_args()) is not None
+    ):
+        return _done(request, "thời gian không tính thời hiệu", back)
+    return _page(request, form, "Sửa thời gian không tính thời hiệu", case, back)
+
+
+def pause_remove(request, pk: int, pause_pk: int):
+    case, pause = _pause(request, pk, pause_pk)
+    form = forms.PauseRemoveForm(request.POST or None, initial={"version": case.version})
+    back = _case_url(case)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, corrections.pause_remove, pause, **form.service_args()) is not None
+    ):
+        return _done(request, "thời gian không tính thời hiệu (đã bỏ khoảng ghi nhầm)", back)
+    title = (
+        f"Bỏ khoảng không tính thời hiệu {pause.starts_on:%d/%m/%Y}–{pause.ends_on:%d/%m/%Y} "
+        "(ghi nhầm)"
+    )
+    return _page(request, form, title, case, back)
 
 
 def vote_correct(request, pk: int, vote_pk: int):
@@ -129,4 +170,11 @@ def decision_correct(request, pk: int):
     return _page(request, form, f"Sửa quyết định: {decision}", case, back)
 
 
-__all__ = ["case_correct", "decision_correct", "violation_correct", "vote_correct"]
+__all__ = [
+    "case_correct",
+    "decision_correct",
+    "pause_correct",
+    "pause_remove",
+    "violation_correct",
+    "vote_correct",
+]

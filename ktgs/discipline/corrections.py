@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ktgs.audit.services import record
-from ktgs.core.choices import DisciplineForm
+from ktgs.core.choices import DisciplineForm, ViolationCategory, ViolationKind
 from ktgs.core.concurrency import bump_version, check_version
 from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.validators import reject_control_chars
 from ktgs.core.vietnamese import format_date, nfc
 from ktgs.discipline import decisions as checks
 from ktgs.discipline.choices import VoteRole
-from ktgs.discipline.models import Decision, DisciplineCase, Violation, Vote
+from ktgs.discipline.models import Decision, DisciplineCase, LimitationPause, Violation, Vote
 from ktgs.discipline.services import _member_cell, _within_reach, member_subject_kind
 from ktgs.inspections.services import is_history
 from ktgs.rules import discipline as rules
@@ -137,22 +137,179 @@ def case_correct(
     return row
 
 
+_KEEP = object()  # an argument not given: the stored value stays
+
+
+def _violation(v: Violation) -> dict:
+    return {
+        "description": v.description,
+        "kind": ViolationKind(v.kind).label,
+        "category": ViolationCategory(v.category).label,
+        "category_note": v.category_note,
+        "started_on": v.started_on,
+        "ended_on": v.ended_on,
+        "continuing": v.continuing,
+    }
+
+
+def _recheck_decision(case: DisciplineCase, part: str) -> None:
+    """After a change of what the limitation and competence read (a violation's kind, category
+    or dates, a pause), the case's decision must still pass the rules on its signing date
+    (history records: warnings). Raised inside the correction's transaction: nothing stays."""
+    decision = _decision_of(case)
+    if decision is None or is_history(decision.signed_on):
+        return
+    problems = checks._problems(case, decision.body, decision.form, decision.signed_on)
+    if problems:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"Với {part} sau khi sửa, quyết định {decision.number or 'kỷ luật'} đã ký "
+                    "không còn đúng quy định: sửa không được ở đây (quyết định chỉ thay đổi qua "
+                    "khiếu nại hoặc xem xét lại).",
+                    *problems,
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def violation_correct(
-    violation: Violation, *, description: str, reason: str, version: int | None = None
+    violation: Violation,
+    *,
+    description: str,
+    reason: str,
+    version: int | None = None,
+    kind=_KEEP,
+    category=_KEEP,
+    category_note=_KEEP,
+    started_on=_KEEP,
+    ended_on=_KEEP,
+    continuing=_KEEP,
 ) -> Violation:
-    """Correct the wording of a violation (its kind and dates select rules: not here)."""
+    """Correct a violation: its wording, and its kind, category and dates with the checks of
+    recording it re-run; when the case has a decision, the decision's limitation and competence
+    are checked again on its signing date (a change that would make it unlawful is refused)."""
     row = _locked_case(violation.case, version)
     violation = Violation.objects.get(pk=violation.pk, case=row)
     reason = correction_reason(reason)
     text = nfc(reject_control_chars(description or "", "Nội dung vi phạm", multiline=True)).strip()
     if not text:
         raise ValidationError({"description": "Cần ghi nội dung vi phạm."})
-    changes = _changes({"description": violation.description}, {"description": text})
+    given = {
+        "kind": kind,
+        "category": category,
+        "category_note": category_note,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "continuing": continuing,
+    }
+    new = {k: getattr(violation, k) if v is _KEEP else v for k, v in given.items()}
+    _check_violation(**new)
+    new["category_note"] = nfc(
+        reject_control_chars(new["category_note"] or "", "Ghi chú về nhóm vi phạm")
+    ).strip()
+    before = _violation(violation)
     violation.description = text
-    violation.save(update_fields=["description"])
+    for name, value in new.items():
+        setattr(violation, name, value)
+    changes = _changes(before, _violation(violation))
+    violation.save(update_fields=["description", *new])
+    if set(changes) - {"description", "category_note"}:
+        _recheck_decision(row, "vi phạm")
     _record_case(row, "Vi phạm", changes, reason)
     return violation
+
+
+def _check_violation(*, kind, category, category_note, started_on, ended_on, continuing) -> None:
+    """The checks `services.violation_add` runs on the same fields."""
+    if kind not in ViolationKind.values:
+        raise ValidationError({"kind": "Chọn loại vi phạm."})
+    if category not in ViolationCategory.values:
+        raise ValidationError({"category": "Chọn nhóm vi phạm."})
+    if started_on is None:
+        raise ValidationError({"started_on": "Ghi ngày bắt đầu vi phạm."})
+    _not_future(started_on, "started_on", "Ngày bắt đầu vi phạm")
+    if continuing and ended_on:
+        raise ValidationError({"ended_on": "Vi phạm còn tiếp diễn thì để trống ngày kết thúc."})
+    if not continuing and ended_on is None:
+        raise ValidationError(
+            {"ended_on": "Ghi ngày kết thúc vi phạm, hoặc đánh dấu «còn tiếp diễn»."}
+        )
+    if ended_on is not None:
+        if ended_on < started_on:
+            raise ValidationError({"ended_on": "Ngày kết thúc trước ngày bắt đầu vi phạm."})
+        _not_future(ended_on, "ended_on", "Ngày kết thúc vi phạm")
+
+
+# --- a pause of the limitation ----------------------------------------------------------------
+
+
+def _pause(p: LimitationPause) -> dict:
+    return {"starts_on": p.starts_on, "ends_on": p.ends_on, "pause_reason": p.reason}
+
+
+@transaction.atomic
+def pause_correct(
+    pause: LimitationPause,
+    *,
+    starts_on: date,
+    ends_on: date,
+    pause_reason: str,
+    reason: str,
+    version: int | None = None,
+) -> LimitationPause:
+    """Correct a period not counted in the limitation (its dates, its stated reason): no overlap
+    with another, and the case's decision checked again."""
+    row = _locked_case(pause.case, version)
+    pause = LimitationPause.objects.get(pk=pause.pk, case=row)
+    reason = correction_reason(reason)
+    pause_reason = nfc(reject_control_chars(pause_reason or "", "Lý do không tính")).strip()
+    if not pause_reason:
+        raise ValidationError({"pause_reason": "Ghi lý do không tính vào thời hiệu."})
+    if starts_on is None or ends_on is None:
+        raise ValidationError({"ends_on": "Ghi ngày bắt đầu và ngày kết thúc."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "Ngày kết thúc trước ngày bắt đầu."})
+    clash = (
+        row.pauses.exclude(pk=pause.pk)
+        .filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "starts_on": f"Trùng với khoảng {format_date(clash.starts_on)}–"
+                f"{format_date(clash.ends_on)} đã ghi."
+            }
+        )
+    before = _pause(pause)
+    pause.starts_on, pause.ends_on, pause.reason = starts_on, ends_on, pause_reason
+    changes = _changes(before, _pause(pause))
+    pause.save(update_fields=["starts_on", "ends_on", "reason"])
+    _recheck_decision(row, "thời gian không tính thời hiệu")
+    _record_case(row, "Thời gian không tính thời hiệu", changes, reason)
+    return pause
+
+
+@transaction.atomic
+def pause_remove(
+    pause: LimitationPause, *, reason: str, version: int | None = None
+) -> DisciplineCase:
+    """Remove a pause entered by mistake; the case's decision checked again without it."""
+    row = _locked_case(pause.case, version)
+    pause = LimitationPause.objects.get(pk=pause.pk, case=row)
+    reason = correction_reason(reason)
+    changes = {
+        "pause": [
+            f"{format_date(pause.starts_on)}–{format_date(pause.ends_on)}: {pause.reason}",
+            None,
+        ]
+    }
+    pause.delete()
+    _recheck_decision(row, "thời gian không tính thời hiệu")
+    _record_case(row, "Bỏ thời gian không tính thời hiệu (ghi nhầm)", changes, reason)
+    return row
 
 
 # --- a vote ---------------------------------------------------------------------------------
@@ -409,6 +566,8 @@ __all__ = [
     "case_correct",
     "correction_reason",
     "decision_correct",
+    "pause_correct",
+    "pause_remove",
     "violation_correct",
     "vote_correct",
 ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from ktgs.audit.reads import record_reads
 from ktgs.discipline.effect import with_effect_facts
@@ -55,6 +56,7 @@ class Story:
     entries: list[Entry]
     hidden: int  # records of the subject the reader does not see
     capped: bool  # older entries left out (more than LIMIT)
+    today: date = field(default_factory=timezone.localdate)  # a follow-up open past it: quá hạn
 
 
 def member_story(scope, member) -> Story:

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ktgs.accounts.access import RECORDS_VIEW
+from ktgs.accounts.access import RECORDS_DECIDE, RECORDS_VIEW
 from ktgs.audit.reads import record_reads
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.vietnamese import format_date, parse_date
@@ -199,11 +199,13 @@ def decision_list(request):
         rows = scope.visible(rows).annotate(restricted=Value(False, output_field=BooleanField()))
     rows = (
         with_effect_facts(rows)
-        .select_related("body", "subject_unit", "member", "committee_unit")
+        .select_related("body__unit", "subject_unit", "member", "committee_unit")
         .order_by("-signed_on", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [d for d in page.object_list if not d.restricted]  # a restricted row names no one
+    for d in shown:  # a decision with no case (imported) is corrected from here
+        d.correctable = not d.case_id and scope.may_change(d, RECORDS_DECIDE)
     record_reads(shown, unit_id=lambda d: d.body.unit_id)
     bodies = Body.objects.filter(
         Q(discipline_decisions__isnull=False) & ~Q(unit__kind__level__in=counting.GRASSROOTS_LEVELS)

@@ -98,3 +98,39 @@ def conclusion_correct(request, pk: int, subject_pk: int):
         if _call(form, corrections.conclusion_correct, subject, **args) is not None:
             return _done(request, inspection, f"kết luận đối với {subject.name}", anchor)
     return _page(request, inspection, form, f"Sửa kết luận đối với {subject.name}", anchor)
+
+
+def subject_remove(request, pk: int, subject_pk: int):
+    inspection = _editable(request, pk)
+    subject = inspection.subjects.filter(pk=subject_pk).first()
+    if subject is None:
+        raise Http404("Không có đối tượng này.")
+    subject.inspection = inspection
+    form = forms.SubjectRemoveForm(request.POST or None, initial={"version": inspection.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, corrections.subject_remove, subject, **form.service_args()) is not None
+    ):
+        return _done(request, inspection, f"danh sách đối tượng (bỏ {subject.name})")
+    title = f"Bỏ đối tượng ghi nhầm: {subject.name}"
+    return _page(request, inspection, form, title, f"#doi-tuong-{subject.pk}")
+
+
+def follow_up_correct(request, pk: int, follow_up_pk: int):
+    inspection = _editable(request, pk)
+    follow_up = inspection.follow_ups.filter(pk=follow_up_pk).first()
+    if follow_up is None:
+        raise Http404("Không có kiến nghị này.")
+    follow_up.inspection = inspection
+    form = forms.FollowUpCorrectForm(
+        request.POST or None, initial=forms.FollowUpCorrectForm.values_of(follow_up)
+    )
+    anchor = f"#kien-nghi-{follow_up.pk}"
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, corrections.follow_up_correct, follow_up, **form.service_args()) is not None
+    ):
+        return _done(request, inspection, "kiến nghị", anchor)
+    return _page(request, inspection, form, "Sửa kiến nghị và việc thực hiện", anchor)

@@ -27,12 +27,14 @@ from ktgs.inspections.choices import (
     SUPERVISION_KINDS,
     SUPERVISION_RESULTS,
     ConclusionResult,
+    FollowUpStatus,
     ProposalStatus,
     Remedy,
     TeamRole,
 )
 from ktgs.inspections.models import (
     DisciplineProposal,
+    FollowUp,
     Inspection,
     InspectionStep,
     InspectionSubject,
@@ -462,8 +464,127 @@ def conclusion_correct(
     return subject
 
 
+# --- the subjects list ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subject_remove(
+    subject: InspectionSubject, *, reason: str, version: int | None = None
+) -> Inspection:
+    """Take off the list a subject added by mistake. Refused once anything was built on it (a
+    conclusion, its follow-ups or proposal of discipline), and for the last subject (void the
+    inspection instead). The subject's name and unit stay in the correction's record."""
+    row = _locked(subject.inspection, version)
+    subject = InspectionSubject.objects.select_related("unit").get(pk=subject.pk, inspection=row)
+    reason = correction_reason(reason)
+    if subject.result:
+        raise ValidationError(
+            {
+                "__all__": f"Đã có kết luận đối với {subject.name}: không bỏ đối tượng này khỏi "
+                "danh sách. Nếu kết luận ghi nhầm đối tượng, hủy cuộc kiểm tra, giám sát và tạo "
+                "lại."
+            }
+        )
+    built = (
+        subject.follow_ups.exists() or DisciplineProposal.objects.filter(subject=subject).exists()
+    )
+    if built:
+        raise ValidationError(
+            {
+                "__all__": f"Đã có kiến nghị hoặc đề nghị kỷ luật đối với {subject.name}: không "
+                "bỏ đối tượng này khỏi danh sách."
+            }
+        )
+    if row.subjects.count() == 1:
+        raise ValidationError(
+            {
+                "__all__": f"{subject.name} là đối tượng duy nhất: cuộc kiểm tra, giám sát phải có "
+                "ít nhất một đối tượng. Nếu cả cuộc ghi nhầm, hãy hủy hồ sơ (nút «Hủy hồ sơ»)."
+            }
+        )
+    names = list(row.subjects.order_by("pk").values_list("name", flat=True))
+    subject.delete()
+    changes = {
+        "subjects": [names, list(row.subjects.order_by("pk").values_list("name", flat=True))]
+    }
+    _record(row, f"Bỏ đối tượng {subject.name} (ghi nhầm)", changes, reason)
+    return row
+
+
+# --- a follow-up ----------------------------------------------------------------------------
+
+
+def _follow_up(row: FollowUp) -> dict:
+    return {
+        "text": row.text,
+        "due_on": row.due_on,
+        "status": FollowUpStatus(row.status).label,
+        "done_on": row.done_on,
+        "note": row.note,
+    }
+
+
+@transaction.atomic
+def follow_up_correct(
+    follow_up: FollowUp,
+    *,
+    text: str,
+    due_on: date,
+    status: str,
+    reason: str,
+    done_on: date | None = None,
+    note: str = "",
+    version: int | None = None,
+) -> FollowUp:
+    """Correct a recommendation's text, due date, state or completion date. The checks of the
+    conclusion and of closing are re-run: due not before the conclusion; a state other than
+    «đang thực hiện» needs a completion date, not before the conclusion and not after today;
+    an open one has none."""
+    row = _locked(follow_up.inspection, version)
+    item = FollowUp.objects.select_related("subject").get(pk=follow_up.pk, inspection=row)
+    reason = correction_reason(reason)
+    text = _text(text, "Kiến nghị", required=True)
+    concluded_on = item.subject.concluded_on
+    if due_on is None:
+        raise ValidationError({"due_on": "Ghi hạn thực hiện kiến nghị (ngày/tháng/năm)."})
+    if concluded_on and due_on < concluded_on:
+        raise ValidationError(
+            {
+                "due_on": f"Hạn thực hiện ({format_date(due_on)}) trước ngày kết luận "
+                f"({format_date(concluded_on)})."
+            }
+        )
+    if status not in FollowUpStatus.values:
+        raise ValidationError({"status": "Chọn một tình trạng trong danh sách."})
+    if status == FollowUpStatus.OPEN:
+        if done_on is not None:
+            raise ValidationError(
+                {"done_on": "Kiến nghị đang thực hiện chưa có ngày hoàn thành: để trống ô này."}
+            )
+    else:
+        if done_on is None:
+            raise ValidationError({"done_on": "Ghi ngày hoàn thành (hoặc ngày thôi thực hiện)."})
+        _not_future(done_on, "done_on", "Ngày hoàn thành")
+        if concluded_on and done_on < concluded_on:
+            raise ValidationError(
+                {
+                    "done_on": f"Ngày hoàn thành ({format_date(done_on)}) trước ngày kết luận "
+                    f"({format_date(concluded_on)})."
+                }
+            )
+    before = _follow_up(item)
+    item.text, item.due_on, item.status, item.done_on = text, due_on, status, done_on
+    item.note = _text(note, "Ghi chú")
+    changes = _changes(before, _follow_up(item))
+    item.save(update_fields=["text", "due_on", "status", "done_on", "note"])
+    _record(row, f"Kiến nghị «{text[:60]}»", changes, reason)
+    return item
+
+
 __all__ = [
     "conclusion_correct",
+    "follow_up_correct",
+    "subject_remove",
     "correction_reason",
     "inspection_correct",
     "step_correct",

@@ -430,3 +430,35 @@ class ConclusionCorrectForm(CorrectionForm):
             d[name] = d.get(name) or ""
         d["remedy"] = d.get("remedy") or ""
         return d
+
+
+class SubjectRemoveForm(CorrectionForm):
+    """Only the reason: the subject is named by the page."""
+
+    def service_args(self) -> dict:
+        return {"reason": self.cleaned_data["reason"], "version": self.cleaned_data["version"]}
+
+
+class FollowUpCorrectForm(CorrectionForm):
+    text = forms.CharField(label="Kiến nghị", widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = VnDateField(label="Hạn thực hiện")
+    status = forms.ChoiceField(label="Tình trạng", choices=FollowUpStatus.choices)
+    done_on = VnDateField(
+        label="Ngày hoàn thành",
+        required=False,
+        help_text="Để trống khi kiến nghị đang thực hiện.",
+    )
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    @classmethod
+    def values_of(cls, follow_up) -> dict:
+        names = [n for n in cls.base_fields if n not in ("version", "reason")]
+        values = {n: getattr(follow_up, n) for n in names}
+        return {**values, "reason": "", "version": follow_up.inspection.version}
+
+    def service_args(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["note"] = d.get("note") or ""
+        return d

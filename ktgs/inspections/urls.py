@@ -24,5 +24,15 @@ urlpatterns = [
         correction_views.conclusion_correct,
         name="correct_conclusion",
     ),
+    path(
+        "<int:pk>/sua/doi-tuong/<int:subject_pk>/bo/",
+        correction_views.subject_remove,
+        name="correct_subject_remove",
+    ),
+    path(
+        "<int:pk>/sua/kien-nghi/<int:follow_up_pk>/",
+        correction_views.follow_up_correct,
+        name="correct_follow_up",
+    ),
     path("kien-nghi/<int:pk>/", views.follow_up_close, name="follow_up"),
 ]

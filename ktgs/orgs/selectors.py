@@ -7,6 +7,7 @@ are aggregates over every live member, whatever their secrecy (docs/security.md)
 Counts are aggregate queries; no function loops over a table in Python.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
+from ktgs.core import keyset
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import MemberStatus
@@ -86,12 +88,22 @@ def scope_roots(*, scope) -> QuerySet[OrgUnit]:
     return live_units().filter(path__in=scope.roots).select_related("kind").order_by("path")
 
 
-def _child_prefix_counts(rows: QuerySet, path_field: str, parent_path: str) -> dict[str, int]:
-    """{child path: count} for rows under `parent_path`, grouped by their child-level prefix."""
+def _child_prefix_counts(
+    rows: QuerySet, path_field: str, parent_path: str, only: list[str] | None = None
+) -> dict[str, int]:
+    """{child path: count} for rows under `parent_path`, grouped by their child-level prefix;
+    with `only`, the rows under those child paths alone."""
     width = len(parent_path) + PATH_STEP
+    rows = rows.filter(**{f"{path_field}__startswith": parent_path})
+    if only is not None:
+        if path_field != "path":  # members: those of the units under the shown children
+            units = OrgUnit.objects.filter(path__startswith=parent_path)
+            units = units.annotate(prefix=Substr("path", 1, width)).filter(prefix__in=only)
+            rows = rows.filter(**{f"{path_field.rsplit('__', 1)[0]}__in": units.values("pk")})
+        else:
+            rows = rows.annotate(prefix=Substr(path_field, 1, width)).filter(prefix__in=only)
     grouped = (
-        rows.filter(**{f"{path_field}__startswith": parent_path})
-        .exclude(**{path_field: parent_path})
+        rows.exclude(**{path_field: parent_path})
         .annotate(prefix=Substr(path_field, 1, width))
         .values("prefix")
         .annotate(n=Count("pk"))
@@ -113,27 +125,79 @@ def _members_today() -> QuerySet[Member]:
     return Member.objects.live().filter(current_unit__isnull=False)
 
 
-def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
-    """Children of `parent` (the scope's roots when None), each with its subtree counts.
+CHILDREN_ORDER = ("kind__order", "sort_key", "pk")
 
-    Five queries whatever the number of children or members.
-    """
+
+def _tree_chunk() -> int:
+    """Children shown at once under a node of the tree page («Xem thêm» for more): 100, or
+    KTGS_TREE_CHUNK from the environment (tuning; the browser tests use a small one)."""
+    text = os.environ.get("KTGS_TREE_CHUNK", "")
+    return int(text) if text.isdigit() and int(text) > 0 else 100
+
+
+TREE_CHUNK = _tree_chunk()
+
+
+@dataclass
+class Children:
+    """A chunk of a node's children in the tree (`unit_children_chunk`)."""
+
+    parent: OrgUnit | None
+    nodes: list[TreeNode]
+    more: bool  # children after the last node: the tree offers «Xem thêm»
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def last(self) -> OrgUnit | None:
+        return self.nodes[-1].unit if self.nodes else None
+
+
+def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
+    """Children of `parent` (the scope's roots when None), all of them, each with its subtree
+    counts. Five queries whatever the number of children or members."""
+    return unit_children_chunk(scope=scope, parent=parent, limit=None).nodes
+
+
+def unit_children_chunk(
+    *, scope, parent: OrgUnit | None, after: int | None = None, limit: int | None = TREE_CHUNK
+) -> Children:
+    """At most `limit` children of `parent` (the scope's roots when None: all of them), those
+    after the child `after` (a pk) in the tree's order, each with its subtree counts.
+
+    A fixed number of queries whatever the number of children or members; for a node cut into
+    chunks, the counts read only the subtrees of the children shown (one indexed prefix range
+    each), so a chunk costs what its own children hold, not the node's width."""
     if parent is None:
         children = list(scope_roots(scope=scope))
-        return [_node(unit, _subtree_counts(unit.path)) for unit in children]
-    children = list(
+        return Children(None, [_node(unit, _subtree_counts(unit.path)) for unit in children], False)
+    rows = (
         unit_list(scope=scope)
         .annotate(path_len=Length("path"))
         .filter(path__startswith=parent.path, path_len=len(parent.path) + PATH_STEP)
-        .order_by("kind__order", "sort_key")
     )
+    if after is not None:
+        key = rows.filter(pk=after).values_list(*CHILDREN_ORDER).first()
+        rows = rows.filter(keyset.after(CHILDREN_ORDER, key)) if key else rows.none()
+    rows = rows.order_by(*CHILDREN_ORDER)
+    children = list(rows if limit is None else rows[: limit + 1])
+    more = limit is not None and len(children) > limit
+    children = children[:limit] if more else children
     if not children:
-        return []
-    members = _child_prefix_counts(_members_today(), "current_unit__path", parent.path)
+        return Children(parent, [], False)
+    cut = more or after is not None
+    only = [u.path for u in children] if cut else None
+    members = _child_prefix_counts(_members_today(), "current_unit__path", parent.path, only)
     units = live_units()
-    grassroots = _child_prefix_counts(units.filter(kind__is_grassroots=True), "path", parent.path)
-    cells = _child_prefix_counts(units.filter(kind__is_cell=True), "path", parent.path)
-    descendants = _child_prefix_counts(units, "path", parent.path)
+    grassroots = _child_prefix_counts(
+        units.filter(kind__is_grassroots=True), "path", parent.path, only
+    )
+    cells = _child_prefix_counts(units.filter(kind__is_cell=True), "path", parent.path, only)
+    descendants = _child_prefix_counts(units, "path", parent.path, only)
     nodes = []
     for unit in children:
         p = unit.path
@@ -146,7 +210,7 @@ def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
                 has_children=descendants.get(p, 0) > 1,
             )
         )
-    return nodes
+    return Children(parent, nodes, more)
 
 
 def _subtree_counts(path: str) -> dict:
@@ -262,7 +326,10 @@ def member_list(
             )
     key = fold(q)
     if key:
-        rows = rows.filter(Q(search_key__contains=key) | Q(code__iexact=q.strip()))
+        # the folded key anywhere (`LIKE '%…%'`: the trigram index on PostgreSQL), or the code as
+        # typed or in capitals (the unique index; `iexact` would compare UPPER(code), unindexed)
+        code = q.strip()
+        rows = rows.filter(Q(search_key__contains=key) | Q(code__in={code, code.upper()}))
     if status == MemberStatus.FULL:
         rows = rows.filter(official_on__lte=day)
     elif status == MemberStatus.PROBATIONARY:

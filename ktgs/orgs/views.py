@@ -8,7 +8,6 @@ decides which roles have it. Reads of a member marked mật or above go to the a
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read
+from ktgs.core import keyset
 from ktgs.core.vietnamese import format_date, format_int, parse_date
 from ktgs.orgs import asof, forms, selectors, services, shortnames
 from ktgs.orgs.choices import BodyKind, Level, MemberStatus
@@ -152,11 +152,26 @@ def home(request):
 # --- the tree --------------------------------------------------------------------------------
 
 
+def _children_chunk(request, parent, day, after: int | None = None) -> selectors.Children:
+    """At most `selectors.TREE_CHUNK` children of `parent`, after the child `after`: today's
+    through an indexed range; a past day's tree is read whole (`asof`) and cut here."""
+    limit = selectors.TREE_CHUNK
+    if day is None:
+        return selectors.unit_children_chunk(
+            scope=request.scope, parent=parent, after=after, limit=limit
+        )
+    nodes = asof.unit_children_on(scope=request.scope, parent=parent, day=day)
+    if after is not None:
+        pks = [node.unit.pk for node in nodes]
+        nodes = nodes[pks.index(after) + 1 :] if after in pks else []
+    return selectors.Children(parent, nodes[:limit], len(nodes) > limit)
+
+
 @require_GET
 def tree(request):
     as_of = asof.read_as_of(request.GET)
     roots = _children(request, None, as_of.day)
-    opened = [(node, _children(request, node.unit, as_of.day)) for node in roots]
+    opened = [(node, _children_chunk(request, node.unit, as_of.day)) for node in roots]
     return render(
         request,
         "orgs/tree.html",
@@ -179,8 +194,11 @@ def tree_children(request, pk: int):
         raise Http404("Không tìm thấy tổ chức đảng.")
     if not request.htmx:
         return redirect("orgs:unit_detail", code=unit.code)
-    nodes = _children(request, unit, as_of.day)
-    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes, "as_of": as_of})
+    after = keyset.cursor(request.GET.get("sau"))
+    chunk = _children_chunk(request, unit, as_of.day, after)
+    # «Xem thêm» (`sau`): the further rows alone, in place of the link (hx-swap outerHTML)
+    template = "orgs/_tree_items.html" if after is not None else "orgs/_tree_nodes.html"
+    return render(request, template, {"nodes": chunk, "as_of": as_of})
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -343,7 +361,7 @@ def member_list(request):
     as_of = asof.read_as_of(request.GET)
     # a unit picked by code or name; a name matching several units or none lists no one
     picked = read_unit_filter(request, "don_vi", label="Tổ chức đảng")
-    unit, unit_error, rows = picked.unit, picked.error, []
+    unit, unit_error, rows = picked.unit, picked.error, None
     changes = _changes(request.GET, unit)  # admitted or struck off in a range (a report's link)
     if changes and changes["error"]:
         pass  # said above the list, nothing listed
@@ -372,7 +390,17 @@ def member_list(request):
             committee_only=f["cap_uy"],
             as_of=as_of.day,
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = (
+        keyset.keyset_page(
+            rows,
+            request.GET,
+            order=MEMBER_ORDER,
+            size=PAGE_SIZE,
+            fallback=request.scope.visible(Member.objects.live()),
+        )
+        if rows is not None
+        else keyset.KeysetPage([], False, False, keyset.Capped(0, False))
+    )
     _with_status(page.object_list, as_of.day or timezone.localdate())
     return render(
         request,
@@ -382,14 +410,28 @@ def member_list(request):
             "unit": unit,
             "unit_error": unit_error,
             "unit_filter": picked,
-            "pager_query": picked.pager_query(request.GET),
             "page": page,
+            "pager": _pager(picked.query(request.GET), page),
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
             "as_of": as_of,
             "changes": changes,
         },
     )
+
+
+MEMBER_ORDER = ("sort_key", "code")  # Vietnamese name order; the code (unique) breaks ties
+
+
+def _pager(query, page: keyset.KeysetPage) -> dict:
+    """The links of `orgs/_keyset_pager.html`: first, previous, next, last (bookmarkable)."""
+    at = keyset.page_query
+    return {
+        "first": at(query).urlencode(),
+        "previous": at(query, truoc=page.first_id).urlencode() if page.has_previous else "",
+        "next": at(query, sau=page.last_id).urlencode() if page.has_next else "",
+        "last": at(query, cuoi=1).urlencode(),
+    }
 
 
 # `vao-dang-tu`/`vao-dang-den`: members admitted in the range; `xoa-ten-tu`/`xoa-ten-den`: struck

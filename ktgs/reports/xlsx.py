@@ -115,6 +115,8 @@ def workbook_bytes(unit: OrgUnit, period, computed: list, more: list = ()) -> by
         for c in tables:
             ws = wb.create_sheet(_sheet_name(f"LK {c.table.title}", used))
             write_table(ws, unit, other, c, c.flags)
+    if not wb.worksheets:  # nothing to lay out (e.g. a closure that froze no table)
+        _text(wb.create_sheet("Báo cáo"), 1, 1, f"{unit.name}: không có biểu nào.")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -144,6 +144,11 @@ class PeriodClosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField("lý do mở lại", blank=True)
+    # the flags as last computed (`flags.closure_flags`): [{"unit", "changes", "events"}], and
+    # the audit chain's head then — recomputed only once an event is recorded in the subtree
+    checked_flags = models.JSONField("số liệu thay đổi (lần kiểm tra gần nhất)", default=list)
+    checked_seq = models.PositiveBigIntegerField("kiểm tra đến sự kiện nhật ký", null=True)
+    checked_at = models.DateTimeField("lúc kiểm tra", null=True, blank=True)
 
     class Meta:
         ordering = ["-closed_at", "-pk"]
@@ -186,3 +191,138 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.slot}"
+
+
+# --- packages between installations (docs/submissions.md, «Gói báo cáo giữa hai hệ thống») ------
+
+
+class SigningKey(models.Model):
+    """The exporting side: the public half of a unit's Ed25519 signing key. The private half is
+    a file outside the database (`packages.private_key_path`), so a dump does not carry it. A
+    replaced key is retired (`retired_at`, `retire_reason`); one active key per unit."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị"
+    )
+    fingerprint = models.CharField("dấu vân tay", max_length=64, unique=True)
+    public_pem = models.TextField("khóa công khai (PEM)")
+    created_at = models.DateTimeField("lúc tạo")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    retired_at = models.DateTimeField("thôi dùng lúc", null=True, blank=True)
+    retire_reason = models.TextField("lý do thôi dùng", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "khóa ký của đơn vị"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(retired_at__isnull=True), name="signingkey_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.fingerprint[:16]}"
+
+
+class PackageExport(models.Model):
+    """The exporting side: a package written from a submission. The last one of a unit gives the
+    next package its «previous head» (the audit-chain head this one carried)."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="exports")
+    sha256 = models.CharField("SHA-256 của tệp gói", max_length=64)
+    fingerprint = models.CharField("dấu vân tay khóa ký", max_length=64)
+    head_seq = models.PositiveBigIntegerField("đầu chuỗi nhật ký (số)")
+    head_hash = models.CharField("đầu chuỗi nhật ký", max_length=64)
+    prev_seq = models.PositiveBigIntegerField("đầu chuỗi của gói trước (số)", null=True)
+    prev_hash = models.CharField("đầu chuỗi của gói trước", max_length=64, blank=True)
+    exported_at = models.DateTimeField("lúc xuất")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        verbose_name = "gói báo cáo đã xuất"
+        indexes = [models.Index(fields=["unit", "-exported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.submission.slot} v{self.submission.version}"
+
+
+class RegisteredKey(models.Model):
+    """The receiving side: a sub-unit's public key, registered once by its superior. Replacing
+    or revoking it keeps the row (`revoked_*` with the reason); one active key per unit."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị gửi gói"
+    )
+    by_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="cấp trên"
+    )
+    fingerprint = models.CharField("dấu vân tay", max_length=64)
+    public_pem = models.TextField("khóa công khai (PEM)")
+    reason = models.TextField("lý do đăng ký (khi thay khóa cũ)", blank=True)
+    registered_at = models.DateTimeField("lúc đăng ký")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField("lý do thu hồi", blank=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-pk"]
+        verbose_name = "khóa ký đã đăng ký"
+        indexes = [models.Index(fields=["by_unit", "-registered_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(revoked_at__isnull=True),
+                name="registeredkey_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.fingerprint[:16]}"
+
+
+class PackageImport(models.Model):
+    """The receiving side: the package a Submission came from. `history` is "" when the
+    exporter's audit chain was shown to extend the one of the unit's previous package (or there
+    was none to compare), otherwise why not (the import is accepted, flagged)."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="package")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị gửi gói"
+    )
+    key = models.ForeignKey(RegisteredKey, on_delete=models.PROTECT, related_name="imports")
+    sha256 = models.CharField("SHA-256 của tệp gói", max_length=64, unique=True)
+    fingerprint = models.CharField("dấu vân tay khóa ký", max_length=64)
+    remote_version = models.PositiveIntegerField("lần nộp ở hệ thống của đơn vị")
+    remote_submitted_by = models.CharField("người nộp ở hệ thống của đơn vị", max_length=200)
+    exported_at = models.DateTimeField("lúc xuất gói")
+    head_seq = models.PositiveBigIntegerField("đầu chuỗi nhật ký (số)")
+    head_hash = models.CharField("đầu chuỗi nhật ký", max_length=64)
+    prev_seq = models.PositiveBigIntegerField("đầu chuỗi của gói trước (số)", null=True)
+    prev_hash = models.CharField("đầu chuỗi của gói trước", max_length=64, blank=True)
+    links = models.PositiveIntegerField("số mắt xích nhật ký trong gói", default=0)
+    history = models.TextField("cảnh báo lịch sử nhật ký", blank=True)
+    imported_at = models.DateTimeField("lúc nhập")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = "gói báo cáo đã nhập"
+        indexes = [models.Index(fields=["unit", "-imported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.submission.slot} ({self.sha256[:12]})"

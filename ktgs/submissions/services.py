@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -32,7 +32,15 @@ from ktgs.reports import indicators, tables
 from ktgs.reports.drafts import draft_outdated
 from ktgs.reports.indicators import Context
 from ktgs.reports.models import ReportDraft
-from ktgs.reports.periods import CALENDAR_KINDS, Period, UnitPeriods, month_of, year_of
+from ktgs.reports.periods import (
+    CALENDAR_KINDS,
+    Period,
+    PeriodKind,
+    UnitPeriods,
+    month_of,
+    term_name,
+    year_of,
+)
 from ktgs.reports.review import outdated_in
 from ktgs.submissions.models import PeriodClosure, Reminder, ReportRequest, Submission
 
@@ -59,7 +67,13 @@ class Slot:
 
 
 def period_slot(period: Period) -> Slot:
-    key = f"{period.kind}:{period.start.isoformat()}:{period.end.isoformat()}"
+    """A calendar period is named by its dates (the same for every unit: cut-off days are
+    office-wide); a term by its name ("nhiem-ky:2020–2025"), since each unit's term has dates of
+    its own: a sub-unit reports its term, its superior closes its own term of that name."""
+    if period.kind == PeriodKind.TERM:
+        key = f"{period.kind}:{term_name(period.term.name)}"
+    else:
+        key = f"{period.kind}:{period.start.isoformat()}:{period.end.isoformat()}"
     return Slot(
         key, period.kind, period.start, period.end, period.label, period.deadline, period.params()
     )
@@ -402,9 +416,10 @@ def close(
     own, figures = freeze(unit, slot.start, slot.end)
     parts = []
     for u in units:
-        if u.pk in current:
-            now_tables, _ = freeze(u, slot.start, slot.end)
-            parts.append((current[u.pk].tables, now_tables))
+        if u.pk in current:  # over the dates it submitted (a term: the sub-unit's own term)
+            sub = current[u.pk]
+            now_tables, _ = freeze(u, sub.starts_on, sub.ends_on)
+            parts.append((sub.tables, now_tables))
     summary = aggregate(own, parts)
     with transaction.atomic():
         if closure_of(unit, slot):
@@ -524,6 +539,10 @@ class Status:
     late: bool
     reminded: Reminder | None = None
 
+    @property
+    def package(self):
+        return package_of(self.submission)
+
 
 def status_text(sub: Submission | None, deadline: date | None, today: date) -> tuple[str, bool]:
     if sub is not None:
@@ -542,7 +561,7 @@ def statuses(superior: OrgUnit, slot: Slot) -> list[Status]:
         s.unit_id: s
         for s in Submission.objects.filter(
             slot=slot.key, unit__in=units, superseded_at__isnull=True
-        ).select_related("submitted_by")
+        ).select_related("submitted_by", "package")
     }
     reminders = {}
     for r in Reminder.objects.filter(slot=slot.key, unit__in=units).order_by("sent_at", "pk"):
@@ -557,11 +576,16 @@ def statuses(superior: OrgUnit, slot: Slot) -> list[Status]:
 
 def obligations(unit: OrgUnit) -> list[Slot]:
     """What `unit` must report: for each calendar kind the office gave a deadline, the last two
-    periods ended by today (to its superior, when it has one); and the requests sent to it."""
+    periods ended by today (to its superior, when it has one); its last term ended by today if
+    the office gave terms a deadline; and the requests sent to it."""
     periods = UnitPeriods(unit)
     today = periods.today
     found = []
     if superior_of(unit, today) is not None:
+        if periods.settings.deadline_days(PeriodKind.TERM) is not None:
+            ended = [p for p in map(periods.term, periods.terms) if p.end < today]
+            if ended:  # terms are read latest first
+                found.append(period_slot(ended[0]))
         for kind in CALENDAR_KINDS:
             if periods.settings.deadline_days(kind) is None:
                 continue
@@ -587,21 +611,38 @@ class Flag:
     events: list = field(default_factory=list)
 
 
+def package_of(sub: Submission | None):
+    """The PackageImport a submission came from (another installation), or None."""
+    if sub is None:
+        return None
+    try:
+        return sub.package
+    except ObjectDoesNotExist:
+        return None
+
+
+def included(closure: PeriodClosure) -> list[Submission]:
+    """The submissions frozen in a closure, with their unit and package (one query)."""
+    return list(
+        Submission.objects.filter(
+            pk__in=[i["submission"] for i in closure.included]
+        ).select_related("unit", "package")
+    )
+
+
 def closure_flags(closure: PeriodClosure) -> list[Flag]:
     """Per unit (each included submission's, then the superior's own figures from its records at
     closing): the frozen figures the records now give differently, each with the link to the
     records it counts, and the audit events recorded since the closure in that unit's subtree
     (who changed what: an approximation, since an event names the unit of its record, not the
-    figure). One Context per unit: each family's aggregate queries once."""
-    subs = list(
-        Submission.objects.filter(
-            pk__in=[i["submission"] for i in closure.included]
-        ).select_related("unit")
-    )
-    checks = [(s.unit, s.figures) for s in subs] + [(closure.unit, closure.figures)]
+    figure). One Context per unit: each family's aggregate queries once. A submission imported
+    from a package is not recomputed: its unit's records are on its own installation."""
+    subs = [s for s in included(closure) if package_of(s) is None]  # packaged: records elsewhere
+    checks = [(s.unit, s.figures, s.starts_on, s.ends_on) for s in subs]  # its dates: a term's
+    checks.append((closure.unit, closure.figures, closure.starts_on, closure.ends_on))
     flags = []
-    for unit, figures in checks:
-        ctx = Context(unit, closure.starts_on, closure.ends_on)
+    for unit, figures, start, end in checks:
+        ctx = Context(unit, start, end)
         changes = []
         for f in figures:
             text = outdated_in(ctx, [f])

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +19,17 @@ from ktgs.core.vietnamese import parse_date
 from ktgs.orgs import selectors
 from ktgs.orgs.models import OrgUnit, UnitLink
 from ktgs.reports.periods import PeriodError, PeriodKind, UnitPeriods
-from ktgs.submissions import services
-from ktgs.submissions.models import PeriodClosure, Reminder, ReportRequest, Submission
+from ktgs.submissions import packages, services, signing
+from ktgs.submissions.flags import closure_flags
+from ktgs.submissions.models import (
+    PackageExport,
+    PackageImport,
+    PeriodClosure,
+    RegisteredKey,
+    Reminder,
+    ReportRequest,
+    Submission,
+)
 
 NO_UNIT = "Không tìm thấy tổ chức đảng này trong phạm vi của đồng chí."
 NO_VIEW = "Vai trò của đồng chí không xem báo cáo của tổ chức này."
@@ -91,7 +100,7 @@ def unit_page(request, code: str):
         s.slot: s
         for s in Submission.objects.filter(
             unit=unit, slot__in=[x.key for x in slots], superseded_at__isnull=True
-        )
+        ).select_related("package")
     }
     rows = []
     for slot in slots:
@@ -103,9 +112,13 @@ def unit_page(request, code: str):
                 "late": late,
                 "asked": asked is not None and slot.key == asked.key,
                 "ended": slot.end < today,
+                "exportable": slot.kind != services.REQUEST_KIND
+                and slot.key in current
+                and services.package_of(current[slot.key]) is None,
             }
         )
     has_children = UnitLink.objects.filter(Dated.q_on(today), parent=unit).exists()
+    signing_key = packages.key_of(unit)
     return render(
         request,
         "submissions/unit.html",
@@ -118,6 +131,12 @@ def unit_page(request, code: str):
             "has_children": has_children,
             "kinds": [(k.value, k.label) for k in PeriodKind if k != PeriodKind.RANGE],
             "year": today.year - 1,
+            "signing_key": signing_key,
+            "fingerprint": signing.pretty(signing_key.fingerprint) if signing_key else "",
+            "exports": PackageExport.objects.filter(unit=unit).select_related("submission")[:5],
+            "received": PackageImport.objects.filter(unit=unit)
+            .select_related("submission")
+            .order_by("-imported_at", "-pk")[:10],
         },
     )
 
@@ -166,7 +185,16 @@ def period_page(request, code: str):
             "missing": [r for r in rows if r.submission is None],
             "closures": closures,
             "closure": open_closure,
-            "flags": services.closure_flags(open_closure) if open_closure else [],
+            "flags": (
+                closure_flags(open_closure, force=request.GET.get("kiem-tra") == "1")
+                if open_closure
+                else []
+            ),
+            "packaged": [
+                s for s in services.included(open_closure) if services.package_of(s) is not None
+            ]
+            if open_closure
+            else [],
             "fields": sorted(slot.params.items()),
             "may_write": request.scope.may(RECORDS_CHANGE, unit.path),
             "ended": slot.end < dates.today(),
@@ -299,4 +327,154 @@ def request_create(request, code: str):
         request,
         "submissions/request_form.html",
         {"unit": unit, "children": children, "values": values},
+    )
+
+
+# --- packages between installations (docs/submissions.md, «Gói báo cáo giữa hai hệ thống») ------
+
+
+@require_POST
+def keygen(request, code: str):
+    """The unit's signing key (the exporting side); a second one needs a reason."""
+    unit = _unit(request, code)
+    _writer(request, unit)
+    try:
+        packages.key_create(
+            scope=request.scope, unit=unit, reason=request.POST.get("ly-do", ""), user=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            "Đã tạo khóa ký. Đồng chí gửi khóa công khai dưới đây cho cấp trên đăng ký và đọc "
+            "dấu vân tay cho cấp trên đối chiếu.",
+        )
+    return redirect("submissions:unit", code=unit.code)
+
+
+@require_POST
+def export_package(request, code: str):
+    """The unit's current submission of a period, as a signed package file (a download)."""
+    unit = _unit(request, code)
+    _writer(request, unit)
+    query = urlencode(_fields(request.POST))
+    back = reverse("submissions:unit", args=[unit.code]) + (f"?{query}" if query else "")
+    try:
+        slot = _slot(request.POST, unit)
+        package = packages.export(scope=request.scope, unit=unit, slot=slot, user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(back)
+    response = HttpResponse(package.content, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
+    return response
+
+
+@require_GET
+def packages_page(request, code: str):
+    """The superior's page: its sub-units' registered keys, registering and revoking one, and
+    importing a package."""
+    unit = _unit(request, code)
+    today = dates.today()
+    under = UnitLink.objects.filter(Dated.q_on(today), parent=unit).values("unit_id")
+    children = list(
+        OrgUnit.objects.live().filter(request.scope.q("path"), pk__in=under).order_by("sort_key")
+    )
+    keys = RegisteredKey.objects.filter(by_unit=unit).select_related("unit")[:100]
+    imports = (
+        PackageImport.objects.filter(unit__path__startswith=unit.path)
+        .select_related("unit", "submission")
+        .order_by("-imported_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "submissions/packages.html",
+        {
+            "unit": unit,
+            "children": children,
+            "keys": [(k, signing.pretty(k.fingerprint)) for k in keys],
+            "imports": imports,
+            "may_write": request.scope.may(RECORDS_CHANGE, unit.path),
+            "max_mb": packages.MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _packages_back(unit: OrgUnit):
+    return redirect("submissions:packages", code=unit.code)
+
+
+@require_POST
+def key_register(request, code: str):
+    unit = _unit(request, code)
+    _writer(request, unit)
+    target = OrgUnit.objects.filter(code=request.POST.get("don-vi", "")).first()
+    try:
+        if target is None:
+            raise ValidationError("Chưa chọn đơn vị gửi gói: đồng chí chọn đơn vị cấp dưới.")
+        key = packages.key_register(
+            scope=request.scope,
+            superior=unit,
+            unit=target,
+            pem=request.POST.get("khoa", ""),
+            reason=request.POST.get("ly-do", ""),
+            user=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Đã đăng ký khóa ký của {target.name}, dấu vân tay "
+            f"{signing.pretty(key.fingerprint)}: đồng chí đối chiếu với đơn vị.",
+        )
+    return _packages_back(unit)
+
+
+@require_POST
+def key_revoke(request, code: str):
+    unit = _unit(request, code)
+    _writer(request, unit)
+    pk = request.POST.get("khoa", "")
+    key = RegisteredKey.objects.filter(
+        pk=int(pk) if pk.isdigit() else 0, by_unit=unit, revoked_at__isnull=True
+    ).first()
+    if key is None:
+        messages.error(request, "Không có khóa đang dùng này để thu hồi.")
+        return _packages_back(unit)
+    try:
+        packages.key_revoke(
+            scope=request.scope, key=key, reason=request.POST.get("ly-do", ""), user=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã thu hồi khóa ký của {key.unit.name}.")
+    return _packages_back(unit)
+
+
+@require_POST
+def package_import(request, code: str):
+    unit = _unit(request, code)
+    _writer(request, unit)
+    upload = request.FILES.get("tep")
+    try:
+        if upload is None:
+            raise ValidationError("Chưa chọn tệp gói: đồng chí chọn tệp .ktgs-goi đơn vị gửi.")
+        data = upload.read(packages.MAX_BYTES + 1)
+        row = packages.import_package(
+            scope=request.scope, superior=unit, data=data, user=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return _packages_back(unit)
+    sub = row.submission
+    text = f"Đã nhập gói của {row.unit.name}: báo cáo kỳ {sub.slot} (lần {sub.version})."
+    if row.history:
+        messages.warning(request, f"{text} Cảnh báo: {row.history}")
+    else:
+        messages.success(request, text)
+    return redirect(
+        f"{reverse('submissions:period', args=[unit.code])}?{urlencode(sub.period_params)}"
     )

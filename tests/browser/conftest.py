@@ -108,6 +108,9 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         # Tests only: each import progress step lasts 1.5 s, so test_import sees the bar move.
         KTGS_IMPORT_THROTTLE_MS="1500",
+        # Tests only: the tree shows a node's children 30 at a time (100 in service), so that
+        # the demo bloc's 72 grassroots organisations need «Xem thêm» (test_tree_more).
+        KTGS_TREE_CHUNK="30",
     )
     return env
 

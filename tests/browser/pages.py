@@ -35,7 +35,7 @@ LEADER_FIXED = (
     "/don-thu/them/",
     "/don-thu/han/",
 )
-ADMIN_FIXED = ("/quan-tri/", "/quan-tri/moi/")
+ADMIN_FIXED = ("/quan-tri/", "/quan-tri/moi/", "/quan-tri/to-chuc/", "/quan-tri/so-doc/")
 
 
 def sign_in(page: Page, username: str, password: str, backup_code: str) -> None:
@@ -98,7 +98,9 @@ def leader_pages(page: Page) -> list[str]:
     """Every page the leader's checks visit: the fixed ones, then one record of each kind."""
     member = _first_link(page, "/dang-vien/", r"/dang-vien/(?!moi/)[^/]+/")
     top = _first_link(page, "/to-chuc/", r"/to-chuc/(?!moi/)[^/]+/")
-    report = "/bao-cao/" + top.rstrip("/").rsplit("/", 1)[-1] + "/"
+    code = top.rstrip("/").rsplit("/", 1)[-1]
+    report = f"/bao-cao/{code}/"
+    submissions = f"/nop-bao-cao/{code}/"  # its obligations, a period of its units, packages
     inspection = _first_link(page, "/kiem-tra/", r"/kiem-tra/\d+/")
     step = _first_link(page, inspection, r"/kiem-tra/\d+/buoc/\d+/")
     case = _first_link(page, "/ky-luat/vu-viec/", r"/ky-luat/vu-viec/\d+/")
@@ -109,6 +111,9 @@ def leader_pages(page: Page) -> list[str]:
         *LEADER_FIXED,
         top,
         report,
+        submissions,
+        f"{submissions}ky/?ky=nam&nam=2022",
+        f"{submissions}goi/",
         member,
         inspection,
         step,
@@ -132,8 +137,26 @@ def admin_pages(page: Page) -> list[str]:
         )
         actions = sorted({a for a in actions if re.fullmatch(re.escape(user) + r"[a-z-]+/", a)})
         if len(actions) >= 4:
-            return [*ADMIN_FIXED, user, *actions]
+            return [*ADMIN_FIXED, user, *actions, *settings_pages(page)]
     raise AssertionError(f"no user on /quan-tri/ offers the administrator's actions: {users}")
+
+
+def _hrefs(page: Page, pattern: str) -> list[str]:
+    links = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    return list(dict.fromkeys(a for a in links if a and re.fullmatch(pattern, a)))
+
+
+def settings_pages(page: Page) -> list[str]:
+    """The first unit the administrator covers: its settings, the forms adding a term and an
+    attribute, its issuer symbols and the form adding one."""
+    page.goto("/quan-tri/to-chuc/")
+    unit = _hrefs(page, r"/quan-tri/to-chuc/[^/]+/")[0]
+    page.goto(unit)
+    forms = _hrefs(page, re.escape(unit) + r"(nhiem-ky|thuoc-tinh)/")
+    symbols = _hrefs(page, r"/quan-tri/ky-hieu/[^/]+/")
+    page.goto(symbols[0])
+    adding = _hrefs(page, re.escape(symbols[0]) + r"moi/\?co-quan=\d+")[:1]
+    return [unit, *forms, *symbols, *adding]
 
 
 def each_page(page: Page, password: str, leader_code: int, admin_code: int) -> Iterator[str]:

@@ -4,13 +4,13 @@ tree, members, an inspection and its forms, a case and its decision, the figures
 import page, the letters) and as the system administrator sees the administration pages. The pages are listed in tests/browser/pages.py,
 shared with test_layout.py.
 
-axe-core is the copy bundled in axe-playwright-python (no network, no node): why, in
-docs/decisions/0010-axe-core-from-the-python-package.md."""
+axe-core is the npm package's build (requirements/npm.txt, fetched without node by
+scripts/npm_fetch.py), run through axe-playwright-python: docs/decisions/0010."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.browser.axe import ROOT, axe
 from tests.browser.pages import each_page
 
 pytestmark = pytest.mark.browser
@@ -22,17 +22,21 @@ ALSO = ("region",)
 # the backup codes this test signs in with (the leader's: -1 the discipline journey, -2 and -3
 # test_layout, -8 here; the administrator's: -8 here, -9 and -10 test_layout)
 LEADER_CODE = ADMIN_CODE = -8
-MIN_AXE = (4, 12)
+PINNED = next(
+    line.split()[1]
+    for line in (ROOT / "requirements" / "npm.txt").read_text().splitlines()
+    if line.startswith("axe-core ")
+)
 
 
 def test_no_serious_accessibility_violation_on_everyday_pages(
     page: Page, live_app: str, demo_password: str
 ):
-    axe = Axe()
+    engine = axe()
     found, seen, engines = [], [], set()
     for url in each_page(page, demo_password, LEADER_CODE, ADMIN_CODE):
         seen.append(url)
-        response = axe.run(page).response
+        response = engine.run(page).response
         engines.add(response["testEngine"]["version"])
         if "<" in page.title():
             found.append(f"{url}  the title holds markup: {page.title()[:60]!r}")
@@ -41,7 +45,6 @@ def test_no_serious_accessibility_violation_on_everyday_pages(
                 targets = [" ".join(map(str, n["target"])) for n in violation["nodes"]]
                 found.append(f"{url}  {violation['id']} ({violation['impact']}): {targets[:5]}")
     assert len(seen) >= 25, seen  # the leader's and the administrator's pages were all reached
-    # the bundled axe-core is recent enough (docs/decisions/0010): 4.12 or later
-    oldest = min(tuple(map(int, v.split(".")[:2])) for v in engines)
-    assert oldest >= MIN_AXE, f"axe-core {engines} is older than {MIN_AXE}"
+    # the engine that ran is the pinned npm package's (requirements/npm.txt), not an older copy
+    assert engines == {PINNED}, f"axe-core {engines} ran, requirements/npm.txt pins {PINNED}"
     assert not found, "axe-core (serious, critical; region) and page titles:\n" + "\n".join(found)

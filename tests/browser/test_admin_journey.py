@@ -9,12 +9,12 @@ import time
 import unicodedata
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from ktgs.accounts.tests.totp import totp_code
 from ktgs.demo.builder import DEMO_SECOND_FACTOR
 from ktgs.demo.layout import plan_units
+from tests.browser.axe import axe
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def bare(text: str) -> str:
 
 
 def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
+    results = axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
     assert not serious, results.generate_report()
 

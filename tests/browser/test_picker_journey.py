@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.axe import axe
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def bare(text: str) -> str:
 def assert_accessible(page: Page) -> None:
     """axe-core (bundled in axe-playwright-python, no network) finds no serious or critical
     violation on the page as it stands."""
-    results = Axe().run(page)
+    results = axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
     assert not serious, results.generate_report()
 

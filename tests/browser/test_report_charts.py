@@ -6,8 +6,9 @@ nothing. Screenshot: test-artifacts/test_report_charts-*.png."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.axe import axe
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,6 @@ def test_the_report_page_shows_its_charts(page: Page, live_app: str, demo_passwo
     expect(table).to_be_visible()
     expect(table.get_by_role("row", name=re.compile("^Khiển trách"))).to_be_visible()
     shot("charts")
-    results = Axe().run(page, context="#bieu-do")
+    results = axe().run(page, context="#bieu-do")
     assert not results.response["violations"], results.generate_report()
     assert not refused, refused

@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,6 +46,7 @@ from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.programmes import services as programme_services
 from ktgs.rules.choices import Step
 from ktgs.rules.models import RuleRow
+from ktgs.submissions.models import PeriodClosure
 
 ROLES = ("sysadmin", "ubkt_leader", "inspector", "grassroots_officer", "committee_leader")
 CLEARANCES = (Secrecy.NORMAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET)
@@ -264,6 +266,15 @@ inspections:correct_conclusion insp:done   302   404       200          200     
 inspections:correct_conclusion insp:own/normal 302 404     404          404          404          403
 inspections:correct_conclusion insp:sibling/normal 302 404 404          404          404          404
 inspections:correct_conclusion missing     302   404       404          404          404          404
+inspections:correct_subject_remove insp:own/normal 302 404 200          200          200          403
+inspections:correct_subject_remove insp:parent/normal 302 404 403       403          403          403
+inspections:correct_subject_remove insp:sibling/normal 302 404 404      404          404          404
+inspections:correct_subject_remove missing 302   404       404          404          404          404
+inspections:correct_follow_up insp:done    302   404       200          200          200          403
+inspections:correct_follow_up insp:own/normal 302 404      404          404          404          403
+inspections:correct_follow_up insp:parent/normal 302 404   403          403          403          403
+inspections:correct_follow_up insp:sibling/normal 302 404  404          404          404          404
+inspections:correct_follow_up missing      302   404       404          404          404          404
 inspections:follow_up fu:own               302   404       200          200          200          403
 inspections:follow_up missing              302   404       404          404          404          404
 # Programmes: seen by whoever reads records in the body's unit, written with records.change
@@ -440,6 +451,52 @@ submissions:request_create sibling             302   404       404          404 
 submissions:request_create parent              302   404       404          404          404          404
 submissions:request_create other               302   404       404          404          404          404
 submissions:request_create missing             302   404       404          404          404          404
+# the superior's report of a closed period (frozen tables, page and XLSX): seen like the period
+submissions:closure_report closure:own     302   200       200          200          200          200
+submissions:closure_report closure:sibling 302   404       404          404          404          404
+submissions:closure_report missing         302   404       404          404          404          404
+submissions:closure_xlsx closure:own       302   200       200          200          200          200
+submissions:closure_xlsx closure:sibling   302   404       404          404          404          404
+submissions:closure_xlsx missing           302   404       404          404          404          404
+# Gói báo cáo giữa hai hệ thống: the signing key and a package's download (POSTed empty: the
+# form's message, back to the page), the superior's page of packages (seen like the unit's
+# page), registering and revoking a key, importing a package: records.change in the unit.
+submissions:keygen     own                 302   403       302          302          302          403
+submissions:keygen     child               302   403       302          302          302          403
+submissions:keygen     sibling             302   404       404          404          404          404
+submissions:keygen     parent              302   404       404          404          404          404
+submissions:keygen     other               302   404       404          404          404          404
+submissions:keygen     missing             302   404       404          404          404          404
+submissions:export     own                 302   403       302          302          302          403
+submissions:export     child               302   403       302          302          302          403
+submissions:export     sibling             302   404       404          404          404          404
+submissions:export     parent              302   404       404          404          404          404
+submissions:export     other               302   404       404          404          404          404
+submissions:export     missing             302   404       404          404          404          404
+submissions:packages   own                 302   200       200          200          200          200
+submissions:packages   child               302   200       200          200          200          200
+submissions:packages   sibling             302   404       404          404          404          404
+submissions:packages   parent              302   404       404          404          404          404
+submissions:packages   other               302   404       404          404          404          404
+submissions:packages   missing             302   404       404          404          404          404
+submissions:key_register own                 302   403       302          302          302          403
+submissions:key_register child               302   403       302          302          302          403
+submissions:key_register sibling             302   404       404          404          404          404
+submissions:key_register parent              302   404       404          404          404          404
+submissions:key_register other               302   404       404          404          404          404
+submissions:key_register missing             302   404       404          404          404          404
+submissions:key_revoke own                 302   403       302          302          302          403
+submissions:key_revoke child               302   403       302          302          302          403
+submissions:key_revoke sibling             302   404       404          404          404          404
+submissions:key_revoke parent              302   404       404          404          404          404
+submissions:key_revoke other               302   404       404          404          404          404
+submissions:key_revoke missing             302   404       404          404          404          404
+submissions:package_import own                 302   403       302          302          302          403
+submissions:package_import child               302   403       302          302          302          403
+submissions:package_import sibling             302   404       404          404          404          404
+submissions:package_import parent              302   404       404          404          404          404
+submissions:package_import other               302   404       404          404          404          404
+submissions:package_import missing             302   404       404          404          404          404
 # The rule pack (/quy-tac/): public regulations, read by anyone holding a role, whatever the
 # unit; "rule:any" is a pack row still to be checked. Overriding a value (a POST on the detail
 # page) is for the UBKT leader only: ktgs/rules/tests/test_views.py.
@@ -487,6 +544,12 @@ cases:correct_violation missing            302   404       404          404     
 cases:correct_vote    case:own             302   404       200          200          200          403
 cases:correct_vote    case:sibling         302   404       404          404          404          404
 cases:correct_vote    missing              302   404       404          404          404          404
+cases:correct_pause   case:own             302   404       200          200          200          403
+cases:correct_pause   case:sibling         302   404       404          404          404          404
+cases:correct_pause   missing              302   404       404          404          404          404
+cases:correct_pause_remove case:own        302   404       200          200          200          403
+cases:correct_pause_remove case:sibling    302   404       404          404          404          404
+cases:correct_pause_remove missing         302   404       404          404          404          404
 cases:correct_decision decision:own        302   404       200          403          403          403
 cases:correct_decision missing             302   404       404          404          404          404
 # Suspensions (đình chỉ sinh hoạt) and striking off (xóa tên): seen when the member is seen;
@@ -608,6 +671,34 @@ accounts_admin:deactivate      missing        302   404       403          403  
 accounts_admin:role_end    role:own       302   200       403          403          403          403
 accounts_admin:role_end    role:sibling   302   404       403          403          403          403
 accounts_admin:role_end    missing        302   404       403          403          403          403
+# A unit's dated settings (terms, attributes, issuer symbols) and the read log: administrators,
+# in their subtree only; a term, attribute or symbol is "own" or "sibling" by its unit.
+accounts_admin:units           -              302   200       403          403          403          403
+accounts_admin:reads           -              302   200       403          403          403          403
+accounts_admin:unit_settings   own            302   200       403          403          403          403
+accounts_admin:unit_settings   child          302   200       403          403          403          403
+accounts_admin:unit_settings   sibling        302   404       403          403          403          403
+accounts_admin:unit_settings   parent         302   404       403          403          403          403
+accounts_admin:unit_settings   missing        302   404       403          403          403          403
+accounts_admin:term_add        own            302   200       403          403          403          403
+accounts_admin:term_add        sibling        302   404       403          403          403          403
+accounts_admin:attribute_add   own            302   200       403          403          403          403
+accounts_admin:attribute_add   sibling        302   404       403          403          403          403
+accounts_admin:term_end        term:own       302   200       403          403          403          403
+accounts_admin:term_end        term:sibling   302   404       403          403          403          403
+accounts_admin:term_end        missing        302   404       403          403          403          403
+accounts_admin:attribute_end   attr:own       302   200       403          403          403          403
+accounts_admin:attribute_end   attr:sibling   302   404       403          403          403          403
+accounts_admin:attribute_end   missing        302   404       403          403          403          403
+issuer_symbols:list            own            302   200       403          403          403          403
+issuer_symbols:list            sibling        302   404       403          403          403          403
+issuer_symbols:list            parent         302   404       403          403          403          403
+issuer_symbols:list            missing        302   404       403          403          403          403
+issuer_symbols:add             own            302   200       403          403          403          403
+issuer_symbols:add             sibling        302   404       403          403          403          403
+issuer_symbols:end             symbol:own     302   200       403          403          403          403
+issuer_symbols:end             symbol:sibling 302   404       403          403          403          403
+issuer_symbols:end             missing        302   404       403          403          403          403
 """
 # fmt: on
 
@@ -622,11 +713,21 @@ POSTED = {
     "submissions:remind",
     "submissions:close",
     "submissions:reopen",
+    "submissions:keygen",
+    "submissions:export",
+    "submissions:key_register",
+    "submissions:key_revoke",
+    "submissions:package_import",
 }
 HTMX = {"orgs:tree_children", "exchange:job_progress"}
 
 OWNER_PAGES = {"documents:attachment_add"}
-DRAFT_PAGES = {"reports:draft", "reports:draft_docx"}
+DRAFT_PAGES = {
+    "reports:draft",
+    "reports:draft_docx",
+    "submissions:closure_report",
+    "submissions:closure_xlsx",
+}
 UNIT_QUERY_PAGES = {  # the unit is `?don-vi=<code>`
     "counting:counts",
     "counting:list",
@@ -640,8 +741,12 @@ INSPECTION_PARTS = {
     "inspections:conclude": "subjects",
     "inspections:correct_step": "steps",
     "inspections:correct_conclusion": "subjects",
+    "inspections:correct_subject_remove": "subjects",
+    "inspections:correct_follow_up": "follow_ups",
     "cases:correct_violation": "violations",  # a page about a violation or a vote of a case
     "cases:correct_vote": "votes",
+    "cases:correct_pause": "pauses",  # a period not counted in the limitation
+    "cases:correct_pause_remove": "pauses",
     "programmes:item_edit": "items",  # a page about an item of a programme
     "programmes:item_remove": "items",
 }
@@ -804,6 +909,7 @@ def _make_cases() -> dict:
         return case
 
     own = opened("HA.DBK.001", members[0])
+    own.pauses.create(starts_on=day, ends_on=day, reason="Chưa xem xét (ma trận truy cập)")
     cell = opened("HA.DBK.001.01", members[1], kind="cell_meeting")
     decision = decisions.decision_make(
         cell, body=cell.body, form="warning", signed_on=day, announced_on=day, received_on=day
@@ -926,7 +1032,24 @@ def _make_drafts(units: dict) -> dict:
             unit=unit, period_kind="nam", starts_on=date(2023, 1, 1), ends_on=date(2023, 6, 30)
         )
 
-    return {"draft:own": made("HA.DBK.001"), "draft:sibling": made("HA.DBK.002")}
+    def closed(code: str) -> PeriodClosure:
+        unit = units.get(code) or OrgUnit.objects.get(code=code)
+        return PeriodClosure.objects.create(
+            unit=unit,
+            slot="nam:2023-01-01:2023-12-31",
+            period_kind="nam",
+            period_params={"ky": "nam", "nam": "2023"},
+            starts_on=date(2023, 1, 1),
+            ends_on=date(2023, 12, 31),
+            closed_at=timezone.now(),
+        )
+
+    return {
+        "draft:own": made("HA.DBK.001"),
+        "draft:sibling": made("HA.DBK.002"),
+        "closure:own": closed("HA.DBK.001"),
+        "closure:sibling": closed("HA.DBK.002"),
+    }
 
 
 def _make_accounts(units: dict) -> dict:
@@ -947,7 +1070,27 @@ def _make_accounts(units: dict) -> dict:
         "user:sibling": sibling,
         "role:own": own_role,
         "role:sibling": sibling_role,
-    }
+    } | _make_settings(units)
+
+
+def _make_settings(units: dict) -> dict:
+    """An open term, attribute and issuer symbol of HA.DBK.001 and of its sibling."""
+    from ktgs.documents.models import IssuerSymbol
+    from ktgs.orgs.models import Term, UnitAttribute
+
+    out = {}
+    for relation in ("own", "sibling"):
+        unit = units[UNIT_AT[relation]]
+        day = unit.established_on
+        body = Body.objects.filter(unit=unit).order_by("pk").first()
+        out[f"term:{relation}"] = Term.objects.create(unit=unit, name="MT-TEST", starts_on=day)
+        out[f"attr:{relation}"] = UnitAttribute.objects.create(
+            unit=unit, key="party_groups", value=2, starts_on=day
+        )
+        out[f"symbol:{relation}"] = IssuerSymbol.objects.create(
+            body=body, symbol="MTTEST", starts_on=day
+        )
+    return out
 
 
 def _make_objects() -> dict:

@@ -148,3 +148,89 @@ def test_violation_wording_corrected(decided):
     )
     violation.refresh_from_db()
     assert violation.description.endswith("của chi bộ")
+
+
+# --- a violation's kind, category and dates; the pauses ---------------------------------------
+
+
+def _nothing_written(call, match: str) -> None:
+    from ktgs.discipline.models import LimitationPause, Violation
+
+    def state():
+        return (
+            AuditEvent.objects.count(),
+            list(Violation.objects.order_by("pk").values_list("started_on", "ended_on", "kind")),
+            list(LimitationPause.objects.order_by("pk").values_list("starts_on", "ends_on")),
+        )
+
+    before = state()
+    with pytest.raises(ValidationError, match=match):
+        call()
+    assert state() == before, "a refusal wrote something"
+
+
+def test_violation_dates_and_kind_corrected_with_the_decision_checked_again(decided):
+    case, _d, _n = decided
+    v = case.violations.get()
+    base = {"description": v.description, "reason": "Nhập nhầm ngày", "version": case.version}
+    _nothing_written(
+        lambda: corrections.violation_correct(v, **base, ended_on=date(2025, 1, 1)),
+        "trước ngày bắt đầu",
+    )
+    _nothing_written(
+        lambda: corrections.violation_correct(v, **base, continuing=True), "để trống ngày kết thúc"
+    )
+    # ended long ago: the signed warning would be out of its limitation period
+    _nothing_written(
+        lambda: corrections.violation_correct(
+            v, **base, started_on=date(2001, 1, 1), ended_on=date(2001, 6, 1)
+        ),
+        "không còn đúng quy định",
+    )
+    corrections.violation_correct(
+        v,
+        **base,
+        started_on=date(2025, 4, 1),
+        ended_on=date(2025, 10, 1),
+        category="other",
+        category_note="Vi phạm quy chế làm việc",
+    )
+    v.refresh_from_db()
+    assert (v.started_on, v.ended_on, v.category) == (date(2025, 4, 1), date(2025, 10, 1), "other")
+    event = AuditEvent.objects.filter(action="discipline.case.corrected").latest("seq")
+    assert event.changes["started_on"] == ["2025-03-01", "2025-04-01"]
+    assert event.details["reason"] == "Nhập nhầm ngày"
+
+
+def test_a_pause_corrected_or_removed_without_overlap(decided):
+    from ktgs.discipline.models import LimitationPause
+
+    case, _d, _n = decided
+    first = LimitationPause.objects.create(
+        case=case, starts_on=date(2025, 12, 1), ends_on=date(2025, 12, 20), reason="Chưa xem xét"
+    )
+    second = LimitationPause.objects.create(
+        case=case, starts_on=date(2026, 1, 5), ends_on=date(2026, 1, 10), reason="Chưa xem xét"
+    )
+    args = {"pause_reason": "Chưa xem xét", "reason": "Nhập nhầm", "version": case.version}
+    _nothing_written(
+        lambda: corrections.pause_correct(
+            first, starts_on=date(2025, 12, 1), ends_on=date(2026, 1, 6), **args
+        ),
+        "Trùng với khoảng 05/01/2026",
+    )
+    _nothing_written(
+        lambda: corrections.pause_correct(
+            first, starts_on=date(2025, 12, 1), ends_on=date(2025, 11, 1), **args
+        ),
+        "trước ngày bắt đầu",
+    )
+    corrections.pause_correct(
+        first, starts_on=date(2025, 12, 2), ends_on=date(2025, 12, 20), **args
+    )
+    first.refresh_from_db()
+    assert first.starts_on == date(2025, 12, 2)
+    corrections.pause_remove(second, reason="Ghi nhầm", version=case.version + 1)
+    assert list(case.pauses.values_list("pk", flat=True)) == [first.pk]
+    event = AuditEvent.objects.filter(action="discipline.case.corrected").latest("seq")
+    assert event.changes["pause"][1] is None and event.details["reason"] == "Ghi nhầm"

@@ -221,3 +221,38 @@ def test_decision_list_filters_by_a_member(client_as):
     html = page.content.decode()
     assert expected and {int(pk) for pk in re.findall(r'data-decision="(\d+)"', html)} == expected
     assert f"đối với đảng viên {member.full_name} ({member.code})" in html
+
+
+def test_an_open_follow_up_past_its_due_date_reads_overdue_in_the_story(client_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ktgs.inspections.models import FollowUp
+
+    follow_up = (
+        FollowUp.objects.filter(
+            status="open",
+            subject__member__isnull=False,
+            inspection__secrecy=Secrecy.NORMAL,
+            inspection__voided_at__isnull=True,
+        )
+        .select_related("subject__member")
+        .order_by("pk")
+        .first()
+    )
+    assert follow_up is not None, "the demo has an open follow-up of a member's conclusion"
+    url = reverse("orgs:member_detail", args=[follow_up.subject.member.code])
+    client = client_as("ubkt_leader")
+
+    def row() -> str:
+        html = client.get(url).content.decode()
+        start = html.index(f'data-conclusion="{follow_up.subject_id}"')
+        return html[start : html.index("</tr>", start)]
+
+    today = timezone.localdate()
+    FollowUp.objects.filter(subject=follow_up.subject).update(due_on=today)
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_on=today - timedelta(days=1))
+    assert "quá hạn" in row()
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_on=today)
+    assert "quá hạn" not in row(), "due today is not yet overdue"

@@ -82,3 +82,56 @@ def test_conclusion_page_corrects_the_text(client_as):
     assert client_as("inspector").post(url, data).status_code == 302
     subject.refresh_from_db()
     assert subject.shortcomings == "Chưa ban hành quy chế làm việc"
+
+
+def test_a_mistaken_subject_removed_from_the_page_and_listed(client_as):
+    insp = concluded()  # the unit is concluded, the member is not
+    member_row = insp.subjects.get(member__isnull=False)
+    unit_row = insp.subjects.get(member__isnull=True)
+    client = client_as("inspector")
+    page = client.get(reverse("inspections:detail", args=[insp.pk])).content.decode()
+    url = reverse("inspections:correct_subject_remove", args=[insp.pk, member_row.pk])
+    assert url in page
+    assert reverse("inspections:correct_subject_remove", args=[insp.pk, unit_row.pk]) not in page
+    response = client.post(url, {"reason": "Ghi nhầm đối tượng", "version": insp.version})
+    assert response.status_code == 302
+    assert list(insp.subjects.values_list("pk", flat=True)) == [unit_row.pk]
+    page = client.get(response["Location"]).content.decode()
+    history = page.split('id="lich-su-sua"')[1].split("</section>")[0]
+    assert "Ghi nhầm đối tượng" in history
+
+
+def test_a_follow_up_corrected_from_the_page(client_as):
+    from ktgs.inspections.services import Recommendation, subject_conclude
+    from ktgs.rules.choices import Step
+
+    insp = concluded()
+    member_row = insp.subjects.get(member__isnull=False)
+    subject_conclude(
+        member_row,
+        result="shortcomings",
+        concluded_on=insp.steps.get(step=Step.ANNOUNCEMENT).done_on,
+        recommendations=[
+            Recommendation("Kiểm điểm trước chi bộ", insp.decided_on.replace(month=6))
+        ],
+    )
+    insp = Inspection.objects.get(pk=insp.pk)
+    fu = insp.follow_ups.get()
+    url = reverse("inspections:correct_follow_up", args=[insp.pk, fu.pk])
+    client = client_as("inspector")
+    assert url in client.get(reverse("inspections:detail", args=[insp.pk])).content.decode()
+    data = {
+        "text": "Kiểm điểm trước chi bộ (bổ sung)",
+        "due_on": fu.due_on.strftime("%d/%m/%Y"),
+        "status": "open",
+        "done_on": "",
+        "note": "",
+        "reason": "Thiếu chữ",
+        "version": insp.version,
+    }
+    refused = client.post(url, data | {"done_on": "01/07/2026"})
+    assert refused.status_code == 200 and "để trống ô này" in refused.content.decode()
+    assert client.post(url, data).status_code == 302
+    fu.refresh_from_db()
+    assert fu.text == "Kiểm điểm trước chi bộ (bổ sung)"
+    assert client_as("committee_leader").get(url).status_code == 403

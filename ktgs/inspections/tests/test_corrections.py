@@ -184,3 +184,121 @@ def test_voided_inspection_is_not_corrected():
     with pytest.raises(ValidationError, match="đã bị hủy"):
         corrections.inspection_correct(insp, **header(insp, topic="X"))
     assert Inspection.objects.get(pk=insp.pk).decided_on == DAY
+
+
+# --- the subjects list and the follow-ups ---------------------------------------------------
+
+
+def _unchanged(call, match: str, insp: Inspection) -> None:
+    before = (
+        AuditEvent.objects.count(),
+        insp.subjects.count(),
+        Inspection.objects.get(pk=insp.pk).version,
+    )
+    with pytest.raises(ValidationError, match=match):
+        call()
+    after = (
+        AuditEvent.objects.count(),
+        insp.subjects.count(),
+        Inspection.objects.get(pk=insp.pk).version,
+    )
+    assert after == before, "a refusal wrote something"
+
+
+def test_a_subject_added_by_mistake_is_removed_unless_something_was_built_on_it():
+    from ktgs.inspections.services import Recommendation
+
+    insp = thematic()
+    services.step_record(insp.steps.get(step=Step.ANNOUNCEMENT), done_on=date(2026, 3, 4))
+    unit_row = insp.subjects.get(member__isnull=True)
+    member_row = insp.subjects.get(member__isnull=False)
+    services.subject_conclude(
+        unit_row,
+        result=ConclusionResult.SHORTCOMINGS,
+        concluded_on=date(2026, 4, 1),
+        recommendations=[Recommendation("Sửa quy chế", date(2026, 6, 30))],
+    )
+    insp.refresh_from_db()
+    _unchanged(
+        lambda: corrections.subject_remove(unit_row, reason="Nhầm", version=insp.version),
+        "Đã có kết luận",
+        insp,
+    )
+    _unchanged(
+        lambda: corrections.subject_remove(member_row, reason=" ", version=insp.version),
+        "lý do sửa",
+        insp,
+    )
+    corrections.subject_remove(member_row, reason="Ghi nhầm đối tượng", version=insp.version)
+    assert list(insp.subjects.values_list("pk", flat=True)) == [unit_row.pk]
+    event = corrections_of(insp).get()
+    assert event.changes["subjects"] == [[unit_row.name, member_row.name], [unit_row.name]]
+    assert event.details["reason"] == "Ghi nhầm đối tượng"
+
+
+def test_the_last_subject_is_not_removed():
+    insp = thematic(subjects=[services.SubjectInput(unit=body("HA.DBK.001", "committee").unit)])
+    only = insp.subjects.get()
+    _unchanged(
+        lambda: corrections.subject_remove(only, reason="Nhầm", version=insp.version),
+        "đối tượng duy nhất",
+        insp,
+    )
+
+
+def test_a_follow_up_corrected_with_the_closing_checks_re_run():
+    from ktgs.inspections.choices import FollowUpStatus
+    from ktgs.inspections.models import FollowUp
+    from ktgs.inspections.services import Recommendation
+
+    insp = thematic()
+    services.step_record(insp.steps.get(step=Step.ANNOUNCEMENT), done_on=date(2026, 3, 4))
+    services.subject_conclude(
+        insp.subjects.get(member__isnull=True),
+        result=ConclusionResult.SHORTCOMINGS,
+        concluded_on=date(2026, 4, 1),
+        recommendations=[Recommendation("Sửa quy chế", date(2026, 6, 30))],
+    )
+    fu = FollowUp.objects.get(inspection=insp)
+    version = Inspection.objects.get(pk=insp.pk).version
+    base = {
+        "text": fu.text,
+        "due_on": fu.due_on,
+        "status": FollowUpStatus.OPEN,
+        "done_on": None,
+        "reason": "Nhập nhầm hạn",
+        "version": version,
+    }
+    refusals = [
+        ({"due_on": date(2026, 3, 30)}, "trước ngày kết luận"),
+        ({"status": FollowUpStatus.DONE}, "Ghi ngày hoàn thành"),
+        ({"done_on": date(2026, 7, 1)}, "để trống ô này"),
+        ({"status": FollowUpStatus.DONE, "done_on": date(2026, 3, 1)}, "trước ngày kết luận"),
+        ({}, "Không ô nào khác"),
+    ]
+    for change, message in refusals:
+        with pytest.raises(ValidationError, match=message):
+            corrections.follow_up_correct(fu, **(base | change))
+    assert not corrections_of(insp).exists()
+    corrections.follow_up_correct(
+        fu,
+        **(
+            base
+            | {
+                "due_on": date(2026, 7, 31),
+                "status": FollowUpStatus.DONE,
+                "done_on": date(2026, 7, 15),
+            }
+        ),
+    )
+    fu.refresh_from_db()
+    assert (fu.due_on, fu.status, fu.done_on) == (
+        date(2026, 7, 31),
+        FollowUpStatus.DONE,
+        date(2026, 7, 15),
+    )
+    event = corrections_of(insp).get()
+    assert event.changes["due_on"] == ["2026-06-30", "2026-07-31"]
+    assert event.changes["status"] == ["Đang thực hiện", "Đã thực hiện"]
+    with pytest.raises(StaleEdit):
+        corrections.follow_up_correct(fu, **(base | {"text": "Khác"}))

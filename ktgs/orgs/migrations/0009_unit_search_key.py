@@ -7,12 +7,8 @@ anywhere in the key (`LIKE '%mai%'`) is found through an index at national scale
 from django.db import migrations, models
 
 from ktgs.core.vietnamese import fold
+from ktgs.orgs import trigram
 
-TRIGRAM_INDEXES = (
-    ("orgs_orgunit_search_trgm", "orgs_orgunit", "search_key"),
-    ("orgs_orgunit_place_trgm", "orgs_orgunit", "place_key"),
-    ("orgs_member_search_trgm", "orgs_member", "search_key"),
-)
 STEP = 7  # one level of OrgUnit.path
 
 
@@ -28,20 +24,15 @@ def fill(apps, schema_editor):
 
 
 def trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return  # SQLite scans: the embedded default serves a bloc, not the nation
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, table, column in TRIGRAM_INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
-        )
+    # SQLite scans: the embedded default serves a bloc, not the nation. On PostgreSQL, when
+    # pg_trgm cannot be created, the migration still passes: ktgs/orgs/trigram.py says so, and
+    # creates the indexes at a later `migrate` once the extension is there (decision 0012).
+    if why := trigram.install(schema_editor.connection):
+        print(f"\n  {why}")
 
 
 def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in TRIGRAM_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    trigram.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

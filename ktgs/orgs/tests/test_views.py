@@ -32,6 +32,27 @@ def total(response) -> int:
     return int(match.group(1).replace(".", ""))
 
 
+def link(response, rel: str) -> str | None:
+    """The query of the pager's link `rel` ("next", "prev") or label ("Trang cuối", "Trang đầu"),
+    unescaped; None when the page has no such link."""
+    html = response.content.decode()
+    attr = f'rel="{rel}"' if rel in ("next", "prev") else f'aria-label="{rel}"'
+    match = re.search(rf'<a class="btn" href="\?([^"]*)" {attr}>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def walk(client, params: dict | None = None) -> list[list[str]]:
+    """The codes of every page of the list, following «Trang sau» from the first page."""
+    url = reverse("orgs:member_list")
+    response = client.get(url, params or {})
+    pages = [[code for code, _ in listed(response)]]
+    while (query := link(response, "next")) is not None:
+        response = client.get(f"{url}?{query}")
+        pages.append([code for code, _ in listed(response)])
+        assert len(pages) < 1000, "the pages end"
+    return pages
+
+
 def field_error(response, field: str) -> str:
     match = re.search(rf'id="id_{field}_error">([^<]+)<', response.content.decode())
     return match.group(1) if match else ""
@@ -122,15 +143,15 @@ def test_search_by_member_code(client_as):
 
 def test_list_is_in_vietnamese_name_order_across_pages(client_as):
     client = client_as("ubkt_leader")
-    codes = [
-        c
-        for page in (1, 2)
-        for c, _ in listed(client.get(reverse("orgs:member_list"), {"page": page}))
-    ]
-    assert len(codes) == 100
+    first = client.get(reverse("orgs:member_list"))
+    second = client.get(reverse("orgs:member_list") + "?" + link(first, "next"))
+    codes = [c for page in (first, second) for c, _ in listed(page)]
+    assert len(codes) == 100 == len(set(codes))
     keys = dict(Member.objects.filter(code__in=codes).values_list("code", "sort_key"))
-    ordered = [keys[c] for c in codes]
+    ordered = [(keys[c], c) for c in codes]
     assert ordered == sorted(ordered)
+    expected = list(registered().order_by("sort_key", "code").values_list("code", flat=True))
+    assert codes == expected[:100]
 
 
 def test_pages_of_fifty(client_as):
@@ -138,17 +159,91 @@ def test_pages_of_fifty(client_as):
     first = client.get(reverse("orgs:member_list"))
     assert total(first) == 4759
     assert len(listed(first)) == 50
-    assert "Trang 1 / 96" in first.content.decode()
-    last = client.get(reverse("orgs:member_list"), {"page": 96})
-    assert len(listed(last)) == 4759 - 95 * 50
-    assert not set(listed(first)) & set(listed(last))
+    assert link(first, "prev") is None and link(first, "Trang đầu") is None
+    pages = walk(client)
+    assert len(pages) == 96 and [len(p) for p in pages] == [50] * 95 + [4759 - 95 * 50]
+    everyone = [code for page in pages for code in page]
+    expected = registered().order_by("sort_key", "code").values_list("code", flat=True)
+    assert everyone == list(expected)  # every member once, in name order
+    # «Trang cuối» straight from the first page: the last fifty, read backwards (pages are
+    # counted from the end there: keyset pages have no fixed boundaries)
+    last = client.get(reverse("orgs:member_list") + "?" + link(first, "Trang cuối"))
+    assert [code for code, _ in listed(last)] == everyone[-50:]
+    assert link(last, "next") is None
+    # and «Trang trước» from there is the fifty before them
+    before = client.get(reverse("orgs:member_list") + "?" + link(last, "prev"))
+    assert [code for code, _ in listed(before)] == everyone[-100:-50]
+    assert link(before, "Trang đầu") == ""  # the first page: the list's own address
 
 
 def test_page_links_keep_the_filters(client_as):
     response = client_as("ubkt_leader").get(
         reverse("orgs:member_list"), {"q": "van", "trang_thai": "full"}
     )
-    assert "?q=van&amp;trang_thai=full&amp;page=2" in response.content.decode()
+    after = listed(response)[-1][0]
+    pk = Member.objects.get(code=after).pk
+    assert f"?q=van&amp;trang_thai=full&amp;sau={pk}" in response.content.decode()
+    assert "?q=van&amp;trang_thai=full&amp;cuoi=1" in response.content.decode()
+
+
+def test_keyset_pages_neither_skip_nor_repeat_while_members_are_added(client_as):
+    """Between two page requests, members are registered whose names sort before the page,
+    on it and after it: the pages still list every member who was there once, in order."""
+    client = client_as("ubkt_leader")
+    url = reverse("orgs:member_list")
+    there = list(registered().order_by("sort_key", "code").values_list("code", flat=True))
+    cell = first_cell("HA.DBK.001")
+    names = [("An", "Văn", "Nguyễn"), ("Ánh", "Thị", "Lê"), ("Yến", "Thị", "Trần")]
+    response, seen, n = client.get(url), [], 0
+    while True:
+        seen += [code for code, _ in listed(response)]
+        for given, middle, family in names:  # before, among and after the rows already seen
+            n += 1
+            services.member_create(
+                code=f"TEST-KS-{n:03d}",
+                unit=cell,
+                family_name=family,
+                middle_name=middle,
+                given_name=given,
+                birth_date=date(1990, 1, 1),
+                sex="F",
+                admitted_on=date(2015, 1, 1),
+            )
+        if (query := link(response, "next")) is None:
+            break
+        response = client.get(f"{url}?{query}")
+    old = [code for code in seen if not code.startswith("TEST-KS-")]
+    assert old == there  # none skipped, none repeated, in order
+    assert len(seen) == len(set(seen))
+
+
+def test_a_cursor_outside_the_list_and_the_scope_shows_the_first_page(client_as):
+    client = client_as("grassroots_officer")
+    url = reverse("orgs:member_list")
+    first = client.get(url)
+    outside = member_outside("HA.DBK.001")
+    crafted = client.get(url, {"sau": outside.pk})
+    assert listed(crafted) == listed(first)
+    assert "không còn trong danh sách" in crafted.content.decode()
+    assert outside.full_name not in crafted.content.decode()
+    for bad in ("-1", "abc", "9" * 30, ""):
+        assert listed(client.get(url, {"sau": bad, "truoc": bad})) == listed(first)
+
+
+@pytest.mark.parametrize("cap", [100, 4758])
+def test_the_count_is_capped_above_the_setting(client_as, settings, cap):
+    settings.KTGS_COUNT_CAP = cap
+    client = client_as("ubkt_leader")
+    html = client.get(reverse("orgs:member_list")).content.decode()
+    assert f"<strong>hơn {cap:,}</strong> đảng viên".replace(",", ".") in html
+    cell = first_cell("HA.DBK.001")
+    small = client.get(reverse("orgs:member_list"), {"don_vi": cell.code, "ca_cay": "0"})
+    assert total(small) == registered(cell.code).filter(current_unit=cell).count() < 100
+
+
+def test_the_count_is_exact_at_the_cap(client_as, settings):
+    settings.KTGS_COUNT_CAP = 4759
+    assert total(client_as("ubkt_leader").get(reverse("orgs:member_list"))) == 4759
 
 
 def test_filter_on_one_cell_without_subtree(client_as):
@@ -184,17 +279,7 @@ def test_member_list_as_of_a_past_day_follows_transfers_and_departures(client_as
 
     def codes(unit_code: str, day: str = "") -> set[str]:
         params = {"don_vi": unit_code, "ca_cay": "0", "ngay": day}
-        response = client.get(reverse("orgs:member_list"), {**params, "page": 1})
-        pages = response.context["page"].paginator.num_pages
-        found = {code for code, _ in listed(response)}
-        for n in range(2, pages + 1):
-            found |= {
-                code
-                for code, _ in listed(
-                    client.get(reverse("orgs:member_list"), {**params, "page": n})
-                )
-            }
-        return found
+        return {code for page in walk(client, params) for code in page}
 
     assert {mover.code, leaver.code} <= codes(cell_a.code, "30/06/2023")
     assert mover.code not in codes(cell_b.code, "30/06/2023")
@@ -731,6 +816,59 @@ def test_tree_children_without_htmx_goes_to_the_unit_page(client_as):
     assert response["Location"] == reverse("orgs:unit_detail", args=[base.code])
 
 
+TREE_ROW = re.compile(r'<a class="tree-name" href="/to-chuc/([^/"]+)/">')
+MORE = re.compile(r'<li class="tree-more"><a href="[^"]+" hx-get="([^"]+)"')
+
+
+def chunks(client, unit_pk: int, day: str = "") -> list[list[str]]:
+    """The codes of a node's children, chunk by chunk, following «Xem thêm» as htmx does."""
+    url = reverse("orgs:tree_children", args=[unit_pk]) + (f"?ngay={day}" if day else "")
+    out = []
+    while url:
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" not in html
+        out.append(TREE_ROW.findall(html))
+        more = MORE.search(html)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+        assert len(out) < 100
+    return out
+
+
+@pytest.mark.parametrize("day", ["", "30/06/2024"])
+def test_a_wide_node_comes_in_chunks_with_the_same_rows_and_counts(client_as, monkeypatch, day):
+    client = client_as("ubkt_leader")
+    bloc = unit("HA.DBK")
+    whole = chunks(client, bloc.pk, day)
+    assert len(whole) == 1 and len(whole[0]) > 25  # the demo bloc: one chunk of them all
+    monkeypatch.setattr("ktgs.orgs.selectors.TREE_CHUNK", 10)
+    parts = chunks(client, bloc.pk, day)
+    assert [len(p) for p in parts] == [10] * (len(whole[0]) // 10) + [len(whole[0]) % 10]
+    assert [code for part in parts for code in part] == whole[0]  # none skipped or repeated
+    # the tree page opens the roots with their first chunk
+    page = client.get(reverse("orgs:tree") + (f"?ngay={day}" if day else "")).content.decode()
+    assert "Xem thêm các tổ chức trực thuộc" in page
+
+
+def test_chunks_carry_the_counts_the_whole_node_has(cast):
+    from ktgs.accounts.access import visible_to
+    from ktgs.orgs import selectors
+
+    scope = visible_to(cast["ubkt_leader"])
+    bloc = unit("HA.DBK")
+    whole = selectors.unit_children(scope=scope, parent=bloc)
+    parts, after = [], None
+    while True:
+        chunk = selectors.unit_children_chunk(scope=scope, parent=bloc, after=after, limit=7)
+        parts += chunk.nodes
+        if not chunk.more:
+            break
+        after = chunk.last.pk
+    assert [(n.unit.pk, n.members, n.grassroots, n.cells, n.has_children) for n in parts] == [
+        (n.unit.pk, n.members, n.grassroots, n.cells, n.has_children) for n in whole
+    ]
+    assert sum(n.members for n in parts) > 4000
+
+
 # --- query counts do not grow with rows ------------------------------------------------------
 
 
@@ -749,6 +887,24 @@ def test_member_list_queries_do_not_grow_with_rows(client_as):
     assert one_cell == whole_bloc
 
 
+def test_member_list_queries_are_the_same_on_any_page(client_as):
+    client = client_as("ubkt_leader")
+    base = reverse("orgs:member_list")
+    # a member deep in the list, whose name holds "van": on the list and on the search
+    deep = registered().filter(search_key__contains="van").order_by("sort_key", "code")[300]
+    counted = {
+        name: queries(client, f"{base}?{query}")
+        for name, query in (
+            ("after", f"sau={deep.pk}"),
+            ("before", f"truoc={deep.pk}"),
+            ("search after", f"q=van&sau={deep.pk}"),
+        )
+    }
+    assert len(set(counted.values())) == 1, counted
+    first, last = queries(client, base), queries(client, f"{base}?cuoi=1")
+    assert first == last <= counted["after"]
+
+
 def test_tree_children_queries_do_not_grow_with_rows(client_as):
     client = client_as("ubkt_leader")
     small = queries(
@@ -758,6 +914,20 @@ def test_tree_children_queries_do_not_grow_with_rows(client_as):
         client, reverse("orgs:tree_children", args=[unit("HA.DBK").pk]), HTTP_HX_REQUEST="true"
     )
     assert small == bloc
+
+
+def test_tree_chunks_queries_do_not_grow_with_rows(client_as, monkeypatch):
+    monkeypatch.setattr("ktgs.orgs.selectors.TREE_CHUNK", 10)
+    client = client_as("ubkt_leader")
+    bloc = unit("HA.DBK")
+    url = reverse("orgs:tree_children", args=[bloc.pk])
+    after = OrgUnit.objects.filter(code="HA.DBK.030").get().pk
+    first = queries(client, url, HTTP_HX_REQUEST="true")
+    later = queries(client, f"{url}?sau={after}", HTTP_HX_REQUEST="true")
+    small = queries(
+        client, reverse("orgs:tree_children", args=[unit("HA.DBK.001").pk]), HTTP_HX_REQUEST="true"
+    )
+    assert later == first + 1 and first == small  # the cursor's key: one query more
 
 
 def test_tree_page_queries_do_not_grow_with_rows(client_as):

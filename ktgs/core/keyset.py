@@ -1,0 +1,176 @@
+"""Keyset pages of a long list, and counts capped above a limit (docs/decisions/0012).
+
+A page is found by the row it starts after (`?sau=<id>`) or ends before (`?truoc=<id>`), or is
+the last one (`?cuoi=1`): one indexed range read of `size + 1` rows in the list's order, whatever
+how deep the page lies — an offset (`?page=9000`) would read and throw away every row before it.
+Rows added or removed between two requests never make a page skip or repeat a row: the next page
+starts strictly after the last row shown, in the order (sort fields…, unique field).
+
+The cursor is a row's id, looked up only within the list itself (or, when the row has left the
+list since, within `fallback`, the rows the user may see): a crafted id outside the user's reach
+positions nothing and reveals nothing; the list starts again from its first page.
+
+The number of rows is counted up to `cap + 1` only (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`):
+a list of millions costs what a list of `cap` costs; the page says "hơn 10.000".
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+DEFAULT_COUNT_CAP = 10_000
+
+AFTER, BEFORE, LAST = "sau", "truoc", "cuoi"
+PARAMS = (AFTER, BEFORE, LAST, "page")  # "page": the offset pages' parameter, no longer read
+CURSOR_GONE = (
+    "Đảng viên làm mốc của trang này không còn trong danh sách (đã chuyển đi hoặc đã đổi tên); "
+    "danh sách hiện lại từ trang đầu."
+)
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "KTGS_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+@dataclass
+class Capped:
+    """A count up to a cap: `value` exact when `more` is False, else "more than `value`"."""
+
+    value: int
+    more: bool
+
+
+def capped_count(rows: QuerySet, cap: int | None = None) -> Capped:
+    """At most `cap + 1` rows counted: one LIMITed subquery."""
+    cap = count_cap() if cap is None else cap
+    n = rows.order_by().values("pk")[: cap + 1].count()
+    return Capped(value=min(n, cap), more=n > cap)
+
+
+@dataclass
+class KeysetPage:
+    object_list: list
+    has_previous: bool
+    has_next: bool
+    count: Capped
+    first_id: int | None = None  # the ids the links carry
+    last_id: int | None = None
+    notice: str = ""  # the cursor was not found: said above the list
+    params: dict = field(default_factory=dict)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
+def cursor(text: str | None) -> int | None:
+    """A row id read from a query parameter; None when it is not one."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _after(order: tuple[str, ...], values: tuple) -> Q:
+    """Rows strictly after `values` in `order` (ascending fields, the last one unique)."""
+    q = Q()
+    for i in range(len(order) - 1, -1, -1):
+        here = Q(**{f"{order[i]}__gt": values[i]})
+        q = here if i == len(order) - 1 else here | (Q(**{order[i]: values[i]}) & q)
+    return q
+
+
+def _before(order: tuple[str, ...], values: tuple) -> Q:
+    q = Q()
+    for i in range(len(order) - 1, -1, -1):
+        here = Q(**{f"{order[i]}__lt": values[i]})
+        q = here if i == len(order) - 1 else here | (Q(**{order[i]: values[i]}) & q)
+    return q
+
+
+def after(order: tuple[str, ...], values: tuple) -> Q:
+    """Rows strictly after `values` in `order` (ascending fields, the last one unique)."""
+    return _range(order, values, after=True)
+
+
+def _range(order: tuple[str, ...], values: tuple, *, after: bool) -> Q:
+    """`_after`/`_before`, written so that an index on the first field serves it: a range on
+    the first field (≥ or ≤), the ties on it refined by the other fields."""
+    first = Q(**{f"{order[0]}__{'gte' if after else 'lte'}": values[0]})
+    if len(order) == 1:
+        return Q(**{f"{order[0]}__{'gt' if after else 'lt'}": values[0]})
+    rest = (_after if after else _before)(order[1:], values[1:])
+    tie = Q(**{order[0]: values[0]})
+    return first & (~tie | (tie & rest))
+
+
+def keyset_page(
+    rows: QuerySet,
+    params,
+    *,
+    order: tuple[str, ...],
+    size: int,
+    fallback: QuerySet | None = None,
+) -> KeysetPage:
+    """The page of `rows` that the query `params` asks for (`sau`, `truoc`, `cuoi`), in `order`
+    (ascending field names, the last one unique). Queries: the count, the cursor's key (when a
+    cursor is given), the page's rows, and whether rows lie on the other side of the cursor."""
+    count = capped_count(rows)
+    ordered = rows.order_by(*order)
+    backwards = rows.order_by(*(f"-{f}" for f in order))
+    after, before = cursor(params.get(AFTER)), cursor(params.get(BEFORE))
+    cursor_id = after if after is not None else before
+    notice = ""
+    key = None
+    if cursor_id is not None:
+        key = _key_of(rows, cursor_id, order) or (
+            _key_of(fallback, cursor_id, order) if fallback is not None else None
+        )
+        if key is None:
+            notice = CURSOR_GONE
+    if key is not None and after is not None:
+        found = list(ordered.filter(_range(order, key, after=True))[: size + 1])
+        shown = found[:size]
+        has_next = len(found) > size
+        has_previous = ordered.filter(~_range(order, key, after=True)).exists()
+    elif key is not None:
+        found = list(backwards.filter(_range(order, key, after=False))[: size + 1])
+        shown = found[:size][::-1]
+        has_previous = len(found) > size
+        has_next = ordered.filter(~_range(order, key, after=False)).exists()
+    elif params.get(LAST) == "1" and not notice:
+        found = list(backwards[: size + 1])
+        shown = found[:size][::-1]
+        has_previous, has_next = len(found) > size, False
+    else:
+        found = list(ordered[: size + 1])
+        shown = found[:size]
+        has_previous, has_next = False, len(found) > size
+    return KeysetPage(
+        object_list=shown,
+        has_previous=has_previous,
+        has_next=has_next,
+        count=count,
+        first_id=shown[0].pk if shown else None,
+        last_id=shown[-1].pk if shown else None,
+        notice=notice,
+    )
+
+
+def _key_of(rows: QuerySet, pk: int, order: tuple[str, ...]) -> tuple | None:
+    return rows.order_by().filter(pk=pk).values_list(*order).first()
+
+
+def page_query(params, **changes):
+    """`params` (a QueryDict) without the page parameters, with `changes` set: the links."""
+    out = params.copy()
+    for name in PARAMS:
+        out.pop(name, None)
+    for name, value in changes.items():
+        out[name] = str(value)
+    return out

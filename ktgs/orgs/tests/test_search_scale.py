@@ -1,0 +1,193 @@
+"""Search, counts and pages at national scale (issue 19, docs/decisions/0012): the member
+search finds the same members with and without the trigram index (both engines), the index is
+what PostgreSQL uses when it must not scan, and the capped count counts no more than it says."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ktgs.accounts.access import visible_to
+from ktgs.core import keyset
+from ktgs.core.vietnamese import fold
+from ktgs.orgs import selectors, trigram
+from ktgs.orgs.models import Member, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+# common, rarer, inside a word, across two words, a code's start, none
+FRAGMENTS = ["nguyen van", "thi", "kieu", "uye", "n th", "van an", "xyzq"]
+
+
+def postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def by_python(scope, text: str) -> list[str]:
+    """What the search must find, computed from every visible member's name in Python."""
+    key = fold(text)
+    rows = scope.visible(Member.objects.live().filter(current_unit__isnull=False))
+    found = [
+        (sort_key, code)
+        for code, sort_key, name in rows.values_list("code", "sort_key", "full_name")
+        if key in fold(name) or code in {text.strip(), text.strip().upper()}
+    ]
+    return [code for _sort, code in sorted(found)]
+
+
+def by_selector(scope, text: str) -> list[str]:
+    return list(selectors.member_list(scope=scope, q=text).values_list("code", flat=True))
+
+
+def forced(*settings: str):
+    """The planner told not to scan the table (nor walk another index): PostgreSQL only."""
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = off")
+
+
+def plan(text: str, scope) -> str:
+    sql, params = selectors.member_list(scope=scope, q=text).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(line for (line,) in cursor.fetchall())
+
+
+@pytest.mark.parametrize("text", FRAGMENTS)
+def test_the_search_finds_what_a_plain_filter_finds(cast, text):
+    scope = visible_to(cast["inspector"])
+    expected = by_python(scope, text)
+    assert by_selector(scope, text) == expected
+    if text != "xyzq":
+        assert expected, f"the demo has members matching {text!r}"
+
+
+def test_a_member_code_is_found_as_typed_or_in_capitals(cast):
+    scope = visible_to(cast["inspector"])
+    member = scope.visible(Member.objects.live().filter(current_unit__isnull=False)).first()
+    for typed in (member.code, member.code.lower(), f"  {member.code} "):
+        assert member.code in by_selector(scope, typed), typed
+
+
+FILLER = 20_000  # members added on PostgreSQL, so that the planner weighs a national table
+
+
+@pytest.fixture
+def large(demo):
+    """On PostgreSQL, the demo's members and FILLER more (common names, none with the rare
+    fragments), then ANALYZE: the planner sees a table where scanning costs. Rolled back."""
+    if not postgresql():
+        pytest.skip("SQLite has no trigram index: it scans (decision 0012), tested above")
+    from datetime import date
+
+    from ktgs.orgs.services import member_name_keys
+
+    names = [("Nguyễn", "Văn", "Hùng"), ("Trần", "Thị", "Lan"), ("Lê", "Minh", "Tuấn")]
+    rows = []
+    for n in range(FILLER):
+        family, middle, given = names[n % 3]
+        full, search, sort = member_name_keys(family, middle, given)
+        rows.append(
+            Member(
+                code=f"ZZ{n:07d}",
+                family_name=family,
+                middle_name=middle,
+                given_name=given,
+                full_name=full,
+                search_key=search,
+                sort_key=sort,
+                birth_date=date(1980, 1, 1),
+                sex="M",
+                admitted_on=date(2010, 1, 1),
+                current_unit=demo.cell,
+            )
+        )
+    Member.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orgs_member")
+        cursor.execute("ANALYZE orgs_orgunit")
+
+
+RARE = ["kieu", "xuyen", "xyzq"]
+
+
+@pytest.mark.parametrize("text", RARE)
+def test_postgresql_plans_a_rare_fragment_on_the_trigram_index(cast, large, text):
+    """At tens of thousands of members, unforced, the planner finds a rare fragment through
+    the trigram index — the page's rows and its capped count alike."""
+    scope = visible_to(cast["inspector"])
+    assert "orgs_member_search_trgm" in plan(text, scope)
+    rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT count(*) FROM (" + sql + ") AS capped", params)
+        assert "orgs_member_search_trgm" in "\n".join(line for (line,) in cursor.fetchall())
+
+
+@pytest.mark.parametrize("text", FRAGMENTS)
+def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text):
+    scope = visible_to(cast["inspector"])
+    expected = by_python(scope, text)
+    forced("enable_seqscan")  # the index wherever the planner can take it
+    if text in RARE:
+        assert "orgs_member_search_trgm" in plan(text, scope)
+    assert by_selector(scope, text) == expected
+    trigram.drop(connection)  # rolled back with the test's transaction
+    assert trigram.missing(connection)
+    assert "orgs_member_search_trgm" not in plan(text, scope)
+    assert by_selector(scope, text) == expected
+
+
+def test_the_unit_keys_find_the_same_with_and_without_the_indexes(cast):
+    """The picker's unit keys: `search_key` and `place_key` through their trigram indexes on
+    PostgreSQL, as a plain Python filter finds them (both engines)."""
+    units = OrgUnit.objects.live()
+    for text in ("van phong", "y te", "so", "chi bo"):
+        expected = sorted(
+            code
+            for code, key, place in units.values_list("code", "search_key", "place_key")
+            if text in key or text in place
+        )
+
+        def found(text=text):
+            rows = units.filter(search_key__contains=text) | units.filter(place_key__contains=text)
+            return sorted(rows.values_list("code", flat=True))
+
+        if postgresql():
+            forced("enable_seqscan", "enable_indexscan")
+        assert found() == expected and expected, text
+        if postgresql():
+            trigram.drop(connection)
+            assert found() == expected, text
+            trigram.install(connection)
+
+
+def test_the_indexes_come_back_with_migrate_when_the_extension_allows(cast):
+    if not postgresql():
+        assert trigram.missing(connection) == [] and trigram.install(connection) == ""
+        return
+    trigram.drop(connection)
+    assert len(trigram.missing(connection)) == 3
+    assert trigram.install(connection) == ""
+    assert trigram.missing(connection) == []
+
+
+# --- the capped count ---------------------------------------------------------------------
+
+
+def test_the_capped_count_reads_at_most_cap_plus_one_rows():
+    rows = Member.objects.live()
+    total = rows.count()
+    assert keyset.capped_count(rows, 10) == keyset.Capped(10, True)
+    assert keyset.capped_count(rows, total) == keyset.Capped(total, False)
+    assert keyset.capped_count(rows, total - 1) == keyset.Capped(total - 1, True)
+    with CaptureQueriesContext(connection) as ctx:
+        keyset.capped_count(rows, 10)
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert "LIMIT 11" in sql and sql.upper().startswith("SELECT COUNT(*)")
+
+
+def test_the_page_says_more_than_the_cap(client_as, settings):
+    settings.KTGS_COUNT_CAP = 1000
+    html = client_as("inspector").get(reverse("orgs:member_list"), {"q": "thi"}).content.decode()
+    assert "<strong>hơn 1.000</strong> đảng viên" in html
