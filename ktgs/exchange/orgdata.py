@@ -33,6 +33,7 @@ from ktgs.exchange.format import (
     UNITS,
     Sheet,
 )
+from ktgs.orgs import counters
 from ktgs.orgs.choices import (
     SEAT_ROLES_BY_BODY,
     BodyKind,
@@ -1001,6 +1002,7 @@ class Writer:
             self._paths,
             self._place_keys,
             self._current_units,
+            self._counters,
         ]
         for done, step in enumerate(steps):
             self.tick("ghi", done, len(steps) + 1)
@@ -1283,6 +1285,13 @@ class Writer:
         d = self.d
         if any(d[s.name].creates or d[s.name].updates for s in (UNITS, LINKS, SUCCESSIONS, NAMES)):
             sync_all_place_keys()
+
+    def _counters(self):
+        """The per-unit counters (orgs.counters), recomputed from scratch and written where
+        they changed, when the file changed any organisation data: a bulk write touches too many
+        units for the services' per-unit refresh."""
+        if self.plan.transfers or any(d.creates or d.updates for d in self.d.values()):
+            counters.rebuild()
 
     def _current_units(self):
         delta = self.d[MEMBERSHIPS.name]

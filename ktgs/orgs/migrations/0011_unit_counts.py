@@ -1,0 +1,53 @@
+"""Per-unit counters (`UnitCount`): what the tree and unit pages read on every view, kept by the
+services (`orgs.counters`, docs/decisions/0011-unit-counters.md); filled here from the members
+and units already stored."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    from ktgs.orgs.counters import rebuild
+
+    rebuild(
+        count_model=apps.get_model("orgs", "UnitCount"),
+        unit_model=apps.get_model("orgs", "OrgUnit"),
+        member_model=apps.get_model("orgs", "Member"),
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("orgs", "0010_committee_short_name_key"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="UnitCount",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("members", models.PositiveIntegerField(default=0)),
+                ("sub_members", models.PositiveIntegerField(default=0)),
+                ("sub_pending", models.JSONField(default=dict)),
+                ("sub_kinds", models.JSONField(default=dict)),
+                ("counted_on", models.DateField()),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="counts",
+                        to="orgs.orgunit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "số liệu của tổ chức",
+            },
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
