@@ -182,12 +182,12 @@ def recompute(today: date, *, unit_model=OrgUnit, member_model=Member) -> dict[i
 class Drift:
     unit_id: int
     code: str
-    counter: str  # "members", "sub_members", "sub_pending[2027-03-01]", "sub_kinds[3]", "row"
+    counter: str  # members, sub_members, sub_pending[2027-03-01], sub_kinds[cell], row
     stored: object
     recomputed: object
 
 
-def _drifts(unit_id: int, code: str, row: UnitCount | None, want: Figures, today: date):
+def _drifts(unit_id, code, row: UnitCount | None, want: Figures, today: date, kind_codes: dict):
     if row is None:
         return [Drift(unit_id, code, "row", None, "thiếu dòng số liệu")]
     out = []
@@ -201,7 +201,8 @@ def _drifts(unit_id: int, code: str, row: UnitCount | None, want: Figures, today
         wanted = getattr(want, name)
         for key in sorted(set(have) | set(wanted)):
             if have.get(key, 0) != wanted.get(key, 0):
-                label = f"{name}[{key or 'chưa có ngày'}]"
+                shown = kind_codes.get(key, key) if name == "sub_kinds" else key or "chưa có ngày"
+                label = f"{name}[{shown}]"
                 out.append(Drift(unit_id, code, label, have.get(key, 0), wanted.get(key, 0)))
     return out
 
@@ -216,9 +217,11 @@ def _compare(today, count_model, unit_model, member_model):
     want = recompute(today, unit_model=unit_model, member_model=member_model)
     stored = {row.unit_id: row for row in count_model.objects.all()}
     codes = dict(unit_model.objects.values_list("pk", "code"))
+    kind_model = unit_model._meta.get_field("kind").related_model
+    kind_codes = {str(pk): code for pk, code in kind_model.objects.values_list("pk", "code")}
     drifts = []
     for pk in sorted(want, key=lambda pk: codes[pk]):
-        drifts += _drifts(pk, codes[pk], stored.get(pk), want[pk], today)
+        drifts += _drifts(pk, codes[pk], stored.get(pk), want[pk], today, kind_codes)
     return drifts, want, stored
 
 

@@ -120,7 +120,7 @@ def test_an_official_date_that_passes_needs_no_write():
 
 
 def test_a_drift_planted_by_sql_is_found_and_fixed():
-    bloc_unit, cell = unit("HA.DBK"), unit("HA.DBK.001.01")
+    bloc_unit, base, cell = unit("HA.DBK"), unit("HA.DBK.001"), unit("HA.DBK.001.01")
     no_drift("before")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -128,18 +128,26 @@ def test_a_drift_planted_by_sql_is_found_and_fixed():
             [bloc_unit.pk],
         )
         cursor.execute("DELETE FROM orgs_unitcount WHERE unit_id = %s", [cell.pk])
+        cursor.execute(  # five probationary members with no official date, none in fact
+            "UPDATE orgs_unitcount SET sub_pending = '{\"\": 5}' WHERE unit_id = %s", [base.pk]
+        )
     found = {(d.code, d.counter): (d.stored, d.recomputed) for d in counters.check()}
     right = Member.objects.live().filter(current_unit__path__startswith=bloc_unit.path).count()
     assert found == {
         ("HA.DBK", "sub_members"): (right + 7, right),
         ("HA.DBK.001.01", "row"): (None, "thiếu dòng số liệu"),
+        ("HA.DBK.001", "sub_pending[chưa có ngày]"): (5, 0),
     }
-    with pytest.raises(CommandError, match="2 chỗ lệch ở 2 tổ chức"):
+    with pytest.raises(CommandError, match="3 chỗ lệch ở 3 tổ chức"):
         call_command("counters", "check")
     call_command("counters", "check", "--fix")
     fixed = AuditEvent.objects.filter(action="orgs.counters.fixed").latest("seq")
-    assert fixed.details["units"] == 2
-    assert {d["unit"] for d in fixed.details["drifts"]} == {"HA.DBK", "HA.DBK.001.01"}
+    assert fixed.details["units"] == 3
+    assert {d["unit"] for d in fixed.details["drifts"]} == {
+        "HA.DBK",
+        "HA.DBK.001",
+        "HA.DBK.001.01",
+    }
     no_drift("after --fix")
     call_command("counters", "check")  # exit code 0: nothing raised
 
