@@ -3,7 +3,7 @@
 Counting the members of a subtree on each page view costs a scan of every member in it (the
 nation's root: 5.6 million rows). `UnitCount` keeps, per unit, its direct members and its
 subtree's members, probationary members (by official date) and live units per kind; a page reads
-one row per unit shown (decision 0011).
+one row per unit shown (decision 0013).
 
 Who keeps them: every service that changes where a member is registered today, whether they
 count (void, official date) or the shape of today's tree (create, move, merge, split, close)
@@ -122,21 +122,24 @@ def refresh(paths: Iterable[str], *, today: date | None = None) -> None:
     if not ids:
         return
     today = today or timezone.localdate()
-    units = {
-        pk: (path, kind_id, _counts(voided_at, closed_on))
+    units = {}
+    for chunk in chunks(sorted(ids), chunk_size()):
+        fields = ("pk", "path", "kind_id", "voided_at", "closed_on")
         for pk, path, kind_id, voided_at, closed_on in OrgUnit.objects.filter(
-            pk__in=ids
-        ).values_list("pk", "path", "kind_id", "voided_at", "closed_on")
-    }
+            pk__in=chunk
+        ).values_list(*fields):
+            units[pk] = (path, kind_id, _counts(voided_at, closed_on))
     UnitCount.objects.bulk_create(
         [UnitCount(unit_id=pk, counted_on=today) for pk in units], ignore_conflicts=True
     )
-    rows = {  # locked root first: every refresh locks in the same order
-        row.unit_id: row
-        for row in UnitCount.objects.select_for_update(of=("self",))
-        .filter(unit_id__in=units)
-        .order_by("unit__path")
-    }
+    rows = {}
+    for chunk in chunks(sorted(units, key=lambda pk: units[pk][0]), chunk_size()):
+        locked = (  # root first: every refresh locks in the same order
+            UnitCount.objects.select_for_update(of=("self",))
+            .filter(unit_id__in=chunk)
+            .order_by("unit__path")
+        )
+        rows |= {row.unit_id: row for row in locked}
     members, pending = _direct(today, units)
     for pk in sorted(units, key=lambda pk: -len(units[pk][0])):
         path, kind_id, counts = units[pk]

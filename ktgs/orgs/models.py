@@ -376,7 +376,7 @@ class ManagedBy(Dated):
 class UnitCount(models.Model):
     """The figures the tree and unit pages read on every view, kept per unit by the services in
     the transaction of each change (`orgs.counters`; `ktgs counters check` recomputes them and
-    reports drift; docs/decisions/0011-unit-counters.md).
+    reports drift; docs/decisions/0013-unit-counters.md).
 
     `members`: live members registered directly in the unit today (`Member.current_unit`).
     `sub_members`: the same over the unit's subtree (today's tree: `path` prefix), itself

@@ -1,5 +1,5 @@
 """Per-unit counters (`UnitCount`): what the tree and unit pages read on every view, kept by the
-services (`orgs.counters`, docs/decisions/0011-unit-counters.md); filled here from the members
+services (`orgs.counters`, docs/decisions/0013-unit-counters.md); filled here from the members
 and units already stored.
 
 The children of a unit in today's tree (path = its path + one step) are found through an index

@@ -1,4 +1,4 @@
-"""Per-unit counters (orgs.counters, decision 0011): every service keeps them equal to a
+"""Per-unit counters (orgs.counters, decision 0013): every service keeps them equal to a
 recomputation; a drift planted by SQL is found by `ktgs counters check` and fixed by `--fix`;
 the pages read them with a number of queries that does not grow with the subtree."""
 
@@ -16,6 +16,7 @@ from ktgs.accounts.access import visible_to
 from ktgs.accounts.models import User
 from ktgs.audit.models import AuditEvent
 from ktgs.exchange.importer import run_import
+from ktgs.exchange.tests.helpers import headers, workbook
 from ktgs.exchange.tests.test_import import two_new_members
 from ktgs.orgs import asof, counters, restructure, selectors, services
 from ktgs.orgs.choices import MembershipEnd
@@ -80,7 +81,28 @@ def test_every_service_path_keeps_the_counters(tmp_path):
     no_drift("committees merged")
     path = two_new_members(tmp_path)
     assert run_import(path, file_name=path.name).ok
-    no_drift("import")
+    no_drift("import of members")
+    moved_and_new = workbook(
+        tmp_path / "cay.xlsx",
+        {
+            "Tổ chức": [headers("Tổ chức"), ["T.NEW", "Chi bộ Nhập", "", "cell", "01/01/2015"]],
+            "Trực thuộc": [
+                headers("Trực thuộc"),
+                ["T.NEW", "HA.DBK.002", "01/01/2015", "", ""],
+                [d.code, other.code, "01/01/2000", "01/06/2024", ""],
+                [d.code, "HA.DBK.001", "01/06/2024", "", ""],
+            ],
+            "Đảng viên": [
+                headers("Đảng viên"),
+                ["NV0009", "Lê", "Thị", "Chín", "05/09/1990", "Nữ", "", "", "02/09/2015", ""],
+            ],
+            "Sinh hoạt": [headers("Sinh hoạt"), ["NV0009", "T.NEW", "02/09/2015", "", ""]],
+        },
+    )
+    result = run_import(moved_and_new, file_name=moved_and_new.name)
+    assert result.ok, result.problems
+    assert unit(d.code).path.startswith(unit("HA.DBK.001").path)
+    no_drift("import of a unit, a link and a member")
     for code in ("HA", "HA.DBK", other.code, d.code):
         assert selectors.unit_glance(unit(code)) == old_glance(unit(code)), code
 

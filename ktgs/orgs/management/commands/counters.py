@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "Số liệu theo tổ chức (số đảng viên, đảng viên dự bị, tổ chức cơ sở, chi bộ mà cây tổ "
         "chức và trang tổ chức đọc): `ktgs counters check` tính lại từ dữ liệu đảng viên và tổ "
         "chức, in chỗ lệch (tổ chức, số liệu, đang lưu, tính lại) và trả mã 1 nếu có; --fix ghi "
-        "số liệu tính lại, có ghi nhật ký (docs/decisions/0011-unit-counters.md)."
+        "số liệu tính lại, có ghi nhật ký (docs/decisions/0013-unit-counters.md)."
     )
 
     def add_arguments(self, parser):
