@@ -34,7 +34,7 @@ from ktgs.orgs.models import PATH_STEP, Member, OrgUnit, UnitCount
 COUNTERS = ("members", "sub_members", "sub_pending", "sub_kinds")
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     members: int = 0
     sub_members: int = 0
@@ -190,7 +190,7 @@ class Drift:
     recomputed: object
 
 
-def _drifts(unit_id, code, row: UnitCount | None, want: Figures, today: date, kind_codes: dict):
+def _drifts(unit_id, code, row: Figures | None, want: Figures, today: date, kind_codes: dict):
     if row is None:
         return [Drift(unit_id, code, "row", None, "thiếu dòng số liệu")]
     out = []
@@ -218,13 +218,19 @@ def check(*, today: date | None = None) -> list[Drift]:
 
 def _compare(today, count_model, unit_model, member_model):
     want = recompute(today, unit_model=unit_model, member_model=member_model)
-    stored = {row.unit_id: row for row in count_model.objects.all()}
+    stored = {  # unit id → (row id, figures): tuples, not model instances (250,000 rows)
+        unit_id: (pk, Figures(members, sub_members, sub_pending, sub_kinds))
+        for pk, unit_id, members, sub_members, sub_pending, sub_kinds in count_model.objects.values_list(
+            "pk", "unit_id", *COUNTERS
+        ).iterator(chunk_size=5000)
+    }
     codes = dict(unit_model.objects.values_list("pk", "code"))
     kind_model = unit_model._meta.get_field("kind").related_model
     kind_codes = {str(pk): code for pk, code in kind_model.objects.values_list("pk", "code")}
     drifts = []
     for pk in sorted(want, key=lambda pk: codes[pk]):
-        drifts += _drifts(pk, codes[pk], stored.get(pk), want[pk], today, kind_codes)
+        have = stored.get(pk)
+        drifts += _drifts(pk, codes[pk], have and have[1], want[pk], today, kind_codes)
     return drifts, want, stored
 
 
@@ -253,7 +259,7 @@ def rebuild(
     )
     bulk.update(
         count_model,
-        [(stored[pk].pk, values(want[pk])) for pk in sorted(touched) if pk in stored],
+        [(stored[pk][0], values(want[pk])) for pk in sorted(touched) if pk in stored],
     )
     return drifts
 
