@@ -33,6 +33,8 @@ Cách dùng: ktgs LỆNH [tùy chọn]
                                 nhập gói (TỆP)
   ktgs deadlines                đơn thư quá hạn, đến hạn theo cơ quan tiếp nhận (cron hằng ngày;
                                 --within N ngày làm việc, --unit MÃ)
+  ktgs counters check           đối chiếu số liệu theo tổ chức (số đảng viên, tổ chức cơ sở,
+                                chi bộ) với dữ liệu, in chỗ lệch (--fix: ghi lại, có nhật ký)
   ktgs shell                    mở Python với dự án đã nạp
   ktgs help LỆNH                cách dùng một lệnh;  ktgs help --all  mọi lệnh
 

@@ -36,6 +36,7 @@ from ktgs.demo.layout import (
 )
 from ktgs.demo.plan import Plan, make_plan
 from ktgs.documents.models import IssuerSymbol
+from ktgs.orgs import counters
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import (
     Body,
@@ -146,6 +147,7 @@ def build_demo(*, members: int = DEFAULT_MEMBERS) -> dict:
             raise DemoError(f"Đã có tài khoản trùng tên tài khoản mẫu ({names}).")
         plan = make_plan(members)
         counts = _write(plan)
+        counters.rebuild()  # the per-unit counters the tree and unit pages read
         record("demo.loaded", details=counts)
     refresh_statistics()
     return counts

@@ -23,6 +23,7 @@ from ktgs.discipline.choices import AppealOutcome
 from ktgs.discipline.decisions import competence_refusal
 from ktgs.discipline.models import Appeal, Decision
 from ktgs.inspections.services import is_history
+from ktgs.orgs import counters
 from ktgs.orgs.choices import BodyKind, Level, MembershipEnd
 from ktgs.orgs.models import Body, Member, Membership
 from ktgs.orgs.selectors import unit_contains_on
@@ -281,6 +282,7 @@ def _restore_membership(member: Member, ended_on: date) -> None:
     row.save(update_fields=["ends_on", "end_reason", "decision"])
     member.current_unit_id = row.unit_id
     member.save(update_fields=["current_unit"])
+    counters.refresh([row.unit.path])
     record(
         "orgs.member.membership_restored",
         target=member,

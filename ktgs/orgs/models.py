@@ -371,3 +371,34 @@ class ManagedBy(Dated):
 
     class Meta:
         ordering = ["member", "starts_on"]
+
+
+class UnitCount(models.Model):
+    """The figures the tree and unit pages read on every view, kept per unit by the services in
+    the transaction of each change (`orgs.counters`; `ktgs counters check` recomputes them and
+    reports drift; docs/decisions/0013-unit-counters.md).
+
+    `members`: live members registered directly in the unit today (`Member.current_unit`).
+    `sub_members`: the same over the unit's subtree (today's tree: `path` prefix), itself
+    included. `sub_pending`: among those, the members not yet full on `counted_on`, by their
+    official date ({"yyyy-mm-dd": n, "": n for no date yet}); "probationary today" is the sum of
+    the entries after today, so a date that passes needs no write. `sub_kinds`: live, open units
+    of the subtree (itself included) per kind id ({"3": n})."""
+
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="counts")
+    members = models.PositiveIntegerField(default=0)
+    sub_members = models.PositiveIntegerField(default=0)
+    sub_pending = models.JSONField(default=dict)
+    sub_kinds = models.JSONField(default=dict)
+    counted_on = models.DateField()
+
+    class Meta:
+        verbose_name = "số liệu của tổ chức"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.sub_members} đảng viên"
+
+    def probationary_on(self, day: date) -> int:
+        """Members of the subtree still probationary on `day` (not before `counted_on`)."""
+        key = day.isoformat()
+        return sum(n for official, n in self.sub_pending.items() if not official or official > key)

@@ -26,7 +26,7 @@ from ktgs.core.concurrency import touch_version
 from ktgs.core.models import Dated
 from ktgs.core.validators import reject_control_chars_in
 from ktgs.core.vietnamese import format_date, nfc, text_sort_key
-from ktgs.orgs import services
+from ktgs.orgs import counters, services
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import (
     CommitteeSeat,
@@ -341,6 +341,7 @@ def unit_merge(
             }
         )
     members = children = 0
+    before = [u.path for u in units]  # their former superiors lose them
     for u in units:
         if are_cells:
             members += _move_members(_current_member_ids(u), u, into, on, decision)
@@ -355,6 +356,7 @@ def unit_merge(
         )
         _rebase(u, into)
     into.refresh_from_db()
+    counters.refresh([*before, into.path])
     record(
         "orgs.unit.merged",
         target=into,
@@ -439,6 +441,7 @@ def unit_split(
                 "cũ, mọi người và tổ chức trực thuộc phải có nơi sinh hoạt mới."
             }
         )
+    before = [unit.path, *(t.path for t in targets)]
     for target, ids in zip(targets, given, strict=True):
         if unit.kind.is_cell:
             _move_members(ids, unit, target, on, decision)
@@ -452,6 +455,7 @@ def unit_split(
     if close_original:
         _close(unit, on, decision)
         _rebase(unit, targets[0])
+    counters.refresh(before)
     record(
         "orgs.unit.split",
         target=unit,
@@ -500,6 +504,7 @@ def unit_close(*, unit: OrgUnit, on: date, decision: str = "") -> OrgUnit:
         )
     _check_nothing_later([unit], on)
     _close(unit, on, decision)
+    counters.refresh([unit.path])
     record(
         "orgs.unit.closed",
         target=unit,

@@ -12,14 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from ktgs.core import keyset
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import MemberStatus
-from ktgs.orgs.models import PATH_STEP, CommitteeSeat, Member, Membership, OrgUnit, UnitLink
+from ktgs.orgs.models import (
+    PATH_STEP,
+    CommitteeSeat,
+    Member,
+    Membership,
+    OrgKind,
+    OrgUnit,
+    UnitCount,
+    UnitLink,
+)
 
 # Page families that `accounts.access` knows (orgs may not import accounts: decision 0002).
 UNITS_CHANGE = "units.change"
@@ -88,30 +97,6 @@ def scope_roots(*, scope) -> QuerySet[OrgUnit]:
     return live_units().filter(path__in=scope.roots).select_related("kind").order_by("path")
 
 
-def _child_prefix_counts(
-    rows: QuerySet, path_field: str, parent_path: str, only: list[str] | None = None
-) -> dict[str, int]:
-    """{child path: count} for rows under `parent_path`, grouped by their child-level prefix;
-    with `only`, the rows under those child paths alone."""
-    width = len(parent_path) + PATH_STEP
-    rows = rows.filter(**{f"{path_field}__startswith": parent_path})
-    if only is not None:
-        if path_field != "path":  # members: those of the units under the shown children
-            units = OrgUnit.objects.filter(path__startswith=parent_path)
-            units = units.annotate(prefix=Substr("path", 1, width)).filter(prefix__in=only)
-            rows = rows.filter(**{f"{path_field.rsplit('__', 1)[0]}__in": units.values("pk")})
-        else:
-            rows = rows.annotate(prefix=Substr(path_field, 1, width)).filter(prefix__in=only)
-    grouped = (
-        rows.exclude(**{path_field: parent_path})
-        .annotate(prefix=Substr(path_field, 1, width))
-        .values("prefix")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["prefix"]: row["n"] for row in grouped}
-
-
 @dataclass
 class TreeNode:
     unit: OrgUnit
@@ -123,6 +108,20 @@ class TreeNode:
 
 def _members_today() -> QuerySet[Member]:
     return Member.objects.live().filter(current_unit__isnull=False)
+
+
+def _kinds() -> dict[str, OrgKind]:
+    """Every kind by the id the counters key them with (a few rows)."""
+    return {str(kind.pk): kind for kind in OrgKind.objects.all()}
+
+
+def _counts_of(unit: OrgUnit) -> UnitCount:
+    """The unit's counters (orgs.counters), loaded with it by `select_related("counts")` or read
+    here; zeros when the row is missing (`ktgs counters check` reports that as drift)."""
+    try:
+        return unit.counts
+    except UnitCount.DoesNotExist:
+        return UnitCount(unit=unit, counted_on=timezone.localdate())
 
 
 CHILDREN_ORDER = ("kind__order", "sort_key", "pk")
@@ -159,7 +158,7 @@ class Children:
 
 def unit_children(*, scope, parent: OrgUnit | None) -> list[TreeNode]:
     """Children of `parent` (the scope's roots when None), all of them, each with its subtree
-    counts. Five queries whatever the number of children or members."""
+    counts. Two queries whatever the number of children or members."""
     return unit_children_chunk(scope=scope, parent=parent, limit=None).nodes
 
 
@@ -167,14 +166,13 @@ def unit_children_chunk(
     *, scope, parent: OrgUnit | None, after: int | None = None, limit: int | None = TREE_CHUNK
 ) -> Children:
     """At most `limit` children of `parent` (the scope's roots when None: all of them), those
-    after the child `after` (a pk) in the tree's order, each with its subtree counts.
-
-    A fixed number of queries whatever the number of children or members; for a node cut into
-    chunks, the counts read only the subtrees of the children shown (one indexed prefix range
-    each), so a chunk costs what its own children hold, not the node's width."""
+    after the child `after` (a pk) in the tree's order, each with its subtree counts read from
+    the per-unit counters (orgs.counters, decision 0013): a fixed number of queries whatever the
+    number of children or members, a chunk costing the rows it shows."""
     if parent is None:
-        children = list(scope_roots(scope=scope))
-        return Children(None, [_node(unit, _subtree_counts(unit.path)) for unit in children], False)
+        children = list(scope_roots(scope=scope).select_related("counts"))
+        kinds = _kinds()
+        return Children(None, [_node(unit, _counts_of(unit), kinds) for unit in children], False)
     rows = (
         unit_list(scope=scope)
         .annotate(path_len=Length("path"))
@@ -183,54 +181,29 @@ def unit_children_chunk(
     if after is not None:
         key = rows.filter(pk=after).values_list(*CHILDREN_ORDER).first()
         rows = rows.filter(keyset.after(CHILDREN_ORDER, key)) if key else rows.none()
-    rows = rows.order_by(*CHILDREN_ORDER)
+    rows = rows.select_related("counts").order_by(*CHILDREN_ORDER)
     children = list(rows if limit is None else rows[: limit + 1])
     more = limit is not None and len(children) > limit
     children = children[:limit] if more else children
     if not children:
         return Children(parent, [], False)
-    cut = more or after is not None
-    only = [u.path for u in children] if cut else None
-    members = _child_prefix_counts(_members_today(), "current_unit__path", parent.path, only)
-    units = live_units()
-    grassroots = _child_prefix_counts(
-        units.filter(kind__is_grassroots=True), "path", parent.path, only
-    )
-    cells = _child_prefix_counts(units.filter(kind__is_cell=True), "path", parent.path, only)
-    descendants = _child_prefix_counts(units, "path", parent.path, only)
-    nodes = []
-    for unit in children:
-        p = unit.path
-        nodes.append(
-            TreeNode(
-                unit=unit,
-                members=members.get(p, 0),
-                grassroots=grassroots.get(p, 0),
-                cells=cells.get(p, 0),
-                has_children=descendants.get(p, 0) > 1,
-            )
-        )
-    return Children(parent, nodes, more)
+    kinds = _kinds()
+    return Children(parent, [_node(unit, _counts_of(unit), kinds) for unit in children], more)
 
 
-def _subtree_counts(path: str) -> dict:
-    units = live_units().filter(path__startswith=path)
-    agg = units.aggregate(
-        grassroots=Count("pk", filter=Q(kind__is_grassroots=True)),
-        cells=Count("pk", filter=Q(kind__is_cell=True)),
-        total=Count("pk"),
-    )
-    agg["members"] = _members_today().filter(current_unit__path__startswith=path).count()
-    return agg
-
-
-def _node(unit: OrgUnit, counts: dict) -> TreeNode:
+def _node(unit: OrgUnit, counts: UnitCount, kinds: dict[str, OrgKind]) -> TreeNode:
+    units = grassroots = cells = 0
+    for kind_id, n in counts.sub_kinds.items():
+        kind = kinds[kind_id]
+        units += n
+        grassroots += n if kind.is_grassroots else 0
+        cells += n if kind.is_cell else 0
     return TreeNode(
         unit=unit,
-        members=counts["members"],
-        grassroots=counts["grassroots"],
-        cells=counts["cells"],
-        has_children=counts["total"] > 1,
+        members=counts.sub_members,
+        grassroots=grassroots,
+        cells=cells,
+        has_children=units > 1,
     )
 
 
@@ -250,17 +223,32 @@ class Glance:
 
 
 def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
-    """Grassroots organisations by kind, cells under them, members (full / probationary)."""
+    """Grassroots organisations by kind, cells under them, members (full / probationary), read
+    from the unit's counters (orgs.counters): two queries, whatever the size of the subtree. For
+    a day before the counters were last written, the members are counted instead."""
     day = day or timezone.localdate()
-    members = (
-        _members_today()
-        .filter(current_unit__path__startswith=unit.path)
-        .aggregate(
-            total=Count("pk"),
-            full=Count("pk", filter=Q(official_on__lte=day)),
+    counts = UnitCount.objects.filter(unit=unit).first() or UnitCount(counted_on=day)
+    if day >= counts.counted_on:
+        members = {"total": counts.sub_members}
+        members["full"] = members["total"] - counts.probationary_on(day)
+    else:
+        members = (
+            _members_today()
+            .filter(current_unit__path__startswith=unit.path)
+            .aggregate(total=Count("pk"), full=Count("pk", filter=Q(official_on__lte=day)))
         )
-    )
-    return glance_of(unit, live_units().filter(path__startswith=unit.path), members)
+    kinds = _kinds()
+    rows = []  # (name, order, grassroots, cell, itself, n), as glance_of groups its subtree
+    itself = str(unit.kind_id) if unit.closed_on is None and not unit.is_voided else None
+    for kind_id, n in counts.sub_kinds.items():
+        kind = kinds[kind_id]
+        if kind_id == itself:
+            rows.append((kind.name, kind.order, kind.is_grassroots, kind.is_cell, 1, 1))
+            n -= 1
+        if n:
+            rows.append((kind.name, kind.order, kind.is_grassroots, kind.is_cell, 0, n))
+    rows.sort(key=lambda row: (row[1], row[0], row[4]))
+    return _glance_from(unit, rows, members)
 
 
 def glance_of(unit: OrgUnit, units: QuerySet[OrgUnit], members: dict) -> Glance:
@@ -275,6 +263,12 @@ def glance_of(unit: OrgUnit, units: QuerySet[OrgUnit], members: dict) -> Glance:
         .annotate(n=Count("pk"))
         .order_by("kind__order")
     )
+    return _glance_from(unit, per_kind, members)
+
+
+def _glance_from(unit: OrgUnit, per_kind, members: dict) -> Glance:
+    """The glance from the subtree's live units counted per kind and whether the unit itself:
+    rows (kind name, kind order, is grassroots, is cell, itself 0/1, n)."""
     by_kind: dict[tuple[str, int], int] = {}  # grassroots organisations below the unit
     grassroots_cells = cells = 0
     for name, order, grassroots, cell, is_unit, n in per_kind:
@@ -370,8 +364,9 @@ def member_unit(member: Member) -> OrgUnit | None:
 
 
 def direct_member_count(unit: OrgUnit) -> int:
-    """Members registered today directly in `unit`, whatever their secrecy (a figure)."""
-    return _members_today().filter(current_unit=unit).count()
+    """Members registered today directly in `unit`, whatever their secrecy (a figure), from
+    its counters (orgs.counters)."""
+    return UnitCount.objects.filter(unit=unit).values_list("members", flat=True).first() or 0
 
 
 def member_seats(member: Member):

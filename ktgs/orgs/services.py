@@ -21,6 +21,7 @@ from ktgs.core.docnumber import DocumentNumber
 from ktgs.core.models import Dated, Secrecy
 from ktgs.core.validators import reject_control_chars_in
 from ktgs.core.vietnamese import fold, format_date, name_sort_key, nfc, text_sort_key
+from ktgs.orgs import counters
 from ktgs.orgs.choices import SEAT_ROLES_BY_BODY, BodyKind, Level, MembershipEnd, SeatRole
 from ktgs.orgs.models import (
     Body,
@@ -149,6 +150,7 @@ def unit_create(
     if parent is not None:
         UnitLink.objects.create(unit=unit, parent=parent, starts_on=starts_on, decision=decision)
     Body.objects.bulk_create(default_bodies(unit))
+    counters.refresh([unit.path])
     record(
         "orgs.unit.created",
         target=unit,
@@ -217,6 +219,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: date, decision: str = "
     )
     sync_place_keys([unit])
     unit.refresh_from_db()
+    counters.refresh([old_path, unit.path])
     record(
         "orgs.unit.moved",
         target=unit,
@@ -328,6 +331,7 @@ def member_create(*, code: str, unit: OrgUnit, starts_on: date | None = None, **
     member.save()
     starts_on = starts_on or member.admitted_on
     Membership.objects.create(member=member, unit=unit, starts_on=starts_on)
+    counters.refresh([unit.path])
     record(
         "orgs.member.created",
         target=member,
@@ -354,6 +358,8 @@ def member_update(*, member: Member, version: int | None = None, **fields) -> Me
     if changes:
         bump_version(member)
     member.save()
+    if "official_on" in changes and member.current_unit_id:  # probationary until then
+        counters.refresh([member.current_unit.path])
     record("orgs.member.updated", target=member, unit_id=member.current_unit_id, changes=changes)
     return member
 
@@ -387,6 +393,7 @@ def member_transfer(*, member: Member, to_unit: OrgUnit, on: date, decision: str
     Membership.objects.create(member=member, unit=to_unit, starts_on=on, decision=decision)
     member.current_unit = to_unit
     member.save(update_fields=["current_unit"])
+    counters.refresh([current.unit.path, to_unit.path])
     record(
         "orgs.member.transferred",
         target=member,
@@ -416,6 +423,7 @@ def membership_end(*, member: Member, on: date, reason: str, decision: str = "")
     current.save(update_fields=["ends_on", "end_reason", "decision"])
     member.current_unit = None
     member.save(update_fields=["current_unit"])
+    counters.refresh([current.unit.path])
     record(
         "orgs.member.membership_ended",
         target=member,
@@ -478,6 +486,8 @@ def member_void(*, member: Member, reason: str) -> Member:
         raise ValidationError({"reason": "Hồ sơ này đã bị hủy trước đó."})
     member.voided_at, member.void_reason = timezone.now(), reason
     member.save(update_fields=["voided_at", "void_reason"])
+    if member.current_unit_id:
+        counters.refresh([member.current_unit.path])
     record(
         "orgs.member.voided",
         target=member,
