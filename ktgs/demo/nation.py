@@ -42,6 +42,7 @@ from ktgs.discipline.models import Decision
 from ktgs.documents.models import IssuerSymbol
 from ktgs.inspections.choices import ConclusionResult
 from ktgs.inspections.models import Inspection, InspectionSubject
+from ktgs.orgs import counters
 from ktgs.orgs.choices import BodyKind, SeatRole
 from ktgs.orgs.models import (
     Body,
@@ -803,6 +804,7 @@ def build_nation(*, scale: float = 1.0, progress=None, alongside: bool = False) 
         if not alongside:
             by_code = {u.code: u for u in tree.walk() if u.code in USER_UNITS.values()}
             _write_users({demo: _ref(by_code[code]) for demo, code in USER_UNITS.items()})
+        counters.rebuild()  # the per-unit counters the tree and unit pages read
         counts = _counts(tree, loader)
         record("demo.loaded", details=counts)
     _NAMES.clear()

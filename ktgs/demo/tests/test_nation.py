@@ -24,6 +24,7 @@ from ktgs.demo.people import member_code
 from ktgs.demo.tests.test_demo import _registered_within
 from ktgs.discipline.models import Decision
 from ktgs.inspections.models import InspectionSubject
+from ktgs.orgs import counters
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import (
     CommitteeSeat,
@@ -141,6 +142,7 @@ def test_a_tiny_nation_keeps_the_tree_caches(nation):
     )
     codes = Member.objects.values_list("code", flat=True)
     assert len(set(codes)) == len(codes)
+    assert counters.check() == []  # the per-unit counters the tree and unit pages read
 
 
 OFFICES = [
