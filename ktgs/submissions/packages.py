@@ -12,7 +12,7 @@ one audit event; a refusal is a ValidationError with a Vietnamese message, nothi
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +24,14 @@ from ktgs.accounts.access import Scope
 from ktgs.audit.models import AuditEvent
 from ktgs.audit.services import record
 from ktgs.orgs.models import OrgUnit
-from ktgs.reports.periods import CALENDAR_KINDS, PeriodError, UnitPeriods
+from ktgs.reports.periods import (
+    CALENDAR_KINDS,
+    PeriodError,
+    PeriodKind,
+    UnitPeriods,
+    period_settings,
+    term_name,
+)
 from ktgs.submissions import signing
 from ktgs.submissions.models import (
     PackageExport,
@@ -437,7 +444,32 @@ def history_problem(unit: OrgUnit, prev: dict | None, head: dict, links: list) -
     )
 
 
+def _term_slot(slot: dict) -> Slot:
+    """A term report: the term is the unit's own (its dates come with the package: the superior
+    may not hold the unit's terms); its name names the slot, as for a local submission."""
+    params = slot.get("params") if isinstance(slot.get("params"), dict) else {}
+    name = term_name(str(params.get("nhiem-ky") or ""))
+    try:
+        start, end = date.fromisoformat(slot.get("start")), date.fromisoformat(slot.get("end"))
+    except (TypeError, ValueError):
+        start = end = None
+    key = f"{PeriodKind.TERM.value}:{name}"
+    if not name or start is None or end < start or slot.get("key") != key:
+        raise ValidationError(
+            {
+                "ky": "Nhiệm kỳ trong gói không đọc được (tên, ngày bắt đầu và kết thúc): gói "
+                "hỏng, đồng chí đề nghị đơn vị xuất lại gói."
+            }
+        )
+    days = period_settings().deadline_days(PeriodKind.TERM)
+    deadline = None if days is None else end + timedelta(days=days)
+    params = {"ky": PeriodKind.TERM.value, "nhiem-ky": name}
+    return Slot(key, PeriodKind.TERM, start, end, f"nhiệm kỳ {name}", deadline, params)
+
+
 def _slot_of(unit: OrgUnit, slot: dict) -> Slot:
+    if isinstance(slot, dict) and slot.get("kind") == PeriodKind.TERM:
+        return _term_slot(slot)
     if not isinstance(slot, dict) or slot.get("kind") not in CALENDAR_KINDS:
         raise ValidationError(
             {

@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import uuid
+from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -182,6 +183,35 @@ def test_a_package_round_trips_between_two_databases(bloc, registered, exported)
     slot = services.period_slot(UnitPeriods(unit("HA.DBK")).parse({"ky": "nam", "nam": "2022"}))
     status = next(s for s in services.statuses(unit("HA.DBK"), slot) if s.unit.code == UNIT)
     assert status.submission == sub and status.package == row
+
+
+def test_a_term_report_travels_with_the_units_own_term_dates(bloc, registered, exported):
+    """A term is named by its name; its dates are the unit's own, carried by the package (the
+    superior may not hold the unit's terms)."""
+    payload = payload_of(exported["p1"])
+    payload["slot"] = {
+        "key": "nhiem-ky:2020–2025",
+        "kind": "nhiem-ky",
+        "start": "2020-06-15",
+        "end": "2025-06-18",
+        "params": {"ky": "nhiem-ky", "nhiem-ky": "2020–2025"},
+        "label": "nhiệm kỳ 2020–2025",
+    }
+    row = do_import(bloc, signed(payload, exported["private"]))
+    sub = row.submission
+    assert (sub.slot, sub.starts_on, sub.ends_on) == (
+        "nhiem-ky:2020–2025",
+        date(2020, 6, 15),
+        date(2025, 6, 18),
+    )
+    superior = unit("HA.DBK")
+    slot = services.period_slot(
+        UnitPeriods(superior).parse({"ky": "nhiem-ky", "nhiem-ky": "2020–2025"})
+    )
+    status = next(s for s in services.statuses(superior, slot) if s.unit.code == UNIT)
+    assert status.submission == sub
+    payload["slot"]["key"] = "nhiem-ky:2015–2020"  # a key that is not the term's name
+    refused(bloc, signed(payload, exported["private"]), "Nhiệm kỳ trong gói không đọc được")
 
 
 def _dates():
