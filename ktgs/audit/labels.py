@@ -57,6 +57,7 @@ ACTION_LABELS: dict[str, str] = {
     "inspections.plan.set": "Ghi kế hoạch các bước kiểm tra, giám sát",
     "inspections.step.recorded": "Ghi bước thực hiện kiểm tra, giám sát",
     "inspections.subject.concluded": "Kết luận đối với đối tượng kiểm tra, giám sát",
+    "orgs.counters.fixed": "Tính lại bộ đếm số liệu của tổ chức (sửa chênh lệch)",
     "orgs.head.set": "Ghi người đứng đầu tổ chức",
     "orgs.member.created": "Thêm đảng viên",
     "orgs.member.managed_by_set": "Ghi diện cấp ủy quản lý",
