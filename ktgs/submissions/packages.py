@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -47,6 +46,7 @@ from ktgs.submissions.services import (
     _check,
     _ended,
     closure_of,
+    new_version,
     package_of,
     period_slot,
     superior_of,
@@ -616,22 +616,11 @@ def import_package(*, scope: Scope, superior: OrgUnit, data: bytes, user=None) -
     history = history_problem(unit, prev, head, incoming.links)
     now = timezone.now()
     with transaction.atomic():
-        if closure_of(superior, slot):
-            raise ValidationError({"ky": f"{superior.name} vừa chốt kỳ {slot.label}."})
-        rows = Submission.objects.select_for_update().filter(unit=unit, slot=slot.key)
-        last = rows.aggregate(n=Max("version"))["n"] or 0
-        previous = rows.filter(superseded_at__isnull=True).first()
-        if previous:
-            previous.superseded_at = now
-            previous.save(update_fields=["superseded_at"])
-        sub = Submission.objects.create(
-            unit=unit,
-            slot=slot.key,
-            period_kind=slot.kind,
-            period_params=slot.params,
-            starts_on=slot.start,
-            ends_on=slot.end,
-            version=last + 1,
+        sub, _previous = new_version(
+            superior,
+            unit,
+            slot,
+            now=now,
             tables=sent["tables"],
             figures=sent["figures"],
             review=sent["review"],

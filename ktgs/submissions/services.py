@@ -273,23 +273,11 @@ def submit(*, scope: Scope, unit: OrgUnit, slot: Slot, user=None) -> Submission:
             figures.append({k: f[k] for k in ("key", "params", "value", "label")})
     now = timezone.now()
     with transaction.atomic():
-        if closure_of(superior, slot):  # closed meanwhile
-            raise ValidationError({"ky": f"{superior.name} vừa chốt kỳ {slot.label}."})
-        rows = Submission.objects.select_for_update().filter(unit=unit, slot=slot.key)
-        last = rows.aggregate(n=Max("version"))["n"] or 0
-        previous = rows.filter(superseded_at__isnull=True).first()
-        if previous:
-            previous.superseded_at = now
-            previous.save(update_fields=["superseded_at"])
-        sub = Submission.objects.create(
-            unit=unit,
-            slot=slot.key,
-            period_kind=slot.kind,
-            period_params=slot.params,
-            starts_on=slot.start,
-            ends_on=slot.end,
-            request=slot.request,
-            version=last + 1,
+        sub, previous = new_version(
+            superior,
+            unit,
+            slot,
+            now=now,
             tables=frozen,
             figures=figures,
             review=review,
@@ -312,6 +300,34 @@ def submit(*, scope: Scope, unit: OrgUnit, slot: Slot, user=None) -> Submission:
         sub.audit_seq, sub.audit_hash = _audit_head()
         sub.save(update_fields=["audit_seq", "audit_hash"])
     return sub
+
+
+def new_version(
+    superior: OrgUnit, unit: OrgUnit, slot: Slot, *, now, **frozen
+) -> tuple[Submission, Submission | None]:
+    """Inside the caller's transaction: the unit's next version of the slot (`frozen`: tables,
+    figures, review, submitted_by, submitted_at), the current one marked superseded `now`;
+    refused if `superior` closed the slot meanwhile. Returns (new, the one it replaces)."""
+    if closure_of(superior, slot):  # closed meanwhile
+        raise ValidationError({"ky": f"{superior.name} vừa chốt kỳ {slot.label}."})
+    rows = Submission.objects.select_for_update().filter(unit=unit, slot=slot.key)
+    last = rows.aggregate(n=Max("version"))["n"] or 0
+    previous = rows.filter(superseded_at__isnull=True).first()
+    if previous:
+        previous.superseded_at = now
+        previous.save(update_fields=["superseded_at"])
+    sub = Submission.objects.create(
+        unit=unit,
+        slot=slot.key,
+        period_kind=slot.kind,
+        period_params=slot.params,
+        starts_on=slot.start,
+        ends_on=slot.end,
+        request=slot.request,
+        version=last + 1,
+        **frozen,
+    )
+    return sub, previous
 
 
 def request_create(
