@@ -122,9 +122,17 @@ def _admission(rng: random.Random, birth: date) -> date:
     return _day_between(rng, first, min(last, year_before))
 
 
+CCCD_SERIALS = 1_000_000  # members whose CCCD serial is unique by construction
+
+
 def _ids(rng: random.Random, index: int, birth: date, sex: str) -> tuple[str | None, str]:
-    """(CCCD, old CMND). The serials are a bijection of the index, so numbers never repeat."""
+    """(CCCD, old CMND). The serials are a bijection of the index, so numbers never repeat:
+    a CCCD's 6-digit serial only up to a million members (past that, with the province and birth
+    year drawn at random, two members would share a number: they get an old CMND instead, whose
+    9-digit number is a bijection of the index up to a billion)."""
     draw = rng.random()
+    if draw < CITIZEN_ID_SHARE and index >= CCCD_SERIALS:
+        return None, f"{(index * 7_654_321 + 123_456_789) % 1_000_000_000:09d}"
     if draw < CITIZEN_ID_SHARE:
         province = _PROVINCES.pick(rng)
         serial = (index * 482_117 + 271_828) % 1_000_000

@@ -5,7 +5,9 @@ so the checks below run over both: every unit's path and name keys, every office
 registered in the body's subtree, every subject where the inspection says it was.
 """
 
+import random
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -20,7 +22,7 @@ from ktgs.demo.nation import (
     build_nation,
     check_scale,
 )
-from ktgs.demo.people import member_code
+from ktgs.demo.people import CCCD_SERIALS, _ids, member_code
 from ktgs.demo.tests.test_demo import _registered_within
 from ktgs.discipline.models import Decision
 from ktgs.inspections.models import InspectionSubject
@@ -48,6 +50,23 @@ SCALE = 0.001
 )
 def test_member_codes_go_past_a_million(index, code):
     assert member_code(index) == code
+
+
+def test_citizen_ids_stay_unique_past_a_million_members():
+    """A CCCD's serial is a bijection of the index below a million; past that, with the province
+    and birth year drawn at random, numbers met (the first full nation stopped on a duplicate
+    CCCD): those members get an old CMND, unique up to a billion."""
+    rng = random.Random(1)
+    cccd, cmnd = {}, {}
+    for index in [*range(1, 20_001), *range(990_000, 1_030_000), *range(5_580_000, 5_600_001)]:
+        new, old = _ids(rng, index, date(1980, 5, 17), "M")
+        if new:
+            assert index < CCCD_SERIALS and new not in cccd, (index, cccd.get(new))
+            cccd[new] = index
+        if old:
+            assert old not in cmnd, (index, cmnd[old])
+            cmnd[old] = index
+    assert cccd and any(i >= CCCD_SERIALS for i in cmnd.values())
 
 
 @pytest.mark.parametrize("planned", [4_759, 900_000, 950_000, 5_600_000])
