@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     try:
         if args.existing:
-            env = dict(os.environ, KTGS_DATA_DIR=str(work / "data"), KTGS_DEBUG="0")
+            env = dict(os.environ, KTGS_DEBUG="0")  # its data folder (keys) if given
+            env.setdefault("KTGS_DATA_DIR", str(work / "data"))
         else:
             env = dbs.create("load")
             started = time.perf_counter()
