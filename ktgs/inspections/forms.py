@@ -161,7 +161,10 @@ class StepForm(VnForm):
     )
 
 
-class ConclusionForm(VnForm):
+class ConclusionFields(forms.Form):
+    """What a conclusion says of a subject: entered by `ConclusionForm`, corrected by
+    `ConclusionCorrectForm` (the same fields, labels and widgets)."""
+
     result = forms.ChoiceField(label="Kết quả")
     concluded_on = VnDateField(label="Ngày kết luận")
     strengths = forms.CharField(
@@ -181,6 +184,9 @@ class ConclusionForm(VnForm):
         label="Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     remedy = forms.ChoiceField(label="Xử lý ngoài kỷ luật", choices=Remedy.choices, required=False)
+
+
+class ConclusionForm(ConclusionFields, VnForm):
     recommendations = forms.CharField(
         label="Kiến nghị",
         required=False,
@@ -388,26 +394,7 @@ class TeamCorrectForm(CorrectionForm):
         return {"team": team, "reason": d["reason"], "version": d["version"]}
 
 
-class ConclusionCorrectForm(CorrectionForm):
-    result = forms.ChoiceField(label="Kết quả")
-    concluded_on = VnDateField(label="Ngày kết luận")
-    strengths = forms.CharField(
-        label="Ưu điểm", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    shortcomings = forms.CharField(
-        label="Hạn chế, khuyết điểm, vi phạm",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    good_practice = forms.CharField(
-        label="Nhân tố tích cực cần nhân rộng",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    commendation = forms.CharField(
-        label="Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    remedy = forms.ChoiceField(label="Xử lý ngoài kỷ luật", choices=Remedy.choices, required=False)
+class ConclusionCorrectForm(ConclusionFields, CorrectionForm):
     reservations = forms.CharField(
         label="Ý kiến bảo lưu của đối tượng",
         required=False,
