@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ktgs.reports import xlsx
-from ktgs.reports.xlsx import XLSX
 from ktgs.submissions.closure_report import ClosedPeriod, frozen_tables
 from ktgs.submissions.models import PeriodClosure
 from ktgs.submissions.views import _slot, _unit
@@ -50,7 +49,7 @@ def closure_report(request, code: str, pk: int):
 def closure_xlsx(request, code: str, pk: int):
     unit, closure, period = _closure(request, code, pk)
     body = xlsx.workbook_bytes(unit, period, frozen_tables(closure))
-    response = HttpResponse(body, content_type=XLSX)
+    response = HttpResponse(body, content_type=xlsx.XLSX)
     name = f"bao-cao-tong-hop-{unit.code}-{closure.starts_on:%Y%m%d}-{closure.ends_on:%Y%m%d}"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
