@@ -19,6 +19,7 @@ Run it as `bash bench/load.sh [--members N | --demo "…"] [--users 8] [--second
 import argparse
 import contextlib
 import csv
+import json
 import os
 import resource
 import shlex
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import RESULTS, ROOT, Databases, child  # noqa: E402  (bench/bench.py)
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+REFERENCES = Path(__file__).resolve().parent / "references.py"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -104,13 +106,22 @@ def main(argv: list[str] | None = None) -> int:
             ["shell", "-c", SESSIONS % (args.user, args.users)], env, ktgs=True
         ).strip()
         run_locust(args, host, env, sessions, 0.0, args.warmup, work, server.pid)  # warm-up
+        measured = {}
         for think, title in ((1.0, "busy office: 1 s think time"), (0.0, "stress: no think time")):
             say()
             say(f"== {title} ==")
-            for line in run_locust(
+            lines_run, measured[think] = run_locust(
                 args, host, env, sessions, think, args.seconds, work, server.pid
-            ):
+            )
+            for line in lines_run:
                 say(line)
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        say()
+        say("== each page beside the hand-written SQL of its rows (bench/references.py) ==")
+        for line in reference_lines(args, env, measured[1.0]):
+            say(line)
         say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         if server is not None:
@@ -210,10 +221,12 @@ def run_locust(
     rows = list(csv.DictReader((prefix.with_name(prefix.name + "_stats.csv")).open()))
     out = [f"{'page':<30} {'requests':>8} {'failed':>6} {'median ms':>9} {'p95 ms':>7}"]
     total = None
+    pages = {}
     for row in rows:
         if row["Name"] == "Aggregated":
             total = row
             continue
+        pages[row["Name"]] = (float(row["50%"]), float(row["95%"]))
         out.append(
             f"{row['Name']:<30} {row['Request Count']:>8} {row['Failure Count']:>6} "
             f"{row['50%']:>9} {row['95%']:>7}"
@@ -227,6 +240,48 @@ def run_locust(
     out.append(
         f"CPU over {wall:.0f} s: server {server_used:.1f} s, load tool {client_used:.1f} s "
         f"({client_used / (wall * cores):.0%} of {cores} cores)"
+    )
+    return out, pages
+
+
+def reference_lines(args, env: dict, pages: dict) -> list[str]:
+    """Each page's median and p95 (1 s think time) beside the hand-written SQL of its rows,
+    timed alone on the same database once the server has stopped, and the ratios."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REFERENCES),
+            f"--user={args.user}",
+            f"--search={os.environ.get('KTGS_LOAD_SEARCH', 'nguyen van')}",
+            f"--pick={os.environ.get('KTGS_LOAD_PICK', 'nguyen van')}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit("bench/references.py failed")
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    out = [
+        f"scope {found['scope']}; unit page and tree: {found['unit']}; member page: "
+        f"{found['member']} (the locust clients open units and members of the same scope)",
+        f"{'page':<26} {'page p50':>8} {'p95':>6} {'SQL p50':>8} {'p95':>6} {'rows':>5} "
+        f"{'ratio p50':>9} {'ratio p95':>9}",
+    ]
+    for name, ref in found["pages"].items():
+        if name not in pages:
+            continue
+        p50, p95 = pages[name]
+        out.append(
+            f"{name:<26} {p50:>8.0f} {p95:>6.0f} {ref['median']:>8.1f} {ref['p95']:>6.1f} "
+            f"{ref['rows']:>5} {p50 / max(ref['median'], 1e-3):>8.1f}x "
+            f"{p95 / max(ref['p95'], 1e-3):>8.1f}x"
+        )
+    out.append(
+        "(page: at the client under the clients above, network and queueing included; SQL: "
+        "the statements alone, one connection, no other load)"
     )
     return out
 

@@ -3,7 +3,7 @@ URLs: docs/benchmarks.md, «Tải đồng thời»).
 
 Each simulated user takes a session of the benchmark user (made by bench/load.py), then loops
 over the pages in turn (member search, member list first and last page, a unit page, a member
-page, the name picker's suggestions, the tree), waiting KTGS_LOAD_THINK seconds between requests (1: a busy office;
+page, the name picker's suggestions, a tree node's expansion, the tree page), waiting KTGS_LOAD_THINK seconds between requests (1: a busy office;
 0: the stress figure). The codes it opens are read from the pages themselves (the first page's
 members, the tree's units), so nothing depends on the demo's names or numbers."""
 
@@ -73,6 +73,7 @@ class Inspector(HttpUser):
                 self.member_page,
                 self.picker,
                 self.tree,
+                self.tree_page,
             ]
         )
 
@@ -98,6 +99,9 @@ class Inspector(HttpUser):
 
     def picker(self) -> None:
         self.get(f"/chon/dang-vien/?q={PICK.replace(' ', '+')}", "picker suggestions", headers=HTMX)
+
+    def tree_page(self) -> None:
+        self.get("/to-chuc/", "tree page")
 
     def tree(self) -> None:
         if self.nodes:

@@ -6,16 +6,24 @@ from contextlib import contextmanager
 from django.db import connection
 
 
-def refresh_statistics() -> None:
+def refresh_statistics(*, vacuum: tuple[str, ...] = ()) -> None:
     """Let the query planner see the new size of the tables after a bulk load.
 
     SQLite never gathers statistics by itself: without them a member list filtered by unit walks
     every member in name order (3 s at 150,000 members; 30 ms after ANALYZE — docs/benchmarks.md).
     PostgreSQL's autovacuum would get there within a minute; doing it now costs well under a
-    second. Runs outside any transaction on PostgreSQL, and is skipped inside one."""
+    second. Runs outside any transaction on PostgreSQL, and is skipped inside one.
+
+    `vacuum` (PostgreSQL; table names): VACUUM those tables first, so that their visibility map
+    is set and the lists walking an index read no table row (an index-only scan) from the start,
+    not only after autovacuum's next pass."""
     if connection.in_atomic_block:
         return
+    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in vacuum:
+                cursor.execute(f"VACUUM {qn(table)}")
         cursor.execute("ANALYZE")
 
 

@@ -11,7 +11,9 @@ list since, within `fallback`, the rows the user may see): a crafted id outside 
 positions nothing and reveals nothing; the list starts again from its first page.
 
 The number of rows is counted up to `cap + 1` only (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`):
-a list of millions costs what a list of `cap` costs; the page says "hơn 10.000".
+a list of millions costs what a list of `cap` costs; the page says "hơn 10.000" (a list filtered
+by a typed name: "hơn 1.000"). A list that fits on its page is not counted: its rows are its
+count.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 DEFAULT_COUNT_CAP = 10_000
+DEFAULT_SEARCH_COUNT_CAP = 1_000
 
 AFTER, BEFORE, LAST = "sau", "truoc", "cuoi"
 PARAMS = (AFTER, BEFORE, LAST, "page")  # "page": the offset pages' parameter, no longer read
@@ -31,6 +34,13 @@ CURSOR_GONE = (
 
 def count_cap() -> int:
     return int(getattr(settings, "KTGS_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+def search_count_cap() -> int:
+    """The cap of a list filtered by a typed name: such a list is read to find someone, and
+    "hơn 1.000" says to type more; counting further would cost the most on the most common
+    names (docs/decisions/0012)."""
+    return int(getattr(settings, "KTGS_SEARCH_COUNT_CAP", DEFAULT_SEARCH_COUNT_CAP))
 
 
 @dataclass
@@ -116,11 +126,12 @@ def keyset_page(
     order: tuple[str, ...],
     size: int,
     fallback: QuerySet | None = None,
+    cap: int | None = None,
 ) -> KeysetPage:
     """The page of `rows` that the query `params` asks for (`sau`, `truoc`, `cuoi`), in `order`
-    (ascending field names, the last one unique). Queries: the count, the cursor's key (when a
-    cursor is given), the page's rows, and whether rows lie on the other side of the cursor."""
-    count = capped_count(rows)
+    (ascending field names, the last one unique). Queries: the cursor's key (when a cursor is
+    given), the page's ids and rows, whether rows lie on the other side of the cursor, and the
+    count up to `cap` (default `count_cap()`) — not run when the page holds every row."""
     ordered = rows.order_by(*order)
     backwards = rows.order_by(*(f"-{f}" for f in order))
     after, before = cursor(params.get(AFTER)), cursor(params.get(BEFORE))
@@ -134,23 +145,27 @@ def keyset_page(
         if key is None:
             notice = CURSOR_GONE
     if key is not None and after is not None:
-        found = list(ordered.filter(_range(order, key, after=True))[: size + 1])
+        found = _fetch(rows, ordered.filter(_range(order, key, after=True)), size + 1)
         shown = found[:size]
         has_next = len(found) > size
         has_previous = ordered.filter(~_range(order, key, after=True)).exists()
     elif key is not None:
-        found = list(backwards.filter(_range(order, key, after=False))[: size + 1])
+        found = _fetch(rows, backwards.filter(_range(order, key, after=False)), size + 1)
         shown = found[:size][::-1]
         has_previous = len(found) > size
         has_next = ordered.filter(~_range(order, key, after=False)).exists()
     elif params.get(LAST) == "1" and not notice:
-        found = list(backwards[: size + 1])
+        found = _fetch(rows, backwards, size + 1)
         shown = found[:size][::-1]
         has_previous, has_next = len(found) > size, False
     else:
-        found = list(ordered[: size + 1])
+        found = _fetch(rows, ordered, size + 1)
         shown = found[:size]
         has_previous, has_next = False, len(found) > size
+    if has_previous or has_next:
+        count = capped_count(rows, cap)
+    else:  # the whole list is on this page (a search finding a few members: no second query)
+        count = Capped(value=len(shown), more=False)
     return KeysetPage(
         object_list=shown,
         has_previous=has_previous,
@@ -160,6 +175,15 @@ def keyset_page(
         last_id=shown[-1].pk if shown else None,
         notice=notice,
     )
+
+
+def _fetch(rows: QuerySet, ordered: QuerySet, n: int) -> list:
+    """The first `n` rows of `ordered` (a filtered, ordered `rows`): their ids first — a walk
+    of an index holding the order and the filtered fields reads no table row — then those rows,
+    with what `rows` selects and annotates, in the ids' order."""
+    ids = list(ordered.values_list("pk", flat=True)[:n])
+    found = rows.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _key_of(rows: QuerySet, pk: int, order: tuple[str, ...]) -> tuple | None:

@@ -808,7 +808,7 @@ def build_nation(*, scale: float = 1.0, progress=None, alongside: bool = False) 
         counts = _counts(tree, loader)
         record("demo.loaded", details=counts)
     _NAMES.clear()
-    refresh_statistics()
+    refresh_statistics(vacuum=tuple(m._meta.db_table for m in TABLES))
     return counts
 
 

@@ -273,7 +273,17 @@ class Member(Versioned, Voidable, SecretRecord):
             ),
             secrecy_check("member"),
         ]
-        indexes = [models.Index(fields=["current_unit", "sort_key"])]
+        indexes = [
+            models.Index(fields=["current_unit", "sort_key"]),
+            # the member lists and the name picker walk this in name order, reading only the
+            # index (PostgreSQL's INCLUDE; on SQLite a plain partial index): docs/decisions/0012
+            models.Index(
+                fields=["sort_key", "code"],
+                include=["id", "search_key", "current_unit", "secrecy"],
+                condition=Q(voided_at__isnull=True),
+                name="orgs_member_name_walk",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -397,6 +397,7 @@ def member_list(request):
             order=MEMBER_ORDER,
             size=PAGE_SIZE,
             fallback=request.scope.visible(Member.objects.live()),
+            cap=keyset.search_count_cap() if f["q"] else None,
         )
         if rows is not None
         else keyset.KeysetPage([], False, False, keyset.Capped(0, False))

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ktgs.core import keyset
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
-from ktgs.orgs import services
+from ktgs.orgs import services, views
 from ktgs.orgs.models import CommitteeSeat, Member, Membership, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -879,12 +880,25 @@ def queries(client, url, **headers) -> int:
     return len(ctx.captured_queries)
 
 
-def test_member_list_queries_do_not_grow_with_rows(client_as):
+def test_member_list_queries_do_not_grow_with_rows(client_as, monkeypatch):
     client = client_as("ubkt_leader")
     base = reverse("orgs:member_list")
-    one_cell = queries(client, f"{base}?don_vi={first_cell('HA.DBK.001').code}&ca_cay=0")
-    whole_bloc = queries(client, f"{base}?don_vi=HA.DBK")
+    cell = f"{base}?don_vi={first_cell('HA.DBK.001').code}&ca_cay=0"
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)  # both lists longer than a page: both counted
+    one_cell, whole_bloc = queries(client, cell), queries(client, f"{base}?don_vi=HA.DBK")
     assert one_cell == whole_bloc
+
+
+def test_a_list_that_fits_on_its_page_is_not_counted_again(client_as):
+    client = client_as("ubkt_leader")
+    base = reverse("orgs:member_list")
+    cell = first_cell("HA.DBK.001")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"{base}?don_vi={cell.code}&ca_cay=0")
+    shown = len(response.context["page"].object_list)
+    assert 0 < shown < views.PAGE_SIZE
+    assert response.context["page"].count == keyset.Capped(shown, False)
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 def test_member_list_queries_are_the_same_on_any_page(client_as):
