@@ -83,7 +83,12 @@ def _story(scope, mine: Q, *, member=None, unit=None) -> Story:
     return Story(entries, hidden, capped)
 
 
-def _hidden(live, seen) -> int:
+def _hidden(live, seen, shown: int, total: int) -> int:
+    """The records of `live` the reader does not see, `total` of them in all and `shown` of those
+    seen listed: when the list was not cut, every seen record is listed, and the difference is
+    the answer; else the records not seen are counted (`seen` is `live` filtered)."""
+    if shown < LIMIT:
+        return total - shown
     return live.exclude(pk__in=seen.values("pk")).count()
 
 
@@ -108,6 +113,9 @@ def _inspections(scope, mine, *, member, unit):
 
 def _cases(scope, mine, *, member, unit):
     live = DisciplineCase.objects.live().filter(mine)
+    total = live.count()  # most members and units have none: the joins below are not planned
+    if not total:
+        return [], 0, False
     seen = scope.visible(live)
     rows = list(
         seen.select_related("body", "member", "subject_unit", "proposal__inspection").order_by(
@@ -115,7 +123,7 @@ def _cases(scope, mine, *, member, unit):
         )[:LIMIT]
     )
     entries = [Entry(c.opened_on, "case", c, subject=_case_subject(c, member)) for c in rows]
-    return entries, _hidden(live, seen), len(rows) == LIMIT
+    return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
 
 
 def _case_subject(case, member) -> str:
@@ -126,6 +134,9 @@ def _case_subject(case, member) -> str:
 
 def _decisions(scope, mine, *, member, unit):
     live = Decision.objects.live().filter(mine)
+    total = live.count()
+    if not total:
+        return [], 0, False
     seen = scope.visible(live)
     replaced = Decision.objects.filter(replaces=OuterRef("pk"), voided_at__isnull=True)
     rows = list(
@@ -143,18 +154,21 @@ def _decisions(scope, mine, *, member, unit):
     for a in appeals:
         a.decision = by_pk[a.decision_id]  # the row above, with its body and case
     entries += [Entry(a.filed_on, "appeal", a, subject=who(a.decision)) for a in appeals]
-    return entries, _hidden(live, seen), len(rows) == LIMIT
+    return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
 
 
 def _suspensions(scope, mine, *, member, unit):
     live = Suspension.objects.filter(mine)
+    total = live.count()
+    if not total:
+        return [], 0, False
     seen = scope.visible(live)
     rows = list(
         seen.select_related("body", "member", "subject_unit").order_by("-starts_on", "-pk")[:LIMIT]
     )
     who = (lambda s: "") if member is not None else (lambda s: s.subject_name)
     entries = [Entry(s.starts_on, "suspension", s, subject=who(s)) for s in rows]
-    return entries, _hidden(live, seen), len(rows) == LIMIT
+    return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
 
 
 def _log_reads(entries: list[Entry]) -> None:

@@ -137,9 +137,12 @@ def subject_rows(*, scope, member=None, unit=None, limit: int) -> tuple[list, in
     """The subject rows of `member` (or of `unit`: the organisation, or a member of this cell
     on the decision date) in inspections the user sees, newest first, at most `limit`, with
     their inspection, body, follow-ups and discipline proposal; and how many rows of inspections
-    the user does not see have it (scope or clearance). Three queries whatever the number."""
+    the user does not see have it (scope or clearance). Four queries whatever the number; one
+    when there is none (most members and units: the joins below are then not even planned)."""
     mine = InspectionSubject.objects.filter(inspection__voided_at__isnull=True)
     mine = mine.filter(member=member) if member is not None else mine.filter(unit=unit)
+    if not mine.exists():
+        return [], 0
     seen = mine.filter(inspection__in=visible_inspections(scope).values("pk"))
     rows = list(
         seen.select_related("inspection__body", "discipline_proposal")
