@@ -105,9 +105,19 @@ def main(argv: list[str] | None = None) -> int:
         "export's peak memory at two sizes (no pages yet)",
     )
     parser.add_argument("--scale", type=float, default=0.01, help="with --tier nation")
+    parser.add_argument(
+        "--report-on",
+        default="",
+        metavar="CODE",
+        help="no dataset built: the period report of unit CODE in the database DATABASE_URL "
+        "names as it is (e.g. a province of the nation tier), against the hand-written SQL",
+    )
+    parser.add_argument("--user", default=BENCH_USER, help="with --report-on: whose page")
     args = parser.parse_args(argv)
     if args.tier == "nation":
         return nation_main(args)
+    if args.report_on:
+        return report_on_main(args)
 
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgres = database_url.startswith(("postgres://", "postgresql://"))
@@ -980,7 +990,7 @@ def step_records() -> dict:
 # --- the period report (issue 14): the page, the computation, the same figures by hand ---------
 
 
-def step_report(requests: int) -> dict:
+def step_report(requests: int, unit_code: str = "HA.DBK", username: str = BENCH_USER) -> dict:
     """The full period report of the bloc over a term: the page `/bao-cao/<code>/` (through the
     test Client, as the other pages), the computation alone (`tables.compute` of every shipped
     table with one `indicators.Context`), and the same figures by hand-written SQL aggregates,
@@ -997,7 +1007,7 @@ def step_report(requests: int) -> dict:
     from ktgs.reports import indicators, tables
     from ktgs.reports.periods import UnitPeriods, term_on, unit_terms
 
-    bloc = OrgUnit.objects.get(code="HA.DBK")
+    bloc = OrgUnit.objects.get(code=unit_code)
     term = term_on(unit_terms(bloc), DEMO_REFERENCE_DATE)
     if term is None:
         return {"why": "the bloc has no term holding the demo's reference date"}
@@ -1052,7 +1062,7 @@ def step_report(requests: int) -> dict:
         )
     cells = sum(len(r.cells) for c in computed for r in c.rows)
 
-    user = User.objects.get(username=BENCH_USER)
+    user = User.objects.get(username=username)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     url = f"/bao-cao/{bloc.code}/?{urlencode(period.params())}"
@@ -1147,6 +1157,29 @@ def step_report(requests: int) -> dict:
         "equal": f"every cell ({cells}) equals the hand-written SQL's figure",
         "uncompared": missing,
     }
+
+
+def report_on_main(args) -> int:
+    """`--report-on CODE`: step 3 alone, on an existing database (its records as they are)."""
+    env = dict(os.environ, KTGS_DEBUG="0")
+    lines = [
+        f"KTGS period report, {datetime.now():%d/%m/%Y %H:%M}, {os.cpu_count()} CPU, "
+        f"existing database; timed requests: {args.requests}",
+        "load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    ]
+    print("\n".join(lines), flush=True)
+    report = child_json(
+        ["report", "--requests", str(args.requests), "--unit", args.report_on, "--user", args.user],
+        env,
+    )
+    more = [*report_lines(report)]
+    more.append("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print("\n".join(more), flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"report-{args.report_on}.txt").write_text(
+        "\n".join(lines + more) + "\n", encoding="utf-8"
+    )
+    return 0
 
 
 def report_lines(report: dict) -> list[str]:
@@ -1772,6 +1805,8 @@ def child_main(argv: list[str]) -> int:
     sub.add_parser("records")
     report = sub.add_parser("report")
     report.add_argument("--requests", type=int, default=30)
+    report.add_argument("--unit", default="HA.DBK")
+    report.add_argument("--user", default=BENCH_USER)
     export = sub.add_parser("export")
     export.add_argument("--out", type=Path, required=True)
     sub.add_parser("rows")
@@ -1785,7 +1820,7 @@ def child_main(argv: list[str]) -> int:
     elif args.step == "records":
         result = step_records()
     elif args.step == "report":
-        result = step_report(args.requests)
+        result = step_report(args.requests, args.unit, args.user)
     elif args.step == "export":
         result = step_export(args.out)
     elif args.step == "rows":

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"dataset: ktgs demo {' '.join(demo)} in {time.perf_counter() - started:.0f} s")
             if dbs.url:
                 dbs.analyze("load")
-        say(child(["shell", "-c", SIZE], env, ktgs=True).strip())
+        say(child(["shell", "-v0", "-c", SIZE], env, ktgs=True).strip())
         port = free_port()
         server = subprocess.Popen(
             [

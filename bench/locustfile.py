@@ -3,16 +3,17 @@ URLs: docs/benchmarks.md, «Tải đồng thời»).
 
 Each simulated user takes a session of the benchmark user (made by bench/load.py), then loops
 over the pages in turn (member search, member list first and last page, a unit page, a member
-page, the name picker's suggestions, a tree node's expansion, the tree page), waiting KTGS_LOAD_THINK seconds between requests (1: a busy office;
-0: the stress figure). The codes it opens are read from the pages themselves (the first page's
-members, the tree's units), so nothing depends on the demo's names or numbers."""
+page, the name picker's suggestions, a tree node's expansion, the tree page), waiting between 0.5
+and 1.5 × KTGS_LOAD_THINK seconds between requests (1: a busy office; 0: the stress figure).
+The codes it opens are read from the pages themselves (the first page's members, the tree's
+units), so nothing depends on the demo's names or numbers."""
 
 import itertools
 import os
 import random
 import re
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 SESSIONS = os.environ.get("KTGS_LOAD_SESSIONS", "")
 SEARCH = os.environ.get("KTGS_LOAD_SEARCH", "nguyen van")
@@ -37,7 +38,10 @@ def last_page_url(html: str) -> str | None:
 
 
 class Inspector(HttpUser):
-    wait_time = constant(THINK)
+    # think time drawn between 0.5 and 1.5 × KTGS_LOAD_THINK (a mean of 1 s: a busy office):
+    # a constant one keeps the clients, spawned together, firing in step — eight requests at
+    # the same instant every second, which is no office; none for the stress figure
+    wait_time = between(THINK * 0.5, THINK * 1.5) if THINK > 0 else constant(0)
     count = itertools.count()
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from ktgs.core.links import link
 from ktgs.core.models import Dated, SecretRecord, Versioned, Voidable, secrecy_check
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import (
@@ -94,6 +95,12 @@ class OrgUnit(Versioned, Voidable):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return link("orgs:unit_detail", self.code)
+
+    def tree_children_url(self) -> str:
+        return link("orgs:tree_children", self.pk)
 
     @property
     def depth(self) -> int:
@@ -274,7 +281,13 @@ class Member(Versioned, Voidable, SecretRecord):
             secrecy_check("member"),
         ]
         indexes = [
-            models.Index(fields=["current_unit", "sort_key"]),
+            # a cell's members in name order; and the members of a subtree read cell by cell
+            # (a capped count, a rare name) without reading a member row (PostgreSQL's INCLUDE)
+            models.Index(
+                fields=["current_unit", "sort_key", "code"],
+                include=["search_key", "secrecy", "voided_at"],
+                name="orgs_member_cell_walk",
+            ),
             # the member lists and the name picker walk this in name order, reading only the
             # index (PostgreSQL's INCLUDE; on SQLite a plain partial index): docs/decisions/0012
             models.Index(
@@ -287,6 +300,9 @@ class Member(Versioned, Voidable, SecretRecord):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return link("orgs:member_detail", self.code)
 
     def registered_unit(self) -> OrgUnit | None:
         """The member's cell today, or the last one for a former member."""
