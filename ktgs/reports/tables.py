@@ -370,11 +370,25 @@ def compute(table: Table, ctx: Context, previous: Context | None = None) -> Comp
         parts = [
             k for r, g in rows if not r.sum and (r.key in row.sum or g in row.sum) for k in [r.key]
         ]
-        cells = []
+        own = bool(row.params or row.indicator)
         for c in table.columns:
-            cell = _total(ctx, previous, row, c, [values[k, c.key] for k in parts], "dòng", c)
-            values[row.key, c.key] = cell
-            cells.append(cell)
+            if not (own and c.sum):
+                cell = _total(ctx, previous, row, c, [values[k, c.key] for k in parts], "dòng", c)
+                values[row.key, c.key] = cell
+        # a total row computed from its own parameters: its total columns add up its own cells
+        # (the corner of «Cộng» × «Tổng số» is that row's total, not the sum of the parts'
+        # totals, which leave out what lies between them); flagged where the two differ
+        for c in table.columns:
+            if own and c.sum:
+                cell = _total(ctx, previous, row, c, [values[row.key, p] for p in c.sum], "cột", c)
+                of_parts = sum(values[k, c.key].value for k in parts)
+                if cell.value != of_parts:
+                    cell.flags.append(
+                        f"«{row.label}» × «{c.label}»: {cell.value} khác tổng các dòng cộng lại "
+                        f"({of_parts}) — số liệu để nguyên, cần xem lại."
+                    )
+                values[row.key, c.key] = cell
+        cells = [values[row.key, c.key] for c in table.columns]
         computed.append(ComputedRow(row.key, row.label, cells, total=True))
     order = {r.key: n for n, (r, _g) in enumerate(rows)}
     computed.sort(key=lambda r: order[r.key])

@@ -247,6 +247,28 @@ def test_a_total_that_is_not_the_sum_of_its_parts_is_flagged(tmp_path):
 
 
 @pytest.mark.django_db
+def test_the_corner_of_a_total_row_with_its_own_figures_adds_up_that_row(tmp_path):
+    # «Cộng» over every body of the subtree (more than its parts, as a province's UBKTs of every
+    # level beside its own and the grassroots ones), and a total column: the corner is the
+    # total row's own cells added up, never the parts' totals (which leave out what lies
+    # between them); the difference is flagged, as on the row's other cells
+    both = GOOD.replace('params = { chu_the = "cua_don_vi" }', 'params = { chu_the = "tat_ca" }')
+    both = both.replace(
+        '[[row]]\nkey = "cap_uy"',
+        '[[column]]\nkey = "lan_nua"\nlabel = "Lần nữa"\nindicator = "ktgs.to_chuc"\n\n'
+        '[[column]]\nkey = "tong"\nlabel = "Tổng số"\nsum = ["to_chuc", "lan_nua"]\n\n'
+        '[[row]]\nkey = "cap_uy"',
+        1,
+    )
+    (table,) = tables.load_tables(write(tmp_path, both))
+    c = computed("", table=table)
+    g = grid(c)
+    assert g["tong"]["tong"] == g["tong"]["to_chuc"] + g["tong"]["lan_nua"]
+    assert g["tong"]["tong"] > g["cap_uy"]["tong"] + g["ubkt"]["tong"] == 72
+    assert any("«Cộng» × «Tổng số»" in f and "(72)" in f for f in c.flags)
+
+
+@pytest.mark.django_db
 def test_the_matching_total_is_not_flagged(tmp_path):
     (table,) = tables.load_tables(write(tmp_path, GOOD))
     c = computed("", table=table)
