@@ -698,13 +698,19 @@ LIST_PAGES = {
     "middle": "member list, middle page (?sau=)",
     "last": "member list, last page (?cuoi=1)",
 }
+# the page's ids in name order first (what the name index answers alone), then those rows
 HAND_LIST = """
+WITH page AS (
+  SELECT m.id, m.sort_key, m.code
+  FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
+  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search} {after}
+  ORDER BY m.sort_key {direction}, m.code {direction}
+  LIMIT %s
+)
 SELECT m.id, m.code, m.full_name, m.birth_date, m.admitted_on, m.official_on, m.secrecy,
        c.code, c.name
-FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search} {after}
-ORDER BY m.sort_key {direction}, m.code {direction}
-LIMIT %s
+FROM page JOIN orgs_member m ON m.id = page.id JOIN orgs_orgunit c ON c.id = m.current_unit_id
+ORDER BY page.sort_key {direction}, page.code {direction}
 """
 HAND_COUNT = """
 SELECT count(*) FROM (
@@ -719,7 +725,7 @@ def list_by_hand(requests: int, root: str, clearance: str, middle: tuple) -> lis
     """The member list's pages by hand-written SQL (rows + capped count), timed as the pages."""
     from django.db import connection
 
-    from ktgs.core.keyset import count_cap
+    from ktgs.core.keyset import count_cap, search_count_cap
     from ktgs.core.models import levels_up_to
     from ktgs.orgs.views import PAGE_SIZE
 
@@ -746,7 +752,12 @@ def list_by_hand(requests: int, root: str, clearance: str, middle: tuple) -> lis
             ),
             (
                 HAND_COUNT.format(levels=marks, search=search),
-                [root + "%", *levels, *s_params, count_cap() + 1],
+                [
+                    root + "%",
+                    *levels,
+                    *s_params,
+                    (search_count_cap() if search else count_cap()) + 1,
+                ],
             ),
         ]
         times = []
