@@ -361,7 +361,7 @@ def member_list(request):
     as_of = asof.read_as_of(request.GET)
     # a unit picked by code or name; a name matching several units or none lists no one
     picked = read_unit_filter(request, "don_vi", label="Tổ chức đảng")
-    unit, unit_error, rows = picked.unit, picked.error, None
+    unit, unit_error, rows, counted = picked.unit, picked.error, None, None
     changes = _changes(request.GET, unit)  # admitted or struck off in a range (a report's link)
     if changes and changes["error"]:
         pass  # said above the list, nothing listed
@@ -381,15 +381,17 @@ def member_list(request):
             .order_by("sort_key", "code")
         )
     elif not unit_error:
-        rows = selectors.member_list(
-            scope=request.scope,
-            q=f["q"],
-            unit=unit,
-            subtree=f["ca_cay"],
-            status=f["trang_thai"],
-            committee_only=f["cap_uy"],
-            as_of=as_of.day,
-        )
+        asked = {
+            "scope": request.scope,
+            "q": f["q"],
+            "unit": unit,
+            "subtree": f["ca_cay"],
+            "status": f["trang_thai"],
+            "committee_only": f["cap_uy"],
+            "as_of": as_of.day,
+        }
+        rows = selectors.member_list(**asked, walk=True)  # the page's rows
+        counted = selectors.member_list(**asked)  # the same rows, as a count reads them
     page = (
         keyset.keyset_page(
             rows,
@@ -398,6 +400,7 @@ def member_list(request):
             size=PAGE_SIZE,
             fallback=request.scope.visible(Member.objects.live()),
             cap=keyset.search_count_cap() if f["q"] else None,
+            counted=counted,
         )
         if rows is not None
         else keyset.KeysetPage([], False, False, keyset.Capped(0, False))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ktgs.accounts.access import visible_to
 from ktgs.core import keyset
 from ktgs.core.vietnamese import fold
+from ktgs.demo.layout import DEMO_REFERENCE_DATE
 from ktgs.orgs import selectors, trigram
 from ktgs.orgs.models import Member, OrgUnit
 
@@ -111,24 +112,38 @@ def large(demo):
 RARE = ["kieu", "xuyen", "xyzq"]
 
 
+def read_by_index(plan_text: str) -> bool:
+    """The members are found through an index that holds their folded key — the trigram index,
+    or one of the name walks read alone (an index-only scan: no member row read to test a key;
+    at this size the planner may take either, by a few percent of cost) — never the table."""
+    return "Seq Scan on orgs_member" not in plan_text and (
+        "orgs_member_search_trgm" in plan_text
+        or "Index Only Scan using orgs_member_name_walk" in plan_text
+        or "Index Only Scan using orgs_member_cell_walk" in plan_text
+    )
+
+
 @pytest.mark.parametrize("text", RARE)
-def test_postgresql_plans_a_rare_fragment_on_the_trigram_index(cast, large, text):
-    """At tens of thousands of members, unforced, the planner finds a rare fragment through
-    the trigram index — the page's rows and its capped count alike."""
+def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, text):
+    """At tens of thousands of members, unforced, the planner finds a rare fragment through an
+    index of the keys — the page's rows and its capped count alike."""
     scope = visible_to(cast["inspector"])
-    assert "orgs_member_search_trgm" in plan(text, scope)
+    assert read_by_index(plan(text, scope)), plan(text, scope)
     rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN SELECT count(*) FROM (" + sql + ") AS capped", params)
-        assert "orgs_member_search_trgm" in "\n".join(line for (line,) in cursor.fetchall())
+        counted = "\n".join(line for (line,) in cursor.fetchall())
+    assert read_by_index(counted), counted
 
 
 @pytest.mark.parametrize("text", FRAGMENTS)
 def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text):
     scope = visible_to(cast["inspector"])
     expected = by_python(scope, text)
-    forced("enable_seqscan")  # the index wherever the planner can take it
+    # the trigram index wherever the planner can take it: no scan of the table, nor a walk of
+    # another index (they are bitmap scans only then)
+    forced("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
     if text in RARE:
         assert "orgs_member_search_trgm" in plan(text, scope)
     assert by_selector(scope, text) == expected
@@ -172,6 +187,61 @@ def test_the_indexes_come_back_with_migrate_when_the_extension_allows(cast):
     assert trigram.missing(connection) == []
 
 
+# --- the name walk of a large subtree ----------------------------------------------------------
+
+
+def codes(rows) -> list[str]:
+    return list(rows.values_list("code", flat=True))
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        {},
+        {"status": "full"},
+        {"status": "probationary", "day": DEMO_REFERENCE_DATE},
+        {"unit": "HA.DBK.001"},
+        {"unit": "HA.DBK.001", "subtree": False},
+        {"committee_only": True},
+        {"q": "van"},
+    ],
+)
+def test_the_walked_list_holds_the_same_members_in_the_same_order(cast, asked):
+    scope = visible_to(cast["inspector"])
+    if "unit" in asked:
+        unit = OrgUnit.objects.get(code=asked["unit"])
+        if asked.get("subtree") is False:  # a cell of it, where members are registered
+            unit = OrgUnit.objects.filter(
+                path__startswith=unit.path, kind__is_cell=True, current_members__isnull=False
+            ).first()
+        asked = {**asked, "unit": unit}
+    walked = selectors.member_list(scope=scope, walk=True, **asked)
+    joined = selectors.member_list(scope=scope, **asked)
+    assert codes(walked) == codes(joined) and codes(joined)
+    hashed = '"current_unit_id" IS NULL' in str(walked.query)
+    # only a list without a typed name or committee filter, over a large subtree, is walked
+    assert hashed == (
+        "q" not in asked and "committee_only" not in asked and asked.get("subtree", 1)
+    )
+
+
+def test_a_small_subtree_or_one_outside_the_scope_is_not_walked(cast, monkeypatch):
+    scope = visible_to(cast["inspector"])
+    cell = OrgUnit.objects.get(code="HA.DBK.001")
+    assert selectors.walks_well([cell.path])
+    monkeypatch.setattr(selectors, "WALK_SHARE", 1)  # now: only the whole register walks
+    assert not selectors.walks_well([cell.path])
+    rows = selectors.member_list(scope=scope, unit=cell, walk=True)
+    assert '"current_unit_id" IS NULL' not in str(rows.query)
+    outside = (
+        OrgUnit.objects.exclude(path__startswith=scope.roots[0])
+        .exclude(path__in=[scope.roots[0][:i] for i in range(len(scope.roots[0]))])
+        .first()
+    )
+    if outside is not None:  # a unit beyond the scope: nothing listed, walked or not
+        assert not codes(selectors.member_list(scope=scope, unit=outside, walk=True))
+
+
 # --- the capped count ---------------------------------------------------------------------
 
 
@@ -183,8 +253,25 @@ def test_the_capped_count_reads_at_most_cap_plus_one_rows():
     assert keyset.capped_count(rows, total - 1) == keyset.Capped(total - 1, True)
     with CaptureQueriesContext(connection) as ctx:
         keyset.capped_count(rows, 10)
-    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert "LIMIT 11" in sql and sql.upper().startswith("SELECT COUNT(*)")
+
+
+def test_the_capped_count_runs_without_parallel_workers_and_leaves_the_setting_as_it_was():
+    if not postgresql():
+        pytest.skip("PostgreSQL's parallel workers")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        (before,) = cursor.fetchone()
+    with CaptureQueriesContext(connection) as ctx:
+        assert keyset.capped_count(Member.objects.live(), 10) == keyset.Capped(10, True)
+    sent = [q["sql"] for q in ctx.captured_queries]
+    at = sent.index("SET LOCAL max_parallel_workers_per_gather = 0")
+    assert sent[at + 1].upper().startswith("SELECT COUNT(*)")
+    assert sent[at + 2].startswith("ROLLBACK TO SAVEPOINT")
+    with connection.cursor() as cursor:  # rolled back with the savepoint, here inside a test's
+        cursor.execute("SHOW max_parallel_workers_per_gather")  # transaction as in a request's
+        assert cursor.fetchone() == (before,) and before != "0"
 
 
 def test_the_page_says_more_than_the_cap(client_as, settings):
