@@ -25,29 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import HAND_COUNT, HAND_LIST  # noqa: E402  (the member list's rows and count)
 
-# the page's rows: their ids in name order first (what the name index answers without reading a
-# member row), then those rows with their cell
-MEMBER_ROWS = """
-WITH page AS (
-  SELECT m.id, m.sort_key, m.code
-  FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search}
-  ORDER BY m.sort_key {direction}, m.code {direction}
-  LIMIT %s
-)
-SELECT m.id, m.code, m.full_name, m.birth_date, m.admitted_on, m.official_on, m.secrecy,
-       c.code, c.name
-FROM page JOIN orgs_member m ON m.id = page.id JOIN orgs_orgunit c ON c.id = m.current_unit_id
-ORDER BY page.sort_key {direction}, page.code {direction}
-"""
-MEMBER_COUNT = """
-SELECT count(*) FROM (
-  SELECT m.id FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search}
-  LIMIT %s
-) AS capped
-"""
 PICKED = """
 WITH page AS (
   SELECT m.id, m.sort_key, m.code
@@ -175,13 +155,13 @@ def references(args) -> dict:
     def member_list(search: str, params: list, direction: str, cap: int):
         def run(cursor):
             cursor.execute(
-                MEMBER_ROWS.format(levels=marks, search=search, direction=direction),
+                HAND_LIST.format(levels=marks, search=search, after="", direction=direction),
                 [root + "%", *levels, *params, PAGE_SIZE + 1],
             )
             rows = cursor.fetchall()
             if len(rows) > PAGE_SIZE:  # the page counts only a list longer than itself
                 cursor.execute(
-                    MEMBER_COUNT.format(levels=marks, search=search),
+                    HAND_COUNT.format(levels=marks, search=search),
                     [root + "%", *levels, *params, cap + 1],
                 )
                 cursor.fetchall()
@@ -234,7 +214,7 @@ def references(args) -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            MEMBER_ROWS.format(levels=marks, search="", direction="ASC"),
+            HAND_LIST.format(levels=marks, search="", after="", direction="ASC"),
             [root + "%", *levels, 1],
         )
         first = cursor.fetchone()
