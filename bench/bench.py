@@ -68,6 +68,31 @@ BASE_COMMITTEE = "HA.DBK.001"
 NOT_YET = "not available yet"
 
 
+class Transcript:
+    """What a run prints, line by line, kept to be written to bench/results/ at its end."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def load(self, when: str) -> None:
+        self(f"load average at {when}: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    def write(self, name: str) -> Path:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / name).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        return RESULTS / name
+
+
+def database_url() -> tuple[str, bool]:
+    """DATABASE_URL, and whether it names a PostgreSQL server."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url, url.startswith(("postgres://", "postgresql://"))
+
+
 # --- the parent process ------------------------------------------------------------------------
 
 
@@ -119,21 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_on:
         return report_on_main(args)
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
-    copy_url = args.copy_url or (database_url if on_postgres else "")
+    url, on_postgres = database_url()
+    copy_url = args.copy_url or (url if on_postgres else "")
     work = Path(tempfile.mkdtemp(prefix="ktgs-bench-"))
-    dbs = Databases(work, database_url if on_postgres else "")
-    lines: list[str] = []
-
-    def say(line: str = "") -> None:
-        print(line, flush=True)
-        lines.append(line)
+    dbs = Databases(work, url if on_postgres else "")
+    say = Transcript()
 
     engine = "PostgreSQL" if on_postgres else "SQLite"
     say(f"KTGS benchmark, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU")
     say(f"members: {args.members:,}; timed requests per page: {args.requests}")
-    say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    say.load("start")
     try:
         env_a = dbs.create("a")
         started = time.perf_counter()
@@ -177,16 +197,14 @@ def main(argv: list[str] | None = None) -> int:
             say("member CSV import: skipped (--no-import)")
         else:
             import_part(dbs, env_a, copy_url, say)
-        say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        say.load("end")
     finally:
         if args.keep:
             say(f"kept: {work} {dbs.describe()}")
         else:
             dbs.drop_all()
             shutil.rmtree(work, ignore_errors=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"(also written to {RESULTS / 'latest.txt'})")
+    print(f"(also written to {say.write('latest.txt')})")
     return 0
 
 
@@ -199,21 +217,16 @@ NATION_SMALLER = 5
 
 
 def nation_main(args) -> int:
-    database_url = os.environ.get("DATABASE_URL", "")
-    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    url, on_postgres = database_url()
     work = Path(tempfile.mkdtemp(prefix="ktgs-bench-"))
-    dbs = Databases(work, database_url if on_postgres else "")
-    lines: list[str] = []
-
-    def say(line: str = "") -> None:
-        print(line, flush=True)
-        lines.append(line)
+    dbs = Databases(work, url if on_postgres else "")
+    say = Transcript()
 
     engine = "PostgreSQL" if on_postgres else "SQLite"
     say(
         f"KTGS benchmark, nation tier, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU"
     )
-    say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    say.load("start")
     exports, cpus = [], []
     try:
         for name, scale in (("a", args.scale), ("b", args.scale / NATION_SMALLER)):
@@ -256,15 +269,14 @@ def nation_main(args) -> int:
             f"scale {small:g} (× {a['peak_mb'] / max(b['peak_mb'], 1):.1f} for × {NATION_SMALLER} "
             "the data)"
         )
-        say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        say.load("end")
     finally:
         if args.keep:
             say(f"kept: {work} {dbs.describe()}")
         else:
             dbs.drop_all()
             shutil.rmtree(work, ignore_errors=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest-nation.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    say.write("latest-nation.txt")
     return 0
 
 
@@ -1173,23 +1185,20 @@ def step_report(requests: int, unit_code: str = "HA.DBK", username: str = BENCH_
 def report_on_main(args) -> int:
     """`--report-on CODE`: step 3 alone, on an existing database (its records as they are)."""
     env = dict(os.environ, KTGS_DEBUG="0")
-    lines = [
+    say = Transcript()
+    say(
         f"KTGS period report, {datetime.now():%d/%m/%Y %H:%M}, {os.cpu_count()} CPU, "
-        f"existing database; timed requests: {args.requests}",
-        "load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    ]
-    print("\n".join(lines), flush=True)
+        f"existing database; timed requests: {args.requests}"
+    )
+    say.load("start")
     report = child_json(
         ["report", "--requests", str(args.requests), "--unit", args.report_on, "--user", args.user],
         env,
     )
-    more = [*report_lines(report)]
-    more.append("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print("\n".join(more), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"report-{args.report_on}.txt").write_text(
-        "\n".join(lines + more) + "\n", encoding="utf-8"
-    )
+    for line in report_lines(report):
+        say(line)
+    say.load("end")
+    say.write(f"report-{args.report_on}.txt")
     return 0
 
 

@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import RESULTS, ROOT, Databases, child  # noqa: E402  (bench/bench.py)
+from bench import ROOT, Databases, Transcript, child, database_url  # noqa: E402  (bench/bench.py)
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 REFERENCES = Path(__file__).resolve().parent / "references.py"
@@ -56,19 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("locust", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("locust is missing: bash bench/load.sh installs it (.[load]).")
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    url, on_postgres = database_url()
     work = Path(tempfile.mkdtemp(prefix="ktgs-load-"))
-    dbs = Databases(work, database_url if on_postgres else "")
-    lines: list[str] = []
-
-    def say(line: str = "") -> None:
-        print(line, flush=True)
-        lines.append(line)
+    dbs = Databases(work, url if on_postgres else "")
+    say = Transcript()
 
     engine = "PostgreSQL" if on_postgres else "SQLite"
     say(f"KTGS load, {datetime.now():%d/%m/%Y %H:%M}, {engine}, {os.cpu_count()} CPU")
-    say("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    say.load("start")
     server = None
     try:
         if args.existing:
@@ -122,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         say("== each page beside the hand-written SQL of its rows (bench/references.py) ==")
         for line in reference_lines(args, env, measured[1.0]):
             say(line)
-        say("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        say.load("end")
     finally:
         if server is not None:
             server.terminate()
@@ -132,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             dbs.drop_all()
             shutil.rmtree(work, ignore_errors=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load-latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"(also written to {RESULTS / 'load-latest.txt'})")
+    print(f"(also written to {say.write('load-latest.txt')})")
     return 0
 
 
