@@ -710,12 +710,14 @@ LIST_PAGES = {
     "middle": "member list, middle page (?sau=)",
     "last": "member list, last page (?cuoi=1)",
 }
-# the page's ids in name order first (what the name index answers alone), then those rows
+# the page's ids in name order first (what the name index answers alone), then those rows; the
+# members of the scope's root by its area key when the root is an area (`Member.area`: a
+# province of the nation, a bloc), else by their cell's path (`within`)
 HAND_LIST = """
 WITH page AS (
   SELECT m.id, m.sort_key, m.code
-  FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search} {after}
+  FROM orgs_member m {join}
+  WHERE m.voided_at IS NULL AND {within} AND m.secrecy IN ({levels}) {search} {after}
   ORDER BY m.sort_key {direction}, m.code {direction}
   LIMIT %s
 )
@@ -726,11 +728,24 @@ ORDER BY page.sort_key {direction}, page.code {direction}
 """
 HAND_COUNT = """
 SELECT count(*) FROM (
-  SELECT m.id FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {search}
+  SELECT m.id FROM orgs_member m {join}
+  WHERE m.voided_at IS NULL AND {within} AND m.secrecy IN ({levels}) {search}
   LIMIT %s
 ) AS capped
 """
+
+
+def within(root: str) -> tuple[dict, str]:
+    """The hand-written condition for "registered under `root`": its `{join}` and `{within}`
+    fragments, and the one parameter they take."""
+    from ktgs.orgs.models import AREA_LENGTH
+
+    if len(root) == AREA_LENGTH:
+        return {"join": "", "within": "m.area = %s"}, root
+    return {
+        "join": "JOIN orgs_orgunit c ON c.id = m.current_unit_id",
+        "within": "c.path LIKE %s",
+    }, root + "%"
 
 
 def list_by_hand(requests: int, root: str, clearance: str, middle: tuple) -> list[dict]:
@@ -753,19 +768,20 @@ def list_by_hand(requests: int, root: str, clearance: str, middle: tuple) -> lis
         "middle": ("", [], after, [middle[0], middle[0], middle[1]], "ASC"),
         "last": ("", [], "", [], "DESC"),
     }
+    under, under_param = within(root)
     out = []
     for key, (search, s_params, cursor_sql, c_params, direction) in cases.items():
         statements = [
             (
                 HAND_LIST.format(
-                    levels=marks, search=search, after=cursor_sql, direction=direction
+                    **under, levels=marks, search=search, after=cursor_sql, direction=direction
                 ),
-                [root + "%", *levels, *s_params, *c_params, PAGE_SIZE + 1],
+                [under_param, *levels, *s_params, *c_params, PAGE_SIZE + 1],
             ),
             (
-                HAND_COUNT.format(levels=marks, search=search),
+                HAND_COUNT.format(**under, levels=marks, search=search),
                 [
-                    root + "%",
+                    under_param,
                     *levels,
                     *s_params,
                     (search_count_cap() if search else count_cap()) + 1,

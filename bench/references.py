@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import HAND_COUNT, HAND_LIST  # noqa: E402  (the member list's rows and count)
+from bench import HAND_COUNT, HAND_LIST, within  # noqa: E402  (the member list's rows, count)
 
 PICKED = """
 WITH page AS (
@@ -145,6 +145,7 @@ def references(args) -> dict:
     unit = OrgUnit.objects.get(path=root)
     levels = list(scope.secrecy_levels)
     marks = ", ".join(["%s"] * len(levels))
+    under, under_param = within(root)
     key = fold(args.search)
     searched = "AND (m.search_key LIKE %s OR m.code IN (%s, %s))"
     search_params = [f"%{key}%", args.search.strip(), args.search.strip().upper()]
@@ -155,14 +156,16 @@ def references(args) -> dict:
     def member_list(search: str, params: list, direction: str, cap: int):
         def run(cursor):
             cursor.execute(
-                HAND_LIST.format(levels=marks, search=search, after="", direction=direction),
-                [root + "%", *levels, *params, PAGE_SIZE + 1],
+                HAND_LIST.format(
+                    **under, levels=marks, search=search, after="", direction=direction
+                ),
+                [under_param, *levels, *params, PAGE_SIZE + 1],
             )
             rows = cursor.fetchall()
             if len(rows) > PAGE_SIZE:  # the page counts only a list longer than itself
                 cursor.execute(
-                    HAND_COUNT.format(levels=marks, search=search),
-                    [root + "%", *levels, *params, cap + 1],
+                    HAND_COUNT.format(**under, levels=marks, search=search),
+                    [under_param, *levels, *params, cap + 1],
                 )
                 cursor.fetchall()
             return min(len(rows), PAGE_SIZE)
@@ -214,8 +217,8 @@ def references(args) -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            HAND_LIST.format(levels=marks, search="", after="", direction="ASC"),
-            [root + "%", *levels, 1],
+            HAND_LIST.format(**under, levels=marks, search="", after="", direction="ASC"),
+            [under_param, *levels, 1],
         )
         first = cursor.fetchone()
     member_code = first[1] if first else ""

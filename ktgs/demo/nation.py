@@ -17,7 +17,7 @@ Written province by province, every row numbered here (no read-back of ids), thr
 `core.bulk` (COPY on PostgreSQL, executemany on SQLite), in one transaction with one audit
 event. Derived fields as the services keep them: `OrgUnit.path`/`place_key`/`search_key`/
 `sort_key`, one `UnitLink` per non-root unit, the default bodies, the member's name keys, one
-open `Membership` from admission, `Member.current_unit`.
+open `Membership` from admission, `Member.current_unit` and `area`.
 """
 
 import random
@@ -56,6 +56,7 @@ from ktgs.orgs.models import (
     Term,
     UnitAttribute,
     UnitLink,
+    area_of,
     path_segment,
     unit_search_key,
 )
@@ -533,6 +534,7 @@ class _Loader:
                     admitted_on=m.admitted_on,
                     official_on=m.official_on,
                     current_unit_id=unit.id,
+                    area=area_of(unit.path),
                 )
             )
             memberships.append(
@@ -804,7 +806,7 @@ def build_nation(*, scale: float = 1.0, progress=None, alongside: bool = False) 
         if not alongside:
             by_code = {u.code: u for u in tree.walk() if u.code in USER_UNITS.values()}
             _write_users({demo: _ref(by_code[code]) for demo, code in USER_UNITS.items()})
-        counters.rebuild()  # the per-unit counters the tree and unit pages read
+        counters.rebuild(sync_areas=False)  # the counters the tree and unit pages read
         counts = _counts(tree, loader)
         record("demo.loaded", details=counts)
     _NAMES.clear()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from ktgs.audit.services import record
 from ktgs.core import bulk
 from ktgs.core.chunks import chunk_size, chunks
+from ktgs.orgs import areas
 from ktgs.orgs.models import PATH_STEP, Member, OrgUnit, UnitCount
 
 COUNTERS = ("members", "sub_members", "sub_pending", "sub_kinds")
@@ -117,7 +118,10 @@ def refresh(paths: Iterable[str], *, today: date | None = None) -> None:
     ancestors): pass the paths of the units a change touched, as they were before and as they
     are after it. Direct figures come from two grouped queries over those units' members; each
     unit's subtree figures from its own and its children's counter rows, deepest unit first.
-    Must run inside the caller's transaction."""
+    Must run inside the caller's transaction. The members' areas under those paths are synced
+    first (`areas.sync`): every change of a member's cell or of a subtree's place passes here."""
+    paths = list(paths)
+    areas.sync(paths)
     ids = ids_on_paths(paths)
     if not ids:
         return
@@ -235,12 +239,20 @@ def _compare(today, count_model, unit_model, member_model):
 
 
 def rebuild(
-    *, today: date | None = None, count_model=UnitCount, unit_model=OrgUnit, member_model=Member
+    *,
+    today: date | None = None,
+    count_model=UnitCount,
+    unit_model=OrgUnit,
+    member_model=Member,
+    sync_areas: bool = True,
 ) -> list[Drift]:
     """Write the recomputed figures of every unit whose stored ones differ (bulk: the import,
-    the demo, the migration); return the drift found. No audit event: `fix` is the audited
-    form, bulk writers audit their own operation."""
+    the demo, the migration), and the members' areas (`areas.sync_all`, unless the caller wrote
+    them itself); return the drift found. No audit event: `fix` is the audited form, bulk
+    writers audit their own operation."""
     today = today or timezone.localdate()
+    if sync_areas and member_model is Member:
+        areas.sync_all()
     drifts, want, stored = _compare(today, count_model, unit_model, member_model)
     touched = {d.unit_id for d in drifts}
 
@@ -266,13 +278,16 @@ def rebuild(
 
 @transaction.atomic
 def fix(*, today: date | None = None) -> list[Drift]:
-    """Rewrite the drifted counters from a recomputation, with one audit event naming them."""
+    """Rewrite the drifted counters and members' areas from a recomputation, with one audit
+    event naming them."""
+    wrong_areas = areas.drifted()
     drifts = rebuild(today=today)
-    if drifts:
+    if drifts or wrong_areas:
         record(
             "orgs.counters.fixed",
             details={
                 "units": len({d.unit_id for d in drifts}),
+                "areas": wrong_areas,
                 "drifts": [
                     {"unit": d.code, "counter": d.counter, "stored": d.stored, "now": d.recomputed}
                     for d in drifts[:200]

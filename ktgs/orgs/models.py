@@ -26,6 +26,13 @@ from ktgs.orgs.choices import (
 )
 
 PATH_STEP = 7  # each level of OrgUnit.path: the id in base 36, zero-padded to 6, then "."
+AREA_LENGTH = 2 * PATH_STEP  # Member.area: the path of the cell's ancestor one level below a root
+
+
+def area_of(path: str) -> str:
+    """The area of a member registered in the unit at `path`: the path of its ancestor one level
+    below a root (a province at the nation tier; the unit itself when shallower)."""
+    return path[:AREA_LENGTH]
 
 
 def unit_search_key(name: str, short_name: str = "") -> str:
@@ -264,6 +271,10 @@ class Member(Versioned, Voidable, SecretRecord):
         editable=False,
         verbose_name="đang sinh hoạt tại",
     )
+    # `area_of(current_unit.path)`: a cache kept by `save` and, for bulk writes and moved
+    # subtrees, by `orgs.areas.sync` (which `counters.refresh` calls); read only while
+    # `current_unit` is set. The lists of a whole area walk it in name order (decision 0012).
+    area = models.CharField(max_length=AREA_LENGTH, default="", editable=False)
 
     class Meta:
         ordering = ["sort_key", "code"]
@@ -296,10 +307,25 @@ class Member(Versioned, Voidable, SecretRecord):
                 condition=Q(voided_at__isnull=True),
                 name="orgs_member_name_walk",
             ),
+            # the same walk within one area (a province of the nation): its members only
+            models.Index(
+                fields=["area", "sort_key", "code"],
+                include=["id", "search_key", "current_unit", "secrecy"],
+                condition=Q(voided_at__isnull=True),
+                name="orgs_member_area_walk",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if self.current_unit_id is not None and (fields is None or "current_unit" in fields):
+            self.area = area_of(self.current_unit.path)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "area"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return link("orgs:member_detail", self.code)

@@ -14,7 +14,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Concat, Length
 from django.utils import timezone
 
 from ktgs.core import keyset
@@ -22,6 +22,7 @@ from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
 from ktgs.orgs.choices import MemberStatus
 from ktgs.orgs.models import (
+    AREA_LENGTH,
     PATH_STEP,
     CommitteeSeat,
     Member,
@@ -358,9 +359,12 @@ def member_list(
     filtered as asked. With `as_of`, the members registered on that past day instead: in the
     unit's subtree as the tree was that day, seen where their cell of that day lies in scope.
 
-    `walk=True`: the same rows written for reading a page of them in name order, when the list
-    has no typed name or committee filter and its subtree is large (`members_walked`); for
-    counting them, and in every other case, `walk=False`."""
+    A list of one whole area (a unit one level below a root, `Member.area`) is read by that key,
+    typed name or not: the walk of the area's index in name order. Otherwise `walk=True`: the
+    same rows written for reading a page of them in name order, when the list has no typed name
+    or committee filter and its subtree is large (`members_walked`); for counting them, and in
+    every other case, `walk=False`."""
+    area = ""
     if as_of is not None:
         rows = _members_on(scope, as_of, unit, subtree)
         day = as_of
@@ -369,15 +373,14 @@ def member_list(
         roots = scope.roots_for(RECORDS_VIEW)
         within = unit is not None and subtree and any(unit.path.startswith(r) for r in roots)
         paths = [unit.path] if within else roots
+        whole = unit is None or within  # the rows are the members under `paths`
+        area = paths[0] if whole and len(paths) == 1 and len(paths[0]) == AREA_LENGTH else ""
         walked = (
-            walk
-            and not fold(q)
-            and not committee_only
-            and (unit is None or within)
-            and walks_well(paths)
+            not area and walk and not fold(q) and not committee_only and whole and walks_well(paths)
         )
-        if walked:  # the scope's (or the unit's, which lies in it) subtrees, by hashed unit ids
-            rows = _members_today().filter(members_walked(paths), secrecy__in=scope.secrecy_levels)
+        if area or walked:  # an area by its own key; or large subtrees, by hashed unit ids
+            under = Q(area=area) if area else members_walked(paths)
+            rows = _members_today().filter(under, secrecy__in=scope.secrecy_levels)
             exclusion = Member.access_exclusion(scope)
             rows = rows.exclude(exclusion) if exclusion is not None else rows
         else:
@@ -393,7 +396,12 @@ def member_list(
         # the folded key anywhere (`LIKE '%…%'`: the trigram index on PostgreSQL), or the code as
         # typed or in capitals (the unique index; `iexact` would compare UPPER(code), unindexed)
         code = q.strip()
-        rows = rows.filter(Q(search_key__contains=key) | Q(code__in={code, code.upper()}))
+        named = Q(search_key__contains=key)
+        if area:  # walked within the area, never through the trigram index: a rare name's
+            # common trigrams ("thi", "van") cost it more than the whole area's walk (0012)
+            rows = rows.alias(walked_key=Concat("search_key", Value("")))
+            named = Q(walked_key__contains=key)
+        rows = rows.filter(named | Q(code__in={code, code.upper()}))
     if status == MemberStatus.FULL:
         rows = rows.filter(official_on__lte=day)
     elif status == MemberStatus.PROBATIONARY:

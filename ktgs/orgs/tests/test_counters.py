@@ -18,7 +18,7 @@ from ktgs.audit.models import AuditEvent
 from ktgs.exchange.importer import run_import
 from ktgs.exchange.tests.helpers import headers, workbook
 from ktgs.exchange.tests.test_import import two_new_members
-from ktgs.orgs import asof, counters, restructure, selectors, services
+from ktgs.orgs import areas, asof, counters, restructure, selectors, services
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import Member, OrgUnit, UnitCount
 from ktgs.orgs.tests.factories import bloc, new_member, new_unit
@@ -35,6 +35,7 @@ def unit(code: str) -> OrgUnit:
 def no_drift(step: str) -> None:
     drifts = counters.check()
     assert drifts == [], f"{step}: {drifts[:5]}"
+    assert areas.drifted() == 0, f"{step}: members' areas"
 
 
 def old_glance(u: OrgUnit) -> selectors.Glance:
@@ -66,6 +67,14 @@ def test_every_service_path_keeps_the_counters(tmp_path):
     other = new_unit("base_committee", bloc(), name="Đảng bộ Sở Khác")
     services.unit_move(unit=c, new_parent=other, on=ON)
     no_drift("unit moved")
+    far = new_unit("base_committee", unit("HA"), name="Đảng bộ Vùng Khác")  # another area
+    services.unit_move(unit=c, new_parent=far, on=ON + timedelta(days=1))
+    assert Member.objects.get(pk=people[4].pk).area == unit(far.code).path
+    no_drift("unit moved to another area")
+    services.member_transfer(member=people[3], to_unit=unit(c.code), on=ON + timedelta(days=1))
+    no_drift("transfer to another area")
+    services.unit_move(unit=unit(c.code), new_parent=other, on=ON + timedelta(days=2))
+    no_drift("unit moved back")
     restructure.unit_merge(units=[a], into=b, on=ON + timedelta(days=1))
     no_drift("cells merged")
     d = new_unit("cell", other, name="Chi bộ D")
@@ -90,7 +99,7 @@ def test_every_service_path_keeps_the_counters(tmp_path):
                 headers("Trực thuộc"),
                 ["T.NEW", "HA.DBK.002", "01/01/2015", "", ""],
                 [d.code, other.code, "01/01/2000", "01/06/2024", ""],
-                [d.code, "HA.DBK.001", "01/06/2024", "", ""],
+                [d.code, far.code, "01/06/2024", "", ""],  # into another area
             ],
             "Đảng viên": [
                 headers("Đảng viên"),
@@ -101,9 +110,10 @@ def test_every_service_path_keeps_the_counters(tmp_path):
     )
     result = run_import(moved_and_new, file_name=moved_and_new.name)
     assert result.ok, result.problems
-    assert unit(d.code).path.startswith(unit("HA.DBK.001").path)
+    assert unit(d.code).path.startswith(unit(far.code).path)
+    assert Member.objects.filter(current_unit=unit(d.code), area=unit(far.code).path).exists()
     no_drift("import of a unit, a link and a member")
-    for code in ("HA", "HA.DBK", other.code, d.code):
+    for code in ("HA", "HA.DBK", other.code, far.code, d.code):
         assert selectors.unit_glance(unit(code)) == old_glance(unit(code)), code
 
 
@@ -160,11 +170,17 @@ def test_a_drift_planted_by_sql_is_found_and_fixed():
         ("HA.DBK.001.01", "row"): (None, "thiếu dòng số liệu"),
         ("HA.DBK.001", "sub_pending[chưa có ngày]"): (5, 0),
     }
-    with pytest.raises(CommandError, match="3 chỗ lệch ở 3 tổ chức"):
+    with connection.cursor() as cursor:  # a member's area that is not their cell's
+        cursor.execute(
+            "UPDATE orgs_member SET area = 'x' WHERE id = (SELECT min(id) FROM orgs_member "
+            "WHERE current_unit_id IS NOT NULL)"
+        )
+    assert areas.drifted() == 1
+    with pytest.raises(CommandError, match="3 chỗ lệch ở 3 tổ chức, 1 đảng viên sai vùng"):
         call_command("counters", "check")
     call_command("counters", "check", "--fix")
     fixed = AuditEvent.objects.filter(action="orgs.counters.fixed").latest("seq")
-    assert fixed.details["units"] == 3
+    assert fixed.details["units"] == 3 and fixed.details["areas"] == 1
     assert {d["unit"] for d in fixed.details["drifts"]} == {
         "HA.DBK",
         "HA.DBK.001",

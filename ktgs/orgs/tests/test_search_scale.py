@@ -12,7 +12,7 @@ from ktgs.core import keyset
 from ktgs.core.vietnamese import fold
 from ktgs.demo.layout import DEMO_REFERENCE_DATE
 from ktgs.orgs import selectors, trigram
-from ktgs.orgs.models import Member, OrgUnit
+from ktgs.orgs.models import AREA_LENGTH, Member, OrgUnit, area_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +101,14 @@ def large(demo):
                 sex="M",
                 admitted_on=date(2010, 1, 1),
                 current_unit=demo.cell,
+                area=area_of(demo.cell.path),  # a bulk write sets it (`Member.area`)
             )
         )
     Member.objects.bulk_create(rows, batch_size=5000)
     with connection.cursor() as cursor:
+        # the trigram index's pending entries merged, as autovacuum does after a bulk load: the
+        # planner weighs a GIN index by its pending list, which a fresh database's test fills
+        cursor.execute("SELECT gin_clean_pending_list('orgs_member_search_trgm')")
         cursor.execute("ANALYZE orgs_member")
         cursor.execute("ANALYZE orgs_orgunit")
 
@@ -120,13 +124,16 @@ def read_by_index(plan_text: str) -> bool:
         "orgs_member_search_trgm" in plan_text
         or "Index Only Scan using orgs_member_name_walk" in plan_text
         or "Index Only Scan using orgs_member_cell_walk" in plan_text
+        or "Index Only Scan using orgs_member_area_walk" in plan_text
     )
 
 
 @pytest.mark.parametrize("text", RARE)
-def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, text):
+def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, text, monkeypatch):
     """At tens of thousands of members, unforced, the planner finds a rare fragment through an
-    index of the keys — the page's rows and its capped count alike."""
+    index of the keys — the page's rows and its capped count alike — in a large subtree that is
+    not an area (the bloc, its area key set aside; a whole area is walked alone: below)."""
+    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)
     scope = visible_to(cast["inspector"])
     assert read_by_index(plan(text, scope)), plan(text, scope)
     rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
@@ -138,7 +145,9 @@ def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, t
 
 
 @pytest.mark.parametrize("text", FRAGMENTS)
-def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text):
+def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text, monkeypatch):
+    # a large subtree that is not an area (the bloc, its area key set aside): the trigram index
+    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)
     scope = visible_to(cast["inspector"])
     expected = by_python(scope, text)
     # the trigram index wherever the planner can take it: no scan of the table, nor a walk of
@@ -151,6 +160,25 @@ def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, te
     assert trigram.missing(connection)
     assert "orgs_member_search_trgm" not in plan(text, scope)
     assert by_selector(scope, text) == expected
+
+
+@pytest.mark.parametrize("text", FRAGMENTS)
+def test_postgresql_searches_a_whole_area_by_its_walk_alone(cast, large, text):
+    """The bloc's search (an area: `Member.area`) is written for the walk of the area's index
+    in name order, never through the trigram index, and finds what the plain filter finds.
+    Which index the planner walks depends on the area's share of the table: here the bloc is
+    the whole table; at the nation tier a province is 1/55 of it and the area's index is walked
+    (docs/decisions/0012, docs/benchmarks.md)."""
+    scope = visible_to(cast["inspector"])
+    assert len(scope.roots[0]) == AREA_LENGTH
+    forced("enable_seqscan", "enable_bitmapscan")
+    ids = selectors.member_list(scope=scope, q=text).values_list("pk", flat=True)[:51]
+    sql, params = ids.query.sql_with_params()  # the page's ids, as keyset._fetch asks them
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        shown = "\n".join(line for (line,) in cursor.fetchall())
+    assert '"area" =' in str(ids.query) and "orgs_member_search_trgm" not in shown, shown
+    assert by_selector(scope, text) == by_python(scope, text)
 
 
 def test_the_unit_keys_find_the_same_with_and_without_the_indexes(cast):
@@ -206,8 +234,8 @@ def codes(rows) -> list[str]:
         {"q": "van"},
     ],
 )
-def test_the_walked_list_holds_the_same_members_in_the_same_order(cast, asked):
-    scope = visible_to(cast["inspector"])
+def test_the_walked_list_holds_the_same_members_in_the_same_order(cast, asked, monkeypatch):
+    scope = visible_to(cast["inspector"])  # the bloc: an area (one level below the root)
     if "unit" in asked:
         unit = OrgUnit.objects.get(code=asked["unit"])
         if asked.get("subtree") is False:  # a cell of it, where members are registered
@@ -215,9 +243,13 @@ def test_the_walked_list_holds_the_same_members_in_the_same_order(cast, asked):
                 path__startswith=unit.path, kind__is_cell=True, current_members__isnull=False
             ).first()
         asked = {**asked, "unit": unit}
+    by_area = selectors.member_list(scope=scope, walk=True, **asked)
+    assert ('"area" =' in str(by_area.query)) == ("unit" not in asked)
+    assert codes(selectors.member_list(scope=scope, **asked)) == codes(by_area)
+    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)  # no list is an area's: the other forms
     walked = selectors.member_list(scope=scope, walk=True, **asked)
     joined = selectors.member_list(scope=scope, **asked)
-    assert codes(walked) == codes(joined) and codes(joined)
+    assert codes(walked) == codes(joined) == codes(by_area) and codes(joined)
     hashed = '"current_unit_id" IS NULL' in str(walked.query)
     # only a list without a typed name or committee filter, over a large subtree, is walked
     assert hashed == (
