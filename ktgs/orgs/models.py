@@ -275,6 +275,9 @@ class Member(Versioned, Voidable, SecretRecord):
     # subtrees, by `orgs.areas.sync` (which `counters.refresh` calls); read only while
     # `current_unit` is set. The lists of a whole area walk it in name order (decision 0012).
     area = models.CharField(max_length=AREA_LENGTH, default="", editable=False)
+    # the member lists' rows: a member above the reader's clearance is annotated restricted;
+    # every other row finds False here, not through the template's failed-lookup path
+    restricted = False
 
     class Meta:
         ordering = ["sort_key", "code"]
