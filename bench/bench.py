@@ -665,7 +665,7 @@ def suggestion_plan(statements: list[tuple[str, object]]) -> str:
 HAND_MEMBERS = """
 SELECT m.code, m.full_name, m.birth_date, c.name, c.path
 FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {words}
+WHERE m.voided_at IS NULL AND {within} AND m.secrecy IN ({levels}) {words}
 ORDER BY m.sort_key, m.code
 LIMIT %s
 """
@@ -827,11 +827,13 @@ def picker_by_hand(requests: int, root: str, clearance: str) -> list[dict]:
         ("units", HAND_UNITS, PICK_UNIT, "u", []),
     ):
         words = text.split()
+        under, under_param = within(root) if prefix == "m" else ({}, root + "%")
         sql = template.format(
+            within=under.get("within", ""),
             levels=", ".join(["%s"] * len(extra)),
             words=" ".join(f"AND {prefix}.search_key LIKE %s" for _ in words),
         )
-        params = [root + "%", *extra, *(f"%{w}%" for w in words), SCREENFUL + 1]
+        params = [under_param, *extra, *(f"%{w}%" for w in words), SCREENFUL + 1]
         times = []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

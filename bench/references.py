@@ -31,8 +31,8 @@ from bench import HAND_COUNT, HAND_LIST, within  # noqa: E402  (the member list'
 PICKED = """
 WITH page AS (
   SELECT m.id, m.sort_key, m.code
-  FROM orgs_member m JOIN orgs_orgunit c ON c.id = m.current_unit_id
-  WHERE m.voided_at IS NULL AND c.path LIKE %s AND m.secrecy IN ({levels}) {words}
+  FROM orgs_member m {join}
+  WHERE m.voided_at IS NULL AND {within} AND m.secrecy IN ({levels}) {words}
   ORDER BY m.sort_key, m.code
   LIMIT %s
 )
@@ -175,8 +175,10 @@ def references(args) -> dict:
     def picker(cursor):
         ws = words(args.pick)
         cursor.execute(
-            PICKED.format(levels=marks, words=" ".join("AND m.search_key LIKE %s" for _ in ws)),
-            [root + "%", *levels, *(f"%{w}%" for w in ws), SCREENFUL + 1],
+            PICKED.format(
+                **under, levels=marks, words=" ".join("AND m.search_key LIKE %s" for _ in ws)
+            ),
+            [under_param, *levels, *(f"%{w}%" for w in ws), SCREENFUL + 1],
         )
         rows = cursor.fetchall()
         parents = sorted({path[:-PATH_STEP] for *_rest, path in rows})

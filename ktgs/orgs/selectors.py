@@ -14,15 +14,15 @@ from datetime import date
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Concat, Length
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from ktgs.core import keyset
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold
+from ktgs.orgs import areas
 from ktgs.orgs.choices import MemberStatus
 from ktgs.orgs.models import (
-    AREA_LENGTH,
     PATH_STEP,
     CommitteeSeat,
     Member,
@@ -374,13 +374,14 @@ def member_list(
         within = unit is not None and subtree and any(unit.path.startswith(r) for r in roots)
         paths = [unit.path] if within else roots
         whole = unit is None or within  # the rows are the members under `paths`
-        area = paths[0] if whole and len(paths) == 1 and len(paths[0]) == AREA_LENGTH else ""
+        area = areas.whole(paths) if whole else ""
         walked = (
             not area and walk and not fold(q) and not committee_only and whole and walks_well(paths)
         )
-        if area or walked:  # an area by its own key; or large subtrees, by hashed unit ids
-            under = Q(area=area) if area else members_walked(paths)
-            rows = _members_today().filter(under, secrecy__in=scope.secrecy_levels)
+        if area:  # a whole area, by its own key
+            rows = areas.members(scope, area)
+        elif walked:  # large subtrees, by hashed unit ids
+            rows = _members_today().filter(members_walked(paths), secrecy__in=scope.secrecy_levels)
             exclusion = Member.access_exclusion(scope)
             rows = rows.exclude(exclusion) if exclusion is not None else rows
         else:
@@ -396,12 +397,10 @@ def member_list(
         # the folded key anywhere (`LIKE '%…%'`: the trigram index on PostgreSQL), or the code as
         # typed or in capitals (the unique index; `iexact` would compare UPPER(code), unindexed)
         code = q.strip()
-        named = Q(search_key__contains=key)
-        if area:  # walked within the area, never through the trigram index: a rare name's
-            # common trigrams ("thi", "van") cost it more than the whole area's walk (0012)
-            rows = rows.alias(walked_key=Concat("search_key", Value("")))
-            named = Q(walked_key__contains=key)
-        rows = rows.filter(named | Q(code__in={code, code.upper()}))
+        field = "search_key"
+        if area:  # walked within the area, never through the trigram index (`areas.named`)
+            rows, field = areas.named(rows), "walked_key"
+        rows = rows.filter(Q(**{f"{field}__contains": key}) | Q(code__in={code, code.upper()}))
     if status == MemberStatus.FULL:
         rows = rows.filter(official_on__lte=day)
     elif status == MemberStatus.PROBATIONARY:

@@ -26,7 +26,7 @@ from ktgs.demo.people import CCCD_SERIALS, _ids, member_code
 from ktgs.demo.tests.test_demo import _registered_within
 from ktgs.discipline.models import Decision
 from ktgs.inspections.models import InspectionSubject
-from ktgs.orgs import counters
+from ktgs.orgs import areas, counters
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.models import (
     CommitteeSeat,
@@ -162,6 +162,7 @@ def test_a_tiny_nation_keeps_the_tree_caches(nation):
     codes = Member.objects.values_list("code", flat=True)
     assert len(set(codes)) == len(codes)
     assert counters.check() == []  # the per-unit counters the tree and unit pages read
+    assert areas.drifted() == 0  # and the areas the province lists walk, written by the COPY
 
 
 OFFICES = [

@@ -11,7 +11,7 @@ from ktgs.accounts.access import visible_to
 from ktgs.core import keyset
 from ktgs.core.vietnamese import fold
 from ktgs.demo.layout import DEMO_REFERENCE_DATE
-from ktgs.orgs import selectors, trigram
+from ktgs.orgs import areas, selectors, trigram
 from ktgs.orgs.models import AREA_LENGTH, Member, OrgUnit, area_of
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, t
     """At tens of thousands of members, unforced, the planner finds a rare fragment through an
     index of the keys — the page's rows and its capped count alike — in a large subtree that is
     not an area (the bloc, its area key set aside; a whole area is walked alone: below)."""
-    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)
+    monkeypatch.setattr(areas, "AREA_LENGTH", -1)
     scope = visible_to(cast["inspector"])
     assert read_by_index(plan(text, scope)), plan(text, scope)
     rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
@@ -147,7 +147,7 @@ def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, t
 @pytest.mark.parametrize("text", FRAGMENTS)
 def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text, monkeypatch):
     # a large subtree that is not an area (the bloc, its area key set aside): the trigram index
-    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)
+    monkeypatch.setattr(areas, "AREA_LENGTH", -1)
     scope = visible_to(cast["inspector"])
     expected = by_python(scope, text)
     # the trigram index wherever the planner can take it: no scan of the table, nor a walk of
@@ -246,7 +246,7 @@ def test_the_walked_list_holds_the_same_members_in_the_same_order(cast, asked, m
     by_area = selectors.member_list(scope=scope, walk=True, **asked)
     assert ('"area" =' in str(by_area.query)) == ("unit" not in asked)
     assert codes(selectors.member_list(scope=scope, **asked)) == codes(by_area)
-    monkeypatch.setattr(selectors, "AREA_LENGTH", -1)  # no list is an area's: the other forms
+    monkeypatch.setattr(areas, "AREA_LENGTH", -1)  # no list is an area's: the other forms
     walked = selectors.member_list(scope=scope, walk=True, **asked)
     joined = selectors.member_list(scope=scope, **asked)
     assert codes(walked) == codes(joined) == codes(by_area) and codes(joined)
