@@ -14,28 +14,11 @@ from django.db.models.functions import Concat, Substr
 
 from ktgs.orgs.models import AREA_LENGTH, Member, OrgUnit
 
-RECORDS_VIEW = "records.view"  # accounts.access's action for reading records
-
 
 def whole(paths) -> str:
     """The area that `paths` are exactly (one path, one level below a root), else ""."""
     paths = list(paths)
     return paths[0] if len(paths) == 1 and len(paths[0]) == AREA_LENGTH else ""
-
-
-def of_scope(scope) -> str:
-    """The area the scope reads records in when that is one whole area, else ""."""
-    return whole(scope.roots_for(RECORDS_VIEW))
-
-
-def members(scope, area: str) -> QuerySet[Member]:
-    """The registered, live members of `area` that `scope` may see (`scope.visible`'s rule, with
-    the area for the subtree): the walk of `orgs_member_area_walk`."""
-    rows = Member.objects.live().filter(
-        current_unit__isnull=False, area=area, secrecy__in=scope.secrecy_levels
-    )
-    exclusion = Member.access_exclusion(scope)
-    return rows.exclude(exclusion) if exclusion is not None else rows
 
 
 def named(rows: QuerySet[Member], field: str = "walked_key") -> QuerySet[Member]:

@@ -22,7 +22,7 @@ from ktgs.audit import probing
 from ktgs.core import keyset
 from ktgs.core.models import Dated
 from ktgs.core.vietnamese import fold, nfc
-from ktgs.orgs import areas
+from ktgs.orgs import areas, selectors
 from ktgs.orgs.choices import BodyKind
 from ktgs.orgs.lookups import NO_MEMBER, NO_UNIT, refuse
 from ktgs.orgs.models import PATH_STEP, Body, CommitteeSeat, Member, OrgUnit
@@ -179,8 +179,8 @@ def member_rows(scope, text: str, *, limit=SCREENFUL) -> list[Member]:
     if not ws:
         return []
     code = (text or "").strip()
-    area = areas.of_scope(scope)  # a whole area: walked in its own index (decision 0012)
-    rows = areas.named(areas.members(scope, area)) if area else _members(scope)
+    area = selectors.scope_area(scope)  # a whole area: walked in its own index (decision 0012)
+    rows = areas.named(selectors.members_seen(scope, Q(area=area))) if area else _members(scope)
     match = _by_words("walked_key" if area else "search_key", ws)
     if " " not in code:
         match |= _code_starts(code)

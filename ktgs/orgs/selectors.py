@@ -161,6 +161,20 @@ def members_walked(paths) -> Q:
     )
 
 
+def scope_area(scope) -> str:
+    """The area (`Member.area`) the scope reads records in, when that is one whole area."""
+    return areas.whole(scope.roots_for(RECORDS_VIEW))
+
+
+def members_seen(scope, where: Q) -> QuerySet[Member]:
+    """Registered, live members placed by `where` (an area's key, a hash of unit ids) whose
+    secrecy and access the scope allows: `scope.visible`'s rule with the subtree written by the
+    caller, for the walks of decision 0012."""
+    rows = _members_today().filter(where, secrecy__in=scope.secrecy_levels)
+    exclusion = Member.access_exclusion(scope)
+    return rows.exclude(exclusion) if exclusion is not None else rows
+
+
 def _kinds() -> dict[str, OrgKind]:
     """Every kind by the id the counters key them with (a few rows)."""
     return {str(kind.pk): kind for kind in OrgKind.objects.all()}
@@ -378,12 +392,8 @@ def member_list(
         walked = (
             not area and walk and not fold(q) and not committee_only and whole and walks_well(paths)
         )
-        if area:  # a whole area, by its own key
-            rows = areas.members(scope, area)
-        elif walked:  # large subtrees, by hashed unit ids
-            rows = _members_today().filter(members_walked(paths), secrecy__in=scope.secrecy_levels)
-            exclusion = Member.access_exclusion(scope)
-            rows = rows.exclude(exclusion) if exclusion is not None else rows
+        if area or walked:  # a whole area by its own key; large subtrees by hashed unit ids
+            rows = members_seen(scope, Q(area=area) if area else members_walked(paths))
         else:
             rows = scope.visible(_members_today())
             if unit is not None:
