@@ -10,7 +10,8 @@ Only what the reader sees (`scope.visible`: scope and clearance); the rest is co
 shown, as the discipline panel always did. **Letters are never read here**: an accused member's
 or unit's story does not show, count or hint at a letter (docs/security.md, Letter).
 
-A fixed number of queries whatever the number of records (about ten); a long story shows its
+A fixed number of queries whatever the number of records (about ten; two or three for the many
+members and units with no discipline record); a long story shows its
 newest `LIMIT` entries, in date order, and says so.
 """
 
@@ -71,7 +72,9 @@ def _story(scope, mine: Q, *, member=None, unit=None) -> Story:
     entries: list[Entry] = []
     hidden = 0
     capped = False
-    for part in (_inspections, _cases, _decisions, _suspensions):
+    present = _discipline_present(mine, member if member is not None else unit)
+    parts = (_inspections, *(part for key, part in DISCIPLINE_PARTS if present[key]))
+    for part in parts:
         rows, n, full = part(scope, mine, member=member, unit=unit)
         entries += rows
         hidden += n
@@ -81,6 +84,22 @@ def _story(scope, mine: Q, *, member=None, unit=None) -> Story:
         entries, capped = entries[-LIMIT:], True
     _log_reads(entries)
     return Story(entries, hidden, capped)
+
+
+def _discipline_present(mine: Q, subject) -> dict[str, bool]:
+    """Which of the discipline parts hold a record of `subject`, in one query: most members and
+    units have none, and their story then reads no more of those tables."""
+    row = (
+        type(subject)
+        ._base_manager.filter(pk=subject.pk)
+        .values(
+            any_cases=Exists(DisciplineCase.objects.live().filter(mine)),
+            any_decisions=Exists(Decision.objects.live().filter(mine)),
+            any_suspensions=Exists(Suspension.objects.filter(mine)),
+        )
+        .first()
+    )
+    return row or dict.fromkeys((key for key, _part in DISCIPLINE_PARTS), False)
 
 
 def _hidden(live, seen, shown: int, total: int) -> int:
@@ -169,6 +188,14 @@ def _suspensions(scope, mine, *, member, unit):
     who = (lambda s: "") if member is not None else (lambda s: s.subject_name)
     entries = [Entry(s.starts_on, "suspension", s, subject=who(s)) for s in rows]
     return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
+
+
+# the parts `_discipline_present` answers for, by its keys
+DISCIPLINE_PARTS = (
+    ("any_cases", _cases),
+    ("any_decisions", _decisions),
+    ("any_suspensions", _suspensions),
+)
 
 
 def _log_reads(entries: list[Entry]) -> None:

@@ -75,8 +75,11 @@ def unit_list(*, scope) -> QuerySet[OrgUnit]:
     return live_units().filter(scope.q("path")).select_related("kind")
 
 
-def unit_get(*, scope, code: str) -> OrgUnit | None:
-    return unit_list(scope=scope).filter(code=code).first()
+def unit_get(*, scope, code: str, counts: bool = False) -> OrgUnit | None:
+    """The unit `code` in scope, None otherwise; with its counters (`counts`) for a page that
+    reads them (`direct_member_count`, `unit_children`' rows)."""
+    units = unit_list(scope=scope)
+    return (units.select_related("counts") if counts else units).filter(code=code).first()
 
 
 def unit_get_by_pk(*, scope, pk: int) -> OrgUnit | None:
@@ -452,7 +455,10 @@ def member_unit(member: Member) -> OrgUnit | None:
 
 def direct_member_count(unit: OrgUnit) -> int:
     """Members registered today directly in `unit`, whatever their secrecy (a figure), from
-    its counters (orgs.counters)."""
+    its counters (orgs.counters): those loaded with the unit (`unit_get(counts=True)`), else
+    read now."""
+    if OrgUnit.counts.is_cached(unit):
+        return _counts_of(unit).members
     return UnitCount.objects.filter(unit=unit).values_list("members", flat=True).first() or 0
 
 

@@ -20,7 +20,7 @@ from ktgs.core import keyset
 from ktgs.core.vietnamese import format_date, format_int, parse_date
 from ktgs.orgs import asof, forms, selectors, services, shortnames
 from ktgs.orgs.choices import BodyKind, Level, MemberStatus
-from ktgs.orgs.models import Member, OrgUnit
+from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.orgs.selectors import RECORDS_CHANGE, RECORDS_VIEW, UNITS_CHANGE
 from ktgs.orgs.unit_filter import read_unit_filter
 
@@ -204,33 +204,47 @@ def tree_children(request, pk: int):
 # --- units -----------------------------------------------------------------------------------
 
 
-def _seats_by_body(request, unit: OrgUnit) -> list[tuple]:
+def _seats_by_body(request, unit: OrgUnit, bodies: list[Body]) -> list[tuple]:
     """Each body with today's seats; a holder the user may not see is not named (`shown`)."""
     seats = list(selectors.unit_seats(unit))
     for seat in seats:
         seat.shown = request.scope.sees(seat.member)
-    return [(body, [s for s in seats if s.body_id == body.pk]) for body in unit.bodies.all()]
+    return [(body, [s for s in seats if s.body_id == body.pk]) for body in bodies]
 
 
-def _report_names(unit: OrgUnit, day) -> list[str]:
-    """How the reports name the unit's bodies on `day`: committee, BTV, UBKT, cell meeting."""
+def _report_names(bodies: list[Body]) -> list[str]:
+    """How the reports name the unit's bodies (`bodies` annotated by `with_short_names`):
+    committee, BTV, UBKT, cell meeting."""
     order = list(BodyKind.values)
-    bodies = shortnames.with_short_names(unit.bodies.exclude(kind=BodyKind.ADVISORY), day)
-    return [
-        str(shortnames.short_name_of(b)) for b in sorted(bodies, key=lambda b: order.index(b.kind))
-    ]
+    shown = sorted(
+        (b for b in bodies if b.kind != BodyKind.ADVISORY), key=lambda b: order.index(b.kind)
+    )
+    return [str(shortnames.short_name_of(b)) for b in shown]
 
 
 @require_GET
 def unit_detail(request, code: str):
-    unit = _unit_or_404(request, code)
+    unit = selectors.unit_get(scope=request.scope, code=code, counts=True)
+    if unit is None:
+        raise Http404("Không tìm thấy tổ chức đảng.")
     today = timezone.localdate()
     parent = selectors.parent_on(unit, today)
     children = selectors.unit_children(scope=request.scope, parent=unit)
-    direct = selectors.member_list(scope=request.scope, unit=unit, subtree=False)
-    direct_shown = direct.count()
     direct_count = selectors.direct_member_count(unit)
+    direct, direct_shown = [], 0
+    if direct_count or unit.kind.is_cell:  # members live in cells: most units hold none
+        seen = selectors.member_list(scope=request.scope, unit=unit, subtree=False)
+        direct = list(seen[: UNIT_PAGE_MEMBERS + 1])
+        direct_shown = len(direct) if len(direct) <= UNIT_PAGE_MEMBERS else seen.count()
+        direct = direct[:UNIT_PAGE_MEMBERS]
     head = selectors.unit_head_on(unit, today)
+    # the bodies once, with the names the reports give them (the committee's among them)
+    bodies = list(shortnames.with_short_names(unit.bodies.all(), today))
+    committee_name = (
+        shortnames.committee_of(bodies[0])
+        if bodies
+        else shortnames.committee_short_name(unit, today)
+    )
     return render(
         request,
         "orgs/unit_detail.html",
@@ -238,20 +252,20 @@ def unit_detail(request, code: str):
             "unit": unit,
             "parent": parent,
             "parent_visible": parent is not None and request.scope.contains(parent.path),
-            "bodies": _seats_by_body(request, unit),
+            "bodies": _seats_by_body(request, unit, bodies),
             "terms": unit.terms.all(),
             "head": head,
             "head_shown": head is not None and request.scope.sees(head.member),
             "children": children,
             "subtree_members": direct_count + sum(node.members for node in children),
             "can_read": request.scope.may(RECORDS_VIEW, unit.path),
-            "direct": _with_status(list(direct[:UNIT_PAGE_MEMBERS]), today),
+            "direct": _with_status(direct, today),
             "direct_count": direct_count,
             "direct_shown": direct_shown,
             "can_edit": request.scope.may(UNITS_CHANGE, unit.path),
             "can_manage": request.scope.manages(unit.path),
-            "committee_name": shortnames.committee_short_name(unit, today),
-            "report_names": _report_names(unit, today),
+            "committee_name": committee_name,
+            "report_names": _report_names(bodies),
             "committee_names": shortnames.recorded_names(unit)[:5],
             "short_name_form": forms.CommitteeShortNameForm(),
             "can_add_member": request.scope.may(RECORDS_CHANGE, unit.path),

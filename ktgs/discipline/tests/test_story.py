@@ -12,7 +12,7 @@ from django.urls import reverse
 from ktgs.accounts.access import visible_to
 from ktgs.core.models import Secrecy
 from ktgs.discipline.counting import live_decisions
-from ktgs.discipline.models import Decision
+from ktgs.discipline.models import Decision, DisciplineCase, Suspension
 from ktgs.discipline.story import member_story, unit_story
 from ktgs.inspections.models import Inspection, InspectionSubject
 from ktgs.letters.choices import Channel, LetterKind
@@ -152,6 +152,42 @@ def test_the_story_takes_the_same_queries_whatever_its_length(cast):
         short = member_story(scope, member)
     assert len(story.entries) > len(short.entries) >= 3
     assert len(many) == len(few) <= 10
+
+
+def test_a_story_without_discipline_records_asks_those_tables_once(cast):
+    """Most units and members have none: one query says so for the three discipline tables,
+    and when the reader sees every inspection of the unit, those not seen are not counted."""
+    scope = visible_to(cast["ubkt_leader"])
+    subject = (
+        InspectionSubject.objects.filter(
+            unit__isnull=False,
+            inspection__voided_at__isnull=True,
+            inspection__secrecy=Secrecy.NORMAL,
+        )
+        .exclude(unit__in=DisciplineCase.objects.values("subject_unit"))
+        .exclude(unit__in=Decision.objects.values("subject_unit"))
+        .exclude(unit__in=Suspension.objects.values("subject_unit"))
+        .exclude(
+            unit__in=InspectionSubject.objects.exclude(inspection__secrecy=Secrecy.NORMAL).values(
+                "unit"
+            )
+        )
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    assert subject is not None, "the demo has a unit inspected and never disciplined"
+    with CaptureQueriesContext(connection) as queries:
+        story = unit_story(scope, subject.unit)
+    assert ("inspection", subject.inspection_id) in {
+        (e.kind, e.record.inspection_id) for e in story.entries
+    }
+    assert story.hidden == 0
+    sqls = [q["sql"] for q in queries]
+    assert len([sql for sql in sqls if "discipline_" in sql]) == 1, sqls
+    # which parts hold records, the unit's inspection rows counted, listed, their follow-ups:
+    # the rows the reader does not see are not counted when the count says there are none
+    assert len(sqls) == 4, sqls
 
 
 # --- the lists filtered by subject --------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ktgs.core import keyset
-from ktgs.core.models import Dated
+from ktgs.core.models import Dated, Secrecy
 from ktgs.core.vietnamese import fold
 from ktgs.orgs import services, views
 from ktgs.orgs.models import CommitteeSeat, Member, Membership, OrgUnit
@@ -705,6 +705,37 @@ def test_cell_page_lists_its_members(client_as):
     response = client_as("grassroots_officer").get(reverse("orgs:unit_detail", args=[cell.code]))
     members = set(registered(cell.code).values_list("code", flat=True)[:50])
     assert members and members <= {code for code, _ in listed(response)}
+
+
+def test_a_cell_longer_than_the_page_counts_what_the_reader_sees(client_as, monkeypatch):
+    cell = first_cell("HA.DBK.001")
+    members = registered(cell.code).order_by("sort_key", "code")
+    assert members.count() >= 3
+    hidden = members.last()
+    Member.objects.filter(pk=hidden.pk).update(secrecy=Secrecy.SECRET)
+    seen = members.count() - 1
+    url = reverse("orgs:unit_detail", args=[cell.code])
+    client = client_as("inspector")  # cleared up to mật: the tối mật member is not listed
+    html = client.get(url).content.decode()
+    assert hidden.code not in html
+    assert f"{seen} hồ sơ đồng chí được xem" in html
+    assert "Xem đủ" not in html  # the whole cell is on the page
+    monkeypatch.setattr(views, "UNIT_PAGE_MEMBERS", 2)
+    response = client.get(url)
+    assert len(response.context["direct"]) == 2
+    assert f"Xem đủ {seen} đảng viên" in response.content.decode()
+
+
+def test_a_unit_with_no_member_of_its_own_reads_no_member_rows(client_as):
+    base = unit("HA.DBK.001")  # a grassroots committee: its members live in its cells
+    assert not Member.objects.live().filter(current_unit=base).exists()
+    client = client_as("ubkt_leader")
+    url = reverse("orgs:unit_detail", args=[base.code])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    assert "Đảng viên sinh hoạt tại" not in html
+    assert not [q for q in ctx.captured_queries if 'FROM "orgs_member"' in q["sql"]]
 
 
 def test_unit_outside_scope_is_not_found(client_as):
