@@ -10,15 +10,16 @@ Only what the reader sees (`scope.visible`: scope and clearance); the rest is co
 shown, as the discipline panel always did. **Letters are never read here**: an accused member's
 or unit's story does not show, count or hint at a letter (docs/security.md, Letter).
 
-A fixed number of queries whatever the number of records (about ten; two or three for the many
-members and units with no discipline record); a long story shows its
+A fixed number of queries whatever the number of records: one counts the records of every part,
+and each part that holds any reads them (about ten at most; one for the many members and units
+with no record, three for one inspected and never disciplined); a long story shows its
 newest `LIMIT` entries, in date order, and says so.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ktgs.audit.reads import record_reads
@@ -72,10 +73,11 @@ def _story(scope, mine: Q, *, member=None, unit=None) -> Story:
     entries: list[Entry] = []
     hidden = 0
     capped = False
-    present = _discipline_present(mine, member if member is not None else unit)
-    parts = (_inspections, *(part for key, part in DISCIPLINE_PARTS if present[key]))
-    for part in parts:
-        rows, n, full = part(scope, mine, member=member, unit=unit)
+    totals = _totals(mine, member=member, unit=unit)
+    for key, part in PARTS:
+        if not totals[key]:  # most members and units: the part's joins are not even planned
+            continue
+        rows, n, full = part(scope, mine, member=member, unit=unit, total=totals[key])
         entries += rows
         hidden += n
         capped |= full
@@ -86,20 +88,25 @@ def _story(scope, mine: Q, *, member=None, unit=None) -> Story:
     return Story(entries, hidden, capped)
 
 
-def _discipline_present(mine: Q, subject) -> dict[str, bool]:
-    """Which of the discipline parts hold a record of `subject`, in one query: most members and
-    units have none, and their story then reads no more of those tables."""
-    row = (
-        type(subject)
-        ._base_manager.filter(pk=subject.pk)
-        .values(
-            any_cases=Exists(DisciplineCase.objects.live().filter(mine)),
-            any_decisions=Exists(Decision.objects.live().filter(mine)),
-            any_suspensions=Exists(Suspension.objects.filter(mine)),
-        )
-        .first()
-    )
-    return row or dict.fromkeys((key for key, _part in DISCIPLINE_PARTS), False)
+class _Count(Subquery):
+    """How many rows a queryset holds, as a subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _totals(mine: Q, *, member, unit) -> dict[str, int]:
+    """How many records of each part the subject has, whoever may see them, in one query."""
+    subject = member if member is not None else unit
+    parts = {
+        "n_inspections": inspections.subjects_of(member=member, unit=unit),
+        "n_cases": DisciplineCase.objects.live().filter(mine),
+        "n_decisions": Decision.objects.live().filter(mine),
+        "n_suspensions": Suspension.objects.filter(mine),
+    }
+    counts = {key: _Count(rows.order_by().values("pk")) for key, rows in parts.items()}
+    row = type(subject)._base_manager.filter(pk=subject.pk).values(**counts).first()
+    return row or dict.fromkeys(parts, 0)
 
 
 def _hidden(live, seen, shown: int, total: int) -> int:
@@ -111,8 +118,10 @@ def _hidden(live, seen, shown: int, total: int) -> int:
     return live.exclude(pk__in=seen.values("pk")).count()
 
 
-def _inspections(scope, mine, *, member, unit):
-    rows, hidden = inspections.subject_rows(scope=scope, member=member, unit=unit, limit=LIMIT)
+def _inspections(scope, mine, *, member, unit, total):
+    rows, hidden = inspections.subject_rows(
+        scope=scope, member=member, unit=unit, limit=LIMIT, total=total
+    )
     out: list[Entry] = []
     by_inspection: dict[int, Entry] = {}
     for s in rows:
@@ -130,11 +139,8 @@ def _inspections(scope, mine, *, member, unit):
     return out, hidden, len(rows) == LIMIT
 
 
-def _cases(scope, mine, *, member, unit):
+def _cases(scope, mine, *, member, unit, total):
     live = DisciplineCase.objects.live().filter(mine)
-    total = live.count()  # most members and units have none: the joins below are not planned
-    if not total:
-        return [], 0, False
     seen = scope.visible(live)
     rows = list(
         seen.select_related("body", "member", "subject_unit", "proposal__inspection").order_by(
@@ -151,11 +157,8 @@ def _case_subject(case, member) -> str:
     return case.member.full_name if case.member_id else case.subject_unit.name
 
 
-def _decisions(scope, mine, *, member, unit):
+def _decisions(scope, mine, *, member, unit, total):
     live = Decision.objects.live().filter(mine)
-    total = live.count()
-    if not total:
-        return [], 0, False
     seen = scope.visible(live)
     replaced = Decision.objects.filter(replaces=OuterRef("pk"), voided_at__isnull=True)
     rows = list(
@@ -176,11 +179,8 @@ def _decisions(scope, mine, *, member, unit):
     return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
 
 
-def _suspensions(scope, mine, *, member, unit):
+def _suspensions(scope, mine, *, member, unit, total):
     live = Suspension.objects.filter(mine)
-    total = live.count()
-    if not total:
-        return [], 0, False
     seen = scope.visible(live)
     rows = list(
         seen.select_related("body", "member", "subject_unit").order_by("-starts_on", "-pk")[:LIMIT]
@@ -190,11 +190,12 @@ def _suspensions(scope, mine, *, member, unit):
     return entries, _hidden(live, seen, len(rows), total), len(rows) == LIMIT
 
 
-# the parts `_discipline_present` answers for, by its keys
-DISCIPLINE_PARTS = (
-    ("any_cases", _cases),
-    ("any_decisions", _decisions),
-    ("any_suspensions", _suspensions),
+# each part of the story, by the key `_totals` counts its records under
+PARTS = (
+    ("n_inspections", _inspections),
+    ("n_cases", _cases),
+    ("n_decisions", _decisions),
+    ("n_suspensions", _suspensions),
 )
 
 

@@ -133,16 +133,25 @@ def open_follow_ups(*, scope) -> QuerySet[FollowUp]:
 # --- a member's or a unit's story: what they were a subject of ------------------------------
 
 
-def subject_rows(*, scope, member=None, unit=None, limit: int) -> tuple[list, int]:
+def subjects_of(*, member=None, unit=None) -> QuerySet[InspectionSubject]:
     """The subject rows of `member` (or of `unit`: the organisation, or a member of this cell
-    on the decision date) in inspections the user sees, newest first, at most `limit`, with
-    their inspection, body, follow-ups and discipline proposal; and how many rows of inspections
-    the user does not see have it (scope or clearance). At most four queries whatever the
-    number: one when there is none (most members and units: the joins below are then not even
-    planned), three when the user sees every row (the rows not seen are then not counted)."""
+    on the decision date) in live inspections, whoever may see them."""
     mine = InspectionSubject.objects.filter(inspection__voided_at__isnull=True)
-    mine = mine.filter(member=member) if member is not None else mine.filter(unit=unit)
-    total = mine.count()
+    return mine.filter(member=member) if member is not None else mine.filter(unit=unit)
+
+
+def subject_rows(
+    *, scope, member=None, unit=None, limit: int, total: int | None = None
+) -> tuple[list, int]:
+    """The rows of `subjects_of(member, unit)` in inspections the user sees, newest first, at
+    most `limit`, with their inspection, body, follow-ups and discipline proposal; and how many
+    rows of inspections the user does not see have it (scope or clearance). `total`: how many
+    rows `subjects_of` holds, when the caller has counted them. At most four queries whatever
+    the number: none or one when there is none (most members and units: the joins below are
+    then not even planned), two or three when the user sees every row (the rows not seen are
+    then not counted)."""
+    mine = subjects_of(member=member, unit=unit)
+    total = mine.count() if total is None else total
     if not total:
         return [], 0
     seen = mine.filter(inspection__in=visible_inspections(scope).values("pk"))

@@ -347,3 +347,16 @@ def test_a_nul_400_carries_the_safety_headers(client_as):
     response = client_as("inspector").get(reverse("orgs:member_list") + "?q=%00")
     assert response.status_code == 400
     assert_safety_headers(response, "NUL")
+
+
+def test_the_wsgi_entry_point_freezes_what_lives_as_long_as_the_worker(tmp_path):
+    """gunicorn imports config.wsgi: the code loaded there, views included, is frozen out of the
+    collector's full passes (docs/benchmarks.md, «Full collections»)."""
+    probe = (
+        "import gc, sys; import config.wsgi; "
+        "assert 'ktgs.orgs.views' in sys.modules, 'views not imported'; "
+        "print(gc.get_freeze_count())"
+    )
+    done = run(["-c", probe], production_env(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert int(done.stdout) > 50_000  # objects: Django, the views, the libraries

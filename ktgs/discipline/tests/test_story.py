@@ -154,9 +154,10 @@ def test_the_story_takes_the_same_queries_whatever_its_length(cast):
     assert len(many) == len(few) <= 10
 
 
-def test_a_story_without_discipline_records_asks_those_tables_once(cast):
-    """Most units and members have none: one query says so for the three discipline tables,
-    and when the reader sees every inspection of the unit, those not seen are not counted."""
+def test_a_story_counts_its_parts_in_one_query(cast):
+    """One query counts the subject's records of every part: a part with none (most members and
+    units have no discipline record) is read no further; when the reader sees every inspection
+    of the unit, those not seen are not counted."""
     scope = visible_to(cast["ubkt_leader"])
     subject = (
         InspectionSubject.objects.filter(
@@ -185,9 +186,8 @@ def test_a_story_without_discipline_records_asks_those_tables_once(cast):
     assert story.hidden == 0
     sqls = [q["sql"] for q in queries]
     assert len([sql for sql in sqls if "discipline_" in sql]) == 1, sqls
-    # which parts hold records, the unit's inspection rows counted, listed, their follow-ups:
-    # the rows the reader does not see are not counted when the count says there are none
-    assert len(sqls) == 4, sqls
+    # the parts counted, the unit's inspection rows listed, their follow-ups: nothing more
+    assert len(sqls) == 3, sqls
 
 
 # --- the lists filtered by subject --------------------------------------------------------------
