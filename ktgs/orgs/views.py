@@ -415,6 +415,8 @@ def member_list(request):
             fallback=request.scope.visible(Member.objects.live()),
             cap=keyset.search_count_cap() if f["q"] else None,
             counted=counted,
+            # with a typed name, `counted` is `rows` written again: the first page counts in its walk
+            count_in_walk=bool(f["q"]),
         )
         if rows is not None
         else keyset.KeysetPage([], False, False, keyset.Capped(0, False))

@@ -11,7 +11,7 @@ from ktgs.accounts.access import visible_to
 from ktgs.core import keyset
 from ktgs.core.vietnamese import fold
 from ktgs.demo.layout import DEMO_REFERENCE_DATE
-from ktgs.orgs import areas, selectors, trigram
+from ktgs.orgs import areas, selectors, trigram, views
 from ktgs.orgs.models import AREA_LENGTH, Member, OrgUnit, area_of
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +287,28 @@ def test_the_capped_count_reads_at_most_cap_plus_one_rows():
         keyset.capped_count(rows, 10)
     (sql,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert "LIMIT 11" in sql and sql.upper().startswith("SELECT COUNT(*)")
+
+
+@pytest.mark.parametrize("cap", [60, 10_000])
+def test_a_typed_names_first_page_counts_in_its_walk(cast, client_as, settings, cap):
+    """The first page of a search walks its ids on to the cap and counts them there: the same
+    figure as the count, no COUNT query; a later page counts as before."""
+    settings.KTGS_SEARCH_COUNT_CAP = cap
+    client = client_as("inspector")
+    url = reverse("orgs:member_list")
+    client.get(url, {"q": "thi"})
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(url, {"q": "thi"})
+    page = first.context["page"]
+    assert page.has_next and len(page.object_list) == views.PAGE_SIZE
+    searched = selectors.member_list(scope=visible_to(cast["inspector"]), q="thi")
+    counted = keyset.capped_count(searched, cap)
+    assert page.count == counted and counted.more == (cap == 60)
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url, {"q": "thi", "sau": page.last_id})
+    assert second.context["page"].count == counted
+    assert [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 def test_the_capped_count_runs_without_parallel_workers_and_leaves_the_setting_as_it_was():
