@@ -277,10 +277,11 @@ def rebuild(
 
 
 @transaction.atomic
-def fix(*, today: date | None = None) -> list[Drift]:
+def fix(*, today: date | None = None, wrong_areas: int | None = None) -> list[Drift]:
     """Rewrite the drifted counters and members' areas from a recomputation, with one audit
-    event naming them."""
-    wrong_areas = areas.drifted()
+    event naming them. `wrong_areas`: the members whose area is wrong, when the caller has just
+    counted them (`areas.drifted()`: a scan of every member)."""
+    wrong_areas = areas.drifted() if wrong_areas is None else wrong_areas
     drifts = rebuild(today=today)
     if drifts or wrong_areas:
         record(

@@ -1,5 +1,6 @@
 """A wide node of the tree comes in chunks (issue 19): «Xem thêm» fetches the next chunk by htmx
-in its place, in a real Chromium, until the node's children are all shown, none twice."""
+in its place, in a real Chromium, until the node's children are all shown, none twice; the
+keyboard's focus moves to the first row each chunk brings."""
 
 import re
 
@@ -24,10 +25,14 @@ def test_xem_them_loads_the_rest_of_a_wide_node(page: Page, demo_password, shot)
     expect(more).to_have_count(1)
     shown = 30
     while more.count():
+        more.focus()  # from the keyboard: Enter on the link
         with page.expect_response(re.compile(r"/to-chuc/cay/\d+/\?sau=\d+")) as loaded:
-            more.click()
+            page.keyboard.press("Enter")
         assert loaded.value.status == 200
         expect(rows).not_to_have_count(shown)
+        # the focus is on the first row brought, not lost with the link (tree.js)
+        first_new = rows.nth(shown).locator("xpath=./div/span/a[contains(@class, 'tree-name')]")
+        expect(first_new).to_be_focused()
         shown = rows.count()
         assert shown <= 200, "the chunks end"
     names = rows.locator("xpath=./div/span/a[contains(@class, 'tree-name')]").all_inner_texts()

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 Actor(id=None, name=f"dòng lệnh «ktgs counters check --fix» ({_account()})")
             )
             try:
-                drifts = counters.fix()
+                drifts = counters.fix(wrong_areas=wrong_areas)
             finally:
                 current_actor.reset(token)
         else:
