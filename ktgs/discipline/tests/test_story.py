@@ -14,6 +14,7 @@ from ktgs.core.models import Secrecy
 from ktgs.discipline.counting import live_decisions
 from ktgs.discipline.models import Decision, DisciplineCase, Suspension
 from ktgs.discipline.story import member_story, unit_story
+from ktgs.inspections import selectors as inspection_selectors
 from ktgs.inspections.models import Inspection, InspectionSubject
 from ktgs.letters.choices import Channel, LetterKind
 from ktgs.letters.models import Letter
@@ -188,6 +189,32 @@ def test_a_story_counts_its_parts_in_one_query(cast):
     assert len([sql for sql in sqls if "discipline_" in sql]) == 1, sqls
     # the parts counted, the unit's inspection rows listed, their follow-ups: nothing more
     assert len(sqls) == 3, sqls
+
+
+def test_a_units_inspections_are_read_through_its_subject_rows_as_through_every_path(
+    cast, monkeypatch
+):
+    """On a unit's page the inspections with a subject there are checked by clearance alone
+    when the reader reads at the unit: the same rows, and the same count of those not seen,
+    as the whole rule (`visible_inspections`) gives, for every role."""
+    live = InspectionSubject.objects.filter(inspection__voided_at__isnull=True)
+    units = list(OrgUnit.objects.filter(pk__in=live.values("unit")).order_by("path")[:6])
+    secret = InspectionSubject.objects.filter(unit=units[0]).first().inspection
+    Inspection.objects.filter(pk=secret.pk).update(secrecy=Secrecy.SECRET)
+    checked = {"through the subject": 0, "hidden": 0}
+    for user in cast.values():
+        scope = visible_to(user)
+        for unit in units:
+            fast = inspection_selectors.subject_rows(scope=scope, unit=unit, limit=100)
+            with monkeypatch.context() as m:
+                m.setattr(inspection_selectors, "_read_through_subject_unit", lambda s, u: False)
+                full = inspection_selectors.subject_rows(scope=scope, unit=unit, limit=100)
+            assert ([r.pk for r in fast[0]], fast[1]) == ([r.pk for r in full[0]], full[1])
+            checked["through the subject"] += inspection_selectors._read_through_subject_unit(
+                scope, unit
+            )
+            checked["hidden"] += fast[1] > 0
+    assert checked["through the subject"] and checked["hidden"], checked
 
 
 # --- the lists filtered by subject --------------------------------------------------------------
