@@ -31,8 +31,8 @@ UNIT_PAGE_MEMBERS = 50
 # --- access helpers: every lookup goes through a scoped selector -----------------------------
 
 
-def _unit_or_404(request, code: str) -> OrgUnit:
-    unit = selectors.unit_get(scope=request.scope, code=code)
+def _unit_or_404(request, code: str, *, counts: bool = False) -> OrgUnit:
+    unit = selectors.unit_get(scope=request.scope, code=code, counts=counts)
     if unit is None:
         raise Http404("Không tìm thấy tổ chức đảng.")
     return unit
@@ -224,9 +224,7 @@ def _report_names(bodies: list[Body]) -> list[str]:
 
 @require_GET
 def unit_detail(request, code: str):
-    unit = selectors.unit_get(scope=request.scope, code=code, counts=True)
-    if unit is None:
-        raise Http404("Không tìm thấy tổ chức đảng.")
+    unit = _unit_or_404(request, code, counts=True)
     today = timezone.localdate()
     parent = selectors.parent_on(unit, today)
     children = selectors.unit_children(scope=request.scope, parent=unit)
