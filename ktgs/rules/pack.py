@@ -58,16 +58,27 @@ def _checked(row: dict, where: str) -> dict:
 
 def load_pack(rule_row_model=None, data_dir: Path = DATA_DIR) -> tuple[int, int]:
     """Create or update the pack rows from the files; delete pack rows gone from the files
-    unless an office row corrects them. Returns (written, deleted). Usable from a migration."""
+    unless an office row corrects them. Returns (written, deleted). Usable from a migration.
+
+    One read of the pack rows, then one insert of the new rows and one update of the changed
+    ones: nine migrations load the pack, and a fresh database must not pay row by row for each.
+    """
     if rule_row_model is None:
         from ktgs.rules.models import RuleRow as rule_row_model
     rows = read_pack(data_dir)
     pack = rule_row_model.objects.filter(origin=RuleOrigin.PACK)
-    kept = set()
+    existing = {(r.family, r.key, r.starts_on): r for r in pack}
+    new, changed = [], []
     for row in rows:
-        natural = {k: row[k] for k in ("family", "key", "starts_on")}
-        obj, _ = pack.update_or_create(**natural, defaults={**row, "origin": RuleOrigin.PACK})
-        kept.add(obj.pk)
-    gone = pack.exclude(pk__in=kept).filter(corrections__isnull=True)
-    deleted, _ = gone.delete()
+        obj = existing.pop((row["family"], row["key"], row["starts_on"]), None)
+        if obj is None:
+            new.append(rule_row_model(**row, origin=RuleOrigin.PACK))
+        elif any(getattr(obj, name) != value for name, value in row.items()):
+            for name, value in row.items():
+                setattr(obj, name, value)
+            changed.append(obj)
+    gone = [obj.pk for obj in existing.values()]  # left in the database, gone from the files
+    deleted, _ = pack.filter(pk__in=gone, corrections__isnull=True).delete() if gone else (0, {})
+    rule_row_model.objects.bulk_update(changed, sorted(FIELDS - {"family", "key", "starts_on"}))
+    rule_row_model.objects.bulk_create(new)
     return len(rows), deleted

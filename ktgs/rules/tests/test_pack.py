@@ -151,3 +151,25 @@ def test_a_missing_pack_folder_is_an_error_not_an_empty_pack(tmp_path):
     with pytest.raises(FileNotFoundError, match="Không tìm thấy tệp quy tắc"):
         read_pack(tmp_path / "khong-co")
     assert len(ROWS) > 20  # the files are in the repository (they were once git-ignored)
+
+
+@pytest.mark.django_db
+def test_reload_restores_a_changed_row_and_a_missing_one_in_a_few_queries(
+    django_assert_max_num_queries,
+):
+    pack = RuleRow.objects.filter(origin=RuleOrigin.PACK, corrections__isnull=True)
+    changed = pack.order_by("pk").first()
+    right = (changed.value, changed.note)
+    pack.filter(pk=changed.pk).update(value={"changed": True}, note="sửa tay")
+    missing = pack.order_by("-pk").first()
+    natural = (missing.family, missing.key, missing.starts_on)
+    missing.delete()
+    untouched = pack.exclude(pk=changed.pk).order_by("pk").first()
+    with django_assert_max_num_queries(8):  # read, update, insert: not one per row
+        assert load_pack() == (len(ROWS), 0)
+    changed.refresh_from_db()
+    assert (changed.value, changed.note) == right
+    family, key, starts_on = natural
+    assert pack.filter(family=family, key=key, starts_on=starts_on).count() == 1
+    assert RuleRow.objects.get(pk=untouched.pk).value == untouched.value
+    assert RuleRow.objects.filter(origin=RuleOrigin.PACK).count() == len(ROWS)
