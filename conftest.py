@@ -171,7 +171,7 @@ def empty_database(tmp_path):
     or a fresh database on the PostgreSQL server of a PostgreSQL run (dropped afterwards)."""
     import uuid
 
-    from ktgs.ops.tests.helpers import engine, ktgs
+    from ktgs.ops.tests.helpers import engine, migrated
 
     url, name = None, None
     if engine() == "postgresql":
@@ -181,7 +181,7 @@ def empty_database(tmp_path):
         url = Server().create(name)
     data_dir = tmp_path / "empty"
     data_dir.mkdir()
-    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir, database_url=url)
+    migrated(data_dir, url)
     yield data_dir, url
     if name:
         Server().drop(name)

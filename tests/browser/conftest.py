@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from ktgs.ops.tests.helpers import migrated
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path(os.environ.get("KTGS_CHROMIUM", "/usr/bin/chromium"))
@@ -122,7 +124,7 @@ def live_app(app_env: dict[str, str]) -> Iterator[str]:
     setup_log = ARTIFACTS / "browser-app-setup.log"
     server_log = ARTIFACTS / "browser-app-server.log"
     setup_log.write_text("")
-    _ktgs(["migrate", "--no-input", "-v", "0"], app_env, setup_log, timeout=300)
+    migrated(Path(app_env["KTGS_DATA_DIR"]))  # `ktgs migrate`, run once per test process
     _ktgs(["demo"], app_env, setup_log, timeout=DEMO_TIMEOUT)
 
     port = _free_port()

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import engine, ktgs, migrated
 
 CONTENT = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 NAME = "Kết luận kiểm tra số 05-KL.pdf"
@@ -52,7 +52,7 @@ def urls():
 def test_backup_and_restore_keep_an_attachment_byte_identical(urls, tmp_path):
     source, target = tmp_path / "source", tmp_path / "target"
     run = {"data_dir": source, "database_url": urls["source"]}
-    ktgs("migrate", "--no-input", "-v", "0", **run)
+    migrated(source, urls["source"])
     ktgs("demo", "--members", "100", **run)
     pk = ktgs("-c", ATTACH, **run).stdout.strip()
     before = json.loads(ktgs("-c", READ, pk, **run).stdout)

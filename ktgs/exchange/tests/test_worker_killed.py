@@ -28,7 +28,7 @@ import pytest
 
 from ktgs.exchange.jobs import STALE_MESSAGE
 from ktgs.exchange.tests.test_views import members_book
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import engine, ktgs, migrated
 
 pytestmark = pytest.mark.skipif(
     engine() != "postgresql",
@@ -108,7 +108,7 @@ def databases(tmp_path):
     base_dir.mkdir()
     try:
         base_url = server.create(made[0])
-        ktgs("migrate", "--no-input", "-v", "0", data_dir=base_dir, database_url=base_url)
+        migrated(base_dir, base_url)
         ktgs("demo", "--members", "100", data_dir=base_dir, database_url=base_url)
 
         def make(role: str):

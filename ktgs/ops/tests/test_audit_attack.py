@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from ktgs.audit.chain import CHAINED_FIELDS, GENESIS, canonical
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import engine, ktgs, migrated
 
 pytestmark = pytest.mark.skipif(engine() != "sqlite", reason="the SQLite file (SQLite run)")
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(engine() != "sqlite", reason="the SQLite file (S
 @pytest.fixture
 def data_dir(tmp_path):
     data_dir = tmp_path / "data"
-    ktgs("migrate", "--no-input", "-v", "0", data_dir=data_dir)
+    migrated(data_dir)
     ktgs("demo", "--members", "100", data_dir=data_dir)
     assert "Chuỗi hợp lệ: 2 sự kiện" in ktgs("audit", "verify", data_dir=data_dir).stdout
     return data_dir

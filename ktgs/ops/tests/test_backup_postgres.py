@@ -9,7 +9,14 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from ktgs.ops.tests.helpers import checksums, engine, ktgs, make_source, read_member
+from ktgs.ops.tests.helpers import (
+    checksums,
+    engine,
+    ktgs,
+    make_source,
+    migrated,
+    read_member,
+)
 
 pytestmark = pytest.mark.skipif(engine() != "postgresql", reason="the PostgreSQL path (PG run)")
 
@@ -139,7 +146,7 @@ def test_restore_refuses_a_backup_of_another_engine(source, tmp_path):
 
 def test_checksums_are_the_same_on_sqlite_for_the_same_demo(source, tmp_path):
     """The demo is deterministic: its tree and memberships hash alike on both engines."""
-    ktgs("migrate", "--no-input", "-v", "0", data_dir=tmp_path)
+    migrated(tmp_path)
     ktgs("demo", "--members", "100", data_dir=tmp_path)
     on_sqlite = checksums(tmp_path)
     manifest = json.loads(read_member(source[1], "manifest.json"))

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 
 from ktgs.accounts.access import visible_to
 from ktgs.audit.models import AuditEvent
-from ktgs.ops.tests.helpers import engine, ktgs
+from ktgs.ops.tests.helpers import engine, ktgs, migrated
 from ktgs.orgs.models import OrgUnit
 from ktgs.reports.periods import UnitPeriods
 from ktgs.submissions import packages, services, signing
@@ -81,7 +81,7 @@ def exported(tmp_path_factory):
     env = {"data_dir": data_dir, "database_url": url, "KTGS_KEYS_DIR": str(work / "keys")}
     env["KTGS_PACKAGE_KEYS_DIR"] = str(work / "khoa-goi")
     try:
-        ktgs("migrate", "--no-input", "-v", "0", **env)
+        migrated(data_dir, url)
         ktgs("demo", "--members", "100", **env)
         pubkey = ktgs("package", "keygen", UNIT, **env).stdout
         ktgs("-c", EXPORTER, str(work), **env)
