@@ -4,8 +4,8 @@ URLs: docs/benchmarks.md, «Tải đồng thời»).
 Each simulated user takes a session of the benchmark user (made by bench/load.py), reads the
 member list and the tree once («start: …», reported apart), then loops over the pages in turn
 (member search, member list first and last page, a unit page, a member page, the name picker's
-suggestions, a tree node's expansion, the tree page), each client entering the loop at its own
-page, waiting between 0.5 and 1.5 × KTGS_LOAD_THINK seconds between requests (1: a busy office;
+suggestions, a tree node's expansion, the tree page, and the reference: a signed-in page that
+reads no row, the picker with nothing typed), each client entering the loop at its own page, waiting between 0.5 and 1.5 × KTGS_LOAD_THINK seconds between requests (1: a busy office;
 0: the stress figure).
 The codes it opens are read from the pages themselves (the first page's members, the tree's
 units), so nothing depends on the demo's names or numbers."""
@@ -23,6 +23,7 @@ SEARCH = os.environ.get("KTGS_LOAD_SEARCH", "nguyen van")
 PICK = os.environ.get("KTGS_LOAD_PICK", "nguyen van")
 THINK = float(os.environ.get("KTGS_LOAD_THINK", "1"))
 HTMX = {"HX-Request": "true"}
+BARE = "reference: signed-in, no rows"  # bench/load.py prints each page beyond it
 
 MEMBER_LINK = re.compile(r'href="/dang-vien/([^/"?]+)/"')
 UNIT_LINK = re.compile(r'href="/to-chuc/([^/"?]+)/"')
@@ -82,6 +83,7 @@ class Inspector(HttpUser):
             self.picker,
             self.tree,
             self.tree_page,
+            self.bare,
         ]
         # each client enters the loop at its own page, after a pause of up to one think time:
         # otherwise the first round is eight requests for the same page at the same instant
@@ -112,6 +114,11 @@ class Inspector(HttpUser):
 
     def picker(self) -> None:
         self.get(f"/chon/dang-vien/?q={PICK.replace(' ', '+')}", "picker suggestions", headers=HTMX)
+
+    def bare(self) -> None:
+        """What every signed-in request costs before its own rows: the session, the user, the
+        second factor, the scope, a template — here the picker's answer to nothing typed."""
+        self.get("/chon/dang-vien/?q=", BARE, headers=HTMX)
 
     def tree_page(self) -> None:
         self.get("/to-chuc/", "tree page")
