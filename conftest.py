@@ -12,6 +12,9 @@ Fixtures:
     cast       {role value: demo User}, e.g. cast["inspector"]
     client_as  client_as("inspector") -> a django.test.Client logged in as that demo user
                (past the second factor for the demo users who have one)
+    empty_database (data folder, DATABASE_URL or None) of a migrated, empty database of its own,
+               for tests that drive `ktgs` commands in a child process; a copy of one that
+               `ktgs migrate` made once per test process (`ktgs.ops.tests.helpers.migrated`)
 
 Rules:
     * Do NOT use `transactional_db`, `live_server`, `django_db(transaction=True)`,

@@ -155,6 +155,18 @@ class Scope:
             rows = queryset.filter(pk__in=rows.values("pk"))
         return rows
 
+    def reads_through(self, model, path_field: str, path: str) -> bool:
+        """Are the rows of `model` known to reach the unit at `path` by `path_field` (one of
+        the model's ACCESS_PATHS) all seen, their clearance allowing? Yes when the user may
+        read at `path` and the model excludes no reader beyond scope and clearance: `visible()`
+        keeps every such row whose secrecy the clearance allows, so a caller may filter them by
+        `secrecy_levels` alone and skip the join of the other paths."""
+        return (
+            path_field in model.ACCESS_PATHS
+            and model.access_exclusion(self) is None
+            and self.may(RECORDS_VIEW, path)
+        )
+
     def sees(self, record) -> bool:
         """Does the user see this one record? The same rule as `visible()`."""
         if getattr(record, "secrecy", None) not in self.secrecy_levels:

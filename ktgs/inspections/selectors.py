@@ -133,6 +133,9 @@ def open_follow_ups(*, scope) -> QuerySet[FollowUp]:
 # --- a member's or a unit's story: what they were a subject of ------------------------------
 
 
+SUBJECT_UNIT_PATH = "subjects__unit__path"  # an inspection is read through its subjects' units
+
+
 def subjects_of(*, member=None, unit=None) -> QuerySet[InspectionSubject]:
     """The subject rows of `member` (or of `unit`: the organisation, or a member of this cell
     on the decision date) in live inspections, whoever may see them."""
@@ -154,8 +157,8 @@ def subject_rows(
     total = mine.count() if total is None else total
     if not total:
         return [], 0
-    if unit is not None and _read_through_subject_unit(scope, unit):
-        seen = mine.filter(inspection__secrecy__in=scope.secrecy_levels)
+    if unit is not None and scope.reads_through(Inspection, SUBJECT_UNIT_PATH, unit.path):
+        seen = mine.filter(inspection__secrecy__in=scope.secrecy_levels)  # no other path joined
     else:
         seen = mine.filter(inspection__in=visible_inspections(scope).values("pk"))
     rows = list(
@@ -172,18 +175,6 @@ def subject_rows(
         return rows, 0
     hidden = mine.exclude(pk__in=seen.values("pk")).values("inspection_id").distinct().count()
     return rows, hidden
-
-
-def _read_through_subject_unit(scope, unit) -> bool:
-    """Does the user see every inspection with a subject in `unit` whose secrecy their clearance
-    allows? Yes when they read at `unit`: a subject's unit is one of the paths an inspection is
-    read through (`Inspection.ACCESS_PATHS`), and inspections exclude no reader beyond scope and
-    clearance. The rows of `unit` then need no join of the other paths (`visible_inspections`)."""
-    return (
-        "subjects__unit__path" in Inspection.ACCESS_PATHS
-        and Inspection.access_exclusion(scope) is None
-        and scope.may(RECORDS_VIEW, unit.path)
-    )
 
 
 def subject_filter(*, member=None, unit_path: str = "") -> Q:

@@ -142,3 +142,18 @@ def test_createadmin_refuses_a_root_founding_date_after_today_or_malformed(
             "--root-founded", founded,
         )  # fmt: skip
     assert not User.objects.filter(username="quantri5").exists()
+
+
+def test_reads_through_a_path_only_where_the_user_reads_and_nothing_is_excluded():
+    """Rows known to reach a unit by one of a model's access paths need only the clearance
+    check when the user reads there and the model excludes no reader (inspections); never for
+    a model with exclusions (letters: the accused's own units) nor by a path it is not read
+    through."""
+    from ktgs.inspections.models import Inspection
+    from ktgs.letters.models import Letter
+
+    scope = Scope(grants=(Grant("a.b.", Role.INSPECTOR),), clearance=Secrecy.NORMAL)
+    assert scope.reads_through(Inspection, "subjects__unit__path", "a.b.c.")
+    assert not scope.reads_through(Inspection, "subjects__unit__path", "a.")  # above the grant
+    assert not scope.reads_through(Inspection, "subjects__member__code", "a.b.c.")
+    assert not scope.reads_through(Letter, "unit__path", "a.b.c.")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ktgs.accounts.access import visible_to
+from ktgs.accounts.access import Scope, visible_to
 from ktgs.core.models import Secrecy
 from ktgs.discipline.counting import live_decisions
 from ktgs.discipline.models import Decision, DisciplineCase, Suspension
@@ -207,11 +207,11 @@ def test_a_units_inspections_are_read_through_its_subject_rows_as_through_every_
         for unit in units:
             fast = inspection_selectors.subject_rows(scope=scope, unit=unit, limit=100)
             with monkeypatch.context() as m:
-                m.setattr(inspection_selectors, "_read_through_subject_unit", lambda s, u: False)
+                m.setattr(Scope, "reads_through", lambda *args: False)
                 full = inspection_selectors.subject_rows(scope=scope, unit=unit, limit=100)
             assert ([r.pk for r in fast[0]], fast[1]) == ([r.pk for r in full[0]], full[1])
-            checked["through the subject"] += inspection_selectors._read_through_subject_unit(
-                scope, unit
+            checked["through the subject"] += scope.reads_through(
+                Inspection, inspection_selectors.SUBJECT_UNIT_PATH, unit.path
             )
             checked["hidden"] += fast[1] > 0
     assert checked["through the subject"] and checked["hidden"], checked
