@@ -181,7 +181,7 @@ def empty_database(tmp_path):
         from ktgs.ops.tests.test_backup_postgres import Server
 
         name = f"ktgs_empty_{uuid.uuid4().hex[:8]}"
-        url = Server().create(name)
+        url = Server().url(name)  # created by migrated()
     data_dir = tmp_path / "empty"
     data_dir.mkdir()
     migrated(data_dir, url)

@@ -5,8 +5,9 @@ Each simulated user takes a session of the benchmark user (made by bench/load.py
 member list and the tree once («start: …», reported apart), then loops over the pages in turn
 (member search, member list first and last page, a unit page, a member page, the name picker's
 suggestions, a tree node's expansion, the tree page, and the reference: a signed-in page that
-reads no row, the picker with nothing typed), each client entering the loop at its own page, waiting between 0.5 and 1.5 × KTGS_LOAD_THINK seconds between requests (1: a busy office;
-0: the stress figure).
+reads no row, the picker with nothing typed), each client entering the loop at its own page,
+waiting between 0.5 and 1.5 × KTGS_LOAD_THINK seconds between requests (1: a busy office; 0: the
+stress figure).
 The codes it opens are read from the pages themselves (the first page's members, the tree's
 units), so nothing depends on the demo's names or numbers."""
 

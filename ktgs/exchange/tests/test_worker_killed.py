@@ -107,8 +107,8 @@ def databases(tmp_path):
     base_dir = tmp_path / "tmpl"
     base_dir.mkdir()
     try:
-        base_url = server.create(made[0])
-        migrated(base_dir, base_url)
+        base_url = server.url(made[0])
+        migrated(base_dir, base_url)  # creates the database
         ktgs("demo", "--members", "100", data_dir=base_dir, database_url=base_url)
 
         def make(role: str):

@@ -77,7 +77,7 @@ def exported(tmp_path_factory):
 
         server = Server()
         name = f"ktgs_export_{uuid.uuid4().hex[:8]}"
-        url = server.create(name)
+        url = server.url(name)  # created by migrated()
     env = {"data_dir": data_dir, "database_url": url, "KTGS_KEYS_DIR": str(work / "keys")}
     env["KTGS_PACKAGE_KEYS_DIR"] = str(work / "khoa-goi")
     try:
