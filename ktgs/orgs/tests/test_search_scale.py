@@ -2,8 +2,10 @@
 search finds the same members with and without the trigram index (both engines), the index is
 what PostgreSQL uses when it must not scan, and the capped count counts no more than it says."""
 
+from datetime import date
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from ktgs.core.vietnamese import fold
 from ktgs.demo.layout import DEMO_REFERENCE_DATE
 from ktgs.orgs import areas, selectors, trigram, views
 from ktgs.orgs.models import AREA_LENGTH, Member, OrgUnit, area_of
+from ktgs.orgs.services import member_name_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -73,44 +76,45 @@ def test_a_member_code_is_found_as_typed_or_in_capitals(cast):
 FILLER = 20_000  # members added on PostgreSQL, so that the planner weighs a national table
 
 
-@pytest.fixture
-def large(demo):
+@pytest.fixture(scope="class")
+def large(demo, django_db_blocker):
     """On PostgreSQL, the demo's members and FILLER more (common names, none with the rare
-    fragments), then ANALYZE: the planner sees a table where scanning costs. Rolled back."""
+    fragments), then ANALYZE: the planner sees a table where scanning costs. Made once for the
+    tests of `TestATableOfNationalWeight` and rolled back after them; what a test changes (an
+    index dropped, a planner setting) is rolled back with the test's own savepoint."""
     if not postgresql():
         pytest.skip("SQLite has no trigram index: it scans (decision 0012), tested above")
-    from datetime import date
-
-    from ktgs.orgs.services import member_name_keys
-
     names = [("Nguyễn", "Văn", "Hùng"), ("Trần", "Thị", "Lan"), ("Lê", "Minh", "Tuấn")]
-    rows = []
-    for n in range(FILLER):
-        family, middle, given = names[n % 3]
-        full, search, sort = member_name_keys(family, middle, given)
-        rows.append(
-            Member(
-                code=f"ZZ{n:07d}",
-                family_name=family,
-                middle_name=middle,
-                given_name=given,
-                full_name=full,
-                search_key=search,
-                sort_key=sort,
-                birth_date=date(1980, 1, 1),
-                sex="M",
-                admitted_on=date(2010, 1, 1),
-                current_unit=demo.cell,
-                area=area_of(demo.cell.path),  # a bulk write sets it (`Member.area`)
+    with django_db_blocker.unblock(), transaction.atomic():
+        rows = []
+        for n in range(FILLER):
+            family, middle, given = names[n % 3]
+            full, search, sort = member_name_keys(family, middle, given)
+            rows.append(
+                Member(
+                    code=f"ZZ{n:07d}",
+                    family_name=family,
+                    middle_name=middle,
+                    given_name=given,
+                    full_name=full,
+                    search_key=search,
+                    sort_key=sort,
+                    birth_date=date(1980, 1, 1),
+                    sex="M",
+                    admitted_on=date(2010, 1, 1),
+                    current_unit=demo.cell,
+                    area=area_of(demo.cell.path),  # a bulk write sets it (`Member.area`)
+                )
             )
-        )
-    Member.objects.bulk_create(rows, batch_size=5000)
-    with connection.cursor() as cursor:
-        # the trigram index's pending entries merged, as autovacuum does after a bulk load: the
-        # planner weighs a GIN index by its pending list, which a fresh database's test fills
-        cursor.execute("SELECT gin_clean_pending_list('orgs_member_search_trgm')")
-        cursor.execute("ANALYZE orgs_member")
-        cursor.execute("ANALYZE orgs_orgunit")
+        Member.objects.bulk_create(rows, batch_size=5000)
+        with connection.cursor() as cursor:
+            # the trigram index's pending entries merged, as autovacuum does after a bulk load:
+            # the planner weighs a GIN index by its pending list, which the bulk load filled
+            cursor.execute("SELECT gin_clean_pending_list('orgs_member_search_trgm')")
+            cursor.execute("ANALYZE orgs_member")
+            cursor.execute("ANALYZE orgs_orgunit")
+        yield
+        transaction.set_rollback(True)
 
 
 RARE = ["kieu", "xuyen", "xyzq"]
@@ -128,57 +132,62 @@ def read_by_index(plan_text: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("text", RARE)
-def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(cast, large, text, monkeypatch):
-    """At tens of thousands of members, unforced, the planner finds a rare fragment through an
-    index of the keys — the page's rows and its capped count alike — in a large subtree that is
-    not an area (the bloc, its area key set aside; a whole area is walked alone: below)."""
-    monkeypatch.setattr(areas, "AREA_LENGTH", -1)
-    scope = visible_to(cast["inspector"])
-    assert read_by_index(plan(text, scope)), plan(text, scope)
-    rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN SELECT count(*) FROM (" + sql + ") AS capped", params)
-        counted = "\n".join(line for (line,) in cursor.fetchall())
-    assert read_by_index(counted), counted
+@pytest.mark.usefixtures("large")
+class TestATableOfNationalWeight:
+    """PostgreSQL's plans on a members table of national weight (`large`, made once)."""
 
+    @pytest.mark.parametrize("text", RARE)
+    def test_postgresql_plans_a_rare_fragment_on_an_index_of_the_keys(
+        self, cast, text, monkeypatch
+    ):
+        """At tens of thousands of members, unforced, the planner finds a rare fragment through
+        an index of the keys — the page's rows and its capped count alike — in a large subtree
+        that is not an area (the bloc, its area key set aside; a whole area is walked alone:
+        below)."""
+        monkeypatch.setattr(areas, "AREA_LENGTH", -1)
+        scope = visible_to(cast["inspector"])
+        assert read_by_index(plan(text, scope)), plan(text, scope)
+        rows = selectors.member_list(scope=scope, q=text).order_by().values("pk")[:101]
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN SELECT count(*) FROM (" + sql + ") AS capped", params)
+            counted = "\n".join(line for (line,) in cursor.fetchall())
+        assert read_by_index(counted), counted
 
-@pytest.mark.parametrize("text", FRAGMENTS)
-def test_postgresql_finds_the_same_with_the_index_and_without_it(cast, large, text, monkeypatch):
-    # a large subtree that is not an area (the bloc, its area key set aside): the trigram index
-    monkeypatch.setattr(areas, "AREA_LENGTH", -1)
-    scope = visible_to(cast["inspector"])
-    expected = by_python(scope, text)
-    # the trigram index wherever the planner can take it: no scan of the table, nor a walk of
-    # another index (they are bitmap scans only then)
-    forced("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
-    if text in RARE:
-        assert "orgs_member_search_trgm" in plan(text, scope)
-    assert by_selector(scope, text) == expected
-    trigram.drop(connection)  # rolled back with the test's transaction
-    assert trigram.missing(connection)
-    assert "orgs_member_search_trgm" not in plan(text, scope)
-    assert by_selector(scope, text) == expected
+    @pytest.mark.parametrize("text", FRAGMENTS)
+    def test_postgresql_finds_the_same_with_the_index_and_without_it(self, cast, text, monkeypatch):
+        # a large subtree that is not an area (the bloc, its area key set aside): the trigram index
+        monkeypatch.setattr(areas, "AREA_LENGTH", -1)
+        scope = visible_to(cast["inspector"])
+        expected = by_python(scope, text)
+        # the trigram index wherever the planner can take it: no scan of the table, nor a walk of
+        # another index (they are bitmap scans only then)
+        forced("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+        if text in RARE:
+            assert "orgs_member_search_trgm" in plan(text, scope)
+        assert by_selector(scope, text) == expected
+        trigram.drop(connection)  # rolled back with the test's transaction
+        assert trigram.missing(connection)
+        assert "orgs_member_search_trgm" not in plan(text, scope)
+        assert by_selector(scope, text) == expected
 
-
-@pytest.mark.parametrize("text", FRAGMENTS)
-def test_postgresql_searches_a_whole_area_by_its_walk_alone(cast, large, text):
-    """The bloc's search (an area: `Member.area`) is written for the walk of the area's index
-    in name order, never through the trigram index, and finds what the plain filter finds.
-    Which index the planner walks depends on the area's share of the table: here the bloc is
-    the whole table; at the nation tier a province is 1/55 of it and the area's index is walked
-    (docs/decisions/0012, docs/benchmarks.md)."""
-    scope = visible_to(cast["inspector"])
-    assert len(scope.roots[0]) == AREA_LENGTH
-    forced("enable_seqscan", "enable_bitmapscan")
-    ids = selectors.member_list(scope=scope, q=text).values_list("pk", flat=True)[:51]
-    sql, params = ids.query.sql_with_params()  # the page's ids, as keyset._fetch asks them
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        shown = "\n".join(line for (line,) in cursor.fetchall())
-    assert '"area" =' in str(ids.query) and "orgs_member_search_trgm" not in shown, shown
-    assert by_selector(scope, text) == by_python(scope, text)
+    @pytest.mark.parametrize("text", FRAGMENTS)
+    def test_postgresql_searches_a_whole_area_by_its_walk_alone(self, cast, text):
+        """The bloc's search (an area: `Member.area`) is written for the walk of the area's index
+        in name order, never through the trigram index, and finds what the plain filter finds.
+        Which index the planner walks depends on the area's share of the table: here the bloc is
+        the whole table; at the nation tier a province is 1/55 of it and the area's index is walked
+        (docs/decisions/0012, docs/benchmarks.md)."""
+        scope = visible_to(cast["inspector"])
+        assert len(scope.roots[0]) == AREA_LENGTH
+        forced("enable_seqscan", "enable_bitmapscan")
+        ids = selectors.member_list(scope=scope, q=text).values_list("pk", flat=True)[:51]
+        sql, params = ids.query.sql_with_params()  # the page's ids, as keyset._fetch asks them
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            shown = "\n".join(line for (line,) in cursor.fetchall())
+        assert '"area" =' in str(ids.query) and "orgs_member_search_trgm" not in shown, shown
+        assert by_selector(scope, text) == by_python(scope, text)
 
 
 def test_the_unit_keys_find_the_same_with_and_without_the_indexes(cast):
