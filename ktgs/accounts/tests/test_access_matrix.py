@@ -19,13 +19,21 @@ for the user's clearance thường / mật / tối mật. "anon" is a visitor wh
 
 Every URL pattern of the project must have rows here: a new page fails this module until its
 rows are written.
+
+Every letter of the world carries the canary of issue 16 (`ktgs.letters.tests.canary`) in its
+filer's fields, and the inspector of clearance thường handles them all: every response of every
+row, as every user, is searched for it (the body, a download unzipped, the headers), and so are
+the server's log and the e-mails sent. Only the identity view of a user who may see it
+(`letters.identity.may_see_identity`) shows it, and must.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -35,12 +43,15 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ktgs.accounts import services as account_services
-from ktgs.accounts.access import TWO_FACTOR_ROLES  # they give a code before any page opens
+from ktgs.accounts.access import TWO_FACTOR_ROLES, visible_to  # 2FA: a code before any page
 from ktgs.core.models import Secrecy
 from ktgs.core.vietnamese import format_int
 from ktgs.documents.services import attachment_add
 from ktgs.inspections import services as inspection_services
 from ktgs.inspections.services import Recommendation, SubjectInput
+from ktgs.letters.identity import may_see_identity
+from ktgs.letters.models import Letter
+from ktgs.letters.tests.canary import CANARY, NEEDLES, body_of, found_in
 from ktgs.orgs import services as org_services
 from ktgs.orgs.models import Body, Member, OrgUnit
 from ktgs.programmes import services as programme_services
@@ -574,7 +585,9 @@ suspensions:extend     missing             302   404       404          404     
 # Letters (đơn thư): seen by whoever reads records in the receiving body's unit, except a user
 # holding a role at or inside an accused unit (the UBKT roles at the receiving unit itself are
 # that unit's UBKT, not the accused); registered with records.change in the body's own unit. The
-# filer's identity (a POST) only for the receiving unit's UBKT leaders (and the handler).
+# filer's identity (a POST) only for the receiving unit's UBKT leaders and the handler: the
+# inspector of clearance thường (HANDLER) handles every letter, and sees the identity of those
+# it sees.
 # "letter:own" was received by HA.DBK.001's UBKT about a member of its chi bộ; "letter:own/secret"
 # is the same, tối mật; "letter:accused_own" accuses HA.DBK.001 itself; "letter:parent" was
 # received by the bloc's UBKT, "letter:sibling" by HA.DBK.002's.
@@ -587,9 +600,9 @@ letters:detail         letter:accused_own  302   404       200          200     
 letters:detail         letter:parent       302   404       404          404          404          404
 letters:detail         letter:sibling      302   404       404          404          404          404
 letters:detail         missing             302   404       404          404          404          404
-letters:identity       letter:own          302   404       200          403          403          403
+letters:identity       letter:own          302   404       200          200/403/403  403          403
 letters:identity       letter:own/secret   302   404       404/404/200  404/404/403  404/404/403  404/404/403
-letters:identity       letter:accused_own  302   404       200          403          404          404
+letters:identity       letter:accused_own  302   404       200          200/403/403  404          404
 letters:identity       letter:parent       302   404       404          404          404          404
 letters:identity       missing             302   404       404          404          404          404
 # routing a letter: who may change it (records.change in its unit); a letter not forwarded
@@ -760,6 +773,8 @@ UNIT_AT = {
 }
 MEMBER_CELL_AT = {"child": "HA.DBK.001.01", "sibling": "HA.DBK.002.01", "other": "HA.CQD.001"}
 PASSWORD = "ma-tran-truy-cap-2026"
+HANDLER = ("inspector", Secrecy.NORMAL)  # the handler of every letter of the world
+IDENTITY = "letters:identity"
 
 
 def parse_policy(text: str) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
@@ -1007,7 +1022,7 @@ def _make_letters() -> dict:
             channel="post",
             kind="denunciation",
             anonymous=False,
-            filer=letters.Filer(name="Người gửi ma trận", citizen_id="001099012345"),
+            filer=letters.Filer(**CANARY),
             summary=f"Tố cáo (ma trận truy cập) {unit_code} {secrecy} {accused_unit}",
             accused_members=[] if accused_unit else [cell.order_by("code").first()],
             accused_units=[OrgUnit.objects.get(code=accused_unit)] if accused_unit else [],
@@ -1118,7 +1133,12 @@ def world(django_db_setup, django_db_blocker) -> World:
         users = _make_cast(OrgUnit.objects.get(code=HOME_UNIT))
         clients = {key: _signed_in(user, key[0] in TWO_FACTOR_ROLES) for key, user in users.items()}
         clients["anon", ""] = Client()
-        yield World(clients=clients, users=users, objects=_make_objects())
+        objects = _make_objects()
+        Letter.objects.update(handler=users[HANDLER])
+        for letter in objects.values():
+            if isinstance(letter, Letter):
+                letter.refresh_from_db()  # the handler, read by may_see_identity
+        yield World(clients=clients, users=users, objects=objects)
         transaction.set_rollback(True)
 
 
@@ -1155,7 +1175,7 @@ def _url(name: str, obj) -> str:
         return reverse(name, kwargs={"pk": obj.pk})
 
 
-def _ask(world: World, key: tuple[str, str], name: str, url: str) -> int:
+def _ask(world: World, key: tuple[str, str], name: str, url: str):
     client = world.clients[key]
     if name == "logout":  # would end the shared session: a fresh one for this request
         client = (
@@ -1164,9 +1184,9 @@ def _ask(world: World, key: tuple[str, str], name: str, url: str) -> int:
             else _signed_in(world.users[key], key[0] in TWO_FACTOR_ROLES)
         )
     if name in POSTED:
-        return client.post(url, {}).status_code
+        return client.post(url, {})
     headers = {"HX-Request": "true"} if name in HTMX else {}
-    return client.get(url, headers=headers).status_code
+    return client.get(url, headers=headers)
 
 
 def _keys(column: str):
@@ -1187,16 +1207,56 @@ def test_every_url_pattern_has_rows_in_the_policy():
     )
 
 
+@pytest.fixture
+def server_log(caplog, capfd):
+    """What the server logs (every level; the "django" logger does not propagate, see
+    config/settings.py) and writes to stdout and stderr, during the test."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django")  # as with KTGS_LOG_LEVEL=DEBUG
+    django_logger = logging.getLogger("django")
+    django_logger.addHandler(caplog.handler)
+    try:
+        yield lambda: caplog.text + "".join(capfd.readouterr())
+    finally:
+        django_logger.removeHandler(caplog.handler)
+
+
+def _canary_shown(world: World, key: tuple[str, str], name: str, obj, response) -> list[str]:
+    """What `response` shows wrongly of the canary: any needle, except on the identity view of
+    a user who may see it, which must show them all."""
+    hits = found_in(body_of(response))
+    authorised = (
+        name == IDENTITY
+        and isinstance(obj, Letter)
+        and key[0] != "anon"
+        and may_see_identity(visible_to(world.users[key]), obj)
+    )
+    if authorised:
+        return [] if set(hits) == set(NEEDLES) else [f"the identity not shown: {hits}"]
+    return hits
+
+
 @pytest.mark.parametrize(("name", "obj"), list(TABLE), ids=[f"{n}[{o}]" for n, o in TABLE])
-def test_policy_row(world, db, name, obj):
-    url = _url(name, None if obj == "-" else world.objects[obj])
-    wrong = []
+def test_policy_row(world, db, name, obj, server_log):
+    """Each user's answer is the row's; no response, log line or e-mail shows the canary."""
+    record = None if obj == "-" else world.objects[obj]
+    url = _url(name, record)
+    wrong, leaks, refused = [], [], False
     for column, expected in TABLE[name, obj].items():
         for key in _keys(column):
-            got = _ask(world, key, name, url)
+            response = _ask(world, key, name, url)
+            got = response.status_code
+            refused |= got >= 400
             if got != expected[key[1]]:
                 wrong.append(f"{key[0]}/{key[1] or '-'}: {got}, expected {expected[key[1]]}")
+            if shown := _canary_shown(world, key, name, record, response):
+                leaks.append(f"{key[0]}/{key[1] or '-'}: {shown}")
     assert not wrong, f"{name} {url} ({obj}):\n  " + "\n  ".join(wrong)
+    assert not leaks, f"the canary in {name} {url} ({obj}):\n  " + "\n  ".join(leaks)
+    logged = server_log()
+    assert not refused or "django.request" in logged or "Not Found" in logged  # log captured
+    assert not [n for n in NEEDLES if n in logged], f"the canary in the log of {name}"
+    assert not [m.subject for m in mail.outbox if found_in(str(m.message()).encode())]
 
 
 # --- list pages show only the rows the user may open -------------------------------------------
