@@ -11,7 +11,8 @@ not reconcile), not one the spreadsheet recomputes.
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 from ktgs.core.vietnamese import format_date
@@ -19,11 +20,27 @@ from ktgs.exchange.cells import escape
 from ktgs.orgs.models import OrgUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# The workbook's named styles (Excel's cell styles): a cell takes one by name, which copies its
+# style ids, where setting a font, an alignment and a border one by one looks each up again.
+TITLE = "KTGS tiêu đề"
+SUBTITLE = "KTGS kỳ báo cáo"
+HEADER = "KTGS đầu cột"
+CELL = "KTGS ô số liệu"
+TOTAL = "KTGS ô tổng"
+FLAG = "KTGS chú thích đậm"
+PLAIN = Font(name=DEFAULT_FONT.name, size=DEFAULT_FONT.sz)  # a named style carries its font
+BOLD = Font(name=DEFAULT_FONT.name, size=DEFAULT_FONT.sz, bold=True)
+STYLES = {
+    TITLE: {"font": Font(name=DEFAULT_FONT.name, size=13, bold=True), "alignment": CENTER},
+    SUBTITLE: {"font": PLAIN, "alignment": CENTER},
+    HEADER: {"font": BOLD, "alignment": CENTER, "border": BOX},
+    CELL: {"font": PLAIN, "border": BOX},
+    TOTAL: {"font": BOLD, "border": BOX},
+    FLAG: {"font": BOLD},
+}
 HEADER_TOP = 4  # the first header row (title, unit and period, a blank row above it)
 
 
@@ -37,56 +54,53 @@ def _sheet_name(title: str, used: set) -> str:
     return name
 
 
-def _text(ws, row: int, col: int, value: str, **style):
+def _text(ws, row: int, col: int, value: str, style: str | None = None):
     cell = ws.cell(row=row, column=col, value=escape(value))
-    for k, v in style.items():
-        setattr(cell, k, v)
+    if style:
+        cell.style = style
     return cell
+
+
+def _merged(ws, top: int, left: int, bottom: int, right: int, value: str, style: str) -> None:
+    """`value` over the cells top..bottom × left..right, every one of them in `style` (a merged
+    range draws the borders of the cells it covers). Merged before it is styled: openpyxl
+    would otherwise copy the first cell's border onto the range's edges, cell by cell."""
+    _text(ws, top, left, value)
+    if (top, left) != (bottom, right):
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+    for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right):
+        for cell in row:
+            cell.style = style
 
 
 def write_table(ws, unit: OrgUnit, period, computed, flags: list[str]) -> None:
     table = computed.table
     width = len(table.columns) + 1
-    _text(ws, 1, 1, table.title.upper(), font=TITLE, alignment=CENTER)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    _merged(ws, 1, 1, 1, width, table.title.upper(), TITLE)
     when = f"từ ngày {format_date(period.start)} đến ngày {format_date(period.end)}"
     if period.label != period.dates_label:
         when = f"{period.label} ({when})"
-    _text(ws, 2, 1, f"{unit.name} — {when}", alignment=CENTER)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    _merged(ws, 2, 1, 2, width, f"{unit.name} — {when}", SUBTITLE)
     top = HEADER_TOP
     depth = 2 if table.grouped else 1
-    _text(ws, top, 1, table.row_header, font=BOLD, alignment=CENTER, border=BOX)
-    if depth == 2:
-        ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
+    _merged(ws, top, 1, top + depth - 1, 1, table.row_header, HEADER)
     col = 2
     for group, span in table.header_groups:
         columns = table.columns[col - 2 : col - 2 + span]
         if group:
-            _text(ws, top, col, group, font=BOLD, alignment=CENTER, border=BOX)
-            if span > 1:
-                ws.merge_cells(
-                    start_row=top, start_column=col, end_row=top, end_column=col + span - 1
-                )
+            _merged(ws, top, col, top, col + span - 1, group, HEADER)
             for i, c in enumerate(columns):
-                _text(ws, top + 1, col + i, c.label, font=BOLD, alignment=CENTER, border=BOX)
+                _text(ws, top + 1, col + i, c.label, HEADER)
         else:
             for i, c in enumerate(columns):
-                _text(ws, top, col + i, c.label, font=BOLD, alignment=CENTER, border=BOX)
-                if depth == 2:
-                    ws.merge_cells(
-                        start_row=top, start_column=col + i, end_row=top + 1, end_column=col + i
-                    )
+                _merged(ws, top, col + i, top + depth - 1, col + i, c.label, HEADER)
         col += span
     row_no = top + depth
     for r in computed.rows:
-        font = BOLD if r.total else None
-        _text(ws, row_no, 1, r.label, border=BOX, **({"font": font} if font else {}))
+        _text(ws, row_no, 1, r.label, TOTAL if r.total else CELL)
         for i, cell in enumerate(r.cells):
             out = ws.cell(row=row_no, column=2 + i, value=cell.value)
-            out.border = BOX
-            if r.total or cell.total:
-                out.font = BOLD
+            out.style = TOTAL if r.total or cell.total else CELL
         row_no += 1
     row_no += 1
     _text(ws, row_no, 1, f"Nguồn: {table.source}")
@@ -95,7 +109,7 @@ def write_table(ws, unit: OrgUnit, period, computed, flags: list[str]) -> None:
         _text(ws, row_no, 1, f"Biểu dựng lại: {table.note}")
     for flag in flags:
         row_no += 1
-        _text(ws, row_no, 1, f"Chưa khớp: {flag}", font=BOLD)
+        _text(ws, row_no, 1, f"Chưa khớp: {flag}", FLAG)
     ws.column_dimensions["A"].width = 42
     for i in range(2, width + 1):
         ws.column_dimensions[get_column_letter(i)].width = 14
@@ -107,6 +121,8 @@ def workbook_bytes(unit: OrgUnit, period, computed: list, more: list = ()) -> by
     "lũy kế từ đầu nhiệm kỳ" (the range: `views.Cumulative`, with a label and dates)."""
     wb = Workbook()
     wb.remove(wb.active)
+    for name, parts in STYLES.items():
+        wb.add_named_style(NamedStyle(name=name, **parts))
     used: set = set()
     for c in computed:
         ws = wb.create_sheet(_sheet_name(c.table.title, used))
