@@ -138,13 +138,9 @@ def demo(django_db_setup, django_db_blocker) -> DemoBloc:
 @pytest.fixture
 def cast(db) -> dict:
     """{role value: the demo User holding that role}, read afresh for each test."""
-    from ktgs.accounts.models import User
-    from ktgs.demo.builder import DEMO_USERS
+    from ktgs.demo.builder import demo_users
 
-    users = User.objects.in_bulk(
-        [username for username, *_rest in DEMO_USERS], field_name="username"
-    )
-    return {str(role): users[username] for username, role, *_rest in DEMO_USERS}
+    return demo_users()
 
 
 @pytest.fixture

@@ -123,6 +123,12 @@ def demo_logins(names: dict[str, str] | None = None) -> list[tuple[str, str, str
     ]
 
 
+def demo_users() -> dict[str, User]:
+    """{role value: the demo User holding that role}, read from the database."""
+    users = User.objects.in_bulk([username for username, *_ in DEMO_USERS], field_name="username")
+    return {str(role): users[username] for username, role, *_ in DEMO_USERS}
+
+
 def demo_second_factors() -> list[tuple[str, str, tuple[str, ...]]]:
     """(username, authenticator secret in base32, backup codes) of the demo users who have them."""
     return [(username, secret, codes) for username, (secret, codes) in DEMO_SECOND_FACTOR.items()]

@@ -8,11 +8,12 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ktgs.demo.builder import demo_users
 from ktgs.letters import services
 from ktgs.letters.models import Letter, LetterItem
 from ktgs.letters.tests.helpers import register, ubkt
@@ -58,38 +59,44 @@ def _letter(user, body, *, verdicts=(), accused=None, **fields):
     return letter
 
 
-@pytest.fixture
-def letters(demo, cast):
+@pytest.fixture(scope="module")
+def letters(demo, django_db_blocker):
     """Letters of every figure: received, anonymous, routed each way (two grounds), accepted,
     concluded with each letter verdict (and an item without a verdict), pending and overdue at
     the end, outside the period, voided, in the sub-unit; one secret, one accusing the bloc
-    (both «hạn chế» for the committee leader)."""
-    bloc, base = ubkt(demo.bloc), ubkt(demo.base_committee)
-    u, g = cast["inspector"], cast["grassroots_officer"]
-    done = {"status": "concluded", "accepted_on": date(2026, 2, 3)}
-    routed = {"routed_on": date(2026, 3, 5)}
-    _letter(u, bloc, verdicts=["true_violation", "true_shortcoming"], concluded_on=date(2026, 3, 20), **done)  # fmt: skip
-    _letter(u, bloc, anonymous=True, verdicts=["false"], concluded_on=date(2026, 3, 25), **done)
-    _letter(u, bloc, verdicts=["true", "unfounded", ""], concluded_on=date(2026, 3, 10), **done)
-    _letter(u, bloc, kind="complaint", verdicts=["false", "false"], concluded_on=date(2026, 4, 2), **done)  # fmt: skip
-    _letter(u, bloc, anonymous=True, status="not_considered", ground="anonymous", **routed)
-    _letter(u, bloc, kind="complaint", status="not_considered", ground="no_address", **routed)
-    _letter(u, bloc, kind="complaint", status="forwarded", **routed)
-    _letter(u, bloc, kind="petition", status="information", **routed)
-    _letter(u, bloc, status="appeal", **routed)
-    _letter(u, bloc, status="repeat", routed_on=date(2025, 12, 20), received_on=date(2025, 12, 1))
-    _letter(u, bloc, kind="complaint", status="accepted", accepted_on=date(2026, 3, 3), due_on=date(2026, 3, 20), **routed)  # fmt: skip
-    _letter(u, bloc, status="accepted", accepted_on=date(2026, 1, 3), due_on=date(2026, 6, 20))
-    _letter(u, bloc, received_on=date(2025, 11, 15), verdicts=["true_violation", "false"], status="concluded", accepted_on=date(2025, 12, 5), concluded_on=date(2026, 3, 10))  # fmt: skip
-    _letter(u, bloc, kind="petition", received_on=date(2026, 4, 6))
-    voided = _letter(u, bloc, kind="petition")
-    Letter.objects.filter(pk=voided.pk).update(voided_at=timezone.now())
-    _letter(g, base, kind="complaint")
-    # hidden from the committee leader: above their clearance; accusing their unit
-    secret = _letter(u, bloc, anonymous=True, status="accepted", accepted_on=date(2026, 2, 1), due_on=date(2026, 3, 1))  # fmt: skip
-    Letter.objects.filter(pk=secret.pk).update(secrecy="secret")
-    _letter(u, bloc, verdicts=["true_violation"], accused=demo.bloc, concluded_on=date(2026, 3, 12), **done)  # fmt: skip
-    return demo
+    (both «hạn chế» for the committee leader). Made once for the module, rolled back after
+    it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cast = demo_users()
+        u, g = cast["inspector"], cast["grassroots_officer"]
+        bloc, base = ubkt(demo.bloc), ubkt(demo.base_committee)
+        done = {"status": "concluded", "accepted_on": date(2026, 2, 3)}
+        routed = {"routed_on": date(2026, 3, 5)}
+        _letter(u, bloc, verdicts=["true_violation", "true_shortcoming"], concluded_on=date(2026, 3, 20), **done)  # fmt: skip
+        _letter(u, bloc, anonymous=True, verdicts=["false"], concluded_on=date(2026, 3, 25), **done)
+        _letter(u, bloc, verdicts=["true", "unfounded", ""], concluded_on=date(2026, 3, 10), **done)
+        _letter(u, bloc, kind="complaint", verdicts=["false", "false"], concluded_on=date(2026, 4, 2), **done)  # fmt: skip
+        _letter(u, bloc, anonymous=True, status="not_considered", ground="anonymous", **routed)
+        _letter(u, bloc, kind="complaint", status="not_considered", ground="no_address", **routed)
+        _letter(u, bloc, kind="complaint", status="forwarded", **routed)
+        _letter(u, bloc, kind="petition", status="information", **routed)
+        _letter(u, bloc, status="appeal", **routed)
+        _letter(
+            u, bloc, status="repeat", routed_on=date(2025, 12, 20), received_on=date(2025, 12, 1)
+        )
+        _letter(u, bloc, kind="complaint", status="accepted", accepted_on=date(2026, 3, 3), due_on=date(2026, 3, 20), **routed)  # fmt: skip
+        _letter(u, bloc, status="accepted", accepted_on=date(2026, 1, 3), due_on=date(2026, 6, 20))
+        _letter(u, bloc, received_on=date(2025, 11, 15), verdicts=["true_violation", "false"], status="concluded", accepted_on=date(2025, 12, 5), concluded_on=date(2026, 3, 10))  # fmt: skip
+        _letter(u, bloc, kind="petition", received_on=date(2026, 4, 6))
+        voided = _letter(u, bloc, kind="petition")
+        Letter.objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+        _letter(g, base, kind="complaint")
+        # hidden from the committee leader: above their clearance; accusing their unit
+        secret = _letter(u, bloc, anonymous=True, status="accepted", accepted_on=date(2026, 2, 1), due_on=date(2026, 3, 1))  # fmt: skip
+        Letter.objects.filter(pk=secret.pk).update(secrecy="secret")
+        _letter(u, bloc, verdicts=["true_violation"], accused=demo.bloc, concluded_on=date(2026, 3, 12), **done)  # fmt: skip
+        yield demo
+        transaction.set_rollback(True)
 
 
 def sweep(key: str) -> list[dict]:
