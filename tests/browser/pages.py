@@ -51,6 +51,11 @@ def sign_in(page: Page, username: str, password: str, backup_code: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
 
+def shot_name(width: int, url: str) -> str:
+    """A screenshot's step name: the screen's width, then the page's address."""
+    return f"{width}-" + (url.strip("/").replace("/", "-") or "home")
+
+
 def backup_code(username: str, index: int) -> str:
     return DEMO_SECOND_FACTOR[username][1][index]
 
