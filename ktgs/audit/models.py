@@ -31,7 +31,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # the search page (audit:search): a subtree's events, newest first, a page at a time
+            models.Index(fields=["unit_id", "seq"], name="audit_event_unit_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.target_label}"

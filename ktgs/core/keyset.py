@@ -6,6 +6,9 @@ how deep the page lies — an offset (`?page=9000`) would read and throw away ev
 Rows added or removed between two requests never make a page skip or repeat a row: the next page
 starts strictly after the last row shown, in the order (sort fields…, unique field).
 
+A list's order is a tuple of field names, the last one unique; a name written "-field" runs
+newest (largest) first, as the audit trail's `("-seq",)`.
+
 The cursor is a row's id, looked up only within the list itself (or, when the row has left the
 list since, within `fallback`, the rows the user may see): a crafted id outside the user's reach
 positions nothing and reveals nothing; the list starts again from its first page.
@@ -118,37 +121,44 @@ def cursor(text: str | None) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-def _after(order: tuple[str, ...], values: tuple) -> Q:
-    """Rows strictly after `values` in `order` (ascending fields, the last one unique)."""
-    q = Q()
-    for i in range(len(order) - 1, -1, -1):
-        here = Q(**{f"{order[i]}__gt": values[i]})
-        q = here if i == len(order) - 1 else here | (Q(**{order[i]: values[i]}) & q)
-    return q
+def _name(field: str) -> str:
+    return field.removeprefix("-")
 
 
-def _before(order: tuple[str, ...], values: tuple) -> Q:
+def _beyond(field: str, value, *, after: bool, strict: bool = True) -> Q:
+    """Rows after (or before) `value` on one field of the order: above it on an ascending
+    field, below it on a descending one ("-field")."""
+    upward = after != field.startswith("-")
+    return Q(**{f"{_name(field)}__{'gt' if upward else 'lt'}{'' if strict else 'e'}": value})
+
+
+def _chain(order: tuple[str, ...], values: tuple, *, after: bool) -> Q:
+    """Rows strictly after (or before) `values` in `order` (the last field unique)."""
     q = Q()
     for i in range(len(order) - 1, -1, -1):
-        here = Q(**{f"{order[i]}__lt": values[i]})
-        q = here if i == len(order) - 1 else here | (Q(**{order[i]: values[i]}) & q)
+        here = _beyond(order[i], values[i], after=after)
+        q = here if i == len(order) - 1 else here | (Q(**{_name(order[i]): values[i]}) & q)
     return q
 
 
 def after(order: tuple[str, ...], values: tuple) -> Q:
-    """Rows strictly after `values` in `order` (ascending fields, the last one unique)."""
+    """Rows strictly after `values` in `order` (the last field unique)."""
     return _range(order, values, after=True)
 
 
 def _range(order: tuple[str, ...], values: tuple, *, after: bool) -> Q:
-    """`_after`/`_before`, written so that an index on the first field serves it: a range on
-    the first field (≥ or ≤), the ties on it refined by the other fields."""
-    first = Q(**{f"{order[0]}__{'gte' if after else 'lte'}": values[0]})
+    """`_chain`, written so that an index on the first field serves it: a range on the first
+    field (≥ or ≤), the ties on it refined by the other fields."""
     if len(order) == 1:
-        return Q(**{f"{order[0]}__{'gt' if after else 'lt'}": values[0]})
-    rest = (_after if after else _before)(order[1:], values[1:])
-    tie = Q(**{order[0]: values[0]})
+        return _beyond(order[0], values[0], after=after)
+    first = _beyond(order[0], values[0], after=after, strict=False)
+    rest = _chain(order[1:], values[1:], after=after)
+    tie = Q(**{_name(order[0]): values[0]})
     return first & (~tie | (tie & rest))
+
+
+def _reversed(field: str) -> str:
+    return _name(field) if field.startswith("-") else f"-{field}"
 
 
 def keyset_page(
@@ -161,6 +171,7 @@ def keyset_page(
     cap: int | None = None,
     counted: QuerySet | None = None,
     count_in_walk: bool = False,
+    gone: str = CURSOR_GONE,
 ) -> KeysetPage:
     """The page of `rows` that the query `params` asks for (`sau`, `truoc`, `cuoi`), in `order`
     (ascending field names, the last one unique). Queries: the cursor's key (when a cursor is
@@ -170,9 +181,12 @@ def keyset_page(
 
     `count_in_walk`: the first page's walk of ids goes on to `cap + 1` and counts them, in place
     of a second scan of the same rows: for a small cap over rows that `counted` does not write
-    another way (a typed name's list: the scan the count would make is the walk's own)."""
+    another way (a typed name's list: the scan the count would make is the walk's own).
+
+    `gone`: what the page says when the cursor's row is not in the list (the members' message
+    by default)."""
     ordered = rows.order_by(*order)
-    backwards = rows.order_by(*(f"-{f}" for f in order))
+    backwards = rows.order_by(*map(_reversed, order))
     after, before = cursor(params.get(AFTER)), cursor(params.get(BEFORE))
     cursor_id = after if after is not None else before
     notice = ""
@@ -182,7 +196,7 @@ def keyset_page(
             _key_of(fallback, cursor_id, order) if fallback is not None else None
         )
         if key is None:
-            notice = CURSOR_GONE
+            notice = gone
     if key is not None and after is not None:
         found = _fetch(rows, ordered.filter(_range(order, key, after=True)), size + 1)
         shown = found[:size]
@@ -243,7 +257,7 @@ def _fetch(rows: QuerySet, ordered: QuerySet, n: int, *, walk: int = 0):
 
 
 def _key_of(rows: QuerySet, pk: int, order: tuple[str, ...]) -> tuple | None:
-    return rows.order_by().filter(pk=pk).values_list(*order).first()
+    return rows.order_by().filter(pk=pk).values_list(*map(_name, order)).first()
 
 
 def page_query(params, **changes):
@@ -254,3 +268,14 @@ def page_query(params, **changes):
     for name, value in changes.items():
         out[name] = str(value)
     return out
+
+
+def pager(query, page: KeysetPage) -> dict:
+    """The links of `core/_keyset_pager.html` for the list's own query `query` (its filters):
+    first, previous, next, last (bookmarkable)."""
+    return {
+        "first": page_query(query).urlencode(),
+        "previous": page_query(query, truoc=page.first_id).urlencode() if page.has_previous else "",
+        "next": page_query(query, sau=page.last_id).urlencode() if page.has_next else "",
+        "last": page_query(query, cuoi=1).urlencode(),
+    }

@@ -429,7 +429,7 @@ def member_list(request):
             "unit_error": unit_error,
             "unit_filter": picked,
             "page": page,
-            "pager": _pager(picked.query(request.GET), page),
+            "pager": keyset.pager(picked.query(request.GET), page),
             "statuses": MemberStatus.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
             "as_of": as_of,
@@ -439,17 +439,6 @@ def member_list(request):
 
 
 MEMBER_ORDER = ("sort_key", "code")  # Vietnamese name order; the code (unique) breaks ties
-
-
-def _pager(query, page: keyset.KeysetPage) -> dict:
-    """The links of `orgs/_keyset_pager.html`: first, previous, next, last (bookmarkable)."""
-    at = keyset.page_query
-    return {
-        "first": at(query).urlencode(),
-        "previous": at(query, truoc=page.first_id).urlencode() if page.has_previous else "",
-        "next": at(query, sau=page.last_id).urlencode() if page.has_next else "",
-        "last": at(query, cuoi=1).urlencode(),
-    }
 
 
 # `vao-dang-tu`/`vao-dang-den`: members admitted in the range; `xoa-ten-tu`/`xoa-ten-den`: struck

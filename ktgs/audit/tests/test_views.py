@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ktgs.accounts.access import visible_to
 from ktgs.audit.labels import ACTION_LABELS
+from ktgs.audit.models import AuditEvent
 from ktgs.audit.services import record
 from ktgs.orgs import services
 from ktgs.orgs.models import Member, OrgUnit
@@ -186,6 +187,66 @@ def test_page_queries_do_not_grow_with_rows(client_as, edited, province_renamed)
     with CaptureQueriesContext(connection) as many:
         assert listed(client.get(URL)) >= 8
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def _renamed(unit: OrgUnit, n: int) -> None:
+    """`n` events of `unit` (its name recorded as changed), each in its own transaction."""
+    for i in range(n):
+        with transaction.atomic():
+            record("orgs.unit.updated", target=unit, unit_id=unit.pk, changes={"name": [i, i + 1]})
+
+
+def test_pages_of_fifty_newest_first_neither_skip_nor_repeat_while_events_are_added(client_as):
+    """Keyset pages on the sequence number (no page numbers, no offset): walking to the last
+    page while events are written, every event there at the start is listed once, in order;
+    the new ones only on the first page. The last page and a page back are one link each."""
+    unit = OrgUnit.objects.get(code="HA.DBK.001")
+    _renamed(unit, 120)
+    client = client_as("ubkt_leader")
+    query = {"don_vi": unit.code}
+    first = client.get(URL, query)
+    before = [e.seq for e in first.context["page"]]
+    assert len(before) == 50 and first.context["page"].has_next
+    subtree = OrgUnit.objects.filter(path__startswith=unit.path).values("pk")
+    there = list(
+        AuditEvent.objects.filter(unit_id__in=subtree)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+    )
+    walked, response = [], first
+    while True:
+        walked += [e.seq for e in response.context["page"]]
+        _renamed(unit, 3)  # written between two pages: never on the next ones
+        link = response.context["pager"]["next"]
+        if not link:
+            break
+        assert "page=" not in link and f"don_vi={unit.code}" in link
+        response = client.get(f"{URL}?{link}")
+    assert walked == there  # none skipped, none repeated, newest first
+    last = client.get(f"{URL}?{first.context['pager']['last']}")
+    assert [e.seq for e in last.context["page"]] == there[-len(last.context["page"]) :]
+    back = client.get(f"{URL}?{last.context['pager']['previous']}")
+    assert [e.seq for e in back.context["page"]] == there[
+        -len(last.context["page"]) - 50 : -len(last.context["page"])
+    ]
+    assert before == there[:50]
+
+
+def test_the_count_of_events_is_capped_and_a_stale_cursor_said(client_as, settings):
+    unit = OrgUnit.objects.get(code="HA.DBK.001")
+    _renamed(unit, 60)
+    settings.KTGS_COUNT_CAP = 40
+    client = client_as("ubkt_leader")
+    html = client.get(URL, {"don_vi": unit.code}).content.decode()
+    assert re.search(r"<strong>hơn 40</strong> thao tác", html), html[:3000]
+    # a cursor outside the filtered list (an event of another unit): the list starts again
+    other = AuditEvent.objects.filter(unit_id__isnull=True).order_by("seq").first()
+    again = client.get(URL, {"don_vi": unit.code, "sau": other.pk})
+    assert "danh sách hiện lại từ thao tác mới nhất" in again.content.decode()
+    assert (
+        again.context["page"].object_list
+        == client.get(URL, {"don_vi": unit.code}).context["page"].object_list
+    )
 
 
 def test_html_in_recorded_values_comes_back_escaped(client_as):
