@@ -7,7 +7,6 @@ the signing date).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from ktgs.accounts.access import RECORDS_CHANGE, RECORDS_DECIDE, RECORDS_VIEW
 from ktgs.audit.reads import record_read, record_reads
+from ktgs.core import keyset
 from ktgs.core.choices import DisciplineForm
 from ktgs.core.models import Secrecy
 from ktgs.discipline import appeals, decisions, services
@@ -28,6 +28,8 @@ from ktgs.rules import discipline as rules
 from ktgs.rules.lookup import RuleNotInForce
 
 PAGE_SIZE = 50
+CASE_ORDER = ("-opened_on", "-pk")  # the latest opened first; the id (unique) breaks ties
+CASE_GONE = "Vụ việc làm mốc của trang này không còn trong danh sách; danh sách hiện lại từ đầu."
 
 
 def _case_or_404(request, pk: int) -> DisciplineCase:
@@ -70,7 +72,8 @@ def case_list(request):
         .select_related("body", "member", "subject_unit", "decision")
         .order_by("-opened_on", "-pk")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    # keyset pages, the latest opened first, the count capped (ktgs.core.keyset)
+    page = keyset.keyset_page(rows, request.GET, order=CASE_ORDER, size=PAGE_SIZE, gone=CASE_GONE)
     record_reads(page.object_list, unit_id=lambda case: case.unit_id)  # who each is about
     proposals = []
     if request.scope.may_anywhere(RECORDS_CHANGE):
@@ -80,7 +83,8 @@ def case_list(request):
             .select_related("inspection__body", "subject")
             .order_by("-proposed_on")[:50]
         )
-    return _page(request, "list.html", page=page, proposals=proposals)
+    pager = keyset.pager(request.GET, page)
+    return _page(request, "list.html", page=page, pager=pager, proposals=proposals)
 
 
 def case_create(request):

@@ -8,13 +8,13 @@ call a service, redirect.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ktgs.audit.reads import record_read, record_reads
+from ktgs.core import keyset
 from ktgs.core.choices import InspectionKind
 from ktgs.core.models import Secrecy
 from ktgs.inspections import forms, selectors, services
@@ -31,6 +31,11 @@ from ktgs.programmes.models import ProgrammeItem
 from ktgs.rules.choices import Step
 
 PAGE_SIZE = 50
+LIST_ORDER = ("-decided_on", "-pk")  # the latest decision first; the id (unique) breaks ties
+GONE = (
+    "Cuộc kiểm tra, giám sát làm mốc của trang này không thuộc kết quả lọc hiện tại; danh sách "
+    "hiện lại từ trang đầu."
+)
 
 
 def _inspection_or_404(request, pk: int) -> Inspection:
@@ -88,7 +93,8 @@ def inspection_list(request):
         subject_path=subject_f.unit.path if subject_f.unit else "",
     )
     rows = selectors.inspection_list(scope=request.scope, f=f)
-    page = Paginator(rows, PAGE_SIZE).get_page(g.get("trang"))
+    # keyset pages, newest decision first, the count capped (ktgs.core.keyset)
+    page = keyset.keyset_page(rows, g, order=LIST_ORDER, size=PAGE_SIZE, gone=GONE)
     today = timezone.localdate()
     limit = selectors.soon_limit(today)
     for row in page.object_list:
@@ -106,7 +112,7 @@ def inspection_list(request):
             "unit_filter": picked,
             "member_filter": member_f,
             "subject_filter": subject_f,
-            "pager_query": picked.pager_query(subject_f.query(member_f.query(g))),
+            "pager": keyset.pager(picked.query(subject_f.query(member_f.query(g))), page),
             "kinds": InspectionKind.choices,
             "can_create": request.scope.may_anywhere(RECORDS_CHANGE),
         },

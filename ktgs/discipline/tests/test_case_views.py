@@ -146,3 +146,32 @@ def test_statements_saved_from_a_stale_form_are_refused_and_can_be_reapplied(cli
     assert second.post(url, shown.data).status_code == 302
     case.refresh_from_db()
     assert (case.mitigating, case.self_criticism) == ("Thành khẩn", "Đã nhận khuyết điểm")
+
+
+def test_the_case_list_pages_by_its_links_neither_skipping_nor_repeating(client_as, cast):
+    """Pages of 50, the latest opened first: «Trang sau» opens the next page (it used to show the
+    first page again), and a case opened meanwhile moves none of the pages after."""
+    from ktgs.accounts.access import visible_to
+    from ktgs.core.tests.pages import walk
+    from ktgs.orgs.models import Member
+
+    bloc = body("HA.DBK", "inspection")
+    members = iter(
+        Member.objects.live()
+        .filter(current_unit__path__startswith=bloc.unit.path)
+        .order_by("code")[:60]
+    )
+    for _ in range(30):
+        services.case_open(body=bloc, member=next(members), opened_on=DAY)
+    scope = visible_to(cast["ubkt_leader"])
+    there = list(
+        scope.visible(DisciplineCase.objects.live())
+        .order_by("-opened_on", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+    def opened_later():  # after every case listed: on the first page
+        services.case_open(body=bloc, member=next(members), opened_on=date(2026, 6, 1))
+
+    ids = walk(client_as("ubkt_leader"), reverse("cases:list"), {}, between=opened_later)
+    assert ids == there and len(there) > 50

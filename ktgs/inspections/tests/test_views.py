@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ktgs.accounts.access import visible_to
 from ktgs.core.tests.formpage import FormFields, errors_above, opened
-from ktgs.inspections import services
+from ktgs.core.tests.pages import walk
+from ktgs.inspections import selectors, services
 from ktgs.inspections.models import Inspection
 from ktgs.inspections.services import Recommendation, SubjectInput
 from ktgs.orgs.models import Body, OrgUnit
@@ -18,6 +20,9 @@ from ktgs.orgs.picking import body_label, unit_label
 from ktgs.rules.choices import Step
 
 pytestmark = pytest.mark.django_db
+
+
+LATER = date(2026, 6, 1)
 
 
 def bloc_ubkt() -> Body:
@@ -162,6 +167,25 @@ def test_list_uses_a_fixed_number_of_queries(client_as):
         html = client.get(url).content.decode()
     assert "Giám sát chuyên đề số 65" in html
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_list_pages_by_its_links_neither_skipping_nor_repeating(client_as, cast):
+    """Pages of 50, the latest decision first: «Trang sau» opens the next 50 (it used to show
+    the first page again), and an inspection decided meanwhile moves none of the pages after."""
+    for n in range(1, 56):
+        make(n, day=date(2026, 2, 2) + timedelta(days=n % 7))
+    scope = visible_to(cast["ubkt_leader"])
+    there = list(
+        selectors.inspection_list(scope=scope, f=selectors.ListFilter()).values_list(
+            "pk", flat=True
+        )
+    )
+    later = iter(range(500, 520))  # decided after every one listed: the first page's
+    client = client_as("ubkt_leader")
+    ids = walk(
+        client, reverse("inspections:list"), {}, between=lambda: make(next(later), day=LATER)
+    )
+    assert ids == there and len(there) > 100
 
 
 def test_plan_page_sets_due_dates_in_order(client_as):
