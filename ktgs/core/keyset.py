@@ -174,7 +174,7 @@ def keyset_page(
     gone: str = CURSOR_GONE,
 ) -> KeysetPage:
     """The page of `rows` that the query `params` asks for (`sau`, `truoc`, `cuoi`), in `order`
-    (ascending field names, the last one unique). Queries: the cursor's key (when a cursor is
+    (field names, "-field" descending, the last one unique). Queries: the cursor's key (when a cursor is
     given), the page's ids and rows, whether rows lie on the other side of the cursor, and the
     count up to `cap` (default `count_cap()`) — not run when the page holds every row — of
     `counted` when given (the same rows, written as a count reads them best) or `rows`.
