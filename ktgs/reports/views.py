@@ -113,11 +113,12 @@ def no_term(period: Period) -> str:
     )
 
 
-def build_cumulative(unit: OrgUnit, period: Period, cum: Cumulative):
+def build_cumulative(unit: OrgUnit, period: Period, cum: Cumulative, within: Context | None = None):
     """(the cumulative context, its tables): the figures over [term start, period end], the
-    period's own figure beside each (as the "previous" figure of the page)."""
+    period's own figure beside each (as the "previous" figure of the page). `within`: the
+    period's context when the caller has computed it already (its families are reused)."""
     ctx = Context(unit, cum.start, cum.end)
-    within = Context(unit, period.start, period.end)
+    within = Context(unit, period.start, period.end) if within is None else within
     return ctx, [tables.compute(t, ctx, within) for t in tables.tables()]
 
 
@@ -191,9 +192,9 @@ def unit_xlsx(request, code: str):
     if asked.errors:  # the page says what is wrong with the period
         return redirect(f"{reverse('reports:unit', args=[unit.code])}?{request.GET.urlencode()}")
     period = asked.period
-    _ctx, _before, computed = build(unit, period, previous=False)
+    ctx, _before, computed = build(unit, period, previous=False)
     cum = cumulative(period)
-    extra = [(cum, build_cumulative(unit, period, cum)[1])] if cum else []
+    extra = [(cum, build_cumulative(unit, period, cum, within=ctx)[1])] if cum else []
     response = HttpResponse(workbook_bytes(unit, period, computed, extra), content_type=XLSX)
     name = f"bao-cao-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
