@@ -1,6 +1,6 @@
 """The letters' figures of the QĐ 357-QĐ/UBKTTW statistical forms (statistical-forms.md §2.4:
 F13 GQTC_DV, F14 GQTC_TCD, F21 XU_LY_DON_THU) for a unit's subtree over [start, end]: aggregate
-queries only (three, whatever the number of letters), read by `indicators357.py`.
+queries only (eight, whatever the number of letters), read by `indicators357.py`.
 
 A letter counts for the unit of its receiving body, as in `counting.py` (additive over sub-units;
 voided letters never count). The level a letter is handled at (V2: UBKT Trung ương / tỉnh /
@@ -42,7 +42,17 @@ F21 counts letters per row level —
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Length, Substr
 
 from ktgs.core.models import Dated
@@ -100,49 +110,67 @@ class Figures357:
         return getattr(self, table).get((measure, level), 0)
 
 
-def _items(verdicts, letter_ref: str) -> Coalesce:
-    rows = (
-        LetterItem.objects.filter(letter=OuterRef(letter_ref), verdict__in=verdicts)
+def _has(verdicts) -> Exists:
+    """Does the row's letter have an item with one of these verdicts?"""
+    return Exists(LetterItem.objects.filter(letter=OuterRef("letter_id"), verdict__in=verdicts))
+
+
+def _by_content(rows, items: str, contents, level: str) -> list[dict]:
+    """(level, category, n) of `rows` whose letter has a content item of each category of
+    `contents` (`items`: the lookup from a row to its letter's items): each row once per
+    category it has, however many items of it (C4) — one grouped query for every category."""
+    return list(
+        rows.filter(**{f"{items}__content_category__in": [c.value for c in contents]})
         .order_by()
-        .values("letter")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values(level=Coalesce(level, Value("")), category=F(f"{items}__content_category"))
+        .annotate(n=Count("pk", distinct=True))
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def _has_item(category: str, letter_ref: str) -> Exists:
-    return Exists(LetterItem.objects.filter(letter=OuterRef(letter_ref), content_category=category))
-
-
-def _subjects(through, letters, contents, start: date, end: date) -> list[dict]:
-    """One aggregate query over the (letter, accused) rows, grouped by the letter's level."""
+def _subjects(through, letters, contents, start: date, end: date) -> tuple[list, list]:
+    """Two aggregate queries over the (letter, accused) rows: the rows by the letter's level,
+    whether it was concluded in the period and which verdicts its items hold — each measure is a
+    sum of these few groups —, and the rows by level and content."""
     denounced = letters.filter(
         kind=LetterKind.DENUNCIATION, status__in=PENDING_OR_DONE, accepted_on__lte=end
     ).filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=start))
     done = Q(letter__status=LetterStatus.CONCLUDED, letter__concluded_on__range=(start, end))
-    measures = {
-        "tong": Count("pk"),
-        "xong": Count("pk", filter=done),
-        "to_dung": Count("pk", filter=done & Q(n_true__gt=0)),
-        "to_sai": Count("pk", filter=done & Q(n_true=0, n_unfounded=0, n_false__gt=0)),
-        "chua_co_so": Count("pk", filter=done & Q(n_true=0, n_unfounded__gt=0)),
-        "dung_vi_pham": Count("pk", filter=done & Q(n_violation__gt=0)),
-    }
-    for category in contents:
-        measures[category.value] = Count("pk", filter=Q(_has_item(category.value, "letter_id")))
-    return list(
-        through.objects.filter(letter__in=denounced.values("pk"))
-        .annotate(
-            n_true=_items(TRUE_LIKE, "letter_id"),
-            n_false=_items((LetterVerdict.FALSE,), "letter_id"),
-            n_unfounded=_items((LetterVerdict.UNFOUNDED,), "letter_id"),
-            n_violation=_items((LetterVerdict.TRUE_VIOLATION,), "letter_id"),
+    rows = through.objects.filter(letter__in=denounced.values("pk"))
+    by_content = _by_content(rows, "letter__items", contents, "letter__unit__kind__level")
+    groups = (
+        rows.annotate(
+            done=ExpressionWrapper(done, output_field=BooleanField()),
+            true=_has(TRUE_LIKE),
+            false=_has((LetterVerdict.FALSE,)),
+            unfounded=_has((LetterVerdict.UNFOUNDED,)),
+            violation=_has((LetterVerdict.TRUE_VIOLATION,)),
         )
         .order_by()
-        .values(level=Coalesce("letter__unit__kind__level", Value("")))
-        .annotate(**measures)
+        .values(
+            "done",
+            "true",
+            "false",
+            "unfounded",
+            "violation",
+            level=Coalesce("letter__unit__kind__level", Value("")),
+        )
+        .annotate(n=Count("pk"))
     )
+    measured = []
+    for g in groups:
+        done, n = bool(g["done"]), g["n"]
+        measured.append(
+            {
+                "level": g["level"],
+                "tong": n,
+                "xong": n * done,
+                "to_dung": n * (done and g["true"]),
+                "to_sai": n * (done and not g["true"] and not g["unfounded"] and g["false"]),
+                "chua_co_so": n * (done and not g["true"] and g["unfounded"]),
+                "dung_vi_pham": n * (done and g["violation"]),
+            }
+        )
+    return measured, by_content
 
 
 def _denounced(start: date, end: date) -> Q:
@@ -202,8 +230,6 @@ def _letter_measures(start: date, end: date) -> dict:
         ) & ~Q(status=LetterStatus.FORWARDED)
         name = f"kn_tq_{key}"
         out[name] = (out[name] | (appeal & competent)) if name in out else appeal & competent
-    for category in MEMBER_CONTENTS:
-        out[category.value] = denounced & Q(_has_item(category.value, "pk"))
     return out
 
 
@@ -214,10 +240,13 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures357:
         (figures.members, Letter.accused_members.through, MEMBER_CONTENTS),
         (figures.units, Letter.accused_units.through, UNIT_CONTENTS),
     ):
-        for row in _subjects(through, base, contents, start, end):
+        measured, by_content = _subjects(through, base, contents, start, end)
+        for row in measured:
             level = LEVELS.get(row.pop("level"), "co_so")
             for measure, n in row.items():
                 _add(table, measure, level, n)
+        for row in by_content:
+            _add(table, row["category"], LEVELS.get(row["level"], "co_so"), row["n"])
 
     measures = _letter_measures(start, end)
     rows = (
@@ -229,6 +258,9 @@ def count(unit: OrgUnit, start: date, end: date) -> Figures357:
         level = LEVELS.get(row.pop("level"), "co_so")
         for measure, n in row.items():
             _add(figures.letters, measure, level, n)
+    received = base.filter(_denounced(start, end))
+    for row in _by_content(received, "items", MEMBER_CONTENTS, "unit__kind__level"):
+        _add(figures.letters, row["category"], LEVELS.get(row["level"], "co_so"), row["n"])
     for row in _managing_levels(base, start, end):
         managed = LEVELS.get(row["managed"], "co_so")
         _add(figures.letters, f"ql_{managed}", LEVELS.get(row["level"], "co_so"), row["n"])

@@ -109,12 +109,13 @@ def forms357(demo, cast):
         accepted_on=date(2025, 12, 1),
         concluded_on=date(2025, 12, 20),
     )
-    # A5 tố cáo (bloc) of m2, every item false → tố sai
+    # A5 tố cáo (bloc) of m2, every item false → tố sai; two items of one content, which
+    # counts the letter (and m2) once under that content
     _letter(
         u,
         bloc,
         accused_members=[m2],
-        items=[("false", "dv_tham_nhung"), ("false", "")],
+        items=[("false", "dv_tham_nhung"), ("false", "dv_tham_nhung")],
         concluded_on=date(2026, 3, 25),
         **CONCLUDED,
     )

@@ -114,10 +114,12 @@ def test_the_page_takes_a_bounded_number_of_queries(client_as):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("reports:unit", args=["HA.DBK"]), q).status_code == 200
         counts.append(len(ctx.captured_queries))
-    # each family's aggregate queries, twice (the period and the one before), the periods' (the\n    # office settings, the unit's terms, for the page and its presets) and the session's:
+    # each family's aggregate queries, twice (the period and the one before), the periods' (the
+    # office settings, the unit's terms, for the page and its presets) and the session's:
     # a few fewer where a family has no rows to name, never more with more records (the QĐ 357
-    # discipline forms add the grassroots split of the discipline figures: two queries a period)
-    assert max(counts) <= 44 and counts[0] >= counts[1] >= counts[2], counts
+    # discipline forms add the grassroots split of the discipline figures: two queries a period;
+    # the letters' forms count by content in three grouped queries a period)
+    assert max(counts) <= 50 and counts[0] >= counts[1] >= counts[2], counts
 
 
 def test_the_sub_unit_check_on_the_page(client_as):
