@@ -290,12 +290,16 @@ class Glance:
     grassroots_cells: int = 0  # chi bộ cơ sở among the grassroots organisations
 
 
-def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
+def unit_glance(unit: OrgUnit, day: date | None = None, *, kinds: dict | None = None) -> Glance:
     """Grassroots organisations by kind, cells under them, members (full / probationary), read
-    from the unit's counters (orgs.counters): two queries, whatever the size of the subtree. For
-    a day before the counters were last written, the members are counted instead."""
+    from the unit's counters (orgs.counters): two queries, whatever the size of the subtree —
+    none when the unit was read with `select_related("counts")` and `kinds` (`_kinds()`) is
+    given. For a day before the counters were last written, the members are counted instead."""
     day = day or timezone.localdate()
-    counts = UnitCount.objects.filter(unit=unit).first() or UnitCount(counted_on=day)
+    try:
+        counts = unit.counts
+    except UnitCount.DoesNotExist:
+        counts = UnitCount(counted_on=day)
     if day >= counts.counted_on:
         members = {"total": counts.sub_members}
         members["full"] = members["total"] - counts.probationary_on(day)
@@ -305,7 +309,7 @@ def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
             .filter(current_unit__path__startswith=unit.path)
             .aggregate(total=Count("pk"), full=Count("pk", filter=Q(official_on__lte=day)))
         )
-    kinds = _kinds()
+    kinds = _kinds() if kinds is None else kinds
     rows = []  # (name, order, grassroots, cell, itself, n), as glance_of groups its subtree
     itself = str(unit.kind_id) if unit.closed_on is None and not unit.is_voided else None
     for kind_id, n in counts.sub_kinds.items():
@@ -317,6 +321,13 @@ def unit_glance(unit: OrgUnit, day: date | None = None) -> Glance:
             rows.append((kind.name, kind.order, kind.is_grassroots, kind.is_cell, 0, n))
     rows.sort(key=lambda row: (row[1], row[0], row[4]))
     return _glance_from(unit, rows, members)
+
+
+def unit_glances(units: list[OrgUnit]) -> list[Glance]:
+    """`unit_glance` of each of `units` (read with `select_related("counts")`, as
+    `unit_children` reads them): one query for the kinds, whatever their number."""
+    kinds = _kinds()
+    return [unit_glance(unit, kinds=kinds) for unit in units]
 
 
 def glance_of(unit: OrgUnit, units: QuerySet[OrgUnit], members: dict) -> Glance:

@@ -109,8 +109,10 @@ def glance_sentence(g: selectors.Glance) -> str:
 
 def _glance(unit: OrgUnit, day=None) -> dict | None:
     g = selectors.unit_glance(unit) if day is None else asof.glance_on(unit, day)
-    if g is None:
-        return None
+    return None if g is None else _said(g, day)
+
+
+def _said(g, day=None) -> dict:
     sentence = glance_sentence(g)
     if day is not None:
         sentence = sentence.replace(" hiện có ", f" ngày {format_date(day)} có ", 1)
@@ -134,8 +136,11 @@ def home(request):
             continue
         block = {"root": glance, "children": []}
         if root.kind.level == Level.PROVINCE:
-            nodes = _children(request, root, day)
-            block["children"] = [_glance(node.unit, day) for node in nodes]
+            units = [node.unit for node in _children(request, root, day)]
+            if day is None:  # today's, from the counters read with the children
+                block["children"] = [_said(g) for g in selectors.unit_glances(units)]
+            else:
+                block["children"] = [_glance(unit, day) for unit in units]
         blocks.append(block)
     return render(
         request,

@@ -22,6 +22,7 @@ from ktgs.orgs import areas, asof, counters, restructure, selectors, services
 from ktgs.orgs.choices import MembershipEnd
 from ktgs.orgs.models import Member, OrgUnit, UnitCount
 from ktgs.orgs.tests.factories import bloc, new_member, new_unit
+from ktgs.orgs.views import glance_sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,28 @@ def test_a_drift_planted_by_sql_is_found_and_fixed():
     }
     no_drift("after --fix")
     call_command("counters", "check")  # exit code 0: nothing raised
+
+
+def test_home_queries_do_not_grow_with_the_units_under_the_province(client_as):
+    """A user whose unit is a province sees on the home page a glance of each unit under it,
+    read from the counters loaded with the units: as many queries for three more units."""
+    client = client_as("sysadmin")
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("home"))
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    before, _ = queries()
+    added = [new_unit("superior", unit("HA"), name=f"Đảng bộ thêm số {n}") for n in (1, 2, 3)]
+    new_member(new_unit("base_cell", added[0]))
+    after, html = queries()
+    assert after == before
+    assert all(u.name in html for u in added)
+    glance = selectors.unit_glance(OrgUnit.objects.get(pk=added[0].pk))
+    assert (glance.grassroots_total, glance.members_total) == (1, 1)
+    assert glance_sentence(glance) in html  # the page's glance: the same figures
 
 
 def test_tree_and_unit_page_queries_do_not_grow_with_the_subtree(client_as):
