@@ -147,7 +147,7 @@ class Scope:
         """`queryset` limited to the records this user sees; its model follows the protocol of
         `core.models.SecretRecord` (ACCESS_PATHS, access_exclusion)."""
         model = queryset.model
-        if _crosses_many(model, model.ACCESS_PATHS):
+        if len(model.ACCESS_PATHS) > 1:
             rows = queryset.filter(self._reached(model), secrecy__in=self.secrecy_levels)
         else:
             rows = queryset.filter(self.records_q(*model.ACCESS_PATHS))
@@ -159,13 +159,12 @@ class Scope:
     def _reached(self, model) -> Q:
         """Rows with a unit, by any of the model's access paths, where the user may read: the
         ids each path reaches (one indexed subquery per path), their union. Written as one
-        filter, the paths' joins under an OR would read every row of the to-many side (every
-        subject of every inspection of the nation) to find a province's."""
+        filter, the paths' joins under an OR cannot use an index: PostgreSQL reads every row
+        (every decision of the nation, every subject of every inspection) to find a province's.
+        A path through a to-many relation (an inspection's subjects) reads the related table
+        alone, for the ids it points to."""
         roots = self._roots_for(RECORDS_VIEW)
-        ids = [
-            model._default_manager.filter(_under(roots, (path,))).order_by().values("pk")
-            for path in model.ACCESS_PATHS
-        ]
+        ids = [_ids_through(model, path, roots) for path in model.ACCESS_PATHS]
         return Q(pk__in=ids[0].union(*ids[1:], all=True))
 
     def reads_through(self, model, path_field: str, path: str) -> bool:
@@ -201,16 +200,16 @@ def _under(roots: tuple[str, ...], path_fields: tuple[str, ...]) -> Q:
     return q
 
 
-def _crosses_many(model, lookups: tuple[str, ...]) -> bool:
-    """True when a lookup goes through a to-many relation (the filter may repeat rows)."""
-    for lookup in lookups:
-        opts = model._meta
-        for part in lookup.split("__")[:-1]:
-            rel = opts.get_field(part)
-            if rel.many_to_many or rel.one_to_many:
-                return True
-            opts = rel.related_model._meta
-    return False
+def _ids_through(model, path: str, roots: tuple[str, ...]) -> QuerySet:
+    """The ids of `model` whose unit, reached by `path`, lies in one of the subtrees `roots`.
+    A path that starts with a to-many relation (`subjects__unit__path`) is read on the related
+    model (`InspectionSubject`: its `inspection_id`), without joining `model` again."""
+    first, _, rest = path.partition("__")
+    relation = model._meta.get_field(first)
+    if relation.one_to_many and rest:
+        related = relation.related_model._base_manager.filter(_under(roots, (rest,)))
+        return related.order_by().values(relation.field.attname)
+    return model._base_manager.filter(_under(roots, (path,))).order_by().values("pk")
 
 
 def _roots(paths: list[str]) -> tuple[str, ...]:

@@ -172,6 +172,7 @@ def keyset_page(
     counted: QuerySet | None = None,
     count_in_walk: bool = False,
     gone: str = CURSOR_GONE,
+    read: QuerySet | None = None,
 ) -> KeysetPage:
     """The page of `rows` that the query `params` asks for (`sau`, `truoc`, `cuoi`), in `order`
     (field names, "-field" descending, the last one unique). Queries: the cursor's key (when a cursor is
@@ -184,7 +185,13 @@ def keyset_page(
     another way (a typed name's list: the scan the count would make is the walk's own).
 
     `gone`: what the page says when the cursor's row is not in the list (the members' message
-    by default)."""
+    by default).
+
+    `read`: where the page's rows are read by id, when not from `rows` — the list's own select
+    and annotations without its filter, for a filter that costs more to apply again to the
+    page's ids than the ids themselves (the union of an inspection's access paths): the ids
+    were walked in `rows`, so only rows of the list are read."""
+    source = rows if read is None else read
     ordered = rows.order_by(*order)
     backwards = rows.order_by(*map(_reversed, order))
     after, before = cursor(params.get(AFTER)), cursor(params.get(BEFORE))
@@ -198,26 +205,26 @@ def keyset_page(
         if key is None:
             notice = gone
     if key is not None and after is not None:
-        found = _fetch(rows, ordered.filter(_range(order, key, after=True)), size + 1)
+        found = _fetch(source, ordered.filter(_range(order, key, after=True)), size + 1)
         shown = found[:size]
         has_next = len(found) > size
         has_previous = ordered.filter(~_range(order, key, after=True)).exists()
     elif key is not None:
-        found = _fetch(rows, backwards.filter(_range(order, key, after=False)), size + 1)
+        found = _fetch(source, backwards.filter(_range(order, key, after=False)), size + 1)
         shown = found[:size][::-1]
         has_previous = len(found) > size
         has_next = ordered.filter(~_range(order, key, after=False)).exists()
     elif params.get(LAST) == "1" and not notice:
-        found = _fetch(rows, backwards, size + 1)
+        found = _fetch(source, backwards, size + 1)
         shown = found[:size][::-1]
         has_previous, has_next = len(found) > size, False
     elif count_in_walk and cap is not None and cap > size:
-        found, walked = _fetch(rows, ordered, size + 1, walk=cap + 1)
+        found, walked = _fetch(source, ordered, size + 1, walk=cap + 1)
         shown = found[:size]
         has_previous, has_next = False, len(found) > size
         return _page(shown, has_previous, has_next, Capped(min(walked, cap), walked > cap), notice)
     else:
-        found = _fetch(rows, ordered, size + 1)
+        found = _fetch(source, ordered, size + 1)
         shown = found[:size]
         has_previous, has_next = False, len(found) > size
     if has_previous or has_next:

@@ -94,7 +94,16 @@ def inspection_list(request):
     )
     rows = selectors.inspection_list(scope=request.scope, f=f)
     # keyset pages, newest decision first, the count capped (ktgs.core.keyset)
-    page = keyset.keyset_page(rows, g, order=LIST_ORDER, size=PAGE_SIZE, gone=GONE)
+    page = keyset.keyset_page(
+        rows,
+        g,
+        order=LIST_ORDER,
+        size=PAGE_SIZE,
+        gone=GONE,
+        cap=keyset.count_cap(),
+        count_in_walk=True,  # the first page's walk is the count: one pass over the access union
+        read=selectors.inspection_list_read(),
+    )
     today = timezone.localdate()
     limit = selectors.soon_limit(today)
     for row in page.object_list:
