@@ -18,20 +18,16 @@ from ktgs.audit.services import record
 from ktgs.documents import printing
 from ktgs.documents.models import OfficeTemplate
 from ktgs.documents.services import max_bytes
+from ktgs.orgs.models import ancestor_paths
 
 TEMPLATE_DIR = "mau-van-ban"  # under MEDIA_ROOT
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split(".") if p]
-    return [".".join(parts[:n]) + "." for n in range(len(parts), 0, -1)]
 
 
 def in_force(doc_type: str, unit) -> OfficeTemplate | None:
     """The office template of `doc_type` that prints for `unit`, or None (the shipped one)."""
     if unit is None:
         return None
-    paths = _ancestor_paths(unit.path)
+    paths = ancestor_paths(unit.path)[::-1]  # the unit's own first
     rows = list(
         OfficeTemplate.objects.filter(doc_type=doc_type, unit__path__in=paths)
         .select_related("unit")

@@ -29,6 +29,11 @@ PATH_STEP = 7  # each level of OrgUnit.path: the id in base 36, zero-padded to 6
 AREA_LENGTH = 2 * PATH_STEP  # Member.area: the path of the cell's ancestor one level below a root
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit at `path` and of its ancestors in today's tree, root first."""
+    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+
+
 def area_of(path: str) -> str:
     """The area of a member registered in the unit at `path`: the path of its ancestor one level
     below a root (a province at the nation tier; the unit itself when shallower)."""

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from ktgs.core.vietnamese import format_date
-from ktgs.orgs.models import PATH_STEP, OrgUnit
+from ktgs.orgs.models import OrgUnit, ancestor_paths
 from ktgs.rules.choices import RuleOrigin
 from ktgs.rules.models import RuleRow
 
@@ -68,11 +68,6 @@ def rule_in_force(
             return max(mine, key=lambda r: (len(r.unit_path or ""), r.starts_on, r.pk))
     name = FAMILY_NAMES.get(family, family)
     raise RuleNotInForce(f"Chưa có quy định về {name} ({key}) có hiệu lực ngày {format_date(on)}.")
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of the unit at `path` and of its ancestors in today's tree, root first."""
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
 
 
 def _applies_in(unit: OrgUnit | None) -> Q:
