@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,8 +33,9 @@ from ktgs.core.choices import DisciplineForm
 from ktgs.core.vietnamese import format_date, parse_date
 from ktgs.discipline import counting
 from ktgs.discipline.effect import with_effect_facts
+from ktgs.discipline.models import Decision
 from ktgs.inspections.counting_views import read_query, term_start
-from ktgs.orgs.models import Body, OrgUnit
+from ktgs.orgs.models import Body, OrgUnit, ancestor_paths
 from ktgs.orgs.selectors import scope_roots
 from ktgs.orgs.unit_filter import MemberFilter, UnitFilter, read_member_filter, read_unit_filter
 
@@ -207,9 +208,7 @@ def decision_list(request):
     for d in shown:  # a decision with no case (imported) is corrected from here
         d.correctable = not d.case_id and scope.may_change(d, RECORDS_DECIDE)
     record_reads(shown, unit_id=lambda d: d.body.unit_id)
-    bodies = Body.objects.filter(
-        Q(discipline_decisions__isnull=False) & ~Q(unit__kind__level__in=counting.GRASSROOTS_LEVELS)
-    ).distinct()
+    bodies = _bodies(scope, q.body)
     return render(
         request,
         "discipline/list.html",
@@ -227,6 +226,22 @@ def decision_list(request):
             if q.figures
             else "",
         },
+    )
+
+
+def _bodies(scope, asked: str):
+    """The bodies «Cơ quan» offers: those above the grassroots level that have signed a
+    decision, in the units the user reads and in the units above them (a higher body's decision
+    on one of their members), and the one asked for wherever it is (a figure's link). Not every
+    body of the nation: a province reads its own hundred, where the nation has thousands."""
+    roots = scope.roots_for(RECORDS_VIEW)
+    where = Q(unit__path__in={path for root in roots for path in ancestor_paths(root)})
+    for root in roots:
+        where |= Q(unit__path__startswith=root)
+    if asked.isdigit():
+        where |= Q(pk=int(asked))
+    return Body.objects.filter(where, Exists(Decision.objects.filter(body=OuterRef("pk")))).exclude(
+        unit__kind__level__in=counting.GRASSROOTS_LEVELS
     )
 
 
@@ -286,7 +301,6 @@ def decision_print(request, pk: int):
     record goes to the access log."""
     from ktgs.audit.reads import record_read
     from ktgs.core.models import Secrecy
-    from ktgs.discipline.models import Decision
     from ktgs.discipline.printing import decision_docx
     from ktgs.documents.printing import docx_response
 

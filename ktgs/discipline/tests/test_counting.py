@@ -384,3 +384,22 @@ def test_the_decision_list_logs_the_confidential_decisions_it_names(client_as, c
         page = client_as("inspector").get(reverse("discipline:list"), drill).content.decode()
     assert "hạn chế" in page
     assert _read_inserts(ctx) == [] and not ReadEvent.objects.exists()
+
+
+def test_the_body_choices_are_the_readers_and_those_above_them(client_as):
+    """«Cơ quan» offers the bodies that signed decisions in the reader's units and above them,
+    not those of another branch of the province — unless a figure's link asks for one."""
+    other = body("HA.CQD", "inspection")
+    moved = Decision.objects.filter(body=body("HA.DBK", "inspection")).first()
+    Decision.objects.filter(pk=moved.pk).update(body=other)
+    client = client_as("ubkt_leader")
+
+    def offered(**query) -> set[str]:
+        html = client.get(reverse("discipline:list"), query).content.decode()
+        select = re.search(r'<select name="co-quan".*?</select>', html, re.S).group(0)
+        return set(re.findall(r'<option value="(\d+)"', select))
+
+    assert {str(body("HA", "inspection").pk), str(body("HA.DBK", "inspection").pk)} <= offered()
+    assert str(other.pk) not in offered()
+    assert str(other.pk) in offered(**{"co-quan": other.pk})
+    assert str(body("HA.CQD", "standing").pk) not in offered()  # no decision of its own
