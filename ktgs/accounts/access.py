@@ -18,7 +18,7 @@ may not change is a 403.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ktgs.accounts.models import Assignment, Role
@@ -143,26 +143,58 @@ class Scope:
             q &= Q(**{f"{secrecy_field}__in": self.secrecy_levels})
         return q
 
-    def visible(self, queryset: QuerySet) -> QuerySet:
+    def visible(self, queryset: QuerySet, *, listing: bool = False) -> QuerySet:
         """`queryset` limited to the records this user sees; its model follows the protocol of
-        `core.models.SecretRecord` (ACCESS_PATHS, access_exclusion)."""
+        `core.models.SecretRecord` (ACCESS_PATHS, access_exclusion).
+
+        For a model with several access paths the filter takes one of two forms, each the fast
+        one where the other is slow (docs/benchmarks.md, «seventh pass»):
+
+        * checked (the default): each row the query reaches is checked by its paths, under one
+          OR (a to-many path by EXISTS). Right for the records of one member, unit or record,
+          and for a reader of a whole tree, whose lists walk their order and keep nearly every
+          row (a member's inspections at the nation tier: 4 ms; gathered: 83 ms for a province's
+          reader, 1 s for the nation's);
+        * gathered, with `listing` (the caller lists the user's records: a page of them, their
+          count) when every subtree the user reads lies below the top of its tree: the ids each
+          path reaches, one indexed subquery per path, their union — a province's few thousand
+          among the nation's (its inspections list: 0.28 s where checking took 5.9 s)."""
         model = queryset.model
-        if len(model.ACCESS_PATHS) > 1:
-            rows = queryset.filter(self._reached(model), secrecy__in=self.secrecy_levels)
-        else:
+        if len(model.ACCESS_PATHS) == 1:
             rows = queryset.filter(self.records_q(*model.ACCESS_PATHS))
+        elif listing and self._below_top():
+            rows = queryset.filter(self._gathered(model), secrecy__in=self.secrecy_levels)
+        else:
+            rows = queryset.filter(self._checked(model), secrecy__in=self.secrecy_levels)
         exclusion = model.access_exclusion(self)
         if exclusion is not None:
             rows = rows.exclude(exclusion)
         return rows
 
-    def _reached(self, model) -> Q:
-        """Rows with a unit, by any of the model's access paths, where the user may read: the
-        ids each path reaches (one indexed subquery per path), their union. Written as one
-        filter, the paths' joins under an OR cannot use an index: PostgreSQL reads every row
-        (every decision of the nation, every subject of every inspection) to find a province's.
-        A path through a to-many relation (an inspection's subjects) reads the related table
-        alone, for the ids it points to."""
+    def _below_top(self) -> bool:
+        """Does every subtree the user reads records in lie below the top of its tree (a path
+        of more than one segment)?"""
+        return all(root.count(".") > 1 for root in self._roots_for(RECORDS_VIEW))
+
+    def _checked(self, model) -> Q:
+        """Rows with a unit, by any of the model's access paths, where the user may read: each
+        path a condition on the row (a to-many one by EXISTS, which repeats no row)."""
+        roots = self._roots_for(RECORDS_VIEW)
+        q = Q(pk__in=[])
+        for path in model.ACCESS_PATHS:
+            relation, rest = _to_many(model, path)
+            if relation is None:
+                q |= _under(roots, (path,))
+            else:
+                related = relation.related_model._base_manager.filter(
+                    _under(roots, (rest,)), **{relation.field.attname: OuterRef("pk")}
+                )
+                q |= Q(Exists(related))
+        return q
+
+    def _gathered(self, model) -> Q:
+        """The same rows as `_checked`: the ids each access path reaches (one indexed
+        subquery per path, a to-many path read on the related table alone), their union."""
         roots = self._roots_for(RECORDS_VIEW)
         ids = [_ids_through(model, path, roots) for path in model.ACCESS_PATHS]
         return Q(pk__in=ids[0].union(*ids[1:], all=True))
@@ -200,13 +232,20 @@ def _under(roots: tuple[str, ...], path_fields: tuple[str, ...]) -> Q:
     return q
 
 
+def _to_many(model, path: str):
+    """(the reverse to-many relation `path` starts with, the rest of the path), or (None, "")
+    for a path through to-one relations only."""
+    first, _, rest = path.partition("__")
+    relation = model._meta.get_field(first)
+    return (relation, rest) if relation.one_to_many and rest else (None, "")
+
+
 def _ids_through(model, path: str, roots: tuple[str, ...]) -> QuerySet:
     """The ids of `model` whose unit, reached by `path`, lies in one of the subtrees `roots`.
     A path that starts with a to-many relation (`subjects__unit__path`) is read on the related
     model (`InspectionSubject`: its `inspection_id`), without joining `model` again."""
-    first, _, rest = path.partition("__")
-    relation = model._meta.get_field(first)
-    if relation.one_to_many and rest:
+    relation, rest = _to_many(model, path)
+    if relation is not None:
         related = relation.related_model._base_manager.filter(_under(roots, (rest,)))
         return related.order_by().values(relation.field.attname)
     return model._base_manager.filter(_under(roots, (path,))).order_by().values("pk")

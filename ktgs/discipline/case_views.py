@@ -68,7 +68,7 @@ def case_list(request):
     if not request.scope.may_anywhere(RECORDS_VIEW):
         raise PermissionDenied("Vai trò của đồng chí không xem hồ sơ kỷ luật.")
     rows = (
-        request.scope.visible(DisciplineCase.objects.live())
+        request.scope.visible(DisciplineCase.objects.live(), listing=True)
         .select_related("body", "member", "subject_unit", "decision")
         .order_by("-opened_on", "-pk")
     )

@@ -197,7 +197,9 @@ def decision_list(request):
             )
         )
     else:
-        rows = scope.visible(rows).annotate(restricted=Value(False, output_field=BooleanField()))
+        rows = scope.visible(rows, listing=True).annotate(
+            restricted=Value(False, output_field=BooleanField())
+        )
     rows = (
         with_effect_facts(rows)
         .select_related("body__unit", "subject_unit", "member", "committee_unit")

@@ -38,8 +38,9 @@ def due_state(due_on: date | None, done: bool, today: date, limit: date) -> str:
     return "ok"
 
 
-def visible_inspections(scope) -> QuerySet[Inspection]:
-    return scope.visible(Inspection.objects.live())
+def visible_inspections(scope, *, listing: bool = False) -> QuerySet[Inspection]:
+    """`listing`: for a list of the user's inspections (`Scope.visible`)."""
+    return scope.visible(Inspection.objects.live(), listing=listing)
 
 
 def inspection_get(*, scope, pk: int) -> Inspection | None:
@@ -69,7 +70,7 @@ class ListFilter:
 
 
 def inspection_list(*, scope, f: ListFilter) -> QuerySet[Inspection]:
-    rows = visible_inspections(scope)
+    rows = visible_inspections(scope, listing=True)
     if f.kind == "inspection":
         rows = rows.exclude(kind__in=SUPERVISION_KINDS)
     elif f.kind == "supervision":

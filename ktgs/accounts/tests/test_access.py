@@ -157,3 +157,47 @@ def test_reads_through_a_path_only_where_the_user_reads_and_nothing_is_excluded(
     assert not scope.reads_through(Inspection, "subjects__unit__path", "a.")  # above the grant
     assert not scope.reads_through(Inspection, "subjects__member__code", "a.b.c.")
     assert not scope.reads_through(Letter, "unit__path", "a.b.c.")
+
+
+def _many_path_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if len(getattr(m, "ACCESS_PATHS", ())) > 1]
+
+
+@pytest.mark.parametrize(
+    "role", ["inspector", "ubkt_leader", "committee_leader", "grassroots_officer"]
+)
+def test_a_many_path_filter_checked_or_gathered_keeps_the_same_rows(demo, cast, role):
+    """`visible` checks each row by its access paths, or, for a list below the top of the
+    tree, gathers the ids the paths reach: the same rows, for every model with several paths,
+    for each role of the demo and for a reader of the whole tree."""
+    from ktgs.discipline.models import Decision
+    from ktgs.orgs.models import Body
+
+    top, other = OrgUnit.objects.get(code="HA"), OrgUnit.objects.get(code="HA.CQD")
+    elsewhere = Decision.objects.filter(
+        subject_unit__path__startswith=OrgUnit.objects.get(code="HA.DBK").path
+    ).first()  # moved to the other bloc: out of the bloc's readers' way
+    Decision.objects.filter(pk=elsewhere.pk).update(
+        body=Body.objects.get(unit=other, kind="inspection"), subject_unit=other
+    )
+    grants = (Grant(top.path, Role.INSPECTOR),)
+    whole = Scope(grants=grants, clearance=Secrecy.SECRET, roots=(top.path,))
+    scope = visible_to(cast[role])
+    assert not whole._below_top()
+    models = _many_path_models()
+    assert {m.__name__ for m in models} >= {"Inspection", "Decision", "DisciplineCase"}
+    seen = 0
+    for reader in (scope, whole):
+        for model in models:
+            rows = model._base_manager.all()
+            checked = set(rows.filter(reader._checked(model)).values_list("pk", flat=True))
+            gathered = set(rows.filter(reader._gathered(model)).values_list("pk", flat=True))
+            assert checked == gathered, (role, model.__name__)
+            listed = reader.visible(rows, listing=True).values_list("pk", flat=True)
+            assert set(listed) == set(reader.visible(rows).values_list("pk", flat=True))
+            seen += len(checked) if reader is scope else 0
+    assert seen > 0  # the role reads some of these records
+    total = sum(m._base_manager.count() for m in models)
+    assert seen < total  # and not all: the filter kept some out
