@@ -135,14 +135,6 @@ class Scope:
 
     # --- records: units it concerns, secrecy, exceptions ------------------------------------
 
-    def records_q(self, *path_fields: str, secrecy_field: str | None = "secrecy") -> Q:
-        """Q for records one of whose units (reached by `path_fields`) lies where the user may
-        read, and whose secrecy (`secrecy_field`) is not above the user's clearance."""
-        q = _under(self._roots_for(RECORDS_VIEW), path_fields)
-        if secrecy_field:
-            q &= Q(**{f"{secrecy_field}__in": self.secrecy_levels})
-        return q
-
     def visible(self, queryset: QuerySet, *, listing: bool = False) -> QuerySet:
         """`queryset` limited to the records this user sees; its model follows the protocol of
         `core.models.SecretRecord` (ACCESS_PATHS, access_exclusion).
@@ -160,12 +152,9 @@ class Scope:
           path reaches, one indexed subquery per path, their union — a province's few thousand
           among the nation's (its inspections list: 0.28 s where checking took 5.9 s)."""
         model = queryset.model
-        if len(model.ACCESS_PATHS) == 1:
-            rows = queryset.filter(self.records_q(*model.ACCESS_PATHS))
-        elif listing and self._below_top():
-            rows = queryset.filter(self._gathered(model), secrecy__in=self.secrecy_levels)
-        else:
-            rows = queryset.filter(self._checked(model), secrecy__in=self.secrecy_levels)
+        many = len(model.ACCESS_PATHS) > 1
+        reached = self._gathered if listing and many and self._below_top() else self._checked
+        rows = queryset.filter(reached(model), secrecy__in=self.secrecy_levels)
         exclusion = model.access_exclusion(self)
         if exclusion is not None:
             rows = rows.exclude(exclusion)
@@ -180,7 +169,7 @@ class Scope:
         """Rows with a unit, by any of the model's access paths, where the user may read: each
         path a condition on the row (a to-many one by EXISTS, which repeats no row)."""
         roots = self._roots_for(RECORDS_VIEW)
-        q = Q(pk__in=[])
+        q = Q()
         for path in model.ACCESS_PATHS:
             relation, rest = _to_many(model, path)
             if relation is None:

@@ -191,6 +191,7 @@ def keyset_page(
     and annotations without its filter, for a filter that costs more to apply again to the
     page's ids than the ids themselves (the union of an inspection's access paths): the ids
     were walked in `rows`, so only rows of the list are read."""
+    cap = count_cap() if cap is None else cap
     source = rows if read is None else read
     ordered = rows.order_by(*order)
     backwards = rows.order_by(*map(_reversed, order))
@@ -218,7 +219,7 @@ def keyset_page(
         found = _fetch(source, backwards, size + 1)
         shown = found[:size][::-1]
         has_previous, has_next = len(found) > size, False
-    elif count_in_walk and cap is not None and cap > size:
+    elif count_in_walk and cap > size:
         found, walked = _fetch(source, ordered, size + 1, walk=cap + 1)
         shown = found[:size]
         has_previous, has_next = False, len(found) > size

@@ -70,7 +70,7 @@ def case_list(request):
     rows = (
         request.scope.visible(DisciplineCase.objects.live(), listing=True)
         .select_related("body", "member", "subject_unit", "decision")
-        .order_by("-opened_on", "-pk")
+        .order_by(*CASE_ORDER)
     )
     # keyset pages, the latest opened first, the count capped (ktgs.core.keyset)
     page = keyset.keyset_page(rows, request.GET, order=CASE_ORDER, size=PAGE_SIZE, gone=CASE_GONE)

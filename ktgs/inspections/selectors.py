@@ -89,10 +89,10 @@ def inspection_list(*, scope, f: ListFilter) -> QuerySet[Inspection]:
         rows = rows.filter(Q(topic__icontains=f.q) | Q(decision_number__icontains=f.q))
     if f.subject_member is not None or f.subject_path:
         rows = rows.filter(subject_filter(member=f.subject_member, unit_path=f.subject_path))
-    return list_rows(rows)
+    return _shown(rows)
 
 
-def list_rows(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
+def _shown(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
     """What the list shows of each of `rows`: its body and unit, its next open step and that
     step's due date, its subjects' names; the newest decision first."""
     open_steps = InspectionStep.objects.filter(
@@ -114,7 +114,7 @@ def list_rows(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
 def inspection_list_read() -> QuerySet[Inspection]:
     """Where the list reads its page's rows by id (`keyset_page(read=…)`): the ids are walked
     in `inspection_list`, whose access filter would cost more to apply again to them."""
-    return list_rows(Inspection.objects.all())
+    return _shown(Inspection.objects.all())
 
 
 def due_steps(*, scope, today: date, limit: date) -> QuerySet[InspectionStep]:

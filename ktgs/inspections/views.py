@@ -100,7 +100,6 @@ def inspection_list(request):
         order=LIST_ORDER,
         size=PAGE_SIZE,
         gone=GONE,
-        cap=keyset.count_cap(),
         count_in_walk=True,  # the first page's walk is the count: one pass over the access union
         read=selectors.inspection_list_read(),
     )
